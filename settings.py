@@ -1,0 +1,74 @@
+"""Every setting the product reads from its environment, read once, each with its default.
+
+The README's configuration table lists the same variables; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent
+DEFAULT_DATABASE_FILE = PROJECT_DIR / "data" / "lfi.sqlite3"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the product cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # SQLAlchemy URL of the database: a SQLite file by default, PostgreSQL by URL.
+    database_url: str
+    # Address and port the web app listens on.
+    host: str
+    port: int
+    # Dash debug mode (hot reload, error pages): never on a shared server.
+    debug: bool
+    # Load the synthetic demo data set when the app starts on an empty database.
+    load_demo: bool
+    # Largest workbook accepted, in megabytes.
+    max_upload_mb: int
+    # First and last financial years of the DSG recovery plan.
+    plan_first_year: str
+    plan_last_year: str
+
+
+def _read_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name}={raw!r}: expected true or false")
+
+
+def _read_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r}: expected a whole number") from None
+    if value <= 0:
+        raise SettingsError(f"{name}={raw!r}: expected a number above zero")
+    return value
+
+
+def read_settings() -> Settings:
+    """Read the settings from the environment as it is now."""
+    return Settings(
+        database_url=os.environ.get("LFI_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_FILE}",
+        host=os.environ.get("LFI_HOST") or "127.0.0.1",
+        port=_read_int("LFI_PORT", 8050),
+        debug=_read_bool("LFI_DEBUG", False),
+        load_demo=_read_bool("LFI_LOAD_DEMO", True),
+        max_upload_mb=_read_int("LFI_MAX_UPLOAD_MB", 20),
+        plan_first_year=os.environ.get("LFI_PLAN_FIRST_YEAR") or "2022-23",
+        plan_last_year=os.environ.get("LFI_PLAN_LAST_YEAR") or "2028-29",
+    )

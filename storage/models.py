@@ -1,0 +1,99 @@
+"""SQLAlchemy models. Every stored figure names the submission it came from.
+
+Money is held in integer pence, which every database stores exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SubmissionStatus:
+    CURRENT = "current"
+    SUPERSEDED = "superseded"
+
+
+class Submission(Base):
+    """One uploaded workbook, kept whole with its hash."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    family: Mapped[str] = mapped_column(String(16), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    superseded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id"), nullable=True
+    )
+    supersede_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    file: Mapped[SubmissionFile] = relationship(back_populates="submission")
+
+
+class SubmissionFile(Base):
+    """The uploaded bytes, read-only once stored."""
+
+    __tablename__ = "submission_files"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+    submission: Mapped[Submission] = relationship(back_populates="file")
+
+
+class DsgStatement(Base):
+    """What a DSG workbook says beyond its lines: the opening balance and the forecast's term."""
+
+    __tablename__ = "dsg_statements"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    first_year: Mapped[str] = mapped_column(String(7))
+    last_year: Mapped[str] = mapped_column(String(7))
+    opening_balance_pence: Mapped[int] = mapped_column(BigInteger)
+    forecast_term: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+
+class DsgFigure(Base):
+    """One line of the plan or of the forecast, for one financial year, in pence."""
+
+    __tablename__ = "dsg_figures"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "basis", "line", "year", name="uq_dsg_figures_cell"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    basis: Mapped[str] = mapped_column(String(8))  # "plan" or "forecast"
+    line: Mapped[str] = mapped_column(String(64))
+    year: Mapped[str] = mapped_column(String(7))
+    amount_pence: Mapped[int] = mapped_column(BigInteger)

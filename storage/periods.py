@@ -1,0 +1,70 @@
+"""Financial years (April to March, written ``2023-24``) and school terms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_YEAR = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")
+_TERM = re.compile(r"^\s*(autumn|spring|summer)(?:\s+term)?\s+(\d{4})\s*$", re.IGNORECASE)
+
+
+class PeriodError(ValueError):
+    """Text that is not a financial year or a school term."""
+
+
+def parse_financial_year(text: str) -> str:
+    """Return ``text`` as a financial year ``YYYY-YY``; ``2022/23`` and ``2022-2023`` are accepted."""
+    match = _YEAR.match(text)
+    if not match:
+        raise PeriodError(f"{text!r} is not a financial year such as 2023-24")
+    start, end = int(match.group(1)), match.group(2)
+    end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+    if end_year != start + 1:
+        raise PeriodError(
+            f"{text!r} is not a financial year: the second year must follow the first "
+            f"({start}-{(start + 1) % 100:02d})"
+        )
+    return f"{start}-{end_year % 100:02d}"
+
+
+def financial_year_start(year: str) -> int:
+    """The calendar year in which ``year`` begins (``2023-24`` -> 2023)."""
+    return int(parse_financial_year(year)[:4])
+
+
+def financial_year_of(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def financial_years(first: str, last: str) -> tuple[str, ...]:
+    """Every financial year from ``first`` to ``last`` inclusive."""
+    start, end = financial_year_start(first), financial_year_start(last)
+    if end < start:
+        raise PeriodError(f"{last} comes before {first}")
+    return tuple(financial_year_of(y) for y in range(start, end + 1))
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    """A school term: Autumn (Sep-Dec), Spring (Jan-Mar/Apr) or Summer (Apr/May-Jul)."""
+
+    year: int
+    season: str  # "Autumn", "Spring" or "Summer"
+
+    def __str__(self) -> str:
+        return f"{self.season} {self.year}"
+
+    @property
+    def financial_year(self) -> str:
+        """The financial year the term falls in; the Summer term starts after 1 April."""
+        start = self.year if self.season in {"Autumn", "Summer"} else self.year - 1
+        return financial_year_of(start)
+
+
+def parse_term(text: str) -> Term:
+    """Read ``Autumn 2024``, ``spring term 2025`` and the like."""
+    match = _TERM.match(text)
+    if not match:
+        raise PeriodError(f"{text!r} is not a school term such as 'Autumn 2024'")
+    return Term(year=int(match.group(2)), season=match.group(1).capitalize())
