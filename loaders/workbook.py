@@ -1,0 +1,130 @@
+"""Open an uploaded file as an Excel workbook, or refuse it with a reason a person can act on.
+
+Every check on the raw bytes and the zip directory runs before any XML is parsed, so a hostile
+file (a decompression bomb, entity expansion) costs microseconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+import openpyxl
+from openpyxl.workbook.workbook import Workbook
+
+from loaders.errors import WorkbookRejected
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+ENCRYPTED_MARKER = "EncryptedPackage".encode("utf-16-le")
+MAX_ZIP_ENTRIES = 10_000
+MAX_UNCOMPRESSED_BYTES = 1 << 30
+MAX_COMPRESSION_RATIO = 200
+LARGE_ENTRY_BYTES = 10 << 20
+SAVE_AS_XLSX = "Open it in Excel and use Save As, choosing 'Excel Workbook (*.xlsx)'."
+
+
+@dataclass(frozen=True)
+class OpenedWorkbook:
+    """The same workbook read twice: saved values, and the formulas behind them."""
+
+    values: Workbook
+    formulas: Workbook
+
+
+def _reject_non_zip(data: bytes) -> None:
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTED_MARKER in data:
+            raise WorkbookRejected(
+                "The workbook is protected by a password, so it cannot be read. "
+                "Remove the password (File > Info > Protect Workbook) and save it again."
+            )
+        raise WorkbookRejected(
+            f"This is an old-style Excel 97-2003 (.xls) file, which is not accepted. {SAVE_AS_XLSX}"
+        )
+    if data.startswith(b"%PDF"):
+        raise WorkbookRejected(
+            f"This is a PDF document, not an Excel workbook. Upload the spreadsheet itself (.xlsx)."
+        )
+    try:
+        data[:4096].decode("utf-8")
+    except UnicodeDecodeError:
+        raise WorkbookRejected(
+            f"This file is not an Excel workbook (.xlsx). {SAVE_AS_XLSX}"
+        ) from None
+    raise WorkbookRejected(
+        "This is a text file (such as CSV), not an Excel workbook. "
+        f"Open it in Excel and save it as 'Excel Workbook (*.xlsx)'."
+    )
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise WorkbookRejected(
+            f"The workbook holds {len(entries):,} parts; a real workbook has far fewer. "
+            "The file was refused as unsafe."
+        )
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise WorkbookRejected(
+            f"The workbook would expand to {total / (1 << 20):,.0f} MB. "
+            "The file was refused as unsafe."
+        )
+    for entry in entries:
+        if entry.file_size > LARGE_ENTRY_BYTES and entry.compress_size and (
+            entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO
+        ):
+            raise WorkbookRejected(
+                f"Part {entry.filename} of the workbook is compressed {entry.file_size // entry.compress_size:,} "
+                "to 1, as in a decompression bomb. The file was refused as unsafe."
+            )
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise WorkbookRejected(
+            "This is a zip archive (perhaps a Word or other Office file), not an Excel workbook."
+        )
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise WorkbookRejected(
+            "The workbook contains macros (.xlsm), which are not accepted. "
+            f"{SAVE_AS_XLSX} Macros are removed when you do."
+        )
+    for entry in entries:
+        if entry.filename.endswith((".xml", ".rels")):
+            with archive.open(entry) as part:
+                head = part.read(2048)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise WorkbookRejected(
+                    f"Part {entry.filename} of the workbook declares XML entities, which Excel "
+                    "never writes. The file was refused as unsafe."
+                )
+
+
+def open_workbook(data: bytes, *, max_bytes: int) -> OpenedWorkbook:
+    """Check ``data`` and open it; raise WorkbookRejected with the reason when it is not usable."""
+    if not data:
+        raise WorkbookRejected("The file is empty (0 bytes). Choose the saved workbook and try again.")
+    if len(data) > max_bytes:
+        raise WorkbookRejected(
+            f"The file is {len(data) / 1_000_000:.1f} MB; the largest accepted is "
+            f"{max_bytes / 1_000_000:.0f} MB."
+        )
+    if not data.startswith(ZIP_MAGIC):
+        _reject_non_zip(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_archive(archive)
+    except zipfile.BadZipFile:
+        raise WorkbookRejected(
+            "The file is damaged: it starts like a workbook but cannot be opened. "
+            "Save it again from Excel."
+        ) from None
+    try:
+        values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # openpyxl raises many types for a malformed part
+        raise WorkbookRejected(
+            f"The workbook could not be read ({type(exc).__name__}: {exc}). Save it again from Excel."
+        ) from None
+    return OpenedWorkbook(values=values, formulas=formulas)
