@@ -1,0 +1,58 @@
+"""A value against its plan: the variance and a red, amber or green status."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kpis.catalogue import Measure
+from kpis.formats import format_percentage_points, format_value
+
+GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
+
+
+def adverse_amount(*, variance: Decimal, direction: str) -> Decimal:
+    """How far worse than plan, in the measure's unit; zero or less is on plan or better."""
+    if direction == "lower_is_better":
+        return variance
+    if direction == "higher_is_better":
+        return -variance
+    return Decimal(0)
+
+
+def rag_status(*, value: Decimal | None, plan: Decimal | None, measure: Measure) -> str:
+    """Green, amber or red from the measure's thresholds; ``none`` when there is nothing to judge."""
+    if value is None or plan is None or measure.thresholds is None or measure.direction == "neutral":
+        return NONE
+    adverse = adverse_amount(variance=value - plan, direction=measure.direction)
+    if adverse <= measure.thresholds.amber_beyond:
+        return GREEN
+    if adverse <= measure.thresholds.red_beyond:
+        return AMBER
+    return RED
+
+
+def _amount(value: Decimal, unit: str) -> str:
+    if unit == "%":
+        return format_percentage_points(value).lstrip("+")
+    return format_value(value, unit)
+
+
+def describe_thresholds(measure: Measure) -> str:
+    """The measure's status rule in plain words, from its catalogue entry."""
+    if measure.thresholds is None or measure.direction == "neutral":
+        return "No status: this measure is shown for information, with no better or worse direction."
+    amber, red = measure.thresholds.amber_beyond, measure.thresholds.red_beyond
+    worse = "higher" if measure.direction == "lower_is_better" else "lower"
+    unit = measure.unit or "count"
+    if amber == 0:
+        green = "Green when on plan or better"
+        amber_text = f"amber when worse by up to {_amount(red, unit)}"
+    else:
+        green = f"Green when on plan, better, or worse by no more than {_amount(amber, unit)}"
+        amber_text = (
+            f"amber when worse by more than {_amount(amber, unit)} and up to {_amount(red, unit)}"
+        )
+    return (
+        f"{green}; {amber_text}; red when worse by more than {_amount(red, unit)}. "
+        f"Worse means {worse} than the plan."
+    )
