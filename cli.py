@@ -1,0 +1,131 @@
+"""The ``lfi`` command: the same functions the web app calls, from a terminal.
+
+Exit codes: 0 done, 1 the file has errors (or another run-time failure), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from loaders.submissions import LoadOutcome, load_workbook
+from loaders.templates import FAMILIES, write_template
+from settings import SettingsError, read_settings
+from storage.periods import financial_years
+
+
+def _services():
+    from kpis.catalogue import load_catalogue
+    from kpis.service import MeasureService
+    from storage.database import create_database_engine, upgrade_database
+
+    settings = read_settings()
+    engine = create_database_engine(settings.database_url)
+    upgrade_database(engine)
+    return settings, engine, MeasureService(engine=engine, catalogue=load_catalogue())
+
+
+def _years(settings) -> tuple[str, ...]:
+    return financial_years(settings.plan_first_year, settings.plan_last_year)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    settings = read_settings()
+    write_template(args.family, args.output, years=_years(settings))
+    print(f"Wrote the {args.family.upper()} template to {args.output}")
+    return 0
+
+
+def _print_outcome(outcome: LoadOutcome, *, dry_run: bool) -> int:
+    for issue in outcome.report.issues:
+        print(issue, file=sys.stderr if issue.level == "error" else sys.stdout)
+    name = outcome.report.file_name
+    if not outcome.ok:
+        count = len(outcome.report.errors)
+        print(f"{name}: {count} error{'s' if count != 1 else ''}; nothing was stored.", file=sys.stderr)
+        return 1
+    if outcome.identical_to is not None:
+        prior = outcome.identical_to
+        print(
+            f"{name} is identical to submission {prior.id} ({prior.file_name}), loaded "
+            f"{prior.loaded_at:%d %B %Y at %H:%M} UTC; nothing was stored."
+        )
+        return 0
+    if dry_run:
+        print(f"{name} is valid ({len(outcome.report.warnings)} warnings); dry run, nothing stored.")
+        return 0
+    print(f"{name}: stored as submission {outcome.stored_id}, now the current {outcome.family.upper()} plan.")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"lfi load: no such file: {path}", file=sys.stderr)
+        return 2
+    settings, engine, _ = _services()
+    outcome = load_workbook(
+        engine, path.read_bytes(), file_name=path.name, years=_years(settings),
+        max_bytes=settings.max_upload_mb * 1_000_000, dry_run=args.dry_run,
+    )
+    return _print_outcome(outcome, dry_run=args.dry_run)
+
+
+def cmd_measures(args: argparse.Namespace) -> int:
+    _, _, service = _services()
+    records = [value.as_record() for value in service.measures()]
+    if args.format == "json":
+        json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    fields = ["ref", "measure_id", "period", "value", "basis", "unit", "plan_value", "variance", "status"]
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return 0
+
+
+def cmd_serve(_args: argparse.Namespace) -> int:
+    from app import serve
+
+    serve()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lfi", description="Local First Inclusion KPI dashboard")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    template = commands.add_parser("template", help="write an empty workbook template")
+    template.add_argument("family", choices=FAMILIES)
+    template.add_argument("-o", "--output", required=True, metavar="FILE")
+    template.set_defaults(run=cmd_template)
+
+    load = commands.add_parser("load", help="check a workbook and store it if it has no errors")
+    load.add_argument("file", metavar="FILE")
+    load.add_argument("--dry-run", action="store_true", help="check only; store nothing")
+    load.set_defaults(run=cmd_load)
+
+    measures = commands.add_parser("measures", help="print every computed measure for every period")
+    measures.add_argument("--format", choices=("json", "csv"), default="json")
+    measures.set_defaults(run=cmd_measures)
+
+    serve = commands.add_parser("serve", help="start the web app")
+    serve.set_defaults(run=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except SettingsError as exc:
+        print(f"lfi: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

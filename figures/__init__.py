@@ -1,0 +1,1 @@
+"""KPI results -> Plotly figures and the sentences that summarise them. No Dash, no database."""

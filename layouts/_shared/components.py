@@ -1,0 +1,83 @@
+"""Small page parts used on more than one page: tables, status tags, notices, chart blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+STATUS_WORDS = {
+    "green": ("✓", "Green", "on track"),
+    "amber": ("!", "Amber", "at risk"),
+    "red": ("✕", "Red", "off track"),
+    "none": ("–", "No status", "nothing to compare"),
+}
+GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+def status_tag(status: str) -> html.Span:
+    icon, word, meaning = STATUS_WORDS[status]
+    return html.Span(
+        className=f"status status--{status}",
+        children=[html.Span(icon, className="status__icon", **{"aria-hidden": "true"}),
+                  f"{word}: {meaning}"],
+    )
+
+
+def demo_notice() -> html.Div:
+    return html.Div(
+        className="notice notice--demo",
+        children=[
+            html.Strong("Demo data. "),
+            "The plan is the one in the Schools Forum paper of May 2023; the outturn and forecast "
+            "are made up to show how the dashboard works. They are not the council's figures.",
+        ],
+    )
+
+
+def data_table(
+    *,
+    caption: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    table_id: str | None = None,
+    emphasised_rows: set[int] | None = None,
+) -> html.Div:
+    """An HTML table: the first column names the row; the table scrolls sideways on a phone."""
+    emphasised_rows = emphasised_rows or set()
+    body = []
+    for index, row in enumerate(rows):
+        label, *cells = row
+        body.append(html.Tr(
+            className="row--derived" if index in emphasised_rows else None,
+            children=[html.Th(label, scope="row")] + [html.Td(cell, className="num") for cell in cells],
+        ))
+    table = html.Table(
+        id=table_id,
+        className="data-table",
+        children=[
+            html.Caption(caption),
+            html.Thead(html.Tr([html.Th(headers[0], scope="col")] +
+                               [html.Th(h, scope="col", className="num") for h in headers[1:]])),
+            html.Tbody(body),
+        ],
+    )
+    return html.Div(className="table-scroll", tabIndex="0", role="region",
+                    **{"aria-label": caption}, children=table)
+
+
+def chart_block(*, graph_id: str, figure: go.Figure, summary: str) -> html.Figure:
+    """A chart with its one-sentence summary as the caption screen readers announce."""
+    summary_id = f"{graph_id}-summary"
+    return html.Figure(
+        className="chart",
+        children=[
+            html.Div(
+                role="img", **{"aria-labelledby": summary_id},
+                children=dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG,
+                                   className="chart__graph"),
+            ),
+            html.Figcaption(summary, id=summary_id, className="chart__summary"),
+        ],
+    )

@@ -1,0 +1,61 @@
+"""The frame around every page: skip link, header, navigation, main landmark, footer."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en-GB">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+NAVIGATION = (("Financial plan", "/plan"),)
+
+
+def build_frame() -> html.Div:
+    return html.Div(
+        className="app",
+        children=[
+            html.A("Skip to main content", href="#main-content", className="skip-link"),
+            html.Header(
+                className="app-header",
+                children=html.Div(
+                    className="app-header__inner",
+                    children=[
+                        dcc.Link("Local First Inclusion KPI dashboard", href="/plan",
+                                 className="app-header__title"),
+                        html.Nav(
+                            **{"aria-label": "Main"},
+                            children=html.Ul(
+                                className="app-nav",
+                                children=[html.Li(dcc.Link(name, href=href)) for name, href in NAVIGATION],
+                            ),
+                        ),
+                    ],
+                ),
+            ),
+            html.Main(id="main-content", className="app-main", tabIndex="-1",
+                      children=dash.page_container),
+            html.Footer(
+                className="app-footer",
+                children=html.P(
+                    "Local First Inclusion KPI dashboard. Figures are in £ millions (£m) unless "
+                    "stated; a positive balance is a deficit."
+                ),
+            ),
+        ],
+    )
