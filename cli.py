@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -45,7 +46,10 @@ def _print_outcome(outcome: LoadOutcome, *, dry_run: bool) -> int:
     name = outcome.report.file_name
     if not outcome.ok:
         count = len(outcome.report.errors)
-        print(f"{name}: {count} error{'s' if count != 1 else ''}; nothing was stored.", file=sys.stderr)
+        print(
+            f"{name}: {count} error{'s' if count != 1 else ''}; nothing was stored.",
+            file=sys.stderr,
+        )
         return 1
     if outcome.identical_to is not None:
         prior = outcome.identical_to
@@ -55,9 +59,13 @@ def _print_outcome(outcome: LoadOutcome, *, dry_run: bool) -> int:
         )
         return 0
     if dry_run:
-        print(f"{name} is valid ({len(outcome.report.warnings)} warnings); dry run, nothing stored.")
+        print(
+            f"{name} is valid ({len(outcome.report.warnings)} warnings); dry run, nothing stored."
+        )
         return 0
-    print(f"{name}: stored as submission {outcome.stored_id}, now the current {outcome.family.upper()} plan.")
+    print(
+        f"{name}: stored as submission {outcome.stored_id}, now the current {outcome.family.upper()} plan."
+    )
     return 0
 
 
@@ -68,8 +76,12 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 2
     settings, engine, _ = _services()
     outcome = load_workbook(
-        engine, path.read_bytes(), file_name=path.name, years=_years(settings),
-        max_bytes=settings.max_upload_mb * 1_000_000, dry_run=args.dry_run,
+        engine,
+        path.read_bytes(),
+        file_name=path.name,
+        years=_years(settings),
+        max_bytes=settings.max_upload_mb * 1_000_000,
+        dry_run=args.dry_run,
     )
     return _print_outcome(outcome, dry_run=args.dry_run)
 
@@ -81,7 +93,17 @@ def cmd_measures(args: argparse.Namespace) -> int:
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    fields = ["ref", "measure_id", "period", "value", "basis", "unit", "plan_value", "variance", "status"]
+    fields = [
+        "ref",
+        "measure_id",
+        "period",
+        "value",
+        "basis",
+        "unit",
+        "plan_value",
+        "variance",
+        "status",
+    ]
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows(records)
@@ -125,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"lfi: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader (such as head) stopped early; that is not a failure of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -38,24 +38,38 @@ def build_cumulative_figure(view: PlanView) -> go.Figure:
     values = view.cumulative
     years = [v.period for v in values]
     figure = go.Figure()
-    figure.add_trace(go.Scatter(
-        x=years, y=[float(v.plan_value) for v in values], name="Plan",
-        mode="lines+markers", line=dict(color=DARK_GREY, dash="dash", width=2),
-        marker=dict(symbol="circle-open", size=8),
-        hovertext=_hover(values, planned=True), hoverinfo="text",
-    ))
+    figure.add_trace(
+        go.Scatter(
+            x=years,
+            y=[float(v.plan_value) for v in values],
+            name="Plan",
+            mode="lines+markers",
+            line=dict(color=DARK_GREY, dash="dash", width=2),
+            marker=dict(symbol="circle-open", size=8),
+            hovertext=_hover(values, planned=True),
+            hoverinfo="text",
+        )
+    )
     judged = [v for v in values if v.basis != "plan"]
     if judged:
-        figure.add_trace(go.Scatter(
-            x=[v.period for v in judged], y=[float(v.value) for v in judged],
-            name=_forecast_label(view), mode="lines+markers",
-            line=dict(color=DARK_BLUE, width=3), marker=dict(symbol="circle", size=9),
-            hovertext=_hover(judged, planned=False), hoverinfo="text",
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=[v.period for v in judged],
+                y=[float(v.value) for v in judged],
+                name=_forecast_label(view),
+                mode="lines+markers",
+                line=dict(color=DARK_BLUE, width=3),
+                marker=dict(symbol="circle", size=9),
+                hovertext=_hover(judged, planned=False),
+                hoverinfo="text",
+            )
+        )
     figure.add_hline(y=0, line=dict(color="#0B0C0C", width=1))
     figure.update_layout(
-        template=TEMPLATE_NAME, title=cumulative_title(view),
-        yaxis_title="Cumulative deficit, £m", xaxis_title="Financial year (at 31 March)",
+        template=TEMPLATE_NAME,
+        title=cumulative_title(view),
+        yaxis_title="Cumulative deficit, £m",
+        xaxis_title="Financial year (at 31 March)",
     )
     return figure
 
@@ -72,7 +86,9 @@ def summarise_cumulative(view: PlanView) -> str:
         )
     gap = final.variance
     if gap > 0:
-        judgement = f"{format_money_m(gap)} worse than the plan's {format_money_m(final.plan_value)}"
+        judgement = (
+            f"{format_money_m(gap)} worse than the plan's {format_money_m(final.plan_value)}"
+        )
     else:
         judgement = f"on or better than the plan's {format_money_m(final.plan_value)}"
     return (
@@ -96,21 +112,35 @@ def build_in_year_figure(view: PlanView) -> go.Figure:
     values = view.in_year
     years = [v.period for v in values]
     figure = go.Figure()
-    figure.add_trace(go.Bar(
-        x=years, y=[float(v.plan_value) for v in values], name="Plan",
-        marker=dict(color=TURQUOISE), hovertext=_hover(values, planned=True), hoverinfo="text",
-    ))
+    figure.add_trace(
+        go.Bar(
+            x=years,
+            y=[float(v.plan_value) for v in values],
+            name="Plan",
+            marker=dict(color=TURQUOISE),
+            hovertext=_hover(values, planned=True),
+            hoverinfo="text",
+        )
+    )
     judged = [v for v in values if v.basis != "plan"]
     if judged:
-        figure.add_trace(go.Bar(
-            x=[v.period for v in judged], y=[float(v.value) for v in judged],
-            name=_forecast_label(view), marker=dict(color=DARK_BLUE),
-            hovertext=_hover(judged, planned=False), hoverinfo="text",
-        ))
+        figure.add_trace(
+            go.Bar(
+                x=[v.period for v in judged],
+                y=[float(v.value) for v in judged],
+                name=_forecast_label(view),
+                marker=dict(color=DARK_BLUE),
+                hovertext=_hover(judged, planned=False),
+                hoverinfo="text",
+            )
+        )
     figure.add_hline(y=0, line=dict(color="#0B0C0C", width=1))
     figure.update_layout(
-        template=TEMPLATE_NAME, title=in_year_title(view), barmode="group",
-        yaxis_title="In-year deficit (+) / surplus (-), £m", xaxis_title="Financial year",
+        template=TEMPLATE_NAME,
+        title=in_year_title(view),
+        barmode="group",
+        yaxis_title="In-year deficit (+) / surplus (-), £m",
+        xaxis_title="Financial year",
     )
     return figure
 
@@ -128,13 +158,16 @@ def summarise_in_year(view: PlanView) -> str:
     plan_surplus = _first_surplus(values, planned=True)
     plan_text = (
         f"The plan returns the High Needs Block to in-year balance or surplus in {plan_surplus}"
-        if plan_surplus else "The plan does not reach in-year balance"
+        if plan_surplus
+        else "The plan does not reach in-year balance"
     )
     judged = [v for v in values if v.basis != "plan"]
     if not judged or len(judged) < len(values):
         return plan_text + "."
     forecast_surplus = _first_surplus(judged, planned=False)
-    forecast_text = f"in {forecast_surplus}" if forecast_surplus else f"in no year up to {values[-1].period}"
+    forecast_text = (
+        f"in {forecast_surplus}" if forecast_surplus else f"in no year up to {values[-1].period}"
+    )
     current = view.current_year
     current_value = view.at("dsg_in_year_deficit", current)
     return (

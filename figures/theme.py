@@ -16,8 +16,12 @@ FONT = "Arial, Helvetica, sans-serif"
 
 def _build_template() -> go.layout.Template:
     axis = dict(
-        showgrid=False, linecolor=TEXT, ticks="outside", tickcolor=TEXT,
-        title=dict(font=dict(size=14)), zeroline=False,
+        showgrid=False,
+        linecolor=TEXT,
+        ticks="outside",
+        tickcolor=TEXT,
+        title=dict(font=dict(size=14)),
+        zeroline=False,
     )
     return go.layout.Template(
         layout=dict(

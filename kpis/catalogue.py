@@ -13,7 +13,12 @@ CATALOGUE_FILE = Path(__file__).resolve().parent / "catalogue.toml"
 MEASURE_COUNT = 46
 SCHOOLS_FORUM_COUNT = 15
 CATEGORIES = {
-    "EHCP", "HNB", "DSG", "Savings/mitigation", "Average Costs", "Independent",
+    "EHCP",
+    "HNB",
+    "DSG",
+    "Savings/mitigation",
+    "Average Costs",
+    "Independent",
     "Alternative Provision",
 }
 REGULARITIES = {"termly", "annual", "unknown"}
@@ -21,7 +26,14 @@ UNITS = {"£m", "£", "%", "count", "ratio"}
 DIRECTIONS = {"lower_is_better", "higher_is_better", "neutral"}
 GRAINS = {"financial_year"}
 ALWAYS = {
-    "ref", "paper_ref", "id", "label", "category", "workstreams", "schools_forum", "source",
+    "ref",
+    "paper_ref",
+    "id",
+    "label",
+    "category",
+    "workstreams",
+    "schools_forum",
+    "source",
     "regularity",
 }
 WHEN_COMPUTED = {"grain", "unit", "direction", "formula", "definition", "caveats", "status"}
@@ -105,7 +117,9 @@ def _check_computed(entry: dict, where: str, formulas: set[str], problems: list[
         if entry.get(key) and entry[key] not in allowed:
             problems.append(f"{where}: {key} {entry[key]!r} is not one of {sorted(allowed)}")
     if entry.get("formula") and entry["formula"] not in formulas:
-        problems.append(f"{where}: formula {entry['formula']!r} has no function in kpis/formulas.py")
+        problems.append(
+            f"{where}: formula {entry['formula']!r} has no function in kpis/formulas.py"
+        )
     status = entry.get("status")
     if entry.get("direction") == "neutral":
         if status:
@@ -132,9 +146,13 @@ def _check_entry(entry: dict, where: str, formulas: set[str], problems: list[str
     if "id" in entry and not _ID.match(str(entry["id"])):
         problems.append(f"{where}: id {entry['id']!r} must be lower-case words joined by _")
     if entry.get("category") and entry["category"] not in CATEGORIES:
-        problems.append(f"{where}: category {entry['category']!r} is not one of {sorted(CATEGORIES)}")
+        problems.append(
+            f"{where}: category {entry['category']!r} is not one of {sorted(CATEGORIES)}"
+        )
     if entry.get("regularity") and entry["regularity"] not in REGULARITIES:
-        problems.append(f"{where}: regularity {entry['regularity']!r} is not one of {sorted(REGULARITIES)}")
+        problems.append(
+            f"{where}: regularity {entry['regularity']!r} is not one of {sorted(REGULARITIES)}"
+        )
     workstreams = entry.get("workstreams", [])
     if not isinstance(workstreams, list) or any(w not in range(1, 6) for w in workstreams):
         problems.append(f"{where}: workstreams must be a list drawn from 1-5")
@@ -166,14 +184,24 @@ def _check_whole(entries: list[dict], problems: list[str]) -> None:
 def _build(entry: dict) -> Measure:
     status = entry.get("status")
     return Measure(
-        ref=entry["ref"], paper_ref=entry["paper_ref"], id=entry["id"], label=entry["label"],
-        category=entry["category"], workstreams=tuple(entry["workstreams"]),
-        schools_forum=entry["schools_forum"], source=entry["source"],
-        regularity=entry["regularity"], grain=entry.get("grain"), unit=entry.get("unit"),
-        direction=entry.get("direction"), formula=entry.get("formula"),
-        definition=entry.get("definition"), caveats=entry.get("caveats"),
+        ref=entry["ref"],
+        paper_ref=entry["paper_ref"],
+        id=entry["id"],
+        label=entry["label"],
+        category=entry["category"],
+        workstreams=tuple(entry["workstreams"]),
+        schools_forum=entry["schools_forum"],
+        source=entry["source"],
+        regularity=entry["regularity"],
+        grain=entry.get("grain"),
+        unit=entry.get("unit"),
+        direction=entry.get("direction"),
+        formula=entry.get("formula"),
+        definition=entry.get("definition"),
+        caveats=entry.get("caveats"),
         thresholds=Thresholds(_decimal(status["amber_beyond"]), _decimal(status["red_beyond"]))
-        if status else None,
+        if status
+        else None,
     )
 
 

@@ -29,7 +29,9 @@ class DsgFigures:
 
     @cached_property
     def derived(self) -> dict[str, DerivedYear]:
-        return derive_years(lines=self.lines, opening_balance=self.opening_balance, years=self.years)
+        return derive_years(
+            lines=self.lines, opening_balance=self.opening_balance, years=self.years
+        )
 
     def line(self, code: str, year: str) -> int:
         return self.lines.get(code, {}).get(year, 0)

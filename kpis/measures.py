@@ -56,9 +56,15 @@ def compute_measure(measure: Measure, position: DsgPosition) -> list[MeasureValu
         judged = basis != "plan" and value is not None and plan_value is not None
         values.append(
             MeasureValue(
-                measure=measure, period=year, value=value, basis=basis, plan_value=plan_value,
+                measure=measure,
+                period=year,
+                value=value,
+                basis=basis,
+                plan_value=plan_value,
                 variance=value - plan_value if judged else None,
-                status=rag_status(value=value, plan=plan_value, measure=measure) if judged else NONE,
+                status=rag_status(value=value, plan=plan_value, measure=measure)
+                if judged
+                else NONE,
                 submission_id=position.submission.id,
             )
         )

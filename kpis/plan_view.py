@@ -60,7 +60,9 @@ class PlanView:
 DERIVED_AFTER = {
     LineGroup.INCOME: ("total_income",),
     LineGroup.EXPENDITURE: (
-        "total_expenditure", "in_year_deficit", "cumulative_before_contributions",
+        "total_expenditure",
+        "in_year_deficit",
+        "cumulative_before_contributions",
     ),
     LineGroup.CONTRIBUTION: ("cumulative_after_contributions",),
 }
@@ -72,11 +74,17 @@ def build_table(figures: DsgFigures) -> list[TableRow]:
     rows: list[TableRow] = []
     for group in LineGroup:
         for line in (line for line in INPUT_LINES if line.group is group):
-            rows.append(TableRow(line.label, {y: millions(figures.line(line.code, y)) for y in years}))
+            rows.append(
+                TableRow(line.label, {y: millions(figures.line(line.code, y)) for y in years})
+            )
         for code in DERIVED_AFTER[group]:
-            rows.append(TableRow(
-                DERIVED_LABELS[code], {y: millions(derived[y].as_dict()[code]) for y in years}, True,
-            ))
+            rows.append(
+                TableRow(
+                    DERIVED_LABELS[code],
+                    {y: millions(derived[y].as_dict()[code]) for y in years},
+                    True,
+                )
+            )
     return rows
 
 

@@ -32,8 +32,9 @@ def read_dsg_position(session: Session) -> DsgPosition | None:
         return None
     submission, statement = found
     rows = session.execute(
-        select(DsgFigure.basis, DsgFigure.line, DsgFigure.year, DsgFigure.amount_pence)
-        .where(DsgFigure.submission_id == submission.id)
+        select(DsgFigure.basis, DsgFigure.line, DsgFigure.year, DsgFigure.amount_pence).where(
+            DsgFigure.submission_id == submission.id
+        )
     ).all()
     years = financial_years(statement.first_year, statement.last_year)
     plan = _lines([(line, year, pence) for basis, line, year, pence in rows if basis == "plan"])
@@ -42,15 +43,20 @@ def read_dsg_position(session: Session) -> DsgPosition | None:
     )
     forecast_years = tuple(y for y in years if any(y in v for v in forecast_lines.values()))
     info = DsgSubmissionInfo(
-        id=submission.id, file_name=submission.file_name, loaded_at=submission.loaded_at,
+        id=submission.id,
+        file_name=submission.file_name,
+        loaded_at=submission.loaded_at,
         is_demo=submission.is_demo,
     )
     return DsgPosition(
         submission=info,
         plan=DsgFigures(years=years, opening_balance=statement.opening_balance_pence, lines=plan),
         forecast=DsgFigures(
-            years=forecast_years, opening_balance=statement.opening_balance_pence,
+            years=forecast_years,
+            opening_balance=statement.opening_balance_pence,
             lines=forecast_lines,
-        ) if forecast_years else None,
+        )
+        if forecast_years
+        else None,
         forecast_term=parse_term(statement.forecast_term) if statement.forecast_term else None,
     )

@@ -21,7 +21,12 @@ def adverse_amount(*, variance: Decimal, direction: str) -> Decimal:
 
 def rag_status(*, value: Decimal | None, plan: Decimal | None, measure: Measure) -> str:
     """Green, amber or red from the measure's thresholds; ``none`` when there is nothing to judge."""
-    if value is None or plan is None or measure.thresholds is None or measure.direction == "neutral":
+    if (
+        value is None
+        or plan is None
+        or measure.thresholds is None
+        or measure.direction == "neutral"
+    ):
         return NONE
     adverse = adverse_amount(variance=value - plan, direction=measure.direction)
     if adverse <= measure.thresholds.amber_beyond:
@@ -40,7 +45,9 @@ def _amount(value: Decimal, unit: str) -> str:
 def describe_thresholds(measure: Measure) -> str:
     """The measure's status rule in plain words, from its catalogue entry."""
     if measure.thresholds is None or measure.direction == "neutral":
-        return "No status: this measure is shown for information, with no better or worse direction."
+        return (
+            "No status: this measure is shown for information, with no better or worse direction."
+        )
     amber, red = measure.thresholds.amber_beyond, measure.thresholds.red_beyond
     worse = "higher" if measure.direction == "lower_is_better" else "lower"
     unit = measure.unit or "count"

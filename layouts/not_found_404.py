@@ -7,8 +7,10 @@ dash.register_page(__name__, path="/404", title="Page not found - Local First In
 
 
 def layout(**_query: str) -> html.Div:
-    return html.Div([
-        html.H1("Page not found"),
-        html.P("If you typed the web address, check it is correct."),
-        html.P(["Go to the ", dcc.Link("DSG recovery plan", href="/plan"), "."]),
-    ])
+    return html.Div(
+        [
+            html.H1("Page not found"),
+            html.P("If you typed the web address, check it is correct."),
+            html.P(["Go to the ", dcc.Link("DSG recovery plan", href="/plan"), "."]),
+        ]
+    )

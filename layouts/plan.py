@@ -19,7 +19,10 @@ from layouts._shared.components import chart_block, data_table, demo_notice, sta
 from layouts._shared.context import current_service
 
 dash.register_page(
-    __name__, path="/plan", name="Financial plan", order=1,
+    __name__,
+    path="/plan",
+    name="Financial plan",
+    order=1,
     title="DSG recovery plan - Local First Inclusion",
 )
 
@@ -34,14 +37,21 @@ BASIS_WORDS = {"actual": "Outturn", "forecast": "Forecast", "plan": "Plan only"}
 
 
 def _no_plan() -> html.Div:
-    return html.Div([
-        html.H1("DSG recovery plan"),
-        html.P("No DSG plan has been loaded yet."),
-        html.P([
-            "Write the template with ", html.Code("lfi template dsg -o plan.xlsx"),
-            ", fill it in, then load it with ", html.Code("lfi load plan.xlsx"), ".",
-        ]),
-    ])
+    return html.Div(
+        [
+            html.H1("DSG recovery plan"),
+            html.P("No DSG plan has been loaded yet."),
+            html.P(
+                [
+                    "Write the template with ",
+                    html.Code("lfi template dsg -o plan.xlsx"),
+                    ", fill it in, then load it with ",
+                    html.Code("lfi load plan.xlsx"),
+                    ".",
+                ]
+            ),
+        ]
+    )
 
 
 def _source_line(view: PlanView) -> html.P:
@@ -51,42 +61,60 @@ def _source_line(view: PlanView) -> html.P:
     return html.P(
         className="source",
         children=f"Source: {info.file_name}, loaded {info.loaded_at:%d %B %Y}.{forecast} "
-                 "All figures in £m; a positive balance is a deficit.",
+        "All figures in £m; a positive balance is a deficit.",
     )
 
 
 def _headline(view: PlanView) -> html.Div:
     final = view.final
     if final.basis == "plan":
-        detail = f"Planned: {format_money_m(final.plan_value)}. There is no forecast to compare yet."
-        return html.Div(className="headline", children=[
-            html.P(f"Cumulative deficit at the end of {final.period}", className="headline__label"),
-            html.P(format_money_m(final.plan_value), className="headline__value"),
-            html.P(detail),
-        ])
+        detail = (
+            f"Planned: {format_money_m(final.plan_value)}. There is no forecast to compare yet."
+        )
+        return html.Div(
+            className="headline",
+            children=[
+                html.P(
+                    f"Cumulative deficit at the end of {final.period}", className="headline__label"
+                ),
+                html.P(format_money_m(final.plan_value), className="headline__value"),
+                html.P(detail),
+            ],
+        )
     gap = final.variance
     gap_text = (
         f"{format_money_m(gap)} worse than the plan of {format_money_m(final.plan_value)}."
-        if gap > 0 else f"On or better than the plan of {format_money_m(final.plan_value)}."
+        if gap > 0
+        else f"On or better than the plan of {format_money_m(final.plan_value)}."
     )
-    return html.Div(className=f"headline headline--{final.status}", children=[
-        html.P(f"Forecast cumulative deficit at the end of {final.period}",
-               className="headline__label"),
-        html.P(format_money_m(final.value), className="headline__value"),
-        html.P([status_tag(final.status), " ", gap_text]),
-    ])
+    return html.Div(
+        className=f"headline headline--{final.status}",
+        children=[
+            html.P(
+                f"Forecast cumulative deficit at the end of {final.period}",
+                className="headline__label",
+            ),
+            html.P(format_money_m(final.value), className="headline__value"),
+            html.P([status_tag(final.status), " ", gap_text]),
+        ],
+    )
 
 
 def _series_table(values: list[MeasureValue], *, caption: str, table_id: str) -> html.Div:
     rows = [
-        [v.period, format_money_m(v.plan_value),
-         format_money_m(v.value) if v.basis != "plan" else "not yet known",
-         BASIS_WORDS[v.basis], format_variance(v.variance, "£m") if v.variance is not None else "-",
-         status_tag(v.status)]
+        [
+            v.period,
+            format_money_m(v.plan_value),
+            format_money_m(v.value) if v.basis != "plan" else "not yet known",
+            BASIS_WORDS[v.basis],
+            format_variance(v.variance, "£m") if v.variance is not None else "-",
+            status_tag(v.status),
+        ]
         for v in values
     ]
     return data_table(
-        caption=caption, table_id=table_id,
+        caption=caption,
+        table_id=table_id,
         headers=["Year", "Plan", "Outturn or forecast", "Basis", "Difference from plan", "Status"],
         rows=rows,
     )
@@ -98,27 +126,40 @@ def _measures_section(view: PlanView) -> html.Section:
     for measure_id, values in view.measures.items():
         measure = view.measure(measure_id)
         value = next(v for v in values if v.period == year)
-        rows.append([
-            f"{measure.ref}. {measure.label}", format_value(value.value, measure.unit),
-            format_value(value.plan_value, measure.unit),
-            format_variance(value.variance, measure.unit) if value.variance is not None else "-",
-            status_tag(value.status),
-        ])
+        rows.append(
+            [
+                f"{measure.ref}. {measure.label}",
+                format_value(value.value, measure.unit),
+                format_value(value.plan_value, measure.unit),
+                format_variance(value.variance, measure.unit)
+                if value.variance is not None
+                else "-",
+                status_tag(value.status),
+            ]
+        )
         definitions += [
             html.Dt(f"{measure.ref}. {measure.label}"),
-            html.Dd([html.P(measure.definition), html.P(["Caveat: ", measure.caveats]),
-                     html.P(["Status: ", describe_thresholds(measure)])]),
+            html.Dd(
+                [
+                    html.P(measure.definition),
+                    html.P(["Caveat: ", measure.caveats]),
+                    html.P(["Status: ", describe_thresholds(measure)]),
+                ]
+            ),
         ]
-    return html.Section([
-        html.H2(f"Measures 16 to 22 in {year}"),
-        data_table(
-            caption=f"DSG measures for {year}: latest outturn or forecast against plan",
-            table_id=PLAN_MEASURES_TABLE,
-            headers=["Measure", "Latest", "Plan", "Difference from plan", "Status"], rows=rows,
-        ),
-        html.H3("What each measure means and how its status is decided"),
-        html.Dl(className="definitions", children=definitions),
-    ])
+    return html.Section(
+        [
+            html.H2(f"Measures 16 to 22 in {year}"),
+            data_table(
+                caption=f"DSG measures for {year}: latest outturn or forecast against plan",
+                table_id=PLAN_MEASURES_TABLE,
+                headers=["Measure", "Latest", "Plan", "Difference from plan", "Status"],
+                rows=rows,
+            ),
+            html.H3("What each measure means and how its status is decided"),
+            html.Dl(className="definitions", children=definitions),
+        ]
+    )
 
 
 def _lines_table(view: PlanView, *, forecast: bool) -> html.Div:
@@ -144,29 +185,49 @@ def layout(**_query: str) -> html.Div:
         demo_notice() if view.position.submission.is_demo else None,
         _source_line(view),
         _headline(view),
-        html.Section([
-            html.H2("Cumulative balance after contributions"),
-            chart_block(graph_id=PLAN_CUMULATIVE_GRAPH, figure=build_cumulative_figure(view),
-                        summary=summarise_cumulative(view)),
-            _series_table(view.cumulative, table_id=PLAN_CUMULATIVE_TABLE,
-                          caption="Cumulative deficit after contributions at 31 March, £m"),
-        ]),
-        html.Section([
-            html.H2("In-year position"),
-            chart_block(graph_id=PLAN_IN_YEAR_GRAPH, figure=build_in_year_figure(view),
-                        summary=summarise_in_year(view)),
-            _series_table(view.in_year, table_id=PLAN_IN_YEAR_TABLE,
-                          caption="In-year deficit (+) or surplus (-), £m"),
-        ]),
+        html.Section(
+            [
+                html.H2("Cumulative balance after contributions"),
+                chart_block(
+                    graph_id=PLAN_CUMULATIVE_GRAPH,
+                    figure=build_cumulative_figure(view),
+                    summary=summarise_cumulative(view),
+                ),
+                _series_table(
+                    view.cumulative,
+                    table_id=PLAN_CUMULATIVE_TABLE,
+                    caption="Cumulative deficit after contributions at 31 March, £m",
+                ),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2("In-year position"),
+                chart_block(
+                    graph_id=PLAN_IN_YEAR_GRAPH,
+                    figure=build_in_year_figure(view),
+                    summary=summarise_in_year(view),
+                ),
+                _series_table(
+                    view.in_year,
+                    table_id=PLAN_IN_YEAR_TABLE,
+                    caption="In-year deficit (+) or surplus (-), £m",
+                ),
+            ]
+        ),
         _measures_section(view),
-        html.Section([
-            html.H2("The plan, line by line"),
-            html.P("Income and contributions are credits, shown as negative figures, as in the "
-                   "council's plan. Totals are worked out from the lines, so they can differ from "
-                   "a printed plan's totals by a few thousand pounds where it rounds each figure "
-                   "to £0.001m."),
-            _lines_table(view, forecast=False),
-            _lines_table(view, forecast=True) if view.position.forecast else None,
-        ]),
+        html.Section(
+            [
+                html.H2("The plan, line by line"),
+                html.P(
+                    "Income and contributions are credits, shown as negative figures, as in the "
+                    "council's plan. Totals are worked out from the lines, so they can differ from "
+                    "a printed plan's totals by a few thousand pounds where it rounds each figure "
+                    "to £0.001m."
+                ),
+                _lines_table(view, forecast=False),
+                _lines_table(view, forecast=True) if view.position.forecast else None,
+            ]
+        ),
     ]
     return html.Div(className="page page--plan", children=[s for s in sections if s is not None])

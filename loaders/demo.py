@@ -25,8 +25,12 @@ DEMO_FILE_NAME = "demo-dsg-plan-and-forecast.xlsx"
 DEMO_FORECAST_TERM = "Autumn 2024"
 # Independent special school spending above plan, £m a year: 11.8 in all by 2028-29.
 DEMO_OVERSPEND = {
-    "2023-24": Decimal("0.900"), "2024-25": Decimal("1.600"), "2025-26": Decimal("2.200"),
-    "2026-27": Decimal("2.400"), "2027-28": Decimal("2.400"), "2028-29": Decimal("2.300"),
+    "2023-24": Decimal("0.900"),
+    "2024-25": Decimal("1.600"),
+    "2025-26": Decimal("2.200"),
+    "2026-27": Decimal("2.400"),
+    "2027-28": Decimal("2.400"),
+    "2028-29": Decimal("2.300"),
 }
 
 
@@ -35,7 +39,9 @@ def read_paper_plan() -> tuple[Decimal, dict[str, dict[str, Decimal]]]:
     with PLAN_FILE.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
     lines = {
-        row["line"]: {year: Decimal(value) for year, value in row.items() if year != "line" and value}
+        row["line"]: {
+            year: Decimal(value) for year, value in row.items() if year != "line" and value
+        }
         for row in rows
     }
     opening = lines.pop("opening_balance")
@@ -53,8 +59,12 @@ def build_demo_workbook(years: tuple[str, ...]) -> bytes:
     opening, plan = read_paper_plan()
     buffer = io.BytesIO()
     write_dsg_workbook(
-        buffer, years=years, opening_balance=opening, plan=plan,
-        forecast=build_demo_forecast(plan), forecast_term=DEMO_FORECAST_TERM,
+        buffer,
+        years=years,
+        opening_balance=opening,
+        plan=plan,
+        forecast=build_demo_forecast(plan),
+        forecast_term=DEMO_FORECAST_TERM,
     )
     return buffer.getvalue()
 
@@ -66,6 +76,10 @@ def database_is_empty(engine: Engine) -> bool:
 
 def load_demo_data(engine: Engine, *, years: tuple[str, ...], max_bytes: int) -> LoadOutcome:
     return load_workbook(
-        engine, build_demo_workbook(years), file_name=DEMO_FILE_NAME, years=years,
-        max_bytes=max_bytes, is_demo=True,
+        engine,
+        build_demo_workbook(years),
+        file_name=DEMO_FILE_NAME,
+        years=years,
+        max_bytes=max_bytes,
+        is_demo=True,
     )

@@ -113,19 +113,26 @@ def _read_year_columns(
             year = parse_financial_year(text)
         except PeriodError:
             report.error(
-                sheet=sheet.name, cell=where, found=repr(text),
+                sheet=sheet.name,
+                cell=where,
+                found=repr(text),
                 expected=f"a financial year heading such as {years[0]} (the plan runs {span})",
                 fix="Correct the heading so the two years follow each other, e.g. 2024-25.",
             )
             continue
         if year not in years:
             report.warning(
-                sheet=sheet.name, cell=where, found=f"a column for {year}",
-                expected=f"years {span} only", fix="The column is ignored.",
+                sheet=sheet.name,
+                cell=where,
+                found=f"a column for {year}",
+                expected=f"years {span} only",
+                fix="The column is ignored.",
             )
         elif year in columns:
             report.error(
-                sheet=sheet.name, cell=where, found=f"a second column headed {year}",
+                sheet=sheet.name,
+                cell=where,
+                found=f"a second column headed {year}",
                 expected="one column per year",
                 fix=f"Delete one of the two {year} columns "
                 f"({_ref(header_row, columns[year])} and {where}).",
@@ -135,7 +142,8 @@ def _read_year_columns(
     for year in years:
         if year not in columns:
             report.error(
-                sheet=sheet.name, cell=f"{header_row}:{header_row}",
+                sheet=sheet.name,
+                cell=f"{header_row}:{header_row}",
                 found=f"no column headed {year}",
                 expected=f"one column for each year {span}",
                 fix=f"Add a column headed {year} in row {header_row}.",
@@ -167,7 +175,9 @@ def _read_amount(
         return None
     if abs(number) > LARGEST_PLAUSIBLE_M:
         report.error(
-            sheet=sheet.name, cell=where, found=f"{number:,}",
+            sheet=sheet.name,
+            cell=where,
+            found=f"{number:,}",
             expected="a figure in £m (millions of pounds)",
             fix="Divide by 1,000,000: figures on this sheet are in £m, e.g. 45.613.",
         )
@@ -182,7 +192,9 @@ def _check_sign(
     if line.group is LineGroup.EXPENDITURE or pence <= 0:
         return
     report.error(
-        sheet=sheet.name, cell=_ref(row, column), found=_format_m(pence),
+        sheet=sheet.name,
+        cell=_ref(row, column),
+        found=_format_m(pence),
         expected=f"a negative figure: {line.label} is {line.group}, a credit to the High Needs Block",
         fix=f"Enter it as -{_format_m(pence)}, as the plan does.",
     )
@@ -219,7 +231,9 @@ def _read_lines(
             continue
         if code in out.rows:
             report.error(
-                sheet=sheet.name, cell=_ref(row, 1), found=f"a second row for '{label}'",
+                sheet=sheet.name,
+                cell=_ref(row, 1),
+                found=f"a second row for '{label}'",
                 expected="each line once",
                 fix=f"Keep one of rows {out.rows[code]} and {row}.",
             )
@@ -258,7 +272,8 @@ def _report_stray_row(
     if not has_figures or label.lower().startswith(OPENING_LABEL.lower()):
         return
     report.warning(
-        sheet=sheet.name, cell=_ref(row, 1),
+        sheet=sheet.name,
+        cell=_ref(row, 1),
         found=f"a row labelled {label!r}" if label else "figures in a row with no label",
         expected="one of the plan's lines, labelled as in the template",
         fix="The row is ignored." + _suggest(label),
@@ -276,7 +291,9 @@ def _read_opening_balance(sheet: _Sheet, years: tuple[str, ...], report: Validat
     found = _find_labelled_value(sheet, OPENING_LABEL)
     if found is None:
         report.error(
-            sheet=sheet.name, cell="A", found=f"no row labelled '{OPENING_LABEL}'",
+            sheet=sheet.name,
+            cell="A",
+            found=f"no row labelled '{OPENING_LABEL}'",
             expected=f"the cumulative deficit brought forward into {years[0]}, in £m",
             fix=f"Add a row labelled '{OPENING_LABEL}' above the table with the figure in column B.",
         )
@@ -284,7 +301,9 @@ def _read_opening_balance(sheet: _Sheet, years: tuple[str, ...], report: Validat
     row, raw = found
     if (raw.value is None or cell_text(raw.value) == "") and not raw.formula:
         report.error(
-            sheet=sheet.name, cell=_ref(row, 2), found="a blank cell",
+            sheet=sheet.name,
+            cell=_ref(row, 2),
+            found="a blank cell",
             expected=f"the cumulative deficit brought forward into {years[0]}, in £m",
             fix="Type the opening balance (a deficit is positive; 0 if there was none).",
         )
@@ -298,7 +317,9 @@ def _read_term(sheet: _Sheet, years: tuple[str, ...], report: ValidationReport) 
     text = cell_text(found[1].value) if found else ""
     if not text:
         report.error(
-            sheet=sheet.name, cell=where, found="no term",
+            sheet=sheet.name,
+            cell=where,
+            found="no term",
             expected=f"the term the forecast was made in, beside '{TERM_LABEL}'",
             fix="Type the term, such as 'Autumn 2024'.",
         )
@@ -307,14 +328,18 @@ def _read_term(sheet: _Sheet, years: tuple[str, ...], report: ValidationReport) 
         term = parse_term(text)
     except PeriodError:
         report.error(
-            sheet=sheet.name, cell=where, found=repr(text),
+            sheet=sheet.name,
+            cell=where,
+            found=repr(text),
             expected="a school term such as 'Autumn 2024', 'Spring 2025' or 'Summer 2025'",
             fix="Type the season and the calendar year.",
         )
         return None
     if term.financial_year not in years:
         report.error(
-            sheet=sheet.name, cell=where, found=f"{term} (in {term.financial_year})",
+            sheet=sheet.name,
+            cell=where,
+            found=f"{term} (in {term.financial_year})",
             expected=f"a term within the plan's years {years[0]} to {years[-1]}",
             fix="Check the year of the term.",
         )
@@ -322,15 +347,15 @@ def _read_term(sheet: _Sheet, years: tuple[str, ...], report: ValidationReport) 
     return term
 
 
-def _reconcile(
-    sheet_name: str, lines: _SheetLines, derived, report: ValidationReport
-) -> None:
+def _reconcile(sheet_name: str, lines: _SheetLines, derived, report: ValidationReport) -> None:
     for code, stated in lines.stated_derived.items():
         for year, (pence, where) in stated.items():
             expected = derived[year].as_dict()[code]
             if abs(pence - expected) > RECONCILE_TOLERANCE_PENCE:
                 report.warning(
-                    sheet=sheet_name, cell=where, found=_format_m(pence),
+                    sheet=sheet_name,
+                    cell=where,
+                    found=_format_m(pence),
                     expected=f"{_format_m(expected)}, the {DERIVED_LABELS[code]} derived from the "
                     "lines and the opening balance",
                     fix="The product uses the derived figure; check the lines and the total.",
@@ -344,7 +369,9 @@ def _read_sheet(
     header_row = _find_header_row(sheet)
     if header_row is None:
         report.error(
-            sheet=name, cell=f"1:{HEADER_SEARCH_ROWS}", found="no row of year headings",
+            sheet=name,
+            cell=f"1:{HEADER_SEARCH_ROWS}",
+            found="no row of year headings",
             expected=f"a row headed {years[0]}, {years[1]} ... {years[-1]} above the figures",
             fix="Use the template's layout: line names in column A, one column per year.",
         )
@@ -358,14 +385,18 @@ def _check_plan_lines(sheet: _Sheet, lines: _SheetLines, report: ValidationRepor
     for line in INPUT_LINES:
         if line.code not in lines.rows:
             report.error(
-                sheet=sheet.name, cell="A", found=f"no row labelled '{line.label}'",
+                sheet=sheet.name,
+                cell="A",
+                found=f"no row labelled '{line.label}'",
                 expected="every line of the plan",
                 fix=f"Add a row labelled '{line.label}' (0 where there is no figure).",
             )
         elif not lines.values[line.code] and line.group is not LineGroup.CONTRIBUTION:
             report.warning(
-                sheet=sheet.name, cell=_ref(lines.rows[line.code], 1),
-                found=f"no figures for '{line.label}'", expected="a figure for each year",
+                sheet=sheet.name,
+                cell=_ref(lines.rows[line.code], 1),
+                found=f"no figures for '{line.label}'",
+                expected="a figure for each year",
                 fix="Blank cells count as zero.",
             )
 
@@ -385,7 +416,8 @@ def _check_forecast(
     for year in expected_prefix:
         if year not in filled and year in lines.columns:
             report.error(
-                sheet=sheet.name, cell=_ref(lines.header_row, lines.columns[year]),
+                sheet=sheet.name,
+                cell=_ref(lines.header_row, lines.columns[year]),
                 found=f"no figures for {year}, but figures for later years",
                 expected="the outturn or forecast for every year up to the last one forecast",
                 fix=f"Fill in {year}: the cumulative balance needs every year before it.",
@@ -393,7 +425,9 @@ def _check_forecast(
     for line in INPUT_LINES:
         if line.code not in lines.rows:
             report.error(
-                sheet=sheet.name, cell="A", found=f"no row labelled '{line.label}'",
+                sheet=sheet.name,
+                cell="A",
+                found=f"no row labelled '{line.label}'",
                 expected="every line of the plan",
                 fix=f"Add a row labelled '{line.label}' (0 where there is no figure).",
             )
@@ -407,7 +441,9 @@ def read_dsg_workbook(
     for name in SHEETS:
         if name not in opened.values.sheetnames:
             report.error(
-                sheet=name, cell=None, found=f"no sheet named '{name}'",
+                sheet=name,
+                cell=None,
+                found=f"no sheet named '{name}'",
                 expected=f"the sheets {', '.join(SHEETS)}",
                 fix=f"Add the '{name}' sheet from the template (sheet names must match exactly).",
             )
@@ -426,14 +462,26 @@ def read_dsg_workbook(
     if report.errors or plan_read is None or forecast_read is None:
         return None
     plan_lines, forecast_lines = plan_read[1], forecast_read[1]
-    _reconcile(PLAN_SHEET, plan_lines, derive_years(
-        lines=plan_lines.values, opening_balance=opening, years=years), report)
+    _reconcile(
+        PLAN_SHEET,
+        plan_lines,
+        derive_years(lines=plan_lines.values, opening_balance=opening, years=years),
+        report,
+    )
     if forecast_years:
-        _reconcile(FORECAST_SHEET, forecast_lines, derive_years(
-            lines=forecast_lines.values, opening_balance=opening, years=forecast_years), report)
+        _reconcile(
+            FORECAST_SHEET,
+            forecast_lines,
+            derive_years(
+                lines=forecast_lines.values, opening_balance=opening, years=forecast_years
+            ),
+            report,
+        )
     else:
         report.warning(
-            sheet=FORECAST_SHEET, cell=None, found="no forecast figures",
+            sheet=FORECAST_SHEET,
+            cell=None,
+            found="no forecast figures",
             expected="the latest forecast outturn, when there is one",
             fix="The plan is stored on its own; measures will show plan figures only.",
         )
@@ -450,11 +498,15 @@ def read_dsg_workbook(
     )
 
 
-def _fill_blanks(lines: dict[str, dict[str, int]], years: tuple[str, ...]) -> dict[str, dict[str, int]]:
+def _fill_blanks(
+    lines: dict[str, dict[str, int]], years: tuple[str, ...]
+) -> dict[str, dict[str, int]]:
     """Blank cells in a forecast year that has figures count as zero, as in the plan."""
     if not years:
         return {}
-    return {code: {year: lines.get(code, {}).get(year, 0) for year in years} for code in LINES_BY_CODE}
+    return {
+        code: {year: lines.get(code, {}).get(year, 0) for year in years} for code in LINES_BY_CODE
+    }
 
 
 def opened_sheet(opened: OpenedWorkbook, name: str) -> _Sheet:

@@ -48,7 +48,9 @@ def _detect_family(sheet_names: list[str], report: ValidationReport) -> str | No
     if any(name in sheet_names for name in SHEETS):
         return "dsg"
     report.error(
-        sheet=None, cell=None, found=f"the sheets {', '.join(repr(n) for n in sheet_names)}",
+        sheet=None,
+        cell=None,
+        found=f"the sheets {', '.join(repr(n) for n in sheet_names)}",
         expected=f"a workbook made from a template: the DSG plan has sheets {', '.join(SHEETS)}",
         fix=f"Start from the template (lfi template dsg) and keep the '{PLAN_SHEET}' sheet's name.",
     )
@@ -64,7 +66,10 @@ def check_workbook(
         opened = open_workbook(data, max_bytes=max_bytes)
     except WorkbookRejected as rejected:
         report.error(
-            sheet=None, cell=None, found=str(rejected), expected="an Excel workbook (.xlsx)",
+            sheet=None,
+            cell=None,
+            found=str(rejected),
+            expected="an Excel workbook (.xlsx)",
             fix="Save the spreadsheet as 'Excel Workbook (*.xlsx)' and upload that file.",
         )
         return report, None, None
@@ -95,8 +100,13 @@ def _store_dsg(session: Session, submission_id: int, workbook: DsgWorkbook) -> N
         )
     )
     rows = [
-        {"submission_id": submission_id, "basis": basis, "line": code, "year": year,
-         "amount_pence": pence}
+        {
+            "submission_id": submission_id,
+            "basis": basis,
+            "line": code,
+            "year": year,
+            "amount_pence": pence,
+        }
         for basis, lines in (("plan", workbook.plan), ("forecast", workbook.forecast))
         for code, years in lines.items()
         for year, pence in years.items()
@@ -134,18 +144,29 @@ def load_workbook(
         if prior is not None:
             return LoadOutcome(report=report, family=family, identical_to=prior)
         submission = Submission(
-            family=family, file_name=file_name, sha256=sha256, size_bytes=len(data),
-            loaded_at=datetime.now(UTC), status=SubmissionStatus.CURRENT, is_demo=is_demo,
+            family=family,
+            file_name=file_name,
+            sha256=sha256,
+            size_bytes=len(data),
+            loaded_at=datetime.now(UTC),
+            status=SubmissionStatus.CURRENT,
+            is_demo=is_demo,
         )
         session.add(submission)
         session.flush()
         session.add(SubmissionFile(submission_id=submission.id, content=data))
         session.execute(
             update(Submission)
-            .where(Submission.family == family, Submission.status == SubmissionStatus.CURRENT,
-                   Submission.id != submission.id)
-            .values(status=SubmissionStatus.SUPERSEDED, superseded_by_id=submission.id,
-                    supersede_reason="replaced by a later upload")
+            .where(
+                Submission.family == family,
+                Submission.status == SubmissionStatus.CURRENT,
+                Submission.id != submission.id,
+            )
+            .values(
+                status=SubmissionStatus.SUPERSEDED,
+                superseded_by_id=submission.id,
+                supersede_reason="replaced by a later upload",
+            )
         )
         _store_dsg(session, submission.id, workbook)
         return LoadOutcome(report=report, family=family, stored_id=submission.id)

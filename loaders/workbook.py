@@ -45,7 +45,7 @@ def _reject_non_zip(data: bytes) -> None:
         )
     if data.startswith(b"%PDF"):
         raise WorkbookRejected(
-            f"This is a PDF document, not an Excel workbook. Upload the spreadsheet itself (.xlsx)."
+            "This is a PDF document, not an Excel workbook. Upload the spreadsheet itself (.xlsx)."
         )
     try:
         data[:4096].decode("utf-8")
@@ -55,7 +55,7 @@ def _reject_non_zip(data: bytes) -> None:
         ) from None
     raise WorkbookRejected(
         "This is a text file (such as CSV), not an Excel workbook. "
-        f"Open it in Excel and save it as 'Excel Workbook (*.xlsx)'."
+        "Open it in Excel and save it as 'Excel Workbook (*.xlsx)'."
     )
 
 
@@ -73,8 +73,10 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
             "The file was refused as unsafe."
         )
     for entry in entries:
-        if entry.file_size > LARGE_ENTRY_BYTES and entry.compress_size and (
-            entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO
+        if (
+            entry.file_size > LARGE_ENTRY_BYTES
+            and entry.compress_size
+            and (entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO)
         ):
             raise WorkbookRejected(
                 f"Part {entry.filename} of the workbook is compressed {entry.file_size // entry.compress_size:,} "
@@ -104,7 +106,9 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
 def open_workbook(data: bytes, *, max_bytes: int) -> OpenedWorkbook:
     """Check ``data`` and open it; raise WorkbookRejected with the reason when it is not usable."""
     if not data:
-        raise WorkbookRejected("The file is empty (0 bytes). Choose the saved workbook and try again.")
+        raise WorkbookRejected(
+            "The file is empty (0 bytes). Choose the saved workbook and try again."
+        )
     if len(data) > max_bytes:
         raise WorkbookRejected(
             f"The file is {len(data) / 1_000_000:.1f} MB; the largest accepted is "

@@ -93,7 +93,9 @@ def write_session(engine: Engine) -> Iterator[Session]:
     with engine.connect().execution_options(**{WRITE_OPTION: True}) as connection:
         with connection.begin():
             if connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY}
+                )
             with Session(bind=connection, expire_on_commit=False) as session:
                 yield session
                 session.flush()

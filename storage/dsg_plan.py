@@ -35,7 +35,9 @@ INPUT_LINES: tuple[PlanLine, ...] = (
         LineGroup.INCOME,
         aliases=("Schools Block transfer", "Block transfer", "Block transfers"),
     ),
-    PlanLine("special_schools", "Maintained / Academy / Free Special Schools", LineGroup.EXPENDITURE),
+    PlanLine(
+        "special_schools", "Maintained / Academy / Free Special Schools", LineGroup.EXPENDITURE
+    ),
     PlanLine(
         "specialist_resource_bases",
         "Specialist Resource Bases & Deaf Resource Bases",
@@ -144,9 +146,7 @@ class DerivedYear:
 
 
 def _group_total(lines: Mapping[str, Mapping[str, int]], group: LineGroup, year: str) -> int:
-    return sum(
-        lines.get(line.code, {}).get(year, 0) for line in INPUT_LINES if line.group is group
-    )
+    return sum(lines.get(line.code, {}).get(year, 0) for line in INPUT_LINES if line.group is group)
 
 
 def derive_years(

@@ -19,13 +19,13 @@ def parse_financial_year(text: str) -> str:
     if not match:
         raise PeriodError(f"{text!r} is not a financial year such as 2023-24")
     start, end = int(match.group(1)), match.group(2)
-    end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
-    if end_year != start + 1:
+    follows = int(end) == start + 1 if len(end) == 4 else int(end) == (start + 1) % 100
+    if not follows:
         raise PeriodError(
             f"{text!r} is not a financial year: the second year must follow the first "
             f"({start}-{(start + 1) % 100:02d})"
         )
-    return f"{start}-{end_year % 100:02d}"
+    return financial_year_of(start)
 
 
 def financial_year_start(year: str) -> int:

@@ -20,8 +20,10 @@ def status_tag(status: str) -> html.Span:
     icon, word, meaning = STATUS_WORDS[status]
     return html.Span(
         className=f"status status--{status}",
-        children=[html.Span(icon, className="status__icon", **{"aria-hidden": "true"}),
-                  f"{word}: {meaning}"],
+        children=[
+            html.Span(icon, className="status__icon", **{"aria-hidden": "true"}),
+            f"{word}: {meaning}",
+        ],
     )
 
 
@@ -49,22 +51,34 @@ def data_table(
     body = []
     for index, row in enumerate(rows):
         label, *cells = row
-        body.append(html.Tr(
-            className="row--derived" if index in emphasised_rows else None,
-            children=[html.Th(label, scope="row")] + [html.Td(cell, className="num") for cell in cells],
-        ))
+        body.append(
+            html.Tr(
+                className="row--derived" if index in emphasised_rows else None,
+                children=[html.Th(label, scope="row")]
+                + [html.Td(cell, className="num") for cell in cells],
+            )
+        )
     table = html.Table(
         id=table_id,
         className="data-table",
         children=[
             html.Caption(caption),
-            html.Thead(html.Tr([html.Th(headers[0], scope="col")] +
-                               [html.Th(h, scope="col", className="num") for h in headers[1:]])),
+            html.Thead(
+                html.Tr(
+                    [html.Th(headers[0], scope="col")]
+                    + [html.Th(h, scope="col", className="num") for h in headers[1:]]
+                )
+            ),
             html.Tbody(body),
         ],
     )
-    return html.Div(className="table-scroll", tabIndex="0", role="region",
-                    **{"aria-label": caption}, children=table)
+    return html.Div(
+        className="table-scroll",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": caption},
+        children=table,
+    )
 
 
 def chart_block(*, graph_id: str, figure: go.Figure, summary: str) -> html.Figure:
@@ -74,9 +88,11 @@ def chart_block(*, graph_id: str, figure: go.Figure, summary: str) -> html.Figur
         className="chart",
         children=[
             html.Div(
-                role="img", **{"aria-labelledby": summary_id},
-                children=dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG,
-                                   className="chart__graph"),
+                role="img",
+                **{"aria-labelledby": summary_id},
+                children=dcc.Graph(
+                    id=graph_id, figure=figure, config=GRAPH_CONFIG, className="chart__graph"
+                ),
             ),
             html.Figcaption(summary, id=summary_id, className="chart__summary"),
         ],

@@ -36,20 +36,26 @@ def build_frame() -> html.Div:
                 children=html.Div(
                     className="app-header__inner",
                     children=[
-                        dcc.Link("Local First Inclusion KPI dashboard", href="/plan",
-                                 className="app-header__title"),
+                        dcc.Link(
+                            "Local First Inclusion KPI dashboard",
+                            href="/plan",
+                            className="app-header__title",
+                        ),
                         html.Nav(
                             **{"aria-label": "Main"},
                             children=html.Ul(
                                 className="app-nav",
-                                children=[html.Li(dcc.Link(name, href=href)) for name, href in NAVIGATION],
+                                children=[
+                                    html.Li(dcc.Link(name, href=href)) for name, href in NAVIGATION
+                                ],
                             ),
                         ),
                     ],
                 ),
             ),
-            html.Main(id="main-content", className="app-main", tabIndex="-1",
-                      children=dash.page_container),
+            html.Main(
+                id="main-content", className="app-main", tabIndex="-1", children=dash.page_container
+            ),
             html.Footer(
                 className="app-footer",
                 children=html.P(

@@ -1,0 +1,55 @@
+"""/plan in headless Chromium, served by the real command on the demo data."""
+
+import pytest
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_pln001_the_plan_page_shows_its_charts_and_tables(server_url, page):
+    page.goto(f"{server_url}/plan")
+    page.wait_for_selector("#plan-cumulative-graph .main-svg", timeout=20_000)
+    page.wait_for_selector("#plan-in-year-graph .main-svg", timeout=20_000)
+    screenshot(page, "plan")
+
+    assert page.get_attribute("html", "lang") == "en-GB"
+    assert page.title() == "DSG recovery plan - Local First Inclusion"
+    # Each chart has its one-sentence summary and its data as a table, one row a year.
+    assert (
+        page.locator("#plan-cumulative-graph-summary")
+        .inner_text()
+        .startswith(
+            "On the Autumn 2024 forecast, the cumulative deficit after contributions is £11.803m"
+        )
+    )
+    assert page.locator("#plan-cumulative-table tbody tr").count() == 7
+    assert page.locator("#plan-in-year-table tbody tr").count() == 7
+    first_row = page.locator("#plan-cumulative-table tbody tr").first.inner_text()
+    assert first_row.split("\t")[:3] == ["2022-23", "£45.613m", "£45.613m"]
+    # The plan, line by line: 16 lines and 5 derived rows.
+    assert page.locator("#plan-lines-table tbody tr").count() == 21
+    # The demo data is labelled as such, and the off-track end is stated in words.
+    assert "Demo data." in page.locator(".notice--demo").inner_text()
+    assert "Red: off track" in page.locator(".headline").inner_text()
+    assert page.console_errors == []
+
+
+def test_pln002_the_front_door_leads_to_the_plan(server_url, page):
+    page.goto(server_url)
+    assert page.url == f"{server_url}/plan"
+
+
+def test_pln003_the_skip_link_moves_focus_to_the_main_content(server_url, page):
+    page.goto(f"{server_url}/plan")
+    page.wait_for_selector("#plan-cumulative-graph .main-svg", timeout=20_000)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main-content"
+
+
+def test_pln004_an_unknown_address_says_page_not_found(server_url, page):
+    page.goto(f"{server_url}/no-such-page")
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "Page not found"

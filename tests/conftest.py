@@ -1,0 +1,71 @@
+"""Shared fixtures: databases (SQLite and the real PostgreSQL server) and the paper's figures."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
+
+from storage.database import create_database_engine, upgrade_database
+from storage.periods import financial_years
+
+POSTGRES_URL = os.environ.get(
+    "LFI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+PLAN_YEARS = financial_years("2022-23", "2028-29")
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server for this test session, dropped after it."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"lfi_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {POSTGRES_URL} ({exc.orig}). Start the server, or "
+            "point LFI_TEST_POSTGRES_URL at one (the tests create and drop their own database).",
+            pytrace=False,
+        )
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> str:
+    """An empty database of each kind, one test at a time."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'lfi.sqlite3'}"
+    url = request.getfixturevalue("postgres_server_url")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def engine(database_url) -> Iterator[Engine]:
+    """An engine on an empty database, upgraded to the newest schema."""
+    engine = create_database_engine(database_url)
+    upgrade_database(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def plan_years() -> tuple[str, ...]:
+    return PLAN_YEARS

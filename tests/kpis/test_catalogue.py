@@ -1,0 +1,90 @@
+import csv
+from pathlib import Path
+
+import pytest
+
+from kpis.catalogue import CatalogueError, load_catalogue, parse_catalogue
+from kpis.formulas import FORMULAS
+
+SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "source" / "kpi-catalogue.csv"
+DSG_REFS = [16, 17, 18, 19, 20, 21, 22]
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def source_rows():
+    with SOURCE.open(encoding="utf-8") as handle:
+        return {int(row["ref"]): row for row in csv.DictReader(handle)}
+
+
+def test_cat001_all_46_measures_are_declared_once(catalogue):
+    assert [m.ref for m in catalogue.measures] == list(range(1, 47))
+    assert len({m.id for m in catalogue.measures}) == 46
+
+
+def test_cat002_every_entry_carries_the_papers_metadata(catalogue, source_rows):
+    for measure in catalogue.measures:
+        row = source_rows[measure.ref]
+        assert measure.paper_ref == int(row["paper_ref"]), measure.ref
+        assert measure.category == row["category"], measure.ref
+        assert list(measure.workstreams) == [int(w) for w in row["workstreams"].split(";") if w]
+        assert measure.schools_forum == (row["schools_forum_subset"] == "yes"), measure.ref
+
+
+def test_cat003_the_schools_forum_subset_is_the_papers_lines_8_to_17_and_33_to_37(catalogue):
+    subset = sorted(m.paper_ref for m in catalogue.measures if m.schools_forum)
+    assert subset == [*range(8, 18), *range(33, 38)]
+
+
+def test_cat004_measures_16_to_22_are_computed_and_fully_defined(catalogue):
+    assert [m.ref for m in catalogue.computed] == DSG_REFS
+    for measure in catalogue.computed:
+        assert measure.definition and measure.caveats and measure.unit and measure.direction
+        assert measure.formula in FORMULAS
+        assert measure.thresholds.amber_beyond <= measure.thresholds.red_beyond
+
+
+def _entry(ref: int, **extra) -> dict:
+    return {
+        "ref": ref,
+        "paper_ref": ref,
+        "id": f"measure_{ref}",
+        "label": f"Measure {ref}",
+        "category": "EHCP",
+        "workstreams": [1],
+        "schools_forum": ref <= 15,
+        "source": "manual",
+        "regularity": "termly",
+        **extra,
+    }
+
+
+def test_cat005_every_problem_in_a_broken_catalogue_is_listed_with_its_entry():
+    entries = [_entry(ref) for ref in range(1, 47)]
+    entries[1] = _entry(2, regularity="weekly")
+    entries[4] = _entry(
+        5,
+        formula="no_such_function",
+        unit="furlongs",
+        direction="lower_is_better",
+        grain="financial_year",
+        definition="d",
+        caveats="c",
+        status={"amber_beyond": "2", "red_beyond": "1"},
+    )
+    entries[9]["id"] = "measure_1"
+    del entries[45]
+    with pytest.raises(CatalogueError) as raised:
+        parse_catalogue(entries, formulas=FORMULAS)
+    assert raised.value.problems == [
+        "measure 2 (measure_2): regularity 'weekly' is not one of ['annual', 'termly', 'unknown']",
+        "measure 5 (measure_5): unit 'furlongs' is not one of ['%', 'count', 'ratio', '£', '£m']",
+        "measure 5 (measure_5): formula 'no_such_function' has no function in kpis/formulas.py",
+        "measure 5 (measure_5): status needs 0 <= amber_beyond <= red_beyond",
+        "catalogue: measure 46 appears 0 times",
+        "catalogue: id 'measure_1' is used more than once",
+    ]

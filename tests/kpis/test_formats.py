@@ -1,0 +1,36 @@
+from decimal import Decimal as D
+
+import pytest
+
+from kpis.formats import format_count, format_money_m, format_percent, format_value, format_variance
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (D("45.613"), "£45.613m"),
+        (D("-16.675"), "-£16.675m"),
+        (D("0.0004"), "£0.000m"),
+        (D("1234.5678"), "£1,234.568m"),
+    ],
+)
+def test_fmt001_money_in_millions_to_three_decimals(value, text):
+    assert format_money_m(value) == text
+
+
+def test_fmt002_percentages_are_fractions_formatted_only_for_display():
+    assert format_percent(D("0.047")) == "4.7%"
+    assert format_percent(D("0.16286")) == "16.3%"
+
+
+def test_fmt003_counts_have_thousands_separators():
+    assert format_count(1234) == "1,234"
+
+
+def test_fmt004_a_missing_value_says_so_rather_than_zero():
+    assert format_value(None, "£m") == "not available"
+
+
+def test_fmt005_variances_are_signed():
+    assert format_variance(D("11.8"), "£m") == "+£11.800m"
+    assert format_variance(D("-0.004"), "%") == "-0.4 percentage points"

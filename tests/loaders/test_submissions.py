@@ -1,0 +1,100 @@
+"""Submissions are stored whole or not at all, recognised when repeated, and superseded in turn."""
+
+import threading
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import loaders.submissions
+from storage.models import Submission, SubmissionFile
+from tests.loaders.conftest import snapshot
+from tests.workbooks import find_row, paper_workbook, to_bytes, year_column
+
+
+def _variant(template, amount: float) -> bytes:
+    book = paper_workbook(template)
+    plan = book["Plan"]
+    plan.cell(
+        row=find_row(plan, "Other Provisions"), column=year_column(plan, "2028-29"), value=amount
+    )
+    return to_bytes(book)
+
+
+def test_sub001_a_stored_file_is_kept_whole_with_its_hash(template, engine, load):
+    data = to_bytes(paper_workbook(template))
+    outcome = load(data, file_name="plan-may-2023.xlsx")
+    with Session(engine) as session:
+        submission = session.get(Submission, outcome.stored_id)
+        content = session.get(SubmissionFile, outcome.stored_id).content
+    assert (submission.family, submission.file_name, submission.status) == (
+        "dsg",
+        "plan-may-2023.xlsx",
+        "current",
+    )
+    assert len(submission.sha256) == 64 and submission.size_bytes == len(data)
+    assert content == data
+
+
+def test_sub002_a_byte_identical_upload_is_recognised_and_stores_nothing(template, engine, load):
+    data = to_bytes(paper_workbook(template))
+    first = load(data, file_name="first.xlsx")
+    before = snapshot(engine)
+    again = load(data, file_name="renamed.xlsx")
+    assert again.stored_id is None
+    assert again.identical_to.id == first.stored_id
+    assert again.identical_to.file_name == "first.xlsx"
+    assert snapshot(engine) == before
+
+
+def test_sub003_a_new_upload_supersedes_the_current_one_and_both_stay(template, engine, load):
+    first = load(_variant(template, 2.393))
+    second = load(_variant(template, 2.500))
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Submission.id, Submission.status, Submission.superseded_by_id).order_by(
+                Submission.id
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        (first.stored_id, "superseded", second.stored_id),
+        (second.stored_id, "current", None),
+    ]
+
+
+def test_sub004_a_failure_part_way_through_storing_leaves_nothing_behind(
+    template, engine, load, monkeypatch
+):
+    load(_variant(template, 2.393))
+    before = snapshot(engine)
+
+    def fail_after_writing(session, submission_id, workbook):
+        real_store(session, submission_id, workbook)
+        raise RuntimeError("the disk filled up")
+
+    real_store = loaders.submissions._store_dsg
+    monkeypatch.setattr(loaders.submissions, "_store_dsg", fail_after_writing)
+    with pytest.raises(RuntimeError, match="the disk filled up"):
+        load(_variant(template, 2.500))
+    assert snapshot(engine) == before
+
+
+def test_sub005_two_loads_at_once_leave_exactly_one_current_plan(template, engine, load):
+    files = [_variant(template, 2.393 + n / 1000) for n in range(4)]
+    errors: list[BaseException] = []
+
+    def run(data):
+        try:
+            load(data)
+        except BaseException as exc:  # surfaced below; a thread cannot fail the test itself
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(data,)) for data in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Session(engine) as session:
+        statuses = session.scalars(select(Submission.status)).all()
+    assert sorted(statuses) == ["current", "superseded", "superseded", "superseded"]
