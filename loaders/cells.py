@@ -61,6 +61,8 @@ def parse_decimal(cell: RawCell) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
+        if value.is_integer():  # calamine reads whole numbers as floats
+            return Decimal(int(value))
         # repr gives the shortest text that round-trips, so 45.613 stays 45.613
         return Decimal(repr(value))
     if isinstance(value, (datetime, date)):

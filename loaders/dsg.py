@@ -11,12 +11,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from loaders.cells import CellProblem, RawCell, cell_text, parse_decimal
+from loaders.grid import Grid, cell_name
 from loaders.report import ValidationReport
-from loaders.workbook import OpenedWorkbook
 from storage.dsg_plan import (
     DERIVED_LABELS,
     INPUT_LINES,
@@ -64,48 +61,31 @@ def _format_m(pence: int) -> str:
     return f"{Decimal(pence) / PENCE_PER_MILLION:.3f}"
 
 
-@dataclass
-class _Sheet:
-    """A sheet read once into saved values and formulas, addressed by (row, column) from 1."""
-
-    name: str
-    values: Worksheet
-    formulas: Worksheet
-
-    def cell(self, row: int, column: int) -> RawCell:
-        formula = self.formulas.cell(row=row, column=column).value
-        if not (isinstance(formula, str) and formula.startswith("=")):
-            formula = getattr(formula, "text", None)  # array formulas
-        return RawCell(self.values.cell(row=row, column=column).value, formula)
-
-    def label(self, row: int) -> str:
-        return cell_text(self.values.cell(row=row, column=1).value)
+def _label(sheet: Grid, row: int) -> str:
+    return cell_text(sheet.value(row, 1))
 
 
 def _ref(row: int, column: int) -> str:
-    return f"{get_column_letter(column)}{row}"
+    return cell_name(row, column)
 
 
-def _find_header_row(sheet: _Sheet) -> int | None:
-    last = min(sheet.values.max_row, HEADER_SEARCH_ROWS)
+def _find_header_row(sheet: Grid) -> int | None:
+    last = min(sheet.max_row, HEADER_SEARCH_ROWS)
     for row in range(1, last + 1):
-        texts = [
-            cell_text(sheet.values.cell(row=row, column=col).value)
-            for col in range(2, sheet.values.max_column + 1)
-        ]
+        texts = [cell_text(sheet.value(row, col)) for col in range(2, sheet.max_column + 1)]
         if sum(1 for text in texts if _YEARLIKE.match(text)) >= 2:
             return row
     return None
 
 
 def _read_year_columns(
-    sheet: _Sheet, header_row: int, years: tuple[str, ...], report: ValidationReport
+    sheet: Grid, header_row: int, years: tuple[str, ...], report: ValidationReport
 ) -> dict[str, int]:
     """Map each plan year to its column, reporting misspelt, repeated and missing headings."""
     columns: dict[str, int] = {}
     span = f"{years[0]} to {years[-1]}"
-    for col in range(2, sheet.values.max_column + 1):
-        text = cell_text(sheet.values.cell(row=header_row, column=col).value)
+    for col in range(2, sheet.max_column + 1):
+        text = cell_text(sheet.value(header_row, col))
         if not _YEARLIKE.match(text):
             continue
         where = _ref(header_row, col)
@@ -152,7 +132,7 @@ def _read_year_columns(
 
 
 def _read_amount(
-    sheet: _Sheet, row: int, column: int, report: ValidationReport, *, what: str
+    sheet: Grid, row: int, column: int, report: ValidationReport, *, what: str
 ) -> int | None:
     """One figure in £m as pence; None when blank or unreadable (the problem is reported)."""
     where = _ref(row, column)
@@ -186,7 +166,7 @@ def _read_amount(
 
 
 def _check_sign(
-    sheet: _Sheet, row: int, column: int, code: str, pence: int, report: ValidationReport
+    sheet: Grid, row: int, column: int, code: str, pence: int, report: ValidationReport
 ) -> None:
     line = LINES_BY_CODE[code]
     if line.group is LineGroup.EXPENDITURE or pence <= 0:
@@ -217,11 +197,11 @@ class _SheetLines:
 
 
 def _read_lines(
-    sheet: _Sheet, header_row: int, columns: dict[str, int], report: ValidationReport
+    sheet: Grid, header_row: int, columns: dict[str, int], report: ValidationReport
 ) -> _SheetLines:
     out = _SheetLines({}, {}, {}, set(), header_row, columns)
-    for row in range(header_row + 1, sheet.values.max_row + 1):
-        label = sheet.label(row)
+    for row in range(header_row + 1, sheet.max_row + 1):
+        label = _label(sheet, row)
         code = code_for_label(label) if label else None
         if code in DERIVED_LABELS:
             out.stated_derived[code] = _stated_row(sheet, row, columns)
@@ -251,7 +231,7 @@ def _read_lines(
     return out
 
 
-def _stated_row(sheet: _Sheet, row: int, columns: dict[str, int]) -> dict[str, tuple[int, str]]:
+def _stated_row(sheet: Grid, row: int, columns: dict[str, int]) -> dict[str, tuple[int, str]]:
     stated = {}
     for year, col in columns.items():
         try:
@@ -264,11 +244,9 @@ def _stated_row(sheet: _Sheet, row: int, columns: dict[str, int]) -> dict[str, t
 
 
 def _report_stray_row(
-    sheet: _Sheet, row: int, label: str, columns: dict[str, int], report: ValidationReport
+    sheet: Grid, row: int, label: str, columns: dict[str, int], report: ValidationReport
 ) -> None:
-    has_figures = any(
-        sheet.values.cell(row=row, column=col).value not in (None, "") for col in columns.values()
-    )
+    has_figures = any(sheet.value(row, col) not in (None, "") for col in columns.values())
     if not has_figures or label.lower().startswith(OPENING_LABEL.lower()):
         return
     report.warning(
@@ -280,14 +258,14 @@ def _report_stray_row(
     )
 
 
-def _find_labelled_value(sheet: _Sheet, prefix: str) -> tuple[int, RawCell] | None:
-    for row in range(1, sheet.values.max_row + 1):
-        if sheet.label(row).lower().startswith(prefix.lower()):
+def _find_labelled_value(sheet: Grid, prefix: str) -> tuple[int, RawCell] | None:
+    for row in range(1, sheet.max_row + 1):
+        if _label(sheet, row).lower().startswith(prefix.lower()):
             return row, sheet.cell(row, 2)
     return None
 
 
-def _read_opening_balance(sheet: _Sheet, years: tuple[str, ...], report: ValidationReport) -> int:
+def _read_opening_balance(sheet: Grid, years: tuple[str, ...], report: ValidationReport) -> int:
     found = _find_labelled_value(sheet, OPENING_LABEL)
     if found is None:
         report.error(
@@ -311,7 +289,7 @@ def _read_opening_balance(sheet: _Sheet, years: tuple[str, ...], report: Validat
     return _read_amount(sheet, row, 2, report, what="the opening cumulative balance") or 0
 
 
-def _read_term(sheet: _Sheet, years: tuple[str, ...], report: ValidationReport) -> Term | None:
+def _read_term(sheet: Grid, years: tuple[str, ...], report: ValidationReport) -> Term | None:
     found = _find_labelled_value(sheet, TERM_LABEL)
     where = _ref(found[0], 2) if found else "B2"
     text = cell_text(found[1].value) if found else ""
@@ -363,9 +341,9 @@ def _reconcile(sheet_name: str, lines: _SheetLines, derived, report: ValidationR
 
 
 def _read_sheet(
-    opened: OpenedWorkbook, name: str, years: tuple[str, ...], report: ValidationReport
-) -> tuple[_Sheet, _SheetLines] | None:
-    sheet = _Sheet(name, opened.values[name], opened.formulas[name])
+    sheet: Grid, years: tuple[str, ...], report: ValidationReport
+) -> tuple[Grid, _SheetLines] | None:
+    name = sheet.name
     header_row = _find_header_row(sheet)
     if header_row is None:
         report.error(
@@ -381,7 +359,7 @@ def _read_sheet(
     return sheet, lines
 
 
-def _check_plan_lines(sheet: _Sheet, lines: _SheetLines, report: ValidationReport) -> None:
+def _check_plan_lines(sheet: Grid, lines: _SheetLines, report: ValidationReport) -> None:
     for line in INPUT_LINES:
         if line.code not in lines.rows:
             report.error(
@@ -407,7 +385,7 @@ def _forecast_years(lines: _SheetLines, years: tuple[str, ...]) -> tuple[str, ..
 
 
 def _check_forecast(
-    sheet: _Sheet, lines: _SheetLines, years: tuple[str, ...], report: ValidationReport
+    sheet: Grid, lines: _SheetLines, years: tuple[str, ...], report: ValidationReport
 ) -> tuple[str, ...]:
     filled = _forecast_years(lines, years)
     if not filled:
@@ -435,11 +413,11 @@ def _check_forecast(
 
 
 def read_dsg_workbook(
-    opened: OpenedWorkbook, *, years: tuple[str, ...], report: ValidationReport
+    grids: dict[str, Grid], *, years: tuple[str, ...], report: ValidationReport
 ) -> DsgWorkbook | None:
     """Read and check both sheets; every problem goes into ``report``. None if there are errors."""
     for name in SHEETS:
-        if name not in opened.values.sheetnames:
+        if name not in grids:
             report.error(
                 sheet=name,
                 cell=None,
@@ -449,9 +427,9 @@ def read_dsg_workbook(
             )
     if report.errors:
         return None
-    plan_read = _read_sheet(opened, PLAN_SHEET, years, report)
-    opening = _read_opening_balance(opened_sheet(opened, PLAN_SHEET), years, report)
-    forecast_read = _read_sheet(opened, FORECAST_SHEET, years, report)
+    plan_read = _read_sheet(grids[PLAN_SHEET], years, report)
+    opening = _read_opening_balance(grids[PLAN_SHEET], years, report)
+    forecast_read = _read_sheet(grids[FORECAST_SHEET], years, report)
     term, forecast_years = None, ()
     if plan_read:
         _check_plan_lines(*plan_read, report)
@@ -507,7 +485,3 @@ def _fill_blanks(
     return {
         code: {year: lines.get(code, {}).get(year, 0) for year in years} for code in LINES_BY_CODE
     }
-
-
-def opened_sheet(opened: OpenedWorkbook, name: str) -> _Sheet:
-    return _Sheet(name, opened.values[name], opened.formulas[name])

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from loaders.dsg import PLAN_SHEET, SHEETS, DsgWorkbook, read_dsg_workbook
 from loaders.errors import WorkbookRejected
+from loaders.grid import read_grids
 from loaders.report import ValidationReport
-from loaders.workbook import open_workbook
+from loaders.workbook import check_workbook_bytes
 from storage.database import write_session
 from storage.models import (
     DsgFigure,
@@ -63,7 +64,8 @@ def check_workbook(
     """Every problem in the file, its family, and what it holds when there are no errors."""
     report = ValidationReport(file_name=file_name)
     try:
-        opened = open_workbook(data, max_bytes=max_bytes)
+        check_workbook_bytes(data, max_bytes=max_bytes)
+        grids = read_grids(data)
     except WorkbookRejected as rejected:
         report.error(
             sheet=None,
@@ -73,10 +75,10 @@ def check_workbook(
             fix="Save the spreadsheet as 'Excel Workbook (*.xlsx)' and upload that file.",
         )
         return report, None, None
-    family = _detect_family(opened.values.sheetnames, report)
+    family = _detect_family(list(grids), report)
     if family is None:
         return report, None, None
-    return report, family, read_dsg_workbook(opened, years=years, report=report)
+    return report, family, read_dsg_workbook(grids, years=years, report=report)
 
 
 def find_identical(session: Session, sha256: str) -> PriorSubmission | None:

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
-
-import openpyxl
-from openpyxl.workbook.workbook import Workbook
 
 from loaders.errors import WorkbookRejected
 
@@ -23,14 +19,6 @@ MAX_UNCOMPRESSED_BYTES = 1 << 30
 MAX_COMPRESSION_RATIO = 200
 LARGE_ENTRY_BYTES = 10 << 20
 SAVE_AS_XLSX = "Open it in Excel and use Save As, choosing 'Excel Workbook (*.xlsx)'."
-
-
-@dataclass(frozen=True)
-class OpenedWorkbook:
-    """The same workbook read twice: saved values, and the formulas behind them."""
-
-    values: Workbook
-    formulas: Workbook
 
 
 def _reject_non_zip(data: bytes) -> None:
@@ -103,8 +91,8 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
                 )
 
 
-def open_workbook(data: bytes, *, max_bytes: int) -> OpenedWorkbook:
-    """Check ``data`` and open it; raise WorkbookRejected with the reason when it is not usable."""
+def check_workbook_bytes(data: bytes, *, max_bytes: int) -> None:
+    """Refuse ``data`` with WorkbookRejected, saying why, unless it is a workbook safe to parse."""
     if not data:
         raise WorkbookRejected(
             "The file is empty (0 bytes). Choose the saved workbook and try again."
@@ -124,11 +112,3 @@ def open_workbook(data: bytes, *, max_bytes: int) -> OpenedWorkbook:
             "The file is damaged: it starts like a workbook but cannot be opened. "
             "Save it again from Excel."
         ) from None
-    try:
-        values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except Exception as exc:  # openpyxl raises many types for a malformed part
-        raise WorkbookRejected(
-            f"The workbook could not be read ({type(exc).__name__}: {exc}). Save it again from Excel."
-        ) from None
-    return OpenedWorkbook(values=values, formulas=formulas)
