@@ -9,19 +9,17 @@ from kpis.catalogue import load_catalogue
 from kpis.service import MeasureService
 from layouts._shared.context import EXTENSION_KEY
 from layouts._shared.frame import INDEX_STRING, build_frame
-from loaders.demo import database_is_empty, load_demo_data
+from loaders.demo import load_demo_data
 from settings import Settings, read_settings
 from storage.database import create_database_engine, upgrade_database
-from storage.periods import financial_years
 
 
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or read_settings()
     engine = create_database_engine(settings.database_url)
     upgrade_database(engine)
-    if settings.load_demo and database_is_empty(engine):
-        years = financial_years(settings.plan_first_year, settings.plan_last_year)
-        load_demo_data(engine, years=years, max_bytes=settings.max_upload_mb * 1_000_000)
+    if settings.load_demo:
+        load_demo_data(engine, years=settings.plan_years, max_bytes=settings.max_upload_bytes)
     app = Dash(
         __name__,
         use_pages=True,

@@ -15,7 +15,6 @@ from pathlib import Path
 from loaders.submissions import LoadOutcome, load_workbook
 from loaders.templates import FAMILIES, write_template
 from settings import SettingsError, read_settings
-from storage.periods import financial_years
 
 
 def _services():
@@ -29,13 +28,9 @@ def _services():
     return settings, engine, MeasureService(engine=engine, catalogue=load_catalogue())
 
 
-def _years(settings) -> tuple[str, ...]:
-    return financial_years(settings.plan_first_year, settings.plan_last_year)
-
-
 def cmd_template(args: argparse.Namespace) -> int:
     settings = read_settings()
-    write_template(args.family, args.output, years=_years(settings))
+    write_template(args.family, args.output, years=settings.plan_years)
     print(f"Wrote the {args.family.upper()} template to {args.output}")
     return 0
 
@@ -64,8 +59,13 @@ def _print_outcome(outcome: LoadOutcome, *, dry_run: bool) -> int:
         )
         return 0
     print(
-        f"{name}: stored as submission {outcome.stored_id}, now the current {outcome.family.upper()} plan."
+        f"{name}: stored as submission {outcome.stored_id}, {outcome.family.upper()} {outcome.period}."
     )
+    if outcome.superseded is not None:
+        print(
+            f"It supersedes submission {outcome.superseded.id} ({outcome.superseded.file_name}), "
+            "which stays in the history."
+        )
     return 0
 
 
@@ -79,9 +79,10 @@ def cmd_load(args: argparse.Namespace) -> int:
         engine,
         path.read_bytes(),
         file_name=path.name,
-        years=_years(settings),
-        max_bytes=settings.max_upload_mb * 1_000_000,
+        years=settings.plan_years,
+        max_bytes=settings.max_upload_bytes,
         dry_run=args.dry_run,
+        reason=args.reason,
     )
     return _print_outcome(outcome, dry_run=args.dry_run)
 
@@ -129,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="check a workbook and store it if it has no errors")
     load.add_argument("file", metavar="FILE")
     load.add_argument("--dry-run", action="store_true", help="check only; store nothing")
+    load.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help="why this file replaces the one already stored for the same period",
+    )
     load.set_defaults(run=cmd_load)
 
     measures = commands.add_parser("measures", help="print every computed measure for every period")

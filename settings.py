@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.periods import PeriodError, financial_years, parse_financial_year
+
 PROJECT_DIR = Path(__file__).resolve().parent
 DEFAULT_DATABASE_FILE = PROJECT_DIR / "data" / "lfi.sqlite3"
 
@@ -33,6 +35,14 @@ class Settings:
     # First and last financial years of the DSG recovery plan.
     plan_first_year: str
     plan_last_year: str
+
+    @property
+    def plan_years(self) -> tuple[str, ...]:
+        return financial_years(self.plan_first_year, self.plan_last_year)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1_000_000
 
 
 def _read_bool(name: str, default: bool) -> bool:
@@ -60,15 +70,28 @@ def _read_int(name: str, default: int) -> int:
     return value
 
 
+def _read_year(name: str, default: str) -> str:
+    raw = os.environ.get(name) or default
+    try:
+        return parse_financial_year(raw)
+    except PeriodError as exc:
+        raise SettingsError(f"{name}: {exc}") from None
+
+
 def read_settings() -> Settings:
-    """Read the settings from the environment as it is now."""
-    return Settings(
+    """Read the settings from the environment as it is now; SettingsError names a bad value."""
+    settings = Settings(
         database_url=os.environ.get("LFI_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_FILE}",
         host=os.environ.get("LFI_HOST") or "127.0.0.1",
         port=_read_int("LFI_PORT", 8050),
         debug=_read_bool("LFI_DEBUG", False),
         load_demo=_read_bool("LFI_LOAD_DEMO", True),
         max_upload_mb=_read_int("LFI_MAX_UPLOAD_MB", 20),
-        plan_first_year=os.environ.get("LFI_PLAN_FIRST_YEAR") or "2022-23",
-        plan_last_year=os.environ.get("LFI_PLAN_LAST_YEAR") or "2028-29",
+        plan_first_year=_read_year("LFI_PLAN_FIRST_YEAR", "2022-23"),
+        plan_last_year=_read_year("LFI_PLAN_LAST_YEAR", "2028-29"),
     )
+    try:
+        financial_years(settings.plan_first_year, settings.plan_last_year)
+    except PeriodError as exc:
+        raise SettingsError(f"LFI_PLAN_FIRST_YEAR and LFI_PLAN_LAST_YEAR: {exc}") from None
+    return settings

@@ -57,7 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    data = build_demo_workbook(YEARS)
+    data = build_demo_workbook()
     with tempfile.TemporaryDirectory() as folder:
         product = [time_product(data, Path(folder), n) for n in range(args.repeat)]
         baseline = [time_baseline(data, Path(folder), n) for n in range(args.repeat)]

@@ -1,13 +1,20 @@
-"""Charts of the DSG recovery plan against the latest forecast, each with its one-sentence summary."""
+"""Charts of the DSG recovery plan against the latest forecast, each with an active title and a
+one-sentence summary. Titles are returned separately so a page can show them as headings and an
+export can print them on the image."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import plotly.graph_objects as go
 
 from figures.theme import DARK_BLUE, DARK_GREY, TEMPLATE_NAME, TURQUOISE
 from kpis.formats import format_money_m
 from kpis.measures import MeasureValue
-from kpis.plan_view import PlanView
+from kpis.plan_view import IN_YEAR, PlanView
+
+# A plan rounded to £0.001m a line derives to within a few thousand pounds of nil when it clears.
+CLEARED_WITHIN = Decimal("0.005")
 
 
 def _forecast_label(view: PlanView) -> str:
@@ -24,23 +31,49 @@ def _hover(values: list[MeasureValue], *, planned: bool) -> list[str]:
     return texts
 
 
+def _judged(values: list[MeasureValue]) -> list[MeasureValue]:
+    return [v for v in values if v.basis != "plan"]
+
+
+def compare_with_plan(value: MeasureValue) -> str:
+    """'£11.800m worse than the plan of £0.003m', for a lower-is-better £m measure."""
+    if value.variance > 0:
+        return f"{format_money_m(value.variance)} worse than the plan of {format_money_m(value.plan_value)}"
+    return f"on or better than the plan of {format_money_m(value.plan_value)}"
+
+
 def cumulative_title(view: PlanView) -> str:
-    final = view.final
-    if final.basis == "plan":
-        return f"Plan clears the deficit by {final.period}"
-    if final.value <= 0:
+    final, latest = view.final, view.latest
+    if latest is None or latest.period != final.period:
+        if final.plan_value <= CLEARED_WITHIN:
+            return f"Plan clears the deficit by {final.period}"
+        return f"Plan leaves a deficit of {format_money_m(final.plan_value)} in {final.period}"
+    if final.value <= CLEARED_WITHIN:
         return f"Deficit forecast to be cleared by {final.period}"
     return f"Deficit of {format_money_m(final.value)} forecast at end of {final.period}"
+
+
+def _layout(figure: go.Figure, *, y_title: str, x_title: str) -> go.Figure:
+    figure.add_hline(y=0, line=dict(color="#0B0C0C", width=1))
+    figure.update_layout(
+        template=TEMPLATE_NAME,
+        yaxis_title=y_title,
+        xaxis_title=x_title,
+        legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0),
+        margin=dict(t=16, b=16),
+    )
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
+    return figure
 
 
 def build_cumulative_figure(view: PlanView) -> go.Figure:
     """Cumulative balance after contributions: the plan line against outturn and forecast."""
     values = view.cumulative
-    years = [v.period for v in values]
     figure = go.Figure()
     figure.add_trace(
         go.Scatter(
-            x=years,
+            x=[v.period for v in values],
             y=[float(v.plan_value) for v in values],
             name="Plan",
             mode="lines+markers",
@@ -50,7 +83,7 @@ def build_cumulative_figure(view: PlanView) -> go.Figure:
             hoverinfo="text",
         )
     )
-    judged = [v for v in values if v.basis != "plan"]
+    judged = _judged(values)
     if judged:
         figure.add_trace(
             go.Scatter(
@@ -64,57 +97,47 @@ def build_cumulative_figure(view: PlanView) -> go.Figure:
                 hoverinfo="text",
             )
         )
-    figure.add_hline(y=0, line=dict(color="#0B0C0C", width=1))
-    figure.update_layout(
-        template=TEMPLATE_NAME,
-        title=cumulative_title(view),
-        yaxis_title="Cumulative deficit, £m",
-        xaxis_title="Financial year (at 31 March)",
-    )
-    return figure
+    return _layout(figure, y_title="Cumulative deficit, £m", x_title="At 31 March of")
 
 
 def summarise_cumulative(view: PlanView) -> str:
-    final = view.final
-    first = view.cumulative[0]
-    if final.basis == "plan":
+    first, final, latest = view.cumulative[0], view.final, view.latest
+    if latest is None:
         return (
             f"The plan takes the cumulative deficit after contributions from "
             f"{format_money_m(first.plan_value)} at the end of {first.period} to "
             f"{format_money_m(final.plan_value)} at the end of {final.period}; there is no "
-            "forecast yet."
+            "outturn or forecast yet."
         )
-    gap = final.variance
-    if gap > 0:
-        judgement = (
-            f"{format_money_m(gap)} worse than the plan's {format_money_m(final.plan_value)}"
-        )
-    else:
-        judgement = f"on or better than the plan's {format_money_m(final.plan_value)}"
-    return (
+    sentence = (
         f"On the {view.position.forecast_term} forecast, the cumulative deficit after "
-        f"contributions is {format_money_m(final.value)} at the end of {final.period}, {judgement}."
+        f"contributions is {format_money_m(latest.value)} at the end of {latest.period}, "
+        f"{compare_with_plan(latest)}"
     )
+    if latest.period != final.period:
+        sentence += f"; the forecast does not yet reach {final.period}"
+    return sentence + "."
 
 
 def in_year_title(view: PlanView) -> str:
-    current = view.current_year
-    if current is None:
-        return "Planned in-year deficit turns to surplus"
-    value = view.at("dsg_in_year_deficit", current)
-    if value.variance is not None and value.variance > 0:
-        return f"In-year deficit above plan in {current}"
-    return f"In-year deficit on or below plan in {current}"
+    judged = _judged(view.in_year)
+    if not judged:
+        return "Planned in-year position, year by year"
+    current = judged[-1] if view.current_year is None else view.at(IN_YEAR, view.current_year)
+    if current.variance is None:
+        current = judged[-1]
+    if current.variance > 0:
+        return f"In-year deficit above plan in {current.period}"
+    return f"In-year deficit on or below plan in {current.period}"
 
 
 def build_in_year_figure(view: PlanView) -> go.Figure:
     """In-year deficit (+) or surplus (-): plan against outturn and forecast, year by year."""
     values = view.in_year
-    years = [v.period for v in values]
     figure = go.Figure()
     figure.add_trace(
         go.Bar(
-            x=years,
+            x=[v.period for v in values],
             y=[float(v.plan_value) for v in values],
             name="Plan",
             marker=dict(color=TURQUOISE),
@@ -122,27 +145,23 @@ def build_in_year_figure(view: PlanView) -> go.Figure:
             hoverinfo="text",
         )
     )
-    judged = [v for v in values if v.basis != "plan"]
+    judged = _judged(values)
     if judged:
         figure.add_trace(
             go.Bar(
                 x=[v.period for v in judged],
                 y=[float(v.value) for v in judged],
                 name=_forecast_label(view),
-                marker=dict(color=DARK_BLUE),
+                # a pattern as well as a colour, so the two sets of bars differ without colour
+                marker=dict(color=DARK_BLUE, pattern=dict(shape="/", fgcolor="white")),
                 hovertext=_hover(judged, planned=False),
                 hoverinfo="text",
             )
         )
-    figure.add_hline(y=0, line=dict(color="#0B0C0C", width=1))
-    figure.update_layout(
-        template=TEMPLATE_NAME,
-        title=in_year_title(view),
-        barmode="group",
-        yaxis_title="In-year deficit (+) / surplus (-), £m",
-        xaxis_title="Financial year",
+    figure.update_layout(barmode="group")
+    return _layout(
+        figure, y_title="In-year deficit (+) / surplus (-), £m", x_title="Financial year"
     )
-    return figure
 
 
 def _first_surplus(values: list[MeasureValue], *, planned: bool) -> str | None:
@@ -159,18 +178,20 @@ def summarise_in_year(view: PlanView) -> str:
     plan_text = (
         f"The plan returns the High Needs Block to in-year balance or surplus in {plan_surplus}"
         if plan_surplus
-        else "The plan does not reach in-year balance"
+        else f"The plan does not reach in-year balance by {values[-1].period}"
     )
-    judged = [v for v in values if v.basis != "plan"]
-    if not judged or len(judged) < len(values):
-        return plan_text + "."
+    judged = _judged(values)
+    if not judged:
+        return plan_text + "; there is no outturn or forecast yet."
+    latest = judged[-1]
     forecast_surplus = _first_surplus(judged, planned=False)
-    forecast_text = (
-        f"in {forecast_surplus}" if forecast_surplus else f"in no year up to {values[-1].period}"
-    )
-    current = view.current_year
-    current_value = view.at("dsg_in_year_deficit", current)
+    if forecast_surplus:
+        forecast_text = f"the latest forecast does so in {forecast_surplus}"
+    elif len(judged) == len(values):
+        forecast_text = f"the latest forecast does so in no year up to {values[-1].period}"
+    else:
+        forecast_text = f"the latest forecast, which runs to {latest.period}, does not yet"
     return (
-        f"{plan_text}; the latest forecast does so {forecast_text}, and for {current} forecasts "
-        f"{format_money_m(current_value.value)} against a planned {format_money_m(current_value.plan_value)}."
+        f"{plan_text}; {forecast_text}. For {latest.period} it shows "
+        f"{format_money_m(latest.value)} against a planned {format_money_m(latest.plan_value)}."
     )

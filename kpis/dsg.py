@@ -5,18 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from functools import cached_property
 
 from storage.dsg_plan import DerivedYear, derive_years
+from storage.money import millions
 from storage.periods import Term, financial_year_start
 
-PENCE_PER_MILLION = Decimal(100_000_000)
-
-
-def millions(pence: int) -> Decimal:
-    """Pence as £m, exactly."""
-    return Decimal(pence) / PENCE_PER_MILLION
+__all__ = ["DsgFigures", "DsgPosition", "DsgSubmissionInfo", "millions"]
 
 
 @dataclass(frozen=True)

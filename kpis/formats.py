@@ -68,3 +68,8 @@ def format_variance(variance: Decimal | None, unit: str) -> str:
         return format_percentage_points(variance)
     sign = "+" if variance > 0 else ""
     return f"{sign}{format_value(variance, unit)}"
+
+
+def format_plain_m(value: Decimal) -> str:
+    """£m with no symbol, for the columns of a table headed in £m: 1,234.567, -28.000."""
+    return f"{_round(value, 3):,.3f}"

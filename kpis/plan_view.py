@@ -45,6 +45,12 @@ class PlanView:
         return self.cumulative[-1]
 
     @property
+    def latest(self) -> MeasureValue | None:
+        """The cumulative balance in the last year the outturn or forecast covers; None if none."""
+        judged = [v for v in self.cumulative if v.basis != "plan"]
+        return judged[-1] if judged else None
+
+    @property
     def current_year(self) -> str | None:
         term = self.position.forecast_term
         return term.financial_year if term else None

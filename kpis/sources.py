@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpis.dsg import DsgFigures, DsgPosition, DsgSubmissionInfo
+from storage.database import as_utc
 from storage.models import DsgFigure, DsgStatement, Submission, SubmissionStatus
-from storage.periods import financial_years, parse_term
+from storage.periods import financial_years, parse_term, period_sort_key
 
 
 def _lines(rows: list[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
@@ -21,16 +22,17 @@ def _lines(rows: list[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
 
 def read_dsg_position(session: Session) -> DsgPosition | None:
     """The current DSG plan and forecast, or None when no DSG workbook has been stored."""
-    found = session.execute(
+    current = session.execute(
         select(Submission, DsgStatement)
         .join(DsgStatement, DsgStatement.submission_id == Submission.id)
         .where(Submission.family == "dsg", Submission.status == SubmissionStatus.CURRENT)
-        .order_by(Submission.id.desc())
-        .limit(1)
-    ).first()
-    if found is None:
+    ).all()
+    if not current:
         return None
-    submission, statement = found
+    # The latest forecast wins; each term's forecast stays in the history.
+    submission, statement = max(
+        current, key=lambda row: (period_sort_key(row[0].period), row[0].id)
+    )
     rows = session.execute(
         select(DsgFigure.basis, DsgFigure.line, DsgFigure.year, DsgFigure.amount_pence).where(
             DsgFigure.submission_id == submission.id
@@ -45,7 +47,7 @@ def read_dsg_position(session: Session) -> DsgPosition | None:
     info = DsgSubmissionInfo(
         id=submission.id,
         file_name=submission.file_name,
-        loaded_at=submission.loaded_at,
+        loaded_at=as_utc(submission.loaded_at),
         is_demo=submission.is_demo,
     )
     return DsgPosition(

@@ -8,10 +8,19 @@ from dash import html
 from figures.plan import (
     build_cumulative_figure,
     build_in_year_figure,
+    compare_with_plan,
+    cumulative_title,
+    in_year_title,
     summarise_cumulative,
     summarise_in_year,
 )
-from kpis.formats import format_money_m, format_value, format_variance
+from kpis.formats import (
+    NOT_AVAILABLE,
+    format_money_m,
+    format_plain_m,
+    format_value,
+    format_variance,
+)
 from kpis.measures import MeasureValue
 from kpis.plan_view import PlanView, build_table
 from kpis.trajectory import describe_thresholds
@@ -66,36 +75,29 @@ def _source_line(view: PlanView) -> html.P:
 
 
 def _headline(view: PlanView) -> html.Div:
-    final = view.final
-    if final.basis == "plan":
-        detail = (
-            f"Planned: {format_money_m(final.plan_value)}. There is no forecast to compare yet."
-        )
+    final, latest = view.final, view.latest
+    if latest is None:
         return html.Div(
             className="headline",
             children=[
                 html.P(
-                    f"Cumulative deficit at the end of {final.period}", className="headline__label"
+                    f"Planned cumulative deficit at the end of {final.period}",
+                    className="headline__label",
                 ),
                 html.P(format_money_m(final.plan_value), className="headline__value"),
-                html.P(detail),
+                html.P("There is no outturn or forecast to compare with the plan yet."),
             ],
         )
-    gap = final.variance
-    gap_text = (
-        f"{format_money_m(gap)} worse than the plan of {format_money_m(final.plan_value)}."
-        if gap > 0
-        else f"On or better than the plan of {format_money_m(final.plan_value)}."
-    )
+    what = "Forecast" if latest.basis == "forecast" else "Outturn"
     return html.Div(
-        className=f"headline headline--{final.status}",
+        className=f"headline headline--{latest.status}",
         children=[
             html.P(
-                f"Forecast cumulative deficit at the end of {final.period}",
+                f"{what}: cumulative deficit at the end of {latest.period}",
                 className="headline__label",
             ),
-            html.P(format_money_m(final.value), className="headline__value"),
-            html.P([status_tag(final.status), " ", gap_text]),
+            html.P(format_money_m(latest.value), className="headline__value"),
+            html.P([status_tag(latest.status), " ", compare_with_plan(latest).capitalize() + "."]),
         ],
     )
 
@@ -105,9 +107,9 @@ def _series_table(values: list[MeasureValue], *, caption: str, table_id: str) ->
         [
             v.period,
             format_money_m(v.plan_value),
-            format_money_m(v.value) if v.basis != "plan" else "not yet known",
+            format_money_m(v.value) if v.basis != "plan" else NOT_AVAILABLE,
             BASIS_WORDS[v.basis],
-            format_variance(v.variance, "£m") if v.variance is not None else "-",
+            format_variance(v.variance, "£m"),
             status_tag(v.status),
         ]
         for v in values
@@ -131,9 +133,7 @@ def _measures_section(view: PlanView) -> html.Section:
                 f"{measure.ref}. {measure.label}",
                 format_value(value.value, measure.unit),
                 format_value(value.plan_value, measure.unit),
-                format_variance(value.variance, measure.unit)
-                if value.variance is not None
-                else "-",
+                format_variance(value.variance, measure.unit),
                 status_tag(value.status),
             ]
         )
@@ -171,8 +171,11 @@ def _lines_table(view: PlanView, *, forecast: bool) -> html.Div:
         caption=f"{what}, line by line, £m (totals in bold are worked out from the lines)",
         table_id=PLAN_FORECAST_TABLE if forecast else PLAN_LINES_TABLE,
         headers=["Line", *figures.years],
-        rows=[[row.label, *(f"{row.values[y]:,.3f}" for y in figures.years)] for row in table],
+        rows=[
+            [row.label, *(format_plain_m(row.values[y]) for y in figures.years)] for row in table
+        ],
         emphasised_rows=derived,
+        emphasis_note="worked out from the lines above",
     )
 
 
@@ -190,6 +193,7 @@ def layout(**_query: str) -> html.Div:
                 html.H2("Cumulative balance after contributions"),
                 chart_block(
                     graph_id=PLAN_CUMULATIVE_GRAPH,
+                    title=cumulative_title(view),
                     figure=build_cumulative_figure(view),
                     summary=summarise_cumulative(view),
                 ),
@@ -205,6 +209,7 @@ def layout(**_query: str) -> html.Div:
                 html.H2("In-year position"),
                 chart_block(
                     graph_id=PLAN_IN_YEAR_GRAPH,
+                    title=in_year_title(view),
                     figure=build_in_year_figure(view),
                     summary=summarise_in_year(view),
                 ),

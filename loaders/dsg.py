@@ -9,9 +9,12 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
-from loaders.cells import CellProblem, RawCell, cell_text, parse_decimal
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from loaders.cells import CellProblem, cell_text, parse_decimal
 from loaders.grid import Grid, cell_name
 from loaders.report import ValidationReport
 from storage.dsg_plan import (
@@ -22,17 +25,25 @@ from storage.dsg_plan import (
     code_for_label,
     derive_years,
 )
-from storage.periods import PeriodError, Term, parse_financial_year, parse_term
+from storage.models import DsgFigure, DsgStatement
+from storage.money import millions, pence_from_millions
+from storage.periods import (
+    PeriodError,
+    Term,
+    financial_year_start,
+    parse_financial_year,
+    parse_term,
+)
 
 PLAN_SHEET = "Plan"
 FORECAST_SHEET = "Forecast"
 SHEETS = (PLAN_SHEET, FORECAST_SHEET)
 OPENING_LABEL = "Opening cumulative balance"
 TERM_LABEL = "Forecast made in"
-PENCE_PER_MILLION = Decimal(100_000_000)
 # The paper rounds every figure to £0.001m, so stated totals may drift from derived ones by a little.
 RECONCILE_TOLERANCE_PENCE = 500_000  # £0.005m
-LARGEST_PLAUSIBLE_M = Decimal(10_000)  # £10bn: anything larger was typed in pounds
+# No council's High Needs Block line comes near £1bn: a larger figure was typed in £000s or pounds.
+LARGEST_PLAUSIBLE_M = Decimal(1_000)
 HEADER_SEARCH_ROWS = 30
 _YEARLIKE = re.compile(r"^\s*\d{2,4}\s*[-/–]\s*\d{1,4}\s*$")
 
@@ -48,47 +59,55 @@ class DsgWorkbook:
     forecast_term: Term | None = None
 
     @property
-    def forecast_years(self) -> tuple[str, ...]:
-        filled = {year for values in self.forecast.values() for year in values}
-        return tuple(year for year in self.years if year in filled)
-
-
-def to_pence(millions: Decimal) -> int:
-    return int((millions * PENCE_PER_MILLION).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    def period(self) -> str:
+        """What the submission is for: the forecast's term, or the plan alone."""
+        return str(self.forecast_term) if self.forecast_term else "plan"
 
 
 def _format_m(pence: int) -> str:
-    return f"{Decimal(pence) / PENCE_PER_MILLION:.3f}"
+    return f"{millions(pence):.3f}"
 
 
 def _label(sheet: Grid, row: int) -> str:
     return cell_text(sheet.value(row, 1))
 
 
-def _ref(row: int, column: int) -> str:
-    return cell_name(row, column)
-
-
-def _find_header_row(sheet: Grid) -> int | None:
-    last = min(sheet.max_row, HEADER_SEARCH_ROWS)
-    for row in range(1, last + 1):
+def _find_header_row(sheet: Grid, years: tuple[str, ...]) -> int | None:
+    needed = min(2, len(years))
+    for row in range(1, min(sheet.max_row, HEADER_SEARCH_ROWS) + 1):
         texts = [cell_text(sheet.value(row, col)) for col in range(2, sheet.max_column + 1)]
-        if sum(1 for text in texts if _YEARLIKE.match(text)) >= 2:
+        if sum(1 for text in texts if _YEARLIKE.match(text)) >= needed:
             return row
     return None
+
+
+@dataclass
+class _SheetLines:
+    """One sheet's table: figures by line and year, and where each came from."""
+
+    header_row: int
+    columns: dict[str, int]  # year -> column
+    values: dict[str, dict[str, int]] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)  # line code -> row
+    stated_derived: dict[str, dict[str, tuple[int, str]]] = field(default_factory=dict)
+    blank: set[tuple[str, str]] = field(default_factory=set)  # (line code, year)
+
+    def filled_years(self, years: tuple[str, ...]) -> tuple[str, ...]:
+        filled = {year for values in self.values.values() for year in values}
+        return tuple(year for year in years if year in filled)
 
 
 def _read_year_columns(
     sheet: Grid, header_row: int, years: tuple[str, ...], report: ValidationReport
 ) -> dict[str, int]:
-    """Map each plan year to its column, reporting misspelt, repeated and missing headings."""
+    """Map each plan year to its column, reporting misspelt and repeated headings."""
     columns: dict[str, int] = {}
     span = f"{years[0]} to {years[-1]}"
     for col in range(2, sheet.max_column + 1):
         text = cell_text(sheet.value(header_row, col))
         if not _YEARLIKE.match(text):
             continue
-        where = _ref(header_row, col)
+        where = cell_name(header_row, col)
         try:
             year = parse_financial_year(text)
         except PeriodError:
@@ -97,7 +116,8 @@ def _read_year_columns(
                 cell=where,
                 found=repr(text),
                 expected=f"a financial year heading such as {years[0]} (the plan runs {span})",
-                fix="Correct the heading so the two years follow each other, e.g. 2024-25.",
+                fix="Write the heading as two years that follow each other, the first in four "
+                "digits, e.g. 2024-25.",
             )
             continue
         if year not in years:
@@ -115,40 +135,38 @@ def _read_year_columns(
                 found=f"a second column headed {year}",
                 expected="one column per year",
                 fix=f"Delete one of the two {year} columns "
-                f"({_ref(header_row, columns[year])} and {where}).",
+                f"({cell_name(header_row, columns[year])} and {where}).",
             )
         else:
             columns[year] = col
-    for year in years:
-        if year not in columns:
-            report.error(
-                sheet=sheet.name,
-                cell=f"{header_row}:{header_row}",
-                found=f"no column headed {year}",
-                expected=f"one column for each year {span}",
-                fix=f"Add a column headed {year} in row {header_row}.",
-            )
     return columns
 
 
-def _read_amount(
-    sheet: Grid, row: int, column: int, report: ValidationReport, *, what: str
-) -> int | None:
+def _report_missing_years(
+    sheet: Grid, header_row: int, missing: list[str], years: tuple[str, ...], report
+) -> None:
+    for year in missing:
+        report.error(
+            sheet=sheet.name,
+            cell=f"{header_row}:{header_row}",
+            found=f"no column headed {year}",
+            expected=f"one column for each year {years[0]} to {years[-1]}",
+            fix=f"Add a column headed {year} in row {header_row}.",
+        )
+
+
+def _read_amount(sheet: Grid, row: int, column: int, report: ValidationReport, *, what: str):
     """One figure in £m as pence; None when blank or unreadable (the problem is reported)."""
-    where = _ref(row, column)
+    where = cell_name(row, column)
     try:
         number = parse_decimal(sheet.cell(row, column))
     except CellProblem as problem:
-        if problem.found.startswith("the formula"):
-            expected, fix = (
-                "a saved value",
-                "Open the file in Excel, let it calculate, then save it; or type the figure.",
-            )
+        if problem.found.startswith(("the formula", "a shared formula")):
+            expected = "a saved value"
+            fix = "Open the file in Excel, let it calculate, then save it; or type the figure."
         else:
-            expected, fix = (
-                f"a number in £m for {what}, such as 12.345",
-                "Type the figure as a number; '£1,234' and '(1.5)' are accepted.",
-            )
+            expected = f"a number in £m for {what}, such as 12.345"
+            fix = "Type the figure as a number; '£1,234' and '(1.5)' are accepted."
         report.error(sheet=sheet.name, cell=where, found=problem.found, expected=expected, fix=fix)
         return None
     if number is None:
@@ -158,22 +176,20 @@ def _read_amount(
             sheet=sheet.name,
             cell=where,
             found=f"{number:,}",
-            expected="a figure in £m (millions of pounds)",
-            fix="Divide by 1,000,000: figures on this sheet are in £m, e.g. 45.613.",
+            expected="a figure in £m (millions of pounds), such as 45.613",
+            fix="Figures on this sheet are in £m: divide pounds by 1,000,000, or £000s by 1,000.",
         )
         return None
-    return to_pence(number)
+    return pence_from_millions(number)
 
 
-def _check_sign(
-    sheet: Grid, row: int, column: int, code: str, pence: int, report: ValidationReport
-) -> None:
+def _check_sign(sheet: Grid, row: int, column: int, code: str, pence: int, report) -> None:
     line = LINES_BY_CODE[code]
     if line.group is LineGroup.EXPENDITURE or pence <= 0:
         return
     report.error(
         sheet=sheet.name,
-        cell=_ref(row, column),
+        cell=cell_name(row, column),
         found=_format_m(pence),
         expected=f"a negative figure: {line.label} is {line.group}, a credit to the High Needs Block",
         fix=f"Enter it as -{_format_m(pence)}, as the plan does.",
@@ -186,20 +202,25 @@ def _suggest(label: str) -> str:
     return f" Did you mean '{close[0]}'?" if close else ""
 
 
-@dataclass
-class _SheetLines:
-    values: dict[str, dict[str, int]]
-    rows: dict[str, int]  # line code -> row
-    stated_derived: dict[str, dict[str, tuple[int, str]]]  # code -> year -> (pence, cell)
-    blank: set[tuple[str, str]]  # (code, year) cells left blank
-    header_row: int = 0
-    columns: dict[str, int] = field(default_factory=dict)
+def _check_merged_figures(sheet: Grid, lines: _SheetLines, report: ValidationReport) -> None:
+    """A merged cell shows one figure across several years but holds it in one: refuse it."""
+    if not lines.columns:
+        return
+    first, last = min(lines.columns.values()), max(lines.columns.values())
+    for r1, c1, r2, c2 in sheet.merged:
+        if r2 > lines.header_row and c2 >= first and c1 <= last and c2 > 1:
+            span = f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
+            report.error(
+                sheet=sheet.name,
+                cell=span,
+                found=f"merged cells {span} among the figures",
+                expected="one figure in each cell",
+                fix="Unmerge the cells and type the figure for each year.",
+            )
 
 
-def _read_lines(
-    sheet: Grid, header_row: int, columns: dict[str, int], report: ValidationReport
-) -> _SheetLines:
-    out = _SheetLines({}, {}, {}, set(), header_row, columns)
+def _read_lines(sheet: Grid, header_row: int, columns: dict[str, int], report) -> _SheetLines:
+    out = _SheetLines(header_row=header_row, columns=columns)
     for row in range(header_row + 1, sheet.max_row + 1):
         label = _label(sheet, row)
         code = code_for_label(label) if label else None
@@ -212,7 +233,7 @@ def _read_lines(
         if code in out.rows:
             report.error(
                 sheet=sheet.name,
-                cell=_ref(row, 1),
+                cell=cell_name(row, 1),
                 found=f"a second row for '{label}'",
                 expected="each line once",
                 fix=f"Keep one of rows {out.rows[code]} and {row}.",
@@ -239,50 +260,49 @@ def _stated_row(sheet: Grid, row: int, columns: dict[str, int]) -> dict[str, tup
         except CellProblem:
             continue  # a derived row is never read, so an unreadable one is harmless
         if number is not None:
-            stated[year] = (to_pence(number), _ref(row, col))
+            stated[year] = (pence_from_millions(number), cell_name(row, col))
     return stated
 
 
-def _report_stray_row(
-    sheet: Grid, row: int, label: str, columns: dict[str, int], report: ValidationReport
-) -> None:
-    has_figures = any(sheet.value(row, col) not in (None, "") for col in columns.values())
+def _report_stray_row(sheet: Grid, row: int, label: str, columns: dict[str, int], report) -> None:
+    has_figures = any(sheet.value(row, col) is not None for col in columns.values())
     if not has_figures or label.lower().startswith(OPENING_LABEL.lower()):
         return
     report.warning(
         sheet=sheet.name,
-        cell=_ref(row, 1),
+        cell=cell_name(row, 1),
         found=f"a row labelled {label!r}" if label else "figures in a row with no label",
         expected="one of the plan's lines, labelled as in the template",
         fix="The row is ignored." + _suggest(label),
     )
 
 
-def _find_labelled_value(sheet: Grid, prefix: str) -> tuple[int, RawCell] | None:
+def _find_labelled_row(sheet: Grid, prefix: str) -> int | None:
     for row in range(1, sheet.max_row + 1):
         if _label(sheet, row).lower().startswith(prefix.lower()):
-            return row, sheet.cell(row, 2)
+            return row
     return None
 
 
 def _read_opening_balance(sheet: Grid, years: tuple[str, ...], report: ValidationReport) -> int:
-    found = _find_labelled_value(sheet, OPENING_LABEL)
-    if found is None:
+    expected = f"the cumulative deficit brought forward into {years[0]}, in £m"
+    row = _find_labelled_row(sheet, OPENING_LABEL)
+    if row is None:
         report.error(
             sheet=sheet.name,
             cell="A",
             found=f"no row labelled '{OPENING_LABEL}'",
-            expected=f"the cumulative deficit brought forward into {years[0]}, in £m",
+            expected=expected,
             fix=f"Add a row labelled '{OPENING_LABEL}' above the table with the figure in column B.",
         )
         return 0
-    row, raw = found
-    if (raw.value is None or cell_text(raw.value) == "") and not raw.formula:
+    raw = sheet.cell(row, 2)
+    if cell_text(raw.value) == "" and not raw.formula:
         report.error(
             sheet=sheet.name,
-            cell=_ref(row, 2),
+            cell=cell_name(row, 2),
             found="a blank cell",
-            expected=f"the cumulative deficit brought forward into {years[0]}, in £m",
+            expected=expected,
             fix="Type the opening balance (a deficit is positive; 0 if there was none).",
         )
         return 0
@@ -290,9 +310,18 @@ def _read_opening_balance(sheet: Grid, years: tuple[str, ...], report: Validatio
 
 
 def _read_term(sheet: Grid, years: tuple[str, ...], report: ValidationReport) -> Term | None:
-    found = _find_labelled_value(sheet, TERM_LABEL)
-    where = _ref(found[0], 2) if found else "B2"
-    text = cell_text(found[1].value) if found else ""
+    row = _find_labelled_row(sheet, TERM_LABEL)
+    if row is None:
+        report.error(
+            sheet=sheet.name,
+            cell="A",
+            found=f"no row labelled '{TERM_LABEL}'",
+            expected="the term the forecast was made in, in column B beside that label",
+            fix=f"Put '{TERM_LABEL}' in column A above the table and the term, such as "
+            "'Autumn 2024', beside it.",
+        )
+        return None
+    where, text = cell_name(row, 2), cell_text(sheet.value(row, 2))
     if not text:
         report.error(
             sheet=sheet.name,
@@ -313,12 +342,12 @@ def _read_term(sheet: Grid, years: tuple[str, ...], report: ValidationReport) ->
             fix="Type the season and the calendar year.",
         )
         return None
-    if term.financial_year not in years:
+    if financial_year_start(term.financial_year) < financial_year_start(years[0]):
         report.error(
             sheet=sheet.name,
             cell=where,
             found=f"{term} (in {term.financial_year})",
-            expected=f"a term within the plan's years {years[0]} to {years[-1]}",
+            expected=f"a term no earlier than the plan's first year, {years[0]}",
             fix="Check the year of the term.",
         )
         return None
@@ -328,6 +357,8 @@ def _read_term(sheet: Grid, years: tuple[str, ...], report: ValidationReport) ->
 def _reconcile(sheet_name: str, lines: _SheetLines, derived, report: ValidationReport) -> None:
     for code, stated in lines.stated_derived.items():
         for year, (pence, where) in stated.items():
+            if year not in derived:
+                continue  # a year the sheet gives no figures for: nothing to check against
             expected = derived[year].as_dict()[code]
             if abs(pence - expected) > RECONCILE_TOLERANCE_PENCE:
                 report.warning(
@@ -340,26 +371,26 @@ def _reconcile(sheet_name: str, lines: _SheetLines, derived, report: ValidationR
                 )
 
 
-def _read_sheet(
-    sheet: Grid, years: tuple[str, ...], report: ValidationReport
-) -> tuple[Grid, _SheetLines] | None:
-    name = sheet.name
-    header_row = _find_header_row(sheet)
-    if header_row is None:
-        report.error(
-            sheet=name,
-            cell=f"1:{HEADER_SEARCH_ROWS}",
-            found="no row of year headings",
-            expected=f"a row headed {years[0]}, {years[1]} ... {years[-1]} above the figures",
-            fix="Use the template's layout: line names in column A, one column per year.",
+def _is_empty(sheet: Grid, below_row: int) -> bool:
+    return all(
+        sheet.value(row, col) is None
+        for row in range(below_row, sheet.max_row + 1)
+        for col in range(2, sheet.max_column + 1)
+    )
+
+
+def _warn_if_hidden(sheet: Grid, report: ValidationReport) -> None:
+    if sheet.hidden:
+        report.warning(
+            sheet=sheet.name,
+            cell=None,
+            found="a hidden sheet",
+            expected="the template's sheets, visible",
+            fix="The sheet was read as it is; unhide it in Excel to check what it holds.",
         )
-        return None
-    columns = _read_year_columns(sheet, header_row, years, report)
-    lines = _read_lines(sheet, header_row, columns, report)
-    return sheet, lines
 
 
-def _check_plan_lines(sheet: Grid, lines: _SheetLines, report: ValidationReport) -> None:
+def _report_missing_lines(sheet: Grid, lines: _SheetLines, report: ValidationReport) -> None:
     for line in INPUT_LINES:
         if line.code not in lines.rows:
             report.error(
@@ -369,47 +400,84 @@ def _check_plan_lines(sheet: Grid, lines: _SheetLines, report: ValidationReport)
                 expected="every line of the plan",
                 fix=f"Add a row labelled '{line.label}' (0 where there is no figure).",
             )
-        elif not lines.values[line.code] and line.group is not LineGroup.CONTRIBUTION:
-            report.warning(
-                sheet=sheet.name,
-                cell=_ref(lines.rows[line.code], 1),
-                found=f"no figures for '{line.label}'",
-                expected="a figure for each year",
-                fix="Blank cells count as zero.",
-            )
 
 
-def _forecast_years(lines: _SheetLines, years: tuple[str, ...]) -> tuple[str, ...]:
-    filled = {year for values in lines.values.values() for year in values}
-    return tuple(year for year in years if year in filled)
+def _read_plan(sheet: Grid, years: tuple[str, ...], report: ValidationReport) -> _SheetLines | None:
+    header_row = _find_header_row(sheet, years)
+    if header_row is None:
+        _report_no_headings(sheet, years, report)
+        return None
+    columns = _read_year_columns(sheet, header_row, years, report)
+    _report_missing_years(sheet, header_row, [y for y in years if y not in columns], years, report)
+    lines = _read_lines(sheet, header_row, columns, report)
+    _check_merged_figures(sheet, lines, report)
+    _report_missing_lines(sheet, lines, report)
+    for line in INPUT_LINES:
+        if line.code in lines.values and not lines.values[line.code]:
+            if line.group is not LineGroup.CONTRIBUTION:
+                report.warning(
+                    sheet=sheet.name,
+                    cell=cell_name(lines.rows[line.code], 1),
+                    found=f"no figures for '{line.label}'",
+                    expected="a figure for each year",
+                    fix="Blank cells count as zero.",
+                )
+    return lines
 
 
-def _check_forecast(
-    sheet: Grid, lines: _SheetLines, years: tuple[str, ...], report: ValidationReport
-) -> tuple[str, ...]:
-    filled = _forecast_years(lines, years)
+def _report_no_headings(sheet: Grid, years: tuple[str, ...], report: ValidationReport) -> None:
+    report.error(
+        sheet=sheet.name,
+        cell=f"1:{HEADER_SEARCH_ROWS}",
+        found="no row of year headings",
+        expected=f"a row headed {years[0]} ... {years[-1]} above the figures",
+        fix="Use the template's layout: line names in column A, one column per year.",
+    )
+
+
+def _read_forecast(sheet: Grid, years: tuple[str, ...], report: ValidationReport):
+    """The forecast's lines and years; later year columns may be left out, not earlier ones."""
+    header_row = _find_header_row(sheet, years)
+    if header_row is None:
+        if _is_empty(sheet, 3):
+            return None  # an emptied sheet means there is no forecast yet
+        _report_no_headings(sheet, years, report)
+        return None
+    columns = _read_year_columns(sheet, header_row, years, report)
+    present = [y for y in years if y in columns]
+    last = years.index(present[-1]) if present else -1
+    _report_missing_years(
+        sheet, header_row, [y for y in years[:last] if y not in columns], years, report
+    )
+    lines = _read_lines(sheet, header_row, columns, report)
+    _check_merged_figures(sheet, lines, report)
+    filled = lines.filled_years(years)
     if not filled:
-        return ()
-    expected_prefix = years[: years.index(filled[-1]) + 1]
-    for year in expected_prefix:
-        if year not in filled and year in lines.columns:
+        return None
+    for year in years[: years.index(filled[-1]) + 1]:
+        if year not in filled and year in columns:
             report.error(
                 sheet=sheet.name,
-                cell=_ref(lines.header_row, lines.columns[year]),
+                cell=cell_name(header_row, columns[year]),
                 found=f"no figures for {year}, but figures for later years",
                 expected="the outturn or forecast for every year up to the last one forecast",
                 fix=f"Fill in {year}: the cumulative balance needs every year before it.",
             )
-    for line in INPUT_LINES:
-        if line.code not in lines.rows:
-            report.error(
+    _report_missing_lines(sheet, lines, report)
+    for code, year in sorted(lines.blank):
+        if (
+            year in filled
+            and code in lines.rows
+            and LINES_BY_CODE[code].group is not LineGroup.CONTRIBUTION
+        ):
+            report.warning(
                 sheet=sheet.name,
-                cell="A",
-                found=f"no row labelled '{line.label}'",
-                expected="every line of the plan",
-                fix=f"Add a row labelled '{line.label}' (0 where there is no figure).",
+                cell=cell_name(lines.rows[code], columns[year]),
+                found="a blank cell in a year that has figures",
+                expected=f"a figure for {LINES_BY_CODE[code].label}, {year}",
+                fix="The blank counts as zero; type 0 to say so, or the figure.",
             )
-    return filled
+    return lines
 
 
 def read_dsg_workbook(
@@ -427,34 +495,25 @@ def read_dsg_workbook(
             )
     if report.errors:
         return None
-    plan_read = _read_sheet(grids[PLAN_SHEET], years, report)
-    opening = _read_opening_balance(grids[PLAN_SHEET], years, report)
-    forecast_read = _read_sheet(grids[FORECAST_SHEET], years, report)
-    term, forecast_years = None, ()
-    if plan_read:
-        _check_plan_lines(*plan_read, report)
-    if forecast_read:
-        forecast_years = _check_forecast(*forecast_read, years, report)
-        if forecast_years:
-            term = _read_term(forecast_read[0], years, report)
-    if report.errors or plan_read is None or forecast_read is None:
+    plan_sheet, forecast_sheet = grids[PLAN_SHEET], grids[FORECAST_SHEET]
+    for sheet in (plan_sheet, forecast_sheet):
+        _warn_if_hidden(sheet, report)
+    plan = _read_plan(plan_sheet, years, report)
+    opening = _read_opening_balance(plan_sheet, years, report)
+    forecast = _read_forecast(forecast_sheet, years, report)
+    forecast_years = forecast.filled_years(years) if forecast else ()
+    term = _read_term(forecast_sheet, years, report) if forecast_years else None
+    if report.errors or plan is None:
         return None
-    plan_lines, forecast_lines = plan_read[1], forecast_read[1]
     _reconcile(
         PLAN_SHEET,
-        plan_lines,
-        derive_years(lines=plan_lines.values, opening_balance=opening, years=years),
+        plan,
+        derive_years(lines=plan.values, opening_balance=opening, years=years),
         report,
     )
     if forecast_years:
-        _reconcile(
-            FORECAST_SHEET,
-            forecast_lines,
-            derive_years(
-                lines=forecast_lines.values, opening_balance=opening, years=forecast_years
-            ),
-            report,
-        )
+        derived = derive_years(lines=forecast.values, opening_balance=opening, years=forecast_years)
+        _reconcile(FORECAST_SHEET, forecast, derived, report)
     else:
         report.warning(
             sheet=FORECAST_SHEET,
@@ -463,25 +522,45 @@ def read_dsg_workbook(
             expected="the latest forecast outturn, when there is one",
             fix="The plan is stored on its own; measures will show plan figures only.",
         )
-    forecast = {
-        code: {year: pence for year, pence in values.items() if year in forecast_years}
-        for code, values in forecast_lines.values.items()
-    }
     return DsgWorkbook(
         years=years,
         opening_balance=opening,
-        plan=_fill_blanks(plan_lines.values, years),
-        forecast=_fill_blanks(forecast, forecast_years),
+        plan=_with_zeros(plan.values, years),
+        forecast=_with_zeros(forecast.values, forecast_years) if forecast_years else {},
         forecast_term=term,
     )
 
 
-def _fill_blanks(
+def _with_zeros(
     lines: dict[str, dict[str, int]], years: tuple[str, ...]
 ) -> dict[str, dict[str, int]]:
-    """Blank cells in a forecast year that has figures count as zero, as in the plan."""
-    if not years:
-        return {}
+    """Every line for every year; a blank cell counts as zero, as in the plan."""
     return {
         code: {year: lines.get(code, {}).get(year, 0) for year in years} for code in LINES_BY_CODE
     }
+
+
+def store_dsg_workbook(session: Session, submission_id: int, workbook: DsgWorkbook) -> None:
+    """Write the workbook's statement and every figure, each naming its submission."""
+    session.add(
+        DsgStatement(
+            submission_id=submission_id,
+            first_year=workbook.years[0],
+            last_year=workbook.years[-1],
+            opening_balance_pence=workbook.opening_balance,
+            forecast_term=str(workbook.forecast_term) if workbook.forecast_term else None,
+        )
+    )
+    rows = [
+        {
+            "submission_id": submission_id,
+            "basis": basis,
+            "line": code,
+            "year": year,
+            "amount_pence": pence,
+        }
+        for basis, lines in (("plan", workbook.plan), ("forecast", workbook.forecast))
+        for code, years in lines.items()
+        for year, pence in years.items()
+    ]
+    session.execute(insert(DsgFigure), rows)

@@ -1,27 +1,46 @@
-"""Load one workbook: check it, then store it whole in one transaction, or store nothing."""
+"""Load one workbook: check it, then store it whole in one transaction, or store nothing.
+
+A submission is for one family (dsg, ehcp, hnb) and one period. Loading a second file for the
+same family and period is a correction: it needs a reason, and supersedes the first, which stays
+in the history. Loading the same bytes as a current submission again stores nothing.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from loaders.dsg import PLAN_SHEET, SHEETS, DsgWorkbook, read_dsg_workbook
+from loaders.dsg import SHEETS as DSG_SHEETS
+from loaders.dsg import read_dsg_workbook, store_dsg_workbook
 from loaders.errors import WorkbookRejected
-from loaders.grid import read_grids
+from loaders.grid import Grid, read_grids
 from loaders.report import ValidationReport
 from loaders.workbook import check_workbook_bytes
-from storage.database import write_session
-from storage.models import (
-    DsgFigure,
-    DsgStatement,
-    Submission,
-    SubmissionFile,
-    SubmissionStatus,
-)
+from storage.database import as_utc, write_session
+from storage.models import Submission, SubmissionFile, SubmissionStatus
+
+
+@dataclass(frozen=True)
+class Family:
+    """One kind of workbook: the sheets that identify it, how to read it and how to store it."""
+
+    name: str
+    title: str
+    sheets: tuple[str, ...]
+    read: Callable[..., object]
+    store: Callable[[Session, int, object], None]
+
+
+FAMILIES: dict[str, Family] = {
+    "dsg": Family(
+        "dsg", "DSG plan and forecast", DSG_SHEETS, read_dsg_workbook, store_dsg_workbook
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -32,36 +51,59 @@ class PriorSubmission:
 
 
 @dataclass(frozen=True)
+class CheckedWorkbook:
+    """A file after every check: its report and, when it has no errors, what it holds."""
+
+    file_name: str
+    data: bytes
+    report: ValidationReport
+    family: Family | None = None
+    content: object | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def period(self) -> str | None:
+        return getattr(self.content, "period", None)
+
+
+@dataclass(frozen=True)
 class LoadOutcome:
     """What happened to one file. ``stored_id`` is set only when it was stored."""
 
     report: ValidationReport
     family: str | None = None
+    period: str | None = None
     stored_id: int | None = None
     identical_to: PriorSubmission | None = None
+    superseded: PriorSubmission | None = None
 
     @property
     def ok(self) -> bool:
         return self.report.ok
 
 
-def _detect_family(sheet_names: list[str], report: ValidationReport) -> str | None:
-    if any(name in sheet_names for name in SHEETS):
-        return "dsg"
+def _detect_family(grids: dict[str, Grid], report: ValidationReport) -> Family | None:
+    for family in FAMILIES.values():
+        if any(name in grids for name in family.sheets):
+            return family
+    known = "; ".join(f"{f.title}: {', '.join(f.sheets)}" for f in FAMILIES.values())
     report.error(
         sheet=None,
         cell=None,
-        found=f"the sheets {', '.join(repr(n) for n in sheet_names)}",
-        expected=f"a workbook made from a template: the DSG plan has sheets {', '.join(SHEETS)}",
-        fix=f"Start from the template (lfi template dsg) and keep the '{PLAN_SHEET}' sheet's name.",
+        found=f"the sheets {', '.join(repr(n) for n in grids)}",
+        expected=f"a workbook made from a template ({known})",
+        fix="Start from the template (lfi template dsg) and keep its sheet names.",
     )
     return None
 
 
 def check_workbook(
     data: bytes, *, file_name: str, years: tuple[str, ...], max_bytes: int
-) -> tuple[ValidationReport, str | None, DsgWorkbook | None]:
-    """Every problem in the file, its family, and what it holds when there are no errors."""
+) -> CheckedWorkbook:
+    """Every problem in the file, and what it holds when there are no errors."""
     report = ValidationReport(file_name=file_name)
     try:
         check_workbook_bytes(data, max_bytes=max_bytes)
@@ -74,46 +116,84 @@ def check_workbook(
             expected="an Excel workbook (.xlsx)",
             fix="Save the spreadsheet as 'Excel Workbook (*.xlsx)' and upload that file.",
         )
-        return report, None, None
-    family = _detect_family(list(grids), report)
+        return CheckedWorkbook(file_name, data, report)
+    family = _detect_family(grids, report)
     if family is None:
-        return report, None, None
-    return report, family, read_dsg_workbook(grids, years=years, report=report)
+        return CheckedWorkbook(file_name, data, report)
+    content = family.read(grids, years=years, report=report)
+    return CheckedWorkbook(file_name, data, report, family, content if report.ok else None)
 
 
-def find_identical(session: Session, sha256: str) -> PriorSubmission | None:
+def _prior(session: Session, *conditions) -> PriorSubmission | None:
     row = session.execute(
         select(Submission.id, Submission.file_name, Submission.loaded_at)
-        .where(Submission.sha256 == sha256)
+        .where(Submission.status == SubmissionStatus.CURRENT, *conditions)
         .order_by(Submission.id)
         .limit(1)
     ).first()
-    return PriorSubmission(*row) if row else None
+    return PriorSubmission(row.id, row.file_name, as_utc(row.loaded_at)) if row else None
 
 
-def _store_dsg(session: Session, submission_id: int, workbook: DsgWorkbook) -> None:
-    session.add(
-        DsgStatement(
-            submission_id=submission_id,
-            first_year=workbook.years[0],
-            last_year=workbook.years[-1],
-            opening_balance_pence=workbook.opening_balance,
-            forecast_term=str(workbook.forecast_term) if workbook.forecast_term else None,
-        )
+def find_identical(session: Session, sha256: str) -> PriorSubmission | None:
+    """A current submission with the same bytes. Bringing back a superseded file is a new load."""
+    return _prior(session, Submission.sha256 == sha256)
+
+
+def find_current(session: Session, family: str, period: str) -> PriorSubmission | None:
+    return _prior(session, Submission.family == family, Submission.period == period)
+
+
+def _needs_reason(checked: CheckedWorkbook, current: PriorSubmission) -> None:
+    checked.report.error(
+        sheet=None,
+        cell=None,
+        found=f"a {checked.family.title} for {checked.period} already stored: "
+        f"{current.file_name}, loaded {current.loaded_at:%d %B %Y at %H:%M} UTC",
+        expected="a reason for replacing it",
+        fix="If this file corrects it, load it again with a reason (lfi load FILE --reason "
+        "'...'); the earlier file stays in the history.",
     )
-    rows = [
-        {
-            "submission_id": submission_id,
-            "basis": basis,
-            "line": code,
-            "year": year,
-            "amount_pence": pence,
-        }
-        for basis, lines in (("plan", workbook.plan), ("forecast", workbook.forecast))
-        for code, years in lines.items()
-        for year, pence in years.items()
-    ]
-    session.execute(insert(DsgFigure), rows)
+
+
+def store_checked(
+    session: Session, checked: CheckedWorkbook, *, reason: str | None = None, is_demo: bool = False
+) -> LoadOutcome:
+    """Store a checked workbook in the caller's transaction, superseding the current one for the
+    same family and period when a reason is given."""
+    family, period = checked.family, checked.period
+    outcome = {"report": checked.report, "family": family.name, "period": period}
+    prior = find_identical(session, checked.sha256)
+    if prior is not None:
+        return LoadOutcome(**outcome, identical_to=prior)
+    current = find_current(session, family.name, period)
+    if current is not None and not (reason and reason.strip()):
+        _needs_reason(checked, current)
+        return LoadOutcome(**outcome)
+    submission = Submission(
+        family=family.name,
+        period=period,
+        file_name=checked.file_name,
+        sha256=checked.sha256,
+        size_bytes=len(checked.data),
+        loaded_at=datetime.now(UTC),
+        status=SubmissionStatus.CURRENT,
+        is_demo=is_demo,
+    )
+    session.add(submission)
+    session.flush()
+    session.add(SubmissionFile(submission_id=submission.id, content=checked.data))
+    if current is not None:
+        session.execute(
+            update(Submission)
+            .where(Submission.id == current.id)
+            .values(
+                status=SubmissionStatus.SUPERSEDED,
+                superseded_by_id=submission.id,
+                supersede_reason=reason.strip(),
+            )
+        )
+    family.store(session, submission.id, checked.content)
+    return LoadOutcome(**outcome, stored_id=submission.id, superseded=current)
 
 
 def load_workbook(
@@ -124,51 +204,21 @@ def load_workbook(
     years: tuple[str, ...],
     max_bytes: int,
     dry_run: bool = False,
-    is_demo: bool = False,
+    reason: str | None = None,
 ) -> LoadOutcome:
-    """Check ``data`` and, unless it has errors, is a dry run or was loaded before, store it.
-
-    A stored DSG workbook becomes the current plan and forecast; the one before it is kept,
-    marked superseded.
-    """
-    report, family, workbook = check_workbook(
-        data, file_name=file_name, years=years, max_bytes=max_bytes
-    )
-    sha256 = hashlib.sha256(data).hexdigest()
-    if not report.ok or workbook is None:
-        return LoadOutcome(report=report, family=family)
+    """Check ``data`` and, unless it has errors or is a dry run, store it in one transaction."""
+    checked = check_workbook(data, file_name=file_name, years=years, max_bytes=max_bytes)
+    if not checked.report.ok:
+        family = checked.family.name if checked.family else None
+        return LoadOutcome(report=checked.report, family=family)
     if dry_run:
         with Session(engine) as session:
-            prior = find_identical(session, sha256)
-        return LoadOutcome(report=report, family=family, identical_to=prior)
+            prior = find_identical(session, checked.sha256)
+        return LoadOutcome(
+            report=checked.report,
+            family=checked.family.name,
+            period=checked.period,
+            identical_to=prior,
+        )
     with write_session(engine) as session:
-        prior = find_identical(session, sha256)
-        if prior is not None:
-            return LoadOutcome(report=report, family=family, identical_to=prior)
-        submission = Submission(
-            family=family,
-            file_name=file_name,
-            sha256=sha256,
-            size_bytes=len(data),
-            loaded_at=datetime.now(UTC),
-            status=SubmissionStatus.CURRENT,
-            is_demo=is_demo,
-        )
-        session.add(submission)
-        session.flush()
-        session.add(SubmissionFile(submission_id=submission.id, content=data))
-        session.execute(
-            update(Submission)
-            .where(
-                Submission.family == family,
-                Submission.status == SubmissionStatus.CURRENT,
-                Submission.id != submission.id,
-            )
-            .values(
-                status=SubmissionStatus.SUPERSEDED,
-                superseded_by_id=submission.id,
-                supersede_reason="replaced by a later upload",
-            )
-        )
-        _store_dsg(session, submission.id, workbook)
-        return LoadOutcome(report=report, family=family, stored_id=submission.id)
+        return store_checked(session, checked, reason=reason)

@@ -71,6 +71,15 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
                 "to 1, as in a decompression bomb. The file was refused as unsafe."
             )
     names = {entry.filename for entry in entries}
+    if "xl/workbook.bin" in names:
+        raise WorkbookRejected(
+            f"This is an Excel Binary Workbook (.xlsb), which is not accepted. {SAVE_AS_XLSX}"
+        )
+    if "mimetype" in names and "content.xml" in names:
+        raise WorkbookRejected(
+            "This is an OpenDocument spreadsheet (.ods), not an Excel workbook. Save it as "
+            "'Excel 2007-365 (.xlsx)' and upload that file."
+        )
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise WorkbookRejected(
             "This is a zip archive (perhaps a Word or other Office file), not an Excel workbook."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -11,7 +12,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -54,6 +55,11 @@ def create_database_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time in UTC: SQLite gives it back naive, PostgreSQL in the session's zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -61,9 +67,9 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade_database(engine: Engine) -> None:
-    """Bring the schema to the newest revision, in place; existing data is kept."""
-    command.upgrade(_alembic_config(engine), "head")
+def upgrade_database(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest revision (or ``revision``), in place; data is kept."""
+    command.upgrade(_alembic_config(engine), revision)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -77,10 +83,6 @@ def head_revision() -> str:
     if head is None:
         raise RuntimeError("the migrations folder holds no revision")
     return head
-
-
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 @contextmanager

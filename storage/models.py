@@ -46,6 +46,8 @@ class Submission(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     family: Mapped[str] = mapped_column(String(16), index=True)
+    # The term the figures are for ("Autumn 2024"); "plan" for a DSG plan with no forecast.
+    period: Mapped[str] = mapped_column(String(16), index=True)
     file_name: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size_bytes: Mapped[int] = mapped_column(BigInteger)

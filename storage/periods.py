@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_YEAR = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")
+_YEAR = re.compile(r"^\s*(\d{4})\s*[-/–]\s*(\d{2}|\d{4})\s*$")
 _TERM = re.compile(r"^\s*(autumn|spring|summer)(?:\s+term)?\s+(\d{4})\s*$", re.IGNORECASE)
 
 
@@ -68,3 +68,14 @@ def parse_term(text: str) -> Term:
     if not match:
         raise PeriodError(f"{text!r} is not a school term such as 'Autumn 2024'")
     return Term(year=int(match.group(2)), season=match.group(1).capitalize())
+
+
+_SEASON_ORDER = {"Spring": 0, "Summer": 1, "Autumn": 2}
+
+
+def period_sort_key(period: str) -> tuple[int, int, int]:
+    """Order submission periods in time: a plan alone first, then terms by date."""
+    if period == "plan":
+        return (0, 0, 0)
+    term = parse_term(period)
+    return (1, term.year, _SEASON_ORDER[term.season])

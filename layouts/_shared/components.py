@@ -45,15 +45,22 @@ def data_table(
     rows: Sequence[Sequence[object]],
     table_id: str | None = None,
     emphasised_rows: set[int] | None = None,
+    emphasis_note: str = "",
 ) -> html.Div:
-    """An HTML table: the first column names the row; the table scrolls sideways on a phone."""
+    """An HTML table: the first column names the row; the table scrolls sideways on a phone.
+
+    Emphasised rows are bold, and ``emphasis_note`` tells screen readers why.
+    """
     emphasised_rows = emphasised_rows or set()
     body = []
     for index, row in enumerate(rows):
         label, *cells = row
+        emphasised = index in emphasised_rows
+        if emphasised and emphasis_note:
+            label = [label, html.Span(f" ({emphasis_note})", className="visually-hidden")]
         body.append(
             html.Tr(
-                className="row--derived" if index in emphasised_rows else None,
+                className="row--derived" if emphasised else None,
                 children=[html.Th(label, scope="row")]
                 + [html.Td(cell, className="num") for cell in cells],
             )
@@ -81,12 +88,14 @@ def data_table(
     )
 
 
-def chart_block(*, graph_id: str, figure: go.Figure, summary: str) -> html.Figure:
-    """A chart with its one-sentence summary as the caption screen readers announce."""
+def chart_block(*, graph_id: str, title: str, figure: go.Figure, summary: str) -> html.Figure:
+    """A chart under its active title, with its one-sentence summary as the caption screen
+    readers announce."""
     summary_id = f"{graph_id}-summary"
     return html.Figure(
         className="chart",
         children=[
+            html.H3(title, id=f"{graph_id}-title", className="chart__title"),
             html.Div(
                 role="img",
                 **{"aria-labelledby": summary_id},

@@ -16,6 +16,8 @@ def test_pln001_the_plan_page_shows_its_charts_and_tables(server_url, page):
     assert page.get_attribute("html", "lang") == "en-GB"
     assert page.title() == "DSG recovery plan - Local First Inclusion"
     # Each chart has its one-sentence summary and its data as a table, one row a year.
+    # The demo forecast spends £11.8m more than the plan, whose own derived end is £0.003m
+    # (the paper's rounding), so the forecast ends at £11.803m, £11.800m worse.
     assert (
         page.locator("#plan-cumulative-graph-summary")
         .inner_text()
@@ -32,6 +34,7 @@ def test_pln001_the_plan_page_shows_its_charts_and_tables(server_url, page):
     # The demo data is labelled as such, and the off-track end is stated in words.
     assert "Demo data." in page.locator(".notice--demo").inner_text()
     assert "Red: off track" in page.locator(".headline").inner_text()
+    assert "£11.800m worse than the plan of £0.003m" in page.locator(".headline").inner_text()
     assert page.console_errors == []
 
 
@@ -47,6 +50,7 @@ def test_pln003_the_skip_link_moves_focus_to_the_main_content(server_url, page):
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main-content"
+    assert page.evaluate("document.activeElement.id") == "main-content"
 
 
 def test_pln004_an_unknown_address_says_page_not_found(server_url, page):

@@ -27,7 +27,7 @@ def snapshot(engine) -> dict:
 
 @pytest.fixture
 def load(engine, plan_years):
-    def run(data: bytes, *, file_name: str = "plan.xlsx", dry_run: bool = False):
+    def run(data: bytes, *, file_name: str = "plan.xlsx", dry_run: bool = False, reason=None):
         return load_workbook(
             engine,
             data,
@@ -35,6 +35,7 @@ def load(engine, plan_years):
             years=plan_years,
             max_bytes=MAX_BYTES,
             dry_run=dry_run,
+            reason=reason,
         )
 
     return run

@@ -248,13 +248,16 @@ def test_dsg117_a_dry_run_checks_and_stores_nothing(template, engine, load):
 
 
 @pytest.mark.parametrize("sheet_name", ["Plan", "Forecast"])
-def test_dsg118_a_sheet_with_no_year_headings_is_refused(template, engine, load, sheet_name):
+def test_dsg118_a_sheet_of_figures_with_no_year_headings_is_refused(
+    template, engine, load, sheet_name
+):
     def clear_headings(book):
         sheet = book[sheet_name]
         for column in range(2, 9):
             sheet.cell(row=4, column=column).value = None
 
-    report = refused(engine, load, mutated(template, clear_headings))
+    data = mutated(template, clear_headings, forecast=_forecast(), term="Autumn 2024")
+    report = refused(engine, load, data)
     assert [(e.location, e.found) for e in report.errors] == [
         (f"{sheet_name}!1:30", "no row of year headings")
     ]
@@ -271,3 +274,134 @@ def test_dsg119_figures_are_stored_exactly(template, engine, load):
             )
         )
     assert Decimal(amount) / 100 == Decimal("-4923000")  # -£4.923m, to the penny
+
+
+def test_dsg120_stated_totals_on_a_forecast_of_some_years_only_are_checked_for_those_years(
+    template, load
+):
+    years = ("2022-23", "2023-24", "2024-25")
+
+    def with_totals(book):
+        # formula totals saved by a program read as 0 in the years not yet forecast
+        row = _add_row(book["Forecast"], "Total Expenditure", paper.TOTAL_EXPENDITURE)
+        for year in ("2025-26", "2026-27", "2027-28", "2028-29"):
+            book["Forecast"].cell(row=row, column=year_column(book["Forecast"], year), value=0)
+
+    outcome = load(mutated(template, with_totals, forecast=_forecast(years), term="Autumn 2024"))
+    assert outcome.report.errors == []
+    assert [w for w in outcome.report.warnings if w.sheet == "Forecast"] == []
+
+
+def test_dsg121_figures_typed_in_thousands_are_refused_with_the_right_advice(
+    template, engine, load
+):
+    book = paper_workbook(template)
+    where = cell_ref(book["Plan"], "1.5% Schools Block transfer", "2022-23")
+    book["Plan"][where] = -8_529  # £000s
+    report = refused(engine, load, to_bytes(book))
+    assert [str(e) for e in report.errors] == [
+        f"error: Plan!{where}: found -8,529; expected a figure in £m (millions of pounds), such "
+        "as 45.613. Figures on this sheet are in £m: divide pounds by 1,000,000, or £000s by 1,000."
+    ]
+
+
+def test_dsg122_a_blank_cell_in_a_forecast_year_with_figures_is_a_warning(template, load):
+    forecast = _forecast()
+    forecast[INDEPENDENT]["2024-25"] = None
+    book = paper_workbook(template, forecast=forecast, term="Autumn 2024")
+    where = cell_ref(book["Forecast"], INDEPENDENT, "2024-25")
+    outcome = load(to_bytes(book))
+    assert outcome.report.errors == []
+    assert [(w.location, w.found) for w in outcome.report.warnings] == [
+        (f"Forecast!{where}", "a blank cell in a year that has figures")
+    ]
+
+
+def test_dsg123_a_hidden_template_sheet_is_read_with_a_warning(template, load):
+    def hide(book):
+        book["Plan"].sheet_state = "hidden"
+
+    outcome = load(mutated(template, hide))
+    assert outcome.report.errors == []
+    assert ("Plan", "a hidden sheet") in [(w.location, w.found) for w in outcome.report.warnings]
+
+
+def test_dsg124_merged_cells_among_the_figures_are_refused(template, engine, load):
+    def merge(book):
+        plan = book["Plan"]
+        row = find_row(plan, "DfE Contribution")
+        plan.merge_cells(
+            start_row=row,
+            start_column=year_column(plan, "2023-24"),
+            end_row=row,
+            end_column=year_column(plan, "2024-25"),
+        )
+
+    book = paper_workbook(template)
+    merge(book)
+    row = find_row(book["Plan"], "DfE Contribution")
+    report = refused(engine, load, to_bytes(book))
+    assert [(e.location, e.found) for e in report.errors] == [
+        (f"Plan!C{row}:D{row}", f"merged cells C{row}:D{row} among the figures")
+    ]
+
+
+def test_dsg125_a_forecast_may_leave_out_the_columns_of_years_not_yet_forecast(template, load):
+    years = ("2022-23", "2023-24", "2024-25")
+
+    def drop_later_years(book):
+        sheet = book["Forecast"]
+        sheet.delete_cols(year_column(sheet, "2025-26"), 4)
+
+    outcome = load(
+        mutated(template, drop_later_years, forecast=_forecast(years), term="Autumn 2024")
+    )
+    assert outcome.report.errors == []
+    assert outcome.stored_id is not None
+
+
+def test_dsg126_year_headings_with_an_en_dash_are_read(template, load):
+    def en_dash(book):
+        sheet = book["Plan"]
+        sheet.cell(row=4, column=year_column(sheet, "2023-24"), value="2023–24")
+
+    assert load(mutated(template, en_dash)).report.errors == []
+
+
+def test_dsg127_a_renamed_term_label_is_named_as_missing(template, engine, load):
+    def rename(book):
+        sheet = book["Forecast"]
+        sheet.cell(row=find_row(sheet, "Forecast made in"), column=1, value="Term")
+
+    report = refused(
+        engine, load, mutated(template, rename, forecast=_forecast(), term="Autumn 2024")
+    )
+    assert [(e.location, e.found) for e in report.errors] == [
+        ("Forecast!A", "no row labelled 'Forecast made in'")
+    ]
+
+
+def test_dsg128_a_term_after_the_plans_last_year_is_accepted(template, load):
+    book = paper_workbook(template, forecast=_forecast(), term="Summer 2029")
+    outcome = load(to_bytes(book))
+    assert outcome.report.errors == []
+
+
+def test_dsg129_a_term_before_the_plan_began_is_refused(template, engine, load):
+    book = paper_workbook(template, forecast=_forecast(), term="Spring 2022")
+    report = refused(engine, load, to_bytes(book))
+    assert [(e.location, e.found) for e in report.errors] == [
+        ("Forecast!B2", "Spring 2022 (in 2021-22)")
+    ]
+
+
+def test_dsg130_a_plan_of_one_year_can_be_loaded(engine, tmp_path):
+    from loaders.submissions import load_workbook
+    from loaders.templates import write_dsg_workbook
+
+    path = tmp_path / "one-year.xlsx"
+    write_dsg_workbook(path, years=("2022-23",), opening_balance=Decimal("53.976"))
+    outcome = load_workbook(
+        engine, path.read_bytes(), file_name="one-year.xlsx", years=("2022-23",), max_bytes=10**7
+    )
+    assert outcome.report.errors == []

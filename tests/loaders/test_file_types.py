@@ -55,6 +55,21 @@ OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
             "This is a zip archive (perhaps a Word or other Office file), not an Excel workbook.",
         ),
         (
+            lambda _: _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\0"}),
+            "This is an Excel Binary Workbook (.xlsb), which is not accepted. Open it in Excel and "
+            "use Save As, choosing 'Excel Workbook (*.xlsx)'.",
+        ),
+        (
+            lambda _: _zip(
+                {
+                    "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                    "content.xml": b"<office/>",
+                }
+            ),
+            "This is an OpenDocument spreadsheet (.ods), not an Excel workbook. Save it as "
+            "'Excel 2007-365 (.xlsx)' and upload that file.",
+        ),
+        (
             lambda good: _with_part(good, "xl/vbaProject.bin", b"\0" * 64),
             "The workbook contains macros (.xlsm), which are not accepted. Open it in Excel and use "
             "Save As, choosing 'Excel Workbook (*.xlsx)'. Macros are removed when you do.",
@@ -74,7 +89,19 @@ OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
             "from Excel.",
         ),
     ],
-    ids=["empty", "csv", "pdf", "xls", "password", "docx", "macros", "entities", "truncated"],
+    ids=[
+        "empty",
+        "csv",
+        "pdf",
+        "xls",
+        "password",
+        "docx",
+        "xlsb",
+        "ods",
+        "macros",
+        "entities",
+        "truncated",
+    ],
 )
 def test_fil001_a_file_that_is_not_a_usable_workbook_is_refused(
     template, engine, load, make, message

@@ -1,5 +1,6 @@
 """Submissions are stored whole or not at all, recognised when repeated, and superseded in turn."""
 
+import dataclasses
 import threading
 
 import pytest
@@ -47,19 +48,59 @@ def test_sub002_a_byte_identical_upload_is_recognised_and_stores_nothing(templat
     assert snapshot(engine) == before
 
 
-def test_sub003_a_new_upload_supersedes_the_current_one_and_both_stay(template, engine, load):
+def test_sub003_a_correction_for_the_same_period_supersedes_with_its_reason(template, engine, load):
     first = load(_variant(template, 2.393))
-    second = load(_variant(template, 2.500))
+    second = load(_variant(template, 2.500), reason="Other Provisions 2028-29 corrected")
+    assert second.superseded.id == first.stored_id
     with Session(engine) as session:
         rows = session.execute(
-            select(Submission.id, Submission.status, Submission.superseded_by_id).order_by(
-                Submission.id
-            )
+            select(
+                Submission.id,
+                Submission.period,
+                Submission.status,
+                Submission.superseded_by_id,
+                Submission.supersede_reason,
+            ).order_by(Submission.id)
         ).all()
     assert [tuple(r) for r in rows] == [
-        (first.stored_id, "superseded", second.stored_id),
-        (second.stored_id, "current", None),
+        (
+            first.stored_id,
+            "plan",
+            "superseded",
+            second.stored_id,
+            "Other Provisions 2028-29 corrected",
+        ),
+        (second.stored_id, "plan", "current", None, None),
     ]
+
+
+def test_sub003b_a_second_file_for_the_same_period_without_a_reason_is_refused(
+    template, engine, load
+):
+    load(_variant(template, 2.393), file_name="first.xlsx")
+    before = snapshot(engine)
+    outcome = load(_variant(template, 2.500), file_name="second.xlsx")
+    assert outcome.stored_id is None
+    (error,) = outcome.report.errors
+    assert error.found.startswith(
+        "a DSG plan and forecast for plan already stored: first.xlsx, loaded "
+    )
+    assert error.fix == (
+        "If this file corrects it, load it again with a reason (lfi load FILE --reason '...'); "
+        "the earlier file stays in the history."
+    )
+    assert snapshot(engine) == before
+
+
+def test_sub003c_an_earlier_file_can_be_brought_back_as_a_correction(template, engine, load):
+    original = _variant(template, 2.393)
+    load(original)
+    load(_variant(template, 2.500), reason="revised")
+    restored = load(original, reason="the revision was wrong")
+    assert restored.identical_to is None and restored.stored_id is not None
+    with Session(engine) as session:
+        current = session.scalars(select(Submission.id).where(Submission.status == "current")).all()
+    assert current == [restored.stored_id]
 
 
 def test_sub004_a_failure_part_way_through_storing_leaves_nothing_behind(
@@ -67,15 +108,18 @@ def test_sub004_a_failure_part_way_through_storing_leaves_nothing_behind(
 ):
     load(_variant(template, 2.393))
     before = snapshot(engine)
+    family = loaders.submissions.FAMILIES["dsg"]
 
     def fail_after_writing(session, submission_id, workbook):
-        real_store(session, submission_id, workbook)
+        family.store(session, submission_id, workbook)
+        session.flush()  # the rows have reached the database when the failure comes
         raise RuntimeError("the disk filled up")
 
-    real_store = loaders.submissions._store_dsg
-    monkeypatch.setattr(loaders.submissions, "_store_dsg", fail_after_writing)
+    monkeypatch.setitem(
+        loaders.submissions.FAMILIES, "dsg", dataclasses.replace(family, store=fail_after_writing)
+    )
     with pytest.raises(RuntimeError, match="the disk filled up"):
-        load(_variant(template, 2.500))
+        load(_variant(template, 2.500), reason="correction")
     assert snapshot(engine) == before
 
 
@@ -85,7 +129,7 @@ def test_sub005_two_loads_at_once_leave_exactly_one_current_plan(template, engin
 
     def run(data):
         try:
-            load(data)
+            load(data, reason="a later correction")
         except BaseException as exc:  # surfaced below; a thread cannot fail the test itself
             errors.append(exc)
 

@@ -34,18 +34,28 @@ def test_mig003_an_existing_database_is_upgraded_in_place_keeping_its_data(datab
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE council_notes (note VARCHAR(40))"))
         connection.execute(text("INSERT INTO council_notes VALUES ('kept')"))
-    upgrade_database(engine)
+    upgrade_database(engine, "0001")  # the schema of the first release
     with engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO submissions (id, family, file_name, sha256, size_bytes, loaded_at, status,"
-                " is_demo) VALUES (1, 'dsg', 'a.xlsx', 'x', 1, CURRENT_TIMESTAMP, 'current', false)"
+                "INSERT INTO submissions (id, family, file_name, sha256, size_bytes, loaded_at, "
+                "status, is_demo) VALUES (1, 'dsg', 'a.xlsx', 'x', 1, CURRENT_TIMESTAMP, "
+                "'current', false)"
             )
         )
-    upgrade_database(engine)  # a second upgrade, as every start of the app does
+        connection.execute(
+            text(
+                "INSERT INTO dsg_statements (submission_id, first_year, last_year, "
+                "opening_balance_pence, forecast_term) VALUES (1, '2022-23', '2028-29', 0, "
+                "'Autumn 2024')"
+            )
+        )
+    upgrade_database(engine)
+    upgrade_database(engine)  # again, as every start of the app does
     with engine.connect() as connection:
         assert connection.execute(text("SELECT note FROM council_notes")).scalar_one() == "kept"
-        assert (
-            connection.execute(text("SELECT file_name FROM submissions")).scalar_one() == "a.xlsx"
-        )
+        row = connection.execute(text("SELECT file_name, period FROM submissions")).one()
+    # the release that added periods gives an old DSG submission its forecast's term
+    assert tuple(row) == ("a.xlsx", "Autumn 2024")
+    assert current_revision(engine) == head_revision()
     engine.dispose()

@@ -1,0 +1,28 @@
+"""Formulas and Excel errors found in the sheet XML, which readers show as blank or 0."""
+
+from loaders.grid import Grid, _scan_formulas_and_errors
+
+SHEET = (
+    b'<sheetData><row r="5"><c r="B5"><f>SUM(B1:B4)</f><v>12.5</v></c>'
+    b'<c r="C5"><f>SUM(C1:C4)</f><v/></c><c r="D5" t="e"><v>#DIV/0!</v></c>'
+    b'<c r="E5"><f t="shared" si="0"/><v>0</v></c></row></sheetData>'
+    b'<autoFilter ref="A1:E5"><filterColumn colId="0"/></autoFilter>'
+)
+
+
+def test_grd001_formulas_with_no_saved_value_and_error_cells_are_found():
+    grid = Grid(name="S", rows=[])
+    _scan_formulas_and_errors(SHEET, recalculate_on_load=False, grid=grid)
+    assert grid.unsaved_formulas == {(5, 3): "=SUM(C1:C4)"}
+    assert grid.errors == {(5, 4): "#DIV/0!"}
+
+
+def test_grd002_in_a_workbook_marked_to_recalculate_every_saved_formula_value_is_suspect():
+    # XlsxWriter and similar programs save 0 for formulas they cannot calculate
+    grid = Grid(name="S", rows=[])
+    _scan_formulas_and_errors(SHEET, recalculate_on_load=True, grid=grid)
+    assert grid.unsaved_formulas == {
+        (5, 2): "=SUM(B1:B4)",
+        (5, 3): "=SUM(C1:C4)",
+        (5, 5): "a shared formula",
+    }
