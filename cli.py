@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from loaders.errors import LoaderError
 from loaders.submissions import LoadOutcome, load_workbook
 from loaders.templates import FAMILIES, write_template
 from settings import SettingsError, read_settings
@@ -111,6 +112,30 @@ def cmd_measures(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from loaders.demo import build_demo_workbooks, load_demo_data
+
+    settings, engine, _ = _services()
+    if args.write:
+        folder = Path(args.write)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in build_demo_workbooks(date.today()):
+            (folder / name).write_bytes(data)
+        print(f"Wrote the demo workbooks to {folder}")
+    stored = load_demo_data(engine, years=settings.plan_years, max_bytes=settings.max_upload_bytes)
+    if stored == 0:
+        print(
+            "The database already holds submissions; the demo data loads only into an empty "
+            "database. Point LFI_DATABASE_URL at a new one.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Loaded the demo data: {stored} workbooks, every one labelled as demo data.")
+    return 0
+
+
 def cmd_serve(_args: argparse.Namespace) -> int:
     from app import serve
 
@@ -141,6 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
     measures.add_argument("--format", choices=("json", "csv"), default="json")
     measures.set_defaults(run=cmd_measures)
 
+    demo = commands.add_parser("demo", help="load the demo data into an empty database")
+    demo.add_argument("--write", metavar="DIR", help="also write the demo workbooks to DIR")
+    demo.set_defaults(run=cmd_demo)
+
     serve = commands.add_parser("serve", help="start the web app")
     serve.set_defaults(run=cmd_serve)
     return parser
@@ -153,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"lfi: {exc}", file=sys.stderr)
         return 2
+    except LoaderError as exc:
+        print(f"lfi: {exc}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # The reader (such as head) stopped early; that is not a failure of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

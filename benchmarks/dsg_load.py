@@ -22,10 +22,11 @@ from sqlalchemy import create_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from loaders.demo import build_demo_workbook  # noqa: E402
+from loaders.demo import build_forecast, read_paper_plan  # noqa: E402
 from loaders.submissions import load_workbook  # noqa: E402
+from loaders.templates import write_dsg_workbook  # noqa: E402
 from storage.database import create_database_engine, upgrade_database  # noqa: E402
-from storage.periods import financial_years  # noqa: E402
+from storage.periods import Term, financial_years  # noqa: E402
 
 YEARS = financial_years("2022-23", "2028-29")
 
@@ -57,7 +58,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    data = build_demo_workbook()
+    opening, plan = read_paper_plan()
+    buffer = BytesIO()
+    write_dsg_workbook(
+        buffer,
+        years=YEARS,
+        opening_balance=opening,
+        plan=plan,
+        forecast=build_forecast(plan, Term(2024, "Autumn")),
+        forecast_term="Autumn 2024",
+    )
+    data = buffer.getvalue()
     with tempfile.TemporaryDirectory() as folder:
         product = [time_product(data, Path(folder), n) for n in range(args.repeat)]
         baseline = [time_baseline(data, Path(folder), n) for n in range(args.repeat)]

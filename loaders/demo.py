@@ -1,14 +1,22 @@
-"""The demo data set: the paper's plan with a synthetic forecast, loaded like any upload.
+"""The demo data set: a workbook for every family and every term from Autumn 2022 to the latest
+complete term, made by a seeded generator and loaded exactly as uploads are.
 
-The forecast is made up for demonstration, labelled as demo data wherever it appears. It follows
-the shape of the revised forecast Norfolk reported in 2024: independent special school spending
-above plan every year, ending 2028-29 with a cumulative deficit of about £11.8m instead of nil.
+What the public has is real: Norfolk's requests for assessment, new plans and ceased plans by
+calendar year and its plans by primary need in January 2025 (SEN2, data/public/), and the DSG
+plan printed in the Schools Forum paper of May 2023. The rest is made up and is labelled as demo
+data wherever it appears: the outturn and forecasts (independent special school spending above
+plan, ending 2028-29 with a cumulative deficit of about £11.8m, the shape of the revised forecast
+Norfolk reported in 2024), the split of requests by source, census counts, spending by term,
+savings and the placement list.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,16 +24,20 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from loaders.errors import LoaderError
-from loaders.submissions import check_workbook, store_checked
-from loaders.templates import write_dsg_workbook
+from loaders.submissions import CheckedWorkbook, check_workbook, store_checked
+from loaders.templates import write_dsg_workbook, write_ehcp_workbook, write_hnb_workbook
 from storage.database import write_session
 from storage.models import Submission
+from storage.periods import Term, financial_year_start, latest_complete_term, terms_between
+from storage.vocabulary import PROVISION_TYPES
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
-PLAN_FILE = DEMO_DIR / "dsg-plan-schools-forum-2023-05.csv"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+PLAN_FILE = DATA_DIR / "demo" / "dsg-plan-schools-forum-2023-05.csv"
+PUBLIC_DIR = DATA_DIR / "public"
+NORFOLK = "E10000020"
+SEED = 20230517
+FIRST_TERM = Term(2022, "Autumn")
 DEMO_YEARS = ("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29")
-DEMO_FILE_NAME = "demo-dsg-plan-and-forecast.xlsx"
-DEMO_FORECAST_TERM = "Autumn 2024"
 # Independent special school spending above plan, £m a year: 11.8 in all by 2028-29.
 DEMO_OVERSPEND = {
     "2023-24": Decimal("0.900"),
@@ -35,10 +47,316 @@ DEMO_OVERSPEND = {
     "2027-28": Decimal("2.400"),
     "2028-29": Decimal("2.300"),
 }
+# By Autumn 2024 the forecast shows the whole overspend; earlier forecasts show part of it.
+FULL_OVERSPEND_FROM = Term(2024, "Autumn")
+# Share of a calendar year's activity in each term (Spring Jan-Mar, Summer Apr-Aug, Autumn Sep-Dec).
+CALENDAR_SHARE = {"Spring": 0.30, "Summer": 0.35, "Autumn": 0.35}
+# Share of a financial year's spending in each term (Summer 5 months, Autumn 4, Spring 3).
+FINANCIAL_SHARE = {"Summer": Decimal(5) / 12, "Autumn": Decimal(4) / 12, "Spring": Decimal(3) / 12}
+CENTRAL_SHARE = {
+    "inclusion_infrastructure": Decimal(1),
+    "investment_contingency": Decimal(1),
+    "therapies_and_health": Decimal("0.6"),
+    "other_costs": Decimal("0.5"),
+    "inclusion_fund": Decimal("0.1"),
+}
 
 
 class DemoDataError(LoaderError):
     """The demo data cannot be loaded into this database as configured."""
+
+
+# ---- the published history -------------------------------------------------------------------
+
+
+def _public_rows(name: str) -> list[dict[str, str]]:
+    with (PUBLIC_DIR / name).open(encoding="utf-8") as handle:
+        return [row for row in csv.DictReader(handle) if row["new_la_code"] == NORFOLK]
+
+
+def _by_year(name: str, column: str) -> dict[int, int]:
+    return {int(row["time_period"]): int(row[column]) for row in _public_rows(name)}
+
+
+# After the last published year the demo assumes Local First Inclusion starts to work: fewer new
+# plans, more ceased. Made up, like the rest of the demo's future.
+PROJECTED = {
+    "new_plans": {2025: 1_650, 2026: 1_450},
+    "ceased": {2025: 1_000, 2026: 1_250},
+}
+
+
+@dataclass(frozen=True)
+class History:
+    requests: dict[int, int]
+    new_plans: dict[int, int]
+    ceased: dict[int, int]
+    needs_january_2025: dict[str, int]
+
+    def yearly(self, series: dict[int, int], year: int) -> int:
+        """A calendar year's figure; years after the last published carry it on."""
+        return series.get(year, series[max(series)])
+
+
+def read_history() -> History:
+    needs_row = _public_rows("sen2-caseload-by-primary-need.csv")[0]
+    codes = {
+        "asd": "ASD",
+        "hi": "HI",
+        "mld": "MLD",
+        "msi": "MSI",
+        "oth": "OTH",
+        "pd": "PD",
+        "pmld": "PMLD",
+        "semh": "SEMH",
+        "slcn": "SLCN",
+        "sld": "SLD",
+        "spld": "SPLD",
+        "vi": "VI",
+        "need_unknown": "NSA",
+    }
+    return History(
+        requests=_by_year("sen2-requests.csv", "requests_received_in_year"),
+        new_plans={**PROJECTED["new_plans"], **_by_year("sen2-assessments.csv", "assess_issued")},
+        ceased={**PROJECTED["ceased"], **_by_year("sen2-ceased-plans.csv", "total_ceased")},
+        needs_january_2025={code: int(needs_row[f"number_{key}"]) for key, code in codes.items()},
+    )
+
+
+# ---- EHCP returns ----------------------------------------------------------------------------
+
+
+def _share(total: int, parts: dict[str, int]) -> dict[str, int]:
+    """``total`` split in proportion to ``parts``, whole numbers adding up exactly."""
+    weight = sum(parts.values())
+    exact = {k: total * v / weight for k, v in parts.items()}
+    counts = {k: int(v) for k, v in exact.items()}
+    for k in sorted(exact, key=lambda k: exact[k] - counts[k], reverse=True)[
+        : total - sum(counts.values())
+    ]:
+        counts[k] += 1
+    return counts
+
+
+def build_ehcp_returns(terms: list[Term], history: History, rng: random.Random) -> list[dict]:
+    flows = []
+    for term in terms:
+        share = CALENDAR_SHARE[term.season]
+        flows.append(
+            {
+                "requests": round(
+                    history.yearly(history.requests, term.year) * share * rng.uniform(0.95, 1.05)
+                ),
+                "new": round(
+                    history.yearly(history.new_plans, term.year) * share * rng.uniform(0.95, 1.05)
+                ),
+                "ceased": round(
+                    history.yearly(history.ceased, term.year) * share * rng.uniform(0.9, 1.1)
+                ),
+                "in": rng.randint(25, 50),
+                "out": rng.randint(25, 50),
+            }
+        )
+    caseload = _caseloads(terms, flows, sum(history.needs_january_2025.values()))
+    returns = []
+    for index, (term, flow) in enumerate(zip(terms, flows, strict=True)):
+        requests = _share(flow["requests"], {"schools": 55, "parents": 35, "professionals": 10})
+        population = 118_400 + 150 * index
+        returns.append(
+            {
+                "term": str(term),
+                "counts": {
+                    "ehcp_caseload": caseload[index],
+                    "new_plans": flow["new"],
+                    "ceased_plans": flow["ceased"],
+                    "requests_schools": requests["schools"],
+                    "requests_parents": requests["parents"],
+                    "requests_professionals": requests["professionals"],
+                    "movers_in": flow["in"],
+                    "movers_out": flow["out"],
+                    "school_population": population,
+                    "sen_support": round(population * (0.132 + 0.0007 * index)),
+                    "permanent_exclusions": rng.randint(55, 90) - 2 * index,
+                    "school_based_ap": 40 + 18 * index,
+                },
+                "needs": _share(caseload[index], history.needs_january_2025),
+            }
+        )
+    return returns
+
+
+def _caseloads(terms: list[Term], flows: list[dict], january_2025: int) -> list[int]:
+    """Plans at the end of each term, anchored on the census of January 2025 (end of Autumn 2024)."""
+    anchor = next((i for i, t in enumerate(terms) if t == Term(2024, "Autumn")), len(terms) - 1)
+    caseload = [0] * len(terms)
+    caseload[anchor] = january_2025
+    for i in range(anchor + 1, len(terms)):
+        f = flows[i]
+        caseload[i] = caseload[i - 1] + f["new"] - f["ceased"] + f["in"] - f["out"]
+    for i in range(anchor - 1, -1, -1):
+        f = flows[i + 1]
+        caseload[i] = caseload[i + 1] - f["new"] + f["ceased"] - f["in"] + f["out"]
+    return caseload
+
+
+# ---- placements ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlacementKind:
+    provision: str
+    first: int  # placements active in the first term
+    last: int  # and in the last
+    cost: tuple[int, int]  # mean and spread of the annual cost, £
+    ages: tuple[int, int]
+    in_county: float
+    needs: dict[str, int]
+
+
+KINDS = (
+    PlacementKind(
+        "maintained_special",
+        900,
+        980,
+        (24_000, 5_000),
+        (4, 19),
+        0.96,
+        {"ASD": 35, "SLD": 15, "MLD": 15, "SEMH": 15, "PMLD": 8, "SLCN": 7, "PD": 5},
+    ),
+    PlacementKind(
+        "academy_special",
+        600,
+        720,
+        (25_500, 5_500),
+        (4, 19),
+        0.95,
+        {"ASD": 35, "SEMH": 25, "SLD": 12, "MLD": 12, "SLCN": 8, "PMLD": 4, "PD": 4},
+    ),
+    PlacementKind(
+        "independent_special",
+        690,
+        430,
+        (62_000, 18_000),
+        (5, 19),
+        0.6,
+        {"SEMH": 45, "ASD": 40, "SLCN": 6, "MLD": 4, "OTH": 5},
+    ),
+    PlacementKind(
+        "non_maintained_special",
+        45,
+        40,
+        (55_000, 12_000),
+        (5, 19),
+        0.3,
+        {"HI": 25, "VI": 20, "PD": 25, "MSI": 10, "ASD": 20},
+    ),
+    PlacementKind(
+        "srb",
+        320,
+        760,
+        (12_500, 3_000),
+        (4, 16),
+        1.0,
+        {"ASD": 45, "SLCN": 25, "SEMH": 20, "MLD": 10},
+    ),
+    PlacementKind(
+        "fe_college",
+        520,
+        560,
+        (9_500, 3_000),
+        (16, 25),
+        0.93,
+        {"MLD": 30, "ASD": 30, "SPLD": 15, "SEMH": 15, "SLCN": 10},
+    ),
+    PlacementKind(
+        "specialist_post16",
+        120,
+        110,
+        (46_000, 12_000),
+        (16, 25),
+        0.4,
+        {"ASD": 40, "SLD": 25, "PMLD": 15, "SEMH": 20},
+    ),
+    PlacementKind(
+        "alternative_provision",
+        210,
+        170,
+        (15_500, 4_000),
+        (11, 16),
+        0.9,
+        {"SEMH": 80, "ASD": 10, "OTH": 10},
+    ),
+)
+TURNOVER = 0.08  # share of placements that end in a term
+
+
+def _pick(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _day_in(term: Term, rng: random.Random) -> date:
+    return term.start + timedelta(days=rng.randint(0, (term.end - term.start).days))
+
+
+def _new_placement(kind: PlacementKind, number: int, start: date, rng: random.Random) -> dict:
+    age = rng.randint(*kind.ages)
+    return {
+        "reference": f"DEMO-{kind.provision[:3].upper()}-{number:05d}",
+        "age": age,
+        "nc_year": age - 5 if 5 <= age <= 18 and kind.provision != "fe_college" else None,
+        "primary_need": _pick(rng, kind.needs),
+        "provision_type": PROVISION_TYPES[kind.provision],
+        "provider": f"Demo {PROVISION_TYPES[kind.provision].lower()} {rng.randint(1, 40):02d}",
+        "in_county": "In" if rng.random() < kind.in_county else "Out",
+        "annual_cost": round(max(2_000.0, rng.gauss(*kind.cost)), 2),
+        "start_date": start,
+        "end_date": None,
+        "renegotiation_saving": None,
+    }
+
+
+def build_placement_lists(terms: list[Term], rng: random.Random) -> list[list[dict]]:
+    """Each term's list: placements active at any time in it, with turnover between terms."""
+    lists, active, ended, number = [], {k.provision: [] for k in KINDS}, [], 0
+    for index, term in enumerate(terms):
+        progress = index / max(1, len(terms) - 1)
+        ended = []
+        for kind in KINDS:
+            current = active[kind.provision]
+            for placement in [p for p in current if index and rng.random() < TURNOVER]:
+                placement["end_date"] = _day_in(term, rng)
+                current.remove(placement)
+                ended.append(placement)
+            target = round(kind.first + (kind.last - kind.first) * progress)
+            while len(current) < target:
+                number += 1
+                start = (
+                    _day_in(term, rng)
+                    if index
+                    else term.start - timedelta(days=rng.randint(30, 2000))
+                )
+                current.append(_new_placement(kind, number, start, rng))
+            _renegotiate(kind, current, term, rng)
+        lists.append(
+            [dict(p) for kind in KINDS for p in active[kind.provision]] + [dict(p) for p in ended]
+        )
+    return lists
+
+
+def _renegotiate(
+    kind: PlacementKind, placements: list[dict], term: Term, rng: random.Random
+) -> None:
+    """From 2023-24, a few independent placements a term are renegotiated (workstream 4)."""
+    if kind.provision != "independent_special" or term.start < date(2023, 4, 1):
+        return
+    for placement in rng.sample(placements, k=min(12, len(placements))):
+        if placement["renegotiation_saving"] is None:
+            placement["renegotiation_saving"] = round(
+                placement["annual_cost"] * rng.uniform(0.03, 0.09), 2
+            )
+
+
+# ---- DSG and HNB -----------------------------------------------------------------------------
 
 
 def read_paper_plan() -> tuple[Decimal, dict[str, dict[str, Decimal]]]:
@@ -55,50 +373,151 @@ def read_paper_plan() -> tuple[Decimal, dict[str, dict[str, Decimal]]]:
     return next(iter(opening.values())), lines
 
 
-def build_demo_forecast(plan: dict[str, dict[str, Decimal]]) -> dict[str, dict[str, Decimal]]:
+def _overspend_share(term: Term) -> Decimal:
+    """How much of the overspend a forecast made in ``term`` had seen."""
+    terms = terms_between(FIRST_TERM, FULL_OVERSPEND_FROM)
+    if term.start >= FULL_OVERSPEND_FROM.start:
+        return Decimal(1)
+    return Decimal(terms.index(term)) / Decimal(len(terms) - 1)
+
+
+def build_forecast(
+    plan: dict[str, dict[str, Decimal]], term: Term
+) -> dict[str, dict[str, Decimal]]:
+    """The forecast made in ``term``: outturn for years already ended, then the forecast."""
     forecast = {code: dict(years) for code, years in plan.items()}
+    current = financial_year_start(term.financial_year)
+    share = _overspend_share(term)
     for year, extra in DEMO_OVERSPEND.items():
-        forecast["independent_special_schools"][year] += extra
+        seen = Decimal(1) if financial_year_start(year) < current else share
+        forecast["independent_special_schools"][year] += (extra * seen).quantize(Decimal("0.001"))
     return forecast
 
 
-def build_demo_workbook() -> bytes:
+def build_spend(
+    forecast: dict[str, dict[str, Decimal]], term: Term
+) -> dict[str, tuple[Decimal, Decimal]]:
+    """The term's share of each expenditure line, in pounds, split into direct and central."""
+    from loaders.hnb import EXPENDITURE_LINES
+
+    spend = {}
+    for code in EXPENDITURE_LINES:
+        pounds = (
+            forecast[code][term.financial_year] * 1_000_000 * FINANCIAL_SHARE[term.season]
+        ).quantize(Decimal("0.01"))
+        central = (pounds * CENTRAL_SHARE.get(code, Decimal("0.02"))).quantize(Decimal("0.01"))
+        spend[code] = (pounds - central, central)
+    return spend
+
+
+def build_savings(index: int, rng: random.Random) -> dict[str, Decimal]:
+    grow = Decimal(index + 1)
+    return {
+        "under_16": (Decimal(180_000) * grow * Decimal(str(rng.uniform(0.9, 1.1)))).quantize(
+            Decimal(1)
+        ),
+        "over_16": (Decimal(70_000) * grow * Decimal(str(rng.uniform(0.9, 1.1)))).quantize(
+            Decimal(1)
+        ),
+        "alternative_provision": (Decimal(35_000) * grow).quantize(Decimal(1)),
+    }
+
+
+# ---- the workbooks ---------------------------------------------------------------------------
+
+
+def demo_terms(today: date) -> list[Term]:
+    return terms_between(FIRST_TERM, latest_complete_term(today))
+
+
+def _slug(term: Term) -> str:
+    return f"{term.year}-{term.season.lower()}"
+
+
+def build_demo_workbooks(today: date) -> list[tuple[str, bytes]]:
+    """(file name, bytes) for every family and term, in the order they would have been loaded."""
+    rng = random.Random(SEED)
+    terms = demo_terms(today)
     opening, plan = read_paper_plan()
+    ehcp = build_ehcp_returns(terms, read_history(), rng)
+    placements = build_placement_lists(terms, rng)
+    files = []
+    for index, term in enumerate(terms):
+        forecast = build_forecast(plan, term)
+        files.append(
+            (
+                f"demo-dsg-{_slug(term)}.xlsx",
+                _write(
+                    write_dsg_workbook,
+                    years=DEMO_YEARS,
+                    opening_balance=opening,
+                    plan=plan,
+                    forecast=forecast,
+                    forecast_term=str(term),
+                ),
+            )
+        )
+        files.append((f"demo-ehcp-{_slug(term)}.xlsx", _write(write_ehcp_workbook, **ehcp[index])))
+        files.append(
+            (
+                f"demo-hnb-{_slug(term)}.xlsx",
+                _write(
+                    write_hnb_workbook,
+                    term=str(term),
+                    spend=build_spend(forecast, term),
+                    savings=build_savings(index, rng),
+                    placements=placements[index],
+                ),
+            )
+        )
+    return files
+
+
+def _write(writer, **figures) -> bytes:
     buffer = io.BytesIO()
-    write_dsg_workbook(
-        buffer,
-        years=DEMO_YEARS,
-        opening_balance=opening,
-        plan=plan,
-        forecast=build_demo_forecast(plan),
-        forecast_term=DEMO_FORECAST_TERM,
-    )
+    writer(buffer, **figures)
     return buffer.getvalue()
 
 
-def database_is_empty(session: Session) -> bool:
-    return session.scalar(select(func.count(Submission.id))) == 0
+def _check_all(
+    files: list[tuple[str, bytes]], years: tuple[str, ...], max_bytes: int, today: date
+) -> list[CheckedWorkbook]:
+    checked = []
+    for name, data in files:
+        result = check_workbook(data, file_name=name, years=years, max_bytes=max_bytes, today=today)
+        if not result.report.ok:
+            problems = "; ".join(str(issue) for issue in result.report.errors[:5])
+            raise DemoDataError(f"The demo workbook {name} has errors: {problems}")
+        checked.append(result)
+    return checked
 
 
-def load_demo_data(engine: Engine, *, years: tuple[str, ...], max_bytes: int) -> bool:
-    """Load the demo data if the database is empty; True if it was loaded.
+def load_demo_data(
+    engine: Engine, *, years: tuple[str, ...], max_bytes: int, today: date | None = None
+) -> int:
+    """Load the demo data into an empty database; the number of workbooks stored (0 if the
+    database already held submissions).
 
-    The emptiness check and the loads share one write transaction, so two app workers starting
-    together load it once.
+    The emptiness check and every load share one write transaction, so two app workers starting
+    together load it once, and a failure loads none of it.
     """
     if years != DEMO_YEARS:
         raise DemoDataError(
             f"The demo data covers the plan years {DEMO_YEARS[0]} to {DEMO_YEARS[-1]}, but the "
             f"plan is set to run {years[0]} to {years[-1]}. Set LFI_LOAD_DEMO=false."
         )
-    checked = check_workbook(
-        build_demo_workbook(), file_name=DEMO_FILE_NAME, years=years, max_bytes=max_bytes
-    )
-    if not checked.report.ok:
-        problems = "; ".join(str(issue) for issue in checked.report.errors)
-        raise DemoDataError(f"The demo workbook {DEMO_FILE_NAME} has errors: {problems}")
+    today = today or date.today()
+    with Session(engine) as session:
+        if not database_is_empty(session):
+            return 0
+    checked = _check_all(build_demo_workbooks(today), years, max_bytes, today)
     with write_session(engine) as session:
         if not database_is_empty(session):
-            return False
-        store_checked(session, checked, is_demo=True)
-    return True
+            return 0
+        for workbook in checked:
+            store_checked(session, workbook, is_demo=True)
+    return len(checked)
+
+
+def database_is_empty(session: Session) -> bool:
+    return session.scalar(select(func.count(Submission.id))) == 0

@@ -481,7 +481,7 @@ def _read_forecast(sheet: Grid, years: tuple[str, ...], report: ValidationReport
 
 
 def read_dsg_workbook(
-    grids: dict[str, Grid], *, years: tuple[str, ...], report: ValidationReport
+    grids: dict[str, Grid], *, years: tuple[str, ...], report: ValidationReport, **_: object
 ) -> DsgWorkbook | None:
     """Read and check both sheets; every problem goes into ``report``. None if there are errors."""
     for name in SHEETS:

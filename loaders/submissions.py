@@ -10,15 +10,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from loaders.dsg import SHEETS as DSG_SHEETS
 from loaders.dsg import read_dsg_workbook, store_dsg_workbook
+from loaders.ehcp import SHEETS as EHCP_SHEETS
+from loaders.ehcp import read_ehcp_workbook, store_ehcp_workbook
 from loaders.errors import WorkbookRejected
 from loaders.grid import Grid, read_grids
+from loaders.hnb import SHEETS as HNB_SHEETS
+from loaders.hnb import read_hnb_workbook, store_hnb_workbook
+from loaders.personal_data import check_personal_data
 from loaders.report import ValidationReport
 from loaders.workbook import check_workbook_bytes
 from storage.database import as_utc, write_session
@@ -39,6 +44,10 @@ class Family:
 FAMILIES: dict[str, Family] = {
     "dsg": Family(
         "dsg", "DSG plan and forecast", DSG_SHEETS, read_dsg_workbook, store_dsg_workbook
+    ),
+    "ehcp": Family("ehcp", "EHCP return", EHCP_SHEETS, read_ehcp_workbook, store_ehcp_workbook),
+    "hnb": Family(
+        "hnb", "High Needs Block return", HNB_SHEETS, read_hnb_workbook, store_hnb_workbook
     ),
 }
 
@@ -88,6 +97,7 @@ class LoadOutcome:
 def _detect_family(grids: dict[str, Grid], report: ValidationReport) -> Family | None:
     for family in FAMILIES.values():
         if any(name in grids for name in family.sheets):
+            _warn_about_other_sheets(grids, family, report)
             return family
     known = "; ".join(f"{f.title}: {', '.join(f.sheets)}" for f in FAMILIES.values())
     report.error(
@@ -95,15 +105,37 @@ def _detect_family(grids: dict[str, Grid], report: ValidationReport) -> Family |
         cell=None,
         found=f"the sheets {', '.join(repr(n) for n in grids)}",
         expected=f"a workbook made from a template ({known})",
-        fix="Start from the template (lfi template dsg) and keep its sheet names.",
+        fix="Start from a template (lfi template dsg, ehcp or hnb) and keep its sheet names.",
     )
     return None
 
 
+def _warn_about_other_sheets(grids: dict[str, Grid], family: Family, report) -> None:
+    for name, grid in grids.items():
+        if name not in family.sheets and name != "Instructions":
+            report.warning(
+                sheet=name,
+                cell=None,
+                found="a hidden sheet that is not in the template"
+                if grid.hidden
+                else "a sheet that is not in the template",
+                expected=f"the {family.title} template's sheets: {', '.join(family.sheets)}",
+                fix="The sheet is ignored.",
+            )
+
+
 def check_workbook(
-    data: bytes, *, file_name: str, years: tuple[str, ...], max_bytes: int
+    data: bytes,
+    *,
+    file_name: str,
+    years: tuple[str, ...],
+    max_bytes: int,
+    today: date | None = None,
 ) -> CheckedWorkbook:
-    """Every problem in the file, and what it holds when there are no errors."""
+    """Every problem in the file, and what it holds when there are no errors.
+
+    A file with personal data is refused before anything else is read from it.
+    """
     report = ValidationReport(file_name=file_name)
     try:
         check_workbook_bytes(data, max_bytes=max_bytes)
@@ -117,10 +149,12 @@ def check_workbook(
             fix="Save the spreadsheet as 'Excel Workbook (*.xlsx)' and upload that file.",
         )
         return CheckedWorkbook(file_name, data, report)
+    if check_personal_data(grids, report):
+        return CheckedWorkbook(file_name, data, report)
     family = _detect_family(grids, report)
     if family is None:
         return CheckedWorkbook(file_name, data, report)
-    content = family.read(grids, years=years, report=report)
+    content = family.read(grids, years=years, report=report, today=today or date.today())
     return CheckedWorkbook(file_name, data, report, family, content if report.ok else None)
 
 
@@ -205,9 +239,12 @@ def load_workbook(
     max_bytes: int,
     dry_run: bool = False,
     reason: str | None = None,
+    today: date | None = None,
 ) -> LoadOutcome:
     """Check ``data`` and, unless it has errors or is a dry run, store it in one transaction."""
-    checked = check_workbook(data, file_name=file_name, years=years, max_bytes=max_bytes)
+    checked = check_workbook(
+        data, file_name=file_name, years=years, max_bytes=max_bytes, today=today
+    )
     if not checked.report.ok:
         family = checked.family.name if checked.family else None
         return LoadOutcome(report=checked.report, family=family)

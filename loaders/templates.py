@@ -8,13 +8,20 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.dsg import FORECAST_SHEET, OPENING_LABEL, PLAN_SHEET, TERM_LABEL
+from loaders.ehcp import ACTIVITY_SHEET, NEEDS_SHEET
 from loaders.errors import TemplateError
+from loaders.hnb import EXPENDITURE_LINES, SAVINGS_SHEET, SPEND_SHEET
+from loaders.placements import COLUMNS as PLACEMENT_COLUMNS
+from loaders.placements import PLACEMENTS_SHEET
 from storage.dsg_plan import INPUT_LINES, LineGroup
+from storage.vocabulary import EHCP_ITEMS, PRIMARY_NEEDS, PROVISION_TYPES, SAVINGS_COHORTS
 
-FAMILIES = ("dsg",)
+FAMILIES = ("dsg", "ehcp", "hnb")
 MONEY_FORMAT = "#,##0.000;-#,##0.000"
 HEADER_ROW = 4
 BOLD = Font(bold=True)
@@ -125,6 +132,214 @@ def write_dsg_workbook(
 
 def write_template(family: str, target: str | BinaryIO, *, years: tuple[str, ...]) -> None:
     """Write the empty template for ``family``."""
-    if family != "dsg":
+    if family == "dsg":
+        write_dsg_workbook(target, years=years)
+    elif family == "ehcp":
+        write_ehcp_workbook(target)
+    elif family == "hnb":
+        write_hnb_workbook(target)
+    else:
         raise TemplateError(f"no template called {family!r}; choose one of: {', '.join(FAMILIES)}")
-    write_dsg_workbook(target, years=years)
+
+
+EHCP_INSTRUCTIONS = (
+    "EHCP return: how to fill in this workbook",
+    "",
+    "One workbook for one term. Do not rename the sheets 'Activity' and 'Primary need'.",
+    "No names, dates of birth, pupil numbers (UPN, ULN), NHS numbers or postcodes: a file that",
+    "holds any is refused whole.",
+    "",
+    "Activity sheet",
+    "- Type the term in B2, such as 'Autumn 2024' (Autumn: September to December; Spring:",
+    "  January to March; Summer: April to August).",
+    "- Give each count as a whole number. Counts 'in the term' are for the whole term; counts 'at",
+    "  the end of the term' are a snapshot on its last day; census counts are from the census in",
+    "  the term. Leave a count blank if it is not known: measures needing it show 'not available'.",
+    "",
+    "Primary need sheet",
+    "- The EHC plans maintained at the end of the term, by the primary need recorded in the plan.",
+    "  The total should equal the first count on the Activity sheet.",
+    "",
+    "Numbers stored as text and '1,234' are accepted. Check the file with: lfi load FILE --dry-run",
+)
+
+HNB_INSTRUCTIONS = (
+    "High Needs Block return: how to fill in this workbook",
+    "",
+    "One workbook for one term. Do not rename the sheets 'Spend', 'Savings' and 'Placements'.",
+    "All amounts are in pounds (£), not £m. No names, dates of birth, pupil numbers (UPN, ULN),",
+    "NHS numbers or postcodes: a file that holds any is refused whole.",
+    "",
+    "Spend sheet",
+    "- Type the term in B2, such as 'Autumn 2024'.",
+    "- For each line of the recovery plan, the High Needs Block spending in the term: direct",
+    "  spending on places and top-ups, and central spending on services the council runs.",
+    "",
+    "Savings sheet",
+    "- Savings and mitigation achieved in the term, by cohort.",
+    "",
+    "Placements sheet",
+    "- One row for each placement active at any time in the term, with its own reference (never",
+    "  a name or pupil number). Give the age or the national curriculum year (N1, N2, R, 1-14).",
+    "- Annual cost is the full-year cost of the placement. Dates are written day first",
+    "  (01/09/2024). Leave the end date blank if the placement goes on.",
+    "- Renegotiation saving is the yearly saving agreed with the provider, if any.",
+    "",
+    "'£1,234.50' and '(1,234)' are accepted. Check the file with: lfi load FILE --dry-run",
+)
+
+
+def _title(sheet: Worksheet, text: str) -> None:
+    sheet["A1"] = text
+    sheet["A1"].font = Font(bold=True, size=14)
+
+
+def _term_cell(sheet: Worksheet, term: str | None) -> None:
+    sheet["A2"] = "Term"
+    sheet["A2"].font = BOLD
+    sheet["B2"].fill = INPUT_FILL
+    if term:
+        sheet["B2"] = term
+
+
+def _labelled_table(
+    sheet: Worksheet,
+    *,
+    header_row: int,
+    headings: tuple[str, ...],
+    labels: list[str],
+    values: list[tuple] | None = None,
+    number_format: str = "#,##0",
+    total: bool = False,
+) -> None:
+    """Headings, a row per label with input cells, and optionally a Total row of sums."""
+    for col, heading in enumerate(headings, start=1):
+        cell = sheet.cell(row=header_row, column=col, value=heading)
+        cell.font = BOLD
+    for index, label in enumerate(labels):
+        row = header_row + 1 + index
+        sheet.cell(row=row, column=1, value=label)
+        for col in range(2, len(headings) + 1):
+            cell = sheet.cell(row=row, column=col)
+            cell.fill = INPUT_FILL
+            cell.number_format = number_format
+            if values and values[index][col - 2] is not None:
+                cell.value = values[index][col - 2]
+    if total:
+        row = header_row + 1 + len(labels)
+        sheet.cell(row=row, column=1, value="Total").font = BOLD
+        for col in range(2, len(headings) + 1):
+            letter = get_column_letter(col)
+            cell = sheet.cell(
+                row=row, column=col, value=f"=SUM({letter}{header_row + 1}:{letter}{row - 1})"
+            )
+            cell.font = BOLD
+            cell.number_format = number_format
+    sheet.column_dimensions["A"].width = 75
+    for col in range(2, len(headings) + 1):
+        sheet.column_dimensions[get_column_letter(col)].width = 22
+
+
+def write_ehcp_workbook(
+    target: str | BinaryIO,
+    *,
+    term: str | None = None,
+    counts: Mapping[str, int | None] | None = None,
+    needs: Mapping[str, int] | None = None,
+) -> None:
+    """Write the EHCP return: empty as a template, or filled."""
+    book = Workbook()
+    _write_instructions(book.active, EHCP_INSTRUCTIONS)
+    book.active.title = "Instructions"
+    activity = book.create_sheet(ACTIVITY_SHEET)
+    _title(activity, "EHCP return")
+    _term_cell(activity, term)
+    _labelled_table(
+        activity,
+        header_row=4,
+        headings=("Measure", "Count"),
+        labels=list(EHCP_ITEMS.values()),
+        values=[((counts or {}).get(code),) for code in EHCP_ITEMS] if counts else None,
+    )
+    need_sheet = book.create_sheet(NEEDS_SHEET)
+    _title(need_sheet, "EHC plans maintained at the end of the term, by primary need")
+    _labelled_table(
+        need_sheet,
+        header_row=3,
+        headings=("Primary need", "EHC plans"),
+        labels=list(PRIMARY_NEEDS.values()),
+        values=[((needs or {}).get(code),) for code in PRIMARY_NEEDS] if needs else None,
+        total=True,
+    )
+    book.save(target)
+
+
+def _placements_sheet(sheet: Worksheet, placements: list[Mapping[str, object]] | None) -> None:
+    headings = [column.heading for column in PLACEMENT_COLUMNS]
+    for col, heading in enumerate(headings, start=1):
+        sheet.cell(row=1, column=col, value=heading).font = BOLD
+        sheet.column_dimensions[get_column_letter(col)].width = 24
+    sheet.freeze_panes = "A2"
+    lists = {
+        "primary_need": list(PRIMARY_NEEDS),
+        "provision_type": list(PROVISION_TYPES.values()),
+        "in_county": ["In", "Out"],
+    }
+    for col, column in enumerate(PLACEMENT_COLUMNS, start=1):
+        letter = get_column_letter(col)
+        if column.key in lists:
+            choices = DataValidation(
+                type="list", formula1='"' + ",".join(lists[column.key]) + '"', allow_blank=True
+            )
+            choices.add(f"{letter}2:{letter}100000")
+            sheet.add_data_validation(choices)
+        if column.key in ("annual_cost", "renegotiation_saving"):
+            sheet.column_dimensions[letter].number_format = "#,##0.00"
+    for row in placements or ():
+        sheet.append([row.get(column.key) for column in PLACEMENT_COLUMNS])
+
+
+def write_hnb_workbook(
+    target: str | BinaryIO,
+    *,
+    term: str | None = None,
+    spend: Mapping[str, tuple[Decimal, Decimal]] | None = None,
+    savings: Mapping[str, Decimal] | None = None,
+    placements: list[Mapping[str, object]] | None = None,
+) -> None:
+    """Write the High Needs Block return: empty as a template, or filled (amounts in pounds)."""
+    book = Workbook()
+    _write_instructions(book.active, HNB_INSTRUCTIONS)
+    book.active.title = "Instructions"
+    spend_sheet = book.create_sheet(SPEND_SHEET)
+    _title(spend_sheet, "High Needs Block spending in the term (£)")
+    _term_cell(spend_sheet, term)
+    _labelled_table(
+        spend_sheet,
+        header_row=4,
+        headings=("Line", "Direct spend (£)", "Central spend (£)"),
+        labels=list(EXPENDITURE_LINES.values()),
+        values=[
+            tuple(float(v) for v in spend[code]) if code in spend else (None, None)
+            for code in EXPENDITURE_LINES
+        ]
+        if spend
+        else None,
+        number_format="#,##0.00",
+        total=True,
+    )
+    savings_sheet = book.create_sheet(SAVINGS_SHEET)
+    _title(savings_sheet, "Savings and mitigation achieved in the term (£)")
+    _labelled_table(
+        savings_sheet,
+        header_row=3,
+        headings=("Cohort", "Savings and mitigation (£)"),
+        labels=list(SAVINGS_COHORTS.values()),
+        values=[(float(savings[c]) if c in savings else None,) for c in SAVINGS_COHORTS]
+        if savings
+        else None,
+        number_format="#,##0.00",
+        total=True,
+    )
+    _placements_sheet(book.create_sheet(PLACEMENTS_SHEET), placements)
+    book.save(target)

@@ -5,11 +5,12 @@ Money is held in integer pence, which every database stores exactly.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -99,3 +100,75 @@ class DsgFigure(Base):
     line: Mapped[str] = mapped_column(String(64))
     year: Mapped[str] = mapped_column(String(7))
     amount_pence: Mapped[int] = mapped_column(BigInteger)
+
+
+class EhcpFigure(Base):
+    """One count from an EHCP return: an activity item for the term."""
+
+    __tablename__ = "ehcp_figures"
+    __table_args__ = (UniqueConstraint("submission_id", "item", name="uq_ehcp_figures_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    item: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int] = mapped_column(BigInteger)
+
+
+class EhcpNeed(Base):
+    """EHC plans maintained at the end of the term with one primary need."""
+
+    __tablename__ = "ehcp_needs"
+    __table_args__ = (UniqueConstraint("submission_id", "need", name="uq_ehcp_needs_need"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    need: Mapped[str] = mapped_column(String(8))
+    plans: Mapped[int] = mapped_column(BigInteger)
+
+
+class HnbSpend(Base):
+    """High Needs Block spending in the term on one line of the plan, direct and central."""
+
+    __tablename__ = "hnb_spend"
+    __table_args__ = (UniqueConstraint("submission_id", "line", name="uq_hnb_spend_line"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    line: Mapped[str] = mapped_column(String(64))
+    direct_pence: Mapped[int] = mapped_column(BigInteger)
+    central_pence: Mapped[int] = mapped_column(BigInteger)
+
+
+class HnbSaving(Base):
+    """Savings and mitigation achieved in the term for one cohort."""
+
+    __tablename__ = "hnb_savings"
+    __table_args__ = (UniqueConstraint("submission_id", "cohort", name="uq_hnb_savings_cohort"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    cohort: Mapped[str] = mapped_column(String(32))
+    amount_pence: Mapped[int] = mapped_column(BigInteger)
+
+
+class Placement(Base):
+    """One anonymised placement active in the term. No name, date of birth or pupil number."""
+
+    __tablename__ = "placements"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "reference", name="uq_placements_reference"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(64))
+    age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    nc_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    primary_need: Mapped[str] = mapped_column(String(8))
+    provision_type: Mapped[str] = mapped_column(String(32))
+    provider: Mapped[str] = mapped_column(String(255))
+    in_county: Mapped[bool] = mapped_column(Boolean)
+    annual_cost_pence: Mapped[int] = mapped_column(BigInteger)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    renegotiation_saving_pence: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

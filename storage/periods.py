@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 _YEAR = re.compile(r"^\s*(\d{4})\s*[-/–]\s*(\d{2}|\d{4})\s*$")
 _TERM = re.compile(r"^\s*(autumn|spring|summer)(?:\s+term)?\s+(\d{4})\s*$", re.IGNORECASE)
@@ -56,6 +57,20 @@ class Term:
         return f"{self.season} {self.year}"
 
     @property
+    def start(self) -> date:
+        """First day: Autumn 1 September, Spring 1 January, Summer 1 April."""
+        return date(self.year, {"Autumn": 9, "Spring": 1, "Summer": 4}[self.season], 1)
+
+    @property
+    def end(self) -> date:
+        """Last day: the terms, with their holidays, cover the year without gaps."""
+        return {
+            "Autumn": date(self.year, 12, 31),
+            "Spring": date(self.year, 3, 31),
+            "Summer": date(self.year, 8, 31),
+        }[self.season]
+
+    @property
     def financial_year(self) -> str:
         """The financial year the term falls in; the Summer term starts after 1 April."""
         start = self.year if self.season in {"Autumn", "Summer"} else self.year - 1
@@ -79,3 +94,28 @@ def period_sort_key(period: str) -> tuple[int, int, int]:
         return (0, 0, 0)
     term = parse_term(period)
     return (1, term.year, _SEASON_ORDER[term.season])
+
+
+def term_of(day: date) -> Term:
+    """The term a day falls in."""
+    if day.month >= 9:
+        return Term(day.year, "Autumn")
+    return Term(day.year, "Spring" if day.month <= 3 else "Summer")
+
+
+def next_term(term: Term) -> Term:
+    return term_of(date.fromordinal(term.end.toordinal() + 1))
+
+
+def terms_between(first: Term, last: Term) -> list[Term]:
+    """Every term from ``first`` to ``last`` inclusive, in order."""
+    terms, term = [], first
+    while term.start <= last.start:
+        terms.append(term)
+        term = next_term(term)
+    return terms
+
+
+def latest_complete_term(today: date) -> Term:
+    """The most recent term that has ended by ``today``."""
+    return term_of(date.fromordinal(term_of(today).start.toordinal() - 1))

@@ -1,0 +1,177 @@
+"""Read the High Needs Block return for one term: spending by line (direct and central),
+savings and mitigation by cohort, and the placement list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from loaders.grid import Grid
+from loaders.placements import PLACEMENTS_SHEET, read_placements, store_placements
+from loaders.report import ValidationReport
+from loaders.tables import Column, Table, choice_parser, parse_pounds, read_table
+from loaders.terms import read_term
+from storage.dsg_plan import INPUT_LINES, LineGroup
+from storage.models import HnbSaving, HnbSpend
+from storage.periods import Term
+from storage.vocabulary import COHORT_LOOKUP, SAVINGS_COHORTS, build_lookup
+
+SPEND_SHEET = "Spend"
+SAVINGS_SHEET = "Savings"
+SHEETS = (SPEND_SHEET, SAVINGS_SHEET, PLACEMENTS_SHEET)
+EXPENDITURE_LINES = {
+    line.code: line.label for line in INPUT_LINES if line.group is LineGroup.EXPENDITURE
+}
+MONEY_EXPECTED = "an amount in pounds, 0 or more, such as 1,234,567.89"
+
+SPEND_COLUMNS = (
+    Column(
+        "line",
+        "Line",
+        choice_parser(build_lookup(EXPENDITURE_LINES)),
+        expected="one of the plan's expenditure lines, worded as in the template",
+        fix="Use the template's line names.",
+    ),
+    Column(
+        "direct",
+        "Direct spend (£)",
+        parse_pounds,
+        expected=MONEY_EXPECTED,
+        fix="Type the spending in pounds; leave it blank for none.",
+        aliases=("Direct (£)", "Direct"),
+        blank_allowed=True,
+        summable=True,
+    ),
+    Column(
+        "central",
+        "Central spend (£)",
+        parse_pounds,
+        expected=MONEY_EXPECTED,
+        fix="Type the spending in pounds; leave it blank for none.",
+        aliases=("Central (£)", "Central"),
+        blank_allowed=True,
+        summable=True,
+    ),
+)
+SAVINGS_COLUMNS = (
+    Column(
+        "cohort",
+        "Cohort",
+        choice_parser(COHORT_LOOKUP),
+        expected=f"one of: {', '.join(SAVINGS_COHORTS.values())}",
+        fix="Use the template's cohorts.",
+    ),
+    Column(
+        "amount",
+        "Savings and mitigation (£)",
+        parse_pounds,
+        expected=MONEY_EXPECTED,
+        fix="Type the savings achieved in the term, in pounds.",
+        aliases=("Savings (£)", "Amount (£)"),
+        blank_allowed=True,
+        summable=True,
+    ),
+)
+
+
+@dataclass
+class HnbReturn:
+    term: Term
+    spend: dict[str, tuple[int, int]]  # line -> (direct, central) pence
+    savings: dict[str, int]  # cohort -> pence
+    placements: list[dict]
+
+    @property
+    def period(self) -> str:
+        return str(self.term)
+
+
+def _by_label(
+    table: Table, key: str, report: ValidationReport, names: dict[str, str]
+) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    for index, code in enumerate(table.values[key]):
+        if code is None:
+            continue
+        if code in rows:
+            report.error(
+                sheet=table.sheet,
+                cell=table.cell(key, index),
+                found=f"'{names[code]}' a second time (first in {table.cell(key, rows[code])})",
+                expected="each row once",
+                fix="Delete or add up the two rows.",
+            )
+        else:
+            rows[code] = index
+    for code, label in names.items():
+        if code not in rows:
+            report.warning(
+                sheet=table.sheet,
+                cell="A",
+                found=f"no row for '{label}'",
+                expected="a row for each line of the template",
+                fix="It is taken as not reported for this term.",
+            )
+    return rows
+
+
+def read_hnb_workbook(
+    grids: dict[str, Grid], *, report: ValidationReport, today: date, **_: object
+) -> HnbReturn | None:
+    for name in SHEETS:
+        if name not in grids:
+            report.error(
+                sheet=name,
+                cell=None,
+                found=f"no sheet named '{name}'",
+                expected=f"the sheets {', '.join(SHEETS)}",
+                fix=f"Add the '{name}' sheet from the template (lfi template hnb).",
+            )
+    if report.errors:
+        return None
+    term = read_term(grids[SPEND_SHEET], report, today=today)
+    spend_table = read_table(grids[SPEND_SHEET], SPEND_COLUMNS, report, label="line")
+    savings_table = read_table(grids[SAVINGS_SHEET], SAVINGS_COLUMNS, report, label="cohort")
+    placements = read_placements(grids[PLACEMENTS_SHEET], term, report)
+    spend, savings = {}, {}
+    if spend_table is not None:
+        for code, i in _by_label(spend_table, "line", report, EXPENDITURE_LINES).items():
+            spend[code] = (
+                spend_table.values["direct"][i] or 0,
+                spend_table.values["central"][i] or 0,
+            )
+    if savings_table is not None:
+        for code, i in _by_label(savings_table, "cohort", report, SAVINGS_COHORTS).items():
+            if savings_table.values["amount"][i] is not None:
+                savings[code] = savings_table.values["amount"][i]
+    if report.errors or term is None or placements is None:
+        return None
+    return HnbReturn(term=term, spend=spend, savings=savings, placements=placements)
+
+
+def store_hnb_workbook(session: Session, submission_id: int, hnb: HnbReturn) -> None:
+    if hnb.spend:
+        session.execute(
+            insert(HnbSpend),
+            [
+                {
+                    "submission_id": submission_id,
+                    "line": line,
+                    "direct_pence": direct,
+                    "central_pence": central,
+                }
+                for line, (direct, central) in hnb.spend.items()
+            ],
+        )
+    if hnb.savings:
+        session.execute(
+            insert(HnbSaving),
+            [
+                {"submission_id": submission_id, "cohort": cohort, "amount_pence": amount}
+                for cohort, amount in hnb.savings.items()
+            ],
+        )
+    store_placements(session, submission_id, hnb.placements)

@@ -1,0 +1,242 @@
+"""The anonymised placement list: one row per placement active in the term."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from loaders.cells import CellProblem
+from loaders.grid import Grid
+from loaders.report import ValidationReport
+from loaders.tables import (
+    Column,
+    Table,
+    choice_parser,
+    parse_count,
+    parse_date,
+    parse_nc_year,
+    parse_pounds,
+    parse_text,
+    read_table,
+)
+from storage.models import Placement
+from storage.periods import Term
+from storage.vocabulary import (
+    LOCATIONS,
+    NEED_LOOKUP,
+    PROVISION_LOOKUP,
+    PROVISION_TYPES,
+    build_lookup,
+)
+
+PLACEMENTS_SHEET = "Placements"
+OLDEST = 25  # EHC plans run to the age of 25
+
+
+def parse_age(value: object) -> int | None:
+    age = parse_count(value)
+    if age is not None and age > OLDEST:
+        raise CellProblem(f"the age {age}")
+    return age
+
+
+DATE_EXPECTED = "a date written day first, such as 01/09/2024, or an Excel date"
+MONEY_EXPECTED = "an amount in pounds, 0 or more, such as 45,250.00"
+COLUMNS = (
+    Column(
+        "reference",
+        "Placement reference",
+        parse_text,
+        expected="the placement's own reference (never a name or pupil number)",
+        fix="Give every placement a reference.",
+        aliases=("Reference", "Placement ID"),
+    ),
+    Column(
+        "age",
+        "Age",
+        parse_age,
+        expected=f"an age in whole years from 0 to {OLDEST}",
+        fix="Type the age in years, or leave it blank and give the NC year.",
+        required=False,
+        blank_allowed=True,
+    ),
+    Column(
+        "nc_year",
+        "NC year",
+        parse_nc_year,
+        expected="a national curriculum year: N1, N2, R or 1 to 14",
+        fix="Type the year group, or leave it blank and give the age.",
+        aliases=("National curriculum year", "Year group"),
+        required=False,
+        blank_allowed=True,
+    ),
+    Column(
+        "primary_need",
+        "Primary need",
+        choice_parser(NEED_LOOKUP),
+        expected="a primary need as SEN2 codes it, such as ASD or SEMH",
+        fix="Use the SEN2 code or name of the need.",
+    ),
+    Column(
+        "provision_type",
+        "Provision type",
+        choice_parser(PROVISION_LOOKUP),
+        expected=f"one of: {', '.join(PROVISION_TYPES.values())}",
+        fix="Use one of the template's provision types.",
+    ),
+    Column(
+        "provider",
+        "Provider",
+        parse_text,
+        expected="the provider's name",
+        fix="Name the school, college or provider.",
+        aliases=("Provider name",),
+    ),
+    Column(
+        "in_county",
+        "In or out of county",
+        choice_parser(build_lookup({}, *LOCATIONS.items())),
+        expected="In or Out",
+        fix="Type In or Out.",
+        aliases=("In/out of county", "Location"),
+    ),
+    Column(
+        "annual_cost",
+        "Annual cost (£)",
+        parse_pounds,
+        expected=MONEY_EXPECTED,
+        fix="Type the full-year cost of the placement in pounds.",
+        aliases=("Annual cost",),
+        summable=True,
+    ),
+    Column(
+        "start_date",
+        "Start date",
+        parse_date,
+        expected=DATE_EXPECTED,
+        fix="Type the date the placement began.",
+    ),
+    Column(
+        "end_date",
+        "End date",
+        parse_date,
+        expected=DATE_EXPECTED,
+        fix="Type the date it ended, or leave it blank if it goes on.",
+        blank_allowed=True,
+    ),
+    Column(
+        "renegotiation_saving",
+        "Renegotiation saving (£)",
+        parse_pounds,
+        expected=MONEY_EXPECTED,
+        fix="Type the yearly saving agreed, or leave it blank.",
+        aliases=("Renegotiation saving",),
+        required=False,
+        blank_allowed=True,
+        summable=True,
+    ),
+)
+
+
+def _check_rows(table: Table, term: Term | None, report: ValidationReport) -> None:
+    values = table.values
+    seen: dict[str, int] = {}
+    ages, years = values.get("age"), values.get("nc_year")
+    if ages is None and years is None:
+        report.error(
+            sheet=table.sheet,
+            cell=f"{table.header_row}:{table.header_row}",
+            found="neither an 'Age' nor an 'NC year' column",
+            expected="the age or the national curriculum year of each placement",
+            fix="Add the template's 'Age' column, its 'NC year' column, or both.",
+        )
+    for index, reference in enumerate(values["reference"]):
+        if reference is not None:
+            if reference in seen:
+                report.error(
+                    sheet=table.sheet,
+                    cell=table.cell("reference", index),
+                    found=f"the reference {reference!r} a second time (first in "
+                    f"{table.cell('reference', seen[reference])})",
+                    expected="each placement once",
+                    fix="Give each placement its own reference.",
+                )
+            else:
+                seen[reference] = index
+        if ages is not None and years is not None and ages[index] is None and years[index] is None:
+            report.error(
+                sheet=table.sheet,
+                cell=table.cell("age", index),
+                found="neither an age nor an NC year",
+                expected="one of them",
+                fix="Type the age in years or the year group.",
+            )
+        _check_dates(table, index, term, report)
+
+
+def _check_dates(table: Table, index: int, term: Term | None, report: ValidationReport) -> None:
+    start, end = table.values["start_date"][index], table.values["end_date"][index]
+    if start and end and end < start:
+        report.error(
+            sheet=table.sheet,
+            cell=table.cell("end_date", index),
+            found=f"an end date of {end:%d/%m/%Y}, before the start on {start:%d/%m/%Y}",
+            expected="an end date on or after the start date",
+            fix="Check both dates.",
+        )
+    if term is None:
+        return
+    if start and start > term.end:
+        report.error(
+            sheet=table.sheet,
+            cell=table.cell("start_date", index),
+            found=f"{start:%d/%m/%Y}, after the term ended on {term.end:%d/%m/%Y}",
+            expected=f"a placement active in {term}",
+            fix="List only placements active in the term; check the date.",
+        )
+    if end and end < term.start:
+        report.error(
+            sheet=table.sheet,
+            cell=table.cell("end_date", index),
+            found=f"{end:%d/%m/%Y}, before the term began on {term.start:%d/%m/%Y}",
+            expected=f"a placement active in {term}",
+            fix="List only placements active in the term; check the date.",
+        )
+
+
+def read_placements(grid: Grid, term: Term | None, report: ValidationReport) -> list[dict] | None:
+    table = read_table(grid, COLUMNS, report, label="reference")
+    if table is None:
+        return None
+    _check_rows(table, term, report)
+    return table.records()
+
+
+def store_placements(session: Session, submission_id: int, placements: list[dict]) -> None:
+    """Insert through the driver's executemany: a term's list can run to 100,000 rows."""
+    if not placements:
+        return
+    connection = session.connection()
+    columns = [c.name for c in Placement.__table__.columns if c.name != "id"]
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {Placement.__tablename__} ({', '.join(columns)}) "
+        f"VALUES ({', '.join([marker] * len(columns))})"
+    )
+    rows = [
+        (
+            submission_id,
+            p["reference"],
+            p.get("age"),
+            p.get("nc_year"),
+            p["primary_need"],
+            p["provision_type"],
+            p["provider"],
+            p["in_county"],
+            p["annual_cost"],
+            p["start_date"],
+            p.get("end_date"),
+            p.get("renegotiation_saving"),
+        )
+        for p in placements
+    ]
+    connection.exec_driver_sql(sql, rows)

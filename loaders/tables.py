@@ -1,0 +1,422 @@
+"""Read a table from a sheet the way real files come: a header row found wherever it is (merged
+header cells included), blank rows skipped, totals rows set aside and reconciled, every cell
+checked by its column's kind. Each problem is reported with its cell; nothing is guessed.
+
+Columns are read whole, with a fast path for the common case (calamine's floats and dates), so a
+100,000-row sheet is checked in well under a second.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from loaders.cells import CellProblem, RawCell, cell_text, describe, parse_decimal
+from loaders.grid import Grid, cell_name, column_letters
+from loaders.report import ValidationReport
+from storage.money import pence_from_pounds
+
+HEADER_SEARCH_ROWS = 20
+MAX_ISSUES_PER_COLUMN = 50
+TOTAL_LABELS = {"total", "totals", "grand total"}
+EXCEL_EPOCH = date(1899, 12, 30)
+_UK_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?\s*$")
+_NC_YEAR = re.compile(r"^\s*(?:year|yr|y|nc)?\s*(\d{1,2})\s*$", re.IGNORECASE)
+NC_NAMED = {"n1": -2, "n2": -1, "r": 0, "reception": 0}
+
+
+def heading_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9£%+]+", " ", text.casefold()).strip()
+
+
+# ---- what a cell of each kind may hold -------------------------------------------------------
+
+
+def parse_text(value: object) -> str | None:
+    if type(value) is str:
+        return value.strip() or None
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a reference typed as a number
+    if isinstance(value, (int, float, str)):
+        text = str(value).strip()
+        return text or None
+    raise CellProblem(describe(value))
+
+
+def parse_count(value: object) -> int | None:
+    if type(value) is float and value.is_integer() and value >= 0:
+        return int(value)
+    number = parse_decimal(RawCell(value))
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise CellProblem(f"the fractional count {number}")
+    if number < 0:
+        raise CellProblem(f"the negative count {number}")
+    return int(number)
+
+
+def parse_pounds(value: object) -> int | None:
+    """An amount in pounds, as pence; never negative."""
+    if type(value) is float and value >= 0:
+        pence = value * 100
+        rounded = round(pence)
+        if abs(pence - rounded) < 1e-6:  # whole pence, as almost every figure is
+            return rounded
+    number = parse_decimal(RawCell(value))
+    if number is None:
+        return None
+    if number < 0:
+        raise CellProblem(f"the negative amount {number}")
+    return pence_from_pounds(number)
+
+
+def parse_date(value: object) -> date | None:
+    """A date: an Excel date, an Excel serial number, or text written day first (UK)."""
+    kind = type(value)
+    if kind is date:
+        return value
+    if kind is datetime:
+        return value.date()
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2_958_466 and float(value).is_integer():
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        raise CellProblem(f"the number {value}")
+    if isinstance(value, str):
+        return _parse_date_text(value)
+    raise CellProblem(describe(value))
+
+
+def _parse_date_text(text: str) -> date:
+    match = _UK_DATE.match(text)
+    try:
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            year += 2000 if year < 100 else 0
+            return date(year, month, day)
+        match = _ISO_DATE.match(text)
+        if match:
+            return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise CellProblem(f"{text!r}, which is not a real date") from None
+    raise CellProblem(repr(text))
+
+
+def parse_nc_year(value: object) -> int | None:
+    """National curriculum year: N1, N2, R (reception) or 1 to 14."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and 0 <= value <= 14:
+            return int(value)
+        raise CellProblem(str(value))
+    text = str(value).strip().casefold()
+    if text in NC_NAMED:
+        return NC_NAMED[text]
+    match = _NC_YEAR.match(text)
+    if match and 0 <= int(match.group(1)) <= 14:
+        return int(match.group(1))
+    raise CellProblem(repr(value))
+
+
+def choice_parser(lookup: dict[str, object]) -> Callable[[object], object]:
+    """One of a fixed set of words, matched without regard to case or spacing."""
+    seen: dict[object, object] = {}
+
+    def parse(value: object) -> object:
+        if value in seen:  # the same few words repeat down a long column
+            return seen[value]
+        if value is None or value == "":
+            return None
+        key = re.sub(r"[\s_\-/]+", " ", str(value)).strip().casefold()
+        if key not in lookup:
+            raise CellProblem(repr(value))
+        seen[value] = lookup[key]
+        return seen[value]
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its heading, how its cells are read, and what to say when wrong."""
+
+    key: str
+    heading: str
+    parse: Callable[[object], object]
+    expected: str
+    fix: str
+    aliases: tuple[str, ...] = ()
+    required: bool = True  # the column must be present
+    blank_allowed: bool = False  # its cells may be left blank
+    summable: bool = False  # a totals row gives its sum
+
+    def keys(self) -> set[str]:
+        return {heading_key(self.heading), *(heading_key(a) for a in self.aliases)}
+
+
+@dataclass
+class Table:
+    sheet: str
+    header_row: int
+    columns: dict[str, int]  # key -> column number
+    rows: list[int] = field(default_factory=list)  # the sheet row of each data row
+    values: dict[str, list] = field(default_factory=dict)  # key -> one value per data row
+    totals_rows: list[int] = field(default_factory=list)
+
+    def cell(self, key: str, index: int) -> str:
+        return cell_name(self.rows[index], self.columns[key])
+
+    def records(self) -> list[dict[str, object]]:
+        keys = list(self.values)
+        return [
+            dict(zip(keys, row, strict=True)) for row in zip(*self.values.values(), strict=True)
+        ]
+
+
+# ---- the header ------------------------------------------------------------------------------
+
+
+def _merged_lookup(grid: Grid, last_row: int) -> dict[tuple[int, int], object]:
+    """Every cell of a merged range near the top, mapped to the range's value."""
+    filled = {}
+    for r1, c1, r2, c2 in grid.merged:
+        if r1 > last_row:
+            continue
+        value = grid.value(r1, c1)
+        for row in range(r1, min(r2, last_row) + 1):
+            for col in range(c1, c2 + 1):
+                filled[(row, col)] = value
+    return filled
+
+
+def _header_texts(grid: Grid, row: int, merged: dict) -> dict[int, list[str]]:
+    """For each column, the texts its heading may be: its own, and with a merged parent above."""
+    texts: dict[int, list[str]] = {}
+    for col in range(1, grid.max_column + 1):
+        own = cell_text(merged.get((row, col), grid.value(row, col)))
+        parent = cell_text(merged.get((row - 1, col))) if row > 1 else ""
+        options = [text for text in (own, f"{parent} {own}".strip(), parent) if text]
+        if options:
+            texts[col] = options
+    return texts
+
+
+def _match_header(texts: dict[int, list[str]], columns: tuple[Column, ...]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for col, options in texts.items():
+        for option in options:
+            key = heading_key(option)
+            match = next((c for c in columns if key in c.keys() and c.key not in found), None)
+            if match:
+                found[match.key] = col
+                break
+    return found
+
+
+def _find_header(grid: Grid, columns: tuple[Column, ...]) -> tuple[int, dict[str, int]] | None:
+    last = min(grid.max_row, HEADER_SEARCH_ROWS)
+    merged = _merged_lookup(grid, last)
+    best: tuple[int, dict[str, int]] | None = None
+    for row in range(1, last + 1):
+        found = _match_header(_header_texts(grid, row, merged), columns)
+        if found and (best is None or len(found) > len(best[1])):
+            best = (row, found)
+    return best
+
+
+# ---- the body --------------------------------------------------------------------------------
+
+
+class _Collector:
+    """Reports cell problems, at most MAX_ISSUES_PER_COLUMN for each column, then a summary."""
+
+    def __init__(self, report: ValidationReport, sheet: str) -> None:
+        self.report, self.sheet = report, sheet
+        self.counts: dict[str, int] = {}
+
+    def error(self, column: Column, where: str, found: str, expected: str, fix: str) -> None:
+        count = self.counts.get(column.key, 0) + 1
+        self.counts[column.key] = count
+        if count <= MAX_ISSUES_PER_COLUMN:
+            self.report.error(sheet=self.sheet, cell=where, found=found, expected=expected, fix=fix)
+
+    def summarise(self, table: Table, columns: dict[str, Column]) -> None:
+        for key, count in self.counts.items():
+            if count > MAX_ISSUES_PER_COLUMN:
+                letter = column_letters(table.columns[key])
+                self.report.error(
+                    sheet=self.sheet,
+                    cell=letter,
+                    found=f"{count - MAX_ISSUES_PER_COLUMN} more problems in the column "
+                    f"'{columns[key].heading}' ({count} in all)",
+                    expected=columns[key].expected,
+                    fix="The first ones are listed above; the rest are like them.",
+                )
+
+
+def _is_total(value: object) -> bool:
+    return isinstance(value, str) and heading_key(value) in TOTAL_LABELS
+
+
+def _body_rows(grid: Grid, header_row: int, table: Table, label_col: int) -> list[list[object]]:
+    """Data rows of the mapped columns; blank rows skipped, totals rows set aside."""
+    cols = list(table.columns.values())
+    body = []
+    for row_number in range(header_row + 1, grid.max_row + 1):
+        raw = grid.rows[row_number - 1]
+        width = len(raw)
+        values = [raw[c - 1] if c <= width else "" for c in cols]
+        if all(v == "" or v is None for v in values):
+            continue
+        if label_col <= width and _is_total(raw[label_col - 1]):
+            table.totals_rows.append(row_number)
+            continue
+        table.rows.append(row_number)
+        body.append(values)
+    return body
+
+
+def _parse_column(raw: list[object], column: Column, table: Table, collect: _Collector) -> list:
+    parse, values = column.parse, []
+    for index, value in enumerate(raw):
+        try:
+            parsed = parse(value)
+        except CellProblem as problem:
+            collect.error(
+                column, table.cell(column.key, index), problem.found, column.expected, column.fix
+            )
+            parsed = None
+        else:
+            if parsed is None and not column.blank_allowed:
+                collect.error(
+                    column,
+                    table.cell(column.key, index),
+                    "a blank cell",
+                    column.expected,
+                    column.fix,
+                )
+        values.append(parsed)
+    return values
+
+
+def _check_formulas_and_errors(
+    grid: Grid, table: Table, columns: dict[str, Column], collect
+) -> None:
+    if not (grid.unsaved_formulas or grid.errors):
+        return
+    index_of_row = {row: i for i, row in enumerate(table.rows)}
+    by_column = {col: key for key, col in table.columns.items()}
+    for (row, col), formula in grid.unsaved_formulas.items():
+        if row in index_of_row and col in by_column:
+            collect.error(
+                columns[by_column[col]],
+                cell_name(row, col),
+                f"the formula {formula} with no saved value",
+                "a saved value",
+                "Open the file in Excel, let it calculate, then save it; or type the value.",
+            )
+            table.values[by_column[col]][index_of_row[row]] = None
+    for (row, col), error in grid.errors.items():
+        if row in index_of_row and col in by_column:
+            column = columns[by_column[col]]
+            collect.error(
+                column,
+                cell_name(row, col),
+                f"the Excel error {error}",
+                column.expected,
+                "Correct the formula or type the value.",
+            )
+
+
+def _check_merged_body(grid: Grid, table: Table, report: ValidationReport) -> None:
+    first, last = min(table.columns.values()), max(table.columns.values())
+    for r1, c1, r2, c2 in grid.merged:
+        if r2 > table.header_row and c2 >= first and c1 <= last:
+            span = f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
+            report.error(
+                sheet=grid.name,
+                cell=span,
+                found=f"merged cells {span} among the data",
+                expected="one value in each cell",
+                fix="Unmerge the cells and fill in each row.",
+            )
+
+
+def _reconcile_totals(grid: Grid, table: Table, columns: tuple[Column, ...], report) -> None:
+    for row in table.totals_rows:
+        for column in columns:
+            if not column.summable or column.key not in table.columns:
+                continue
+            col = table.columns[column.key]
+            try:
+                stated = column.parse(grid.value(row, col))
+            except CellProblem:
+                stated = None
+            if stated is None:
+                continue
+            total = sum(v for v in table.values[column.key] if v is not None)
+            if stated != total:
+                report.warning(
+                    sheet=grid.name,
+                    cell=cell_name(row, col),
+                    found=f"a total of {_show(stated, column)}",
+                    expected=f"{_show(total, column)}, the sum of the rows above",
+                    fix="The total row is not stored; check the rows and the total.",
+                )
+
+
+def _show(value: int, column: Column) -> str:
+    if column.parse is parse_pounds:
+        return f"£{Decimal(value) / 100:,.2f}"
+    return f"{value:,}"
+
+
+def read_table(
+    grid: Grid, columns: tuple[Column, ...], report: ValidationReport, *, label: str
+) -> Table | None:
+    """Find the header, then read and check every cell of every data row.
+
+    ``label`` is the key of the column whose cell says 'Total' on a totals row.
+    """
+    found = _find_header(grid, columns)
+    required = [c for c in columns if c.required]
+    if found is None or not all(c.key in found[1] for c in required):
+        header_row, mapped = found if found else (None, {})
+        for column in required:
+            if column.key not in mapped:
+                report.error(
+                    sheet=grid.name,
+                    cell=f"{header_row}:{header_row}" if header_row else f"1:{HEADER_SEARCH_ROWS}",
+                    found=f"no column headed '{column.heading}'",
+                    expected=f"the template's columns: {', '.join(c.heading for c in columns)}",
+                    fix=f"Add a column headed '{column.heading}', or rename the column that holds it.",
+                )
+        return None
+    header_row, mapped = found
+    ordered = {c.key: mapped[c.key] for c in columns if c.key in mapped}
+    table = Table(sheet=grid.name, header_row=header_row, columns=ordered)
+    body = _body_rows(grid, header_row, table, ordered[label])
+    by_key = {c.key: c for c in columns}
+    collect = _Collector(report, grid.name)
+    for position, key in enumerate(ordered):
+        table.values[key] = _parse_column(
+            [row[position] for row in body], by_key[key], table, collect
+        )
+    _check_formulas_and_errors(grid, table, by_key, collect)
+    collect.summarise(table, by_key)
+    _check_merged_body(grid, table, report)
+    _reconcile_totals(grid, table, columns, report)
+    return table
