@@ -73,7 +73,9 @@ class EhcpReturn:
         return str(self.term)
 
 
-def _unique(table: Table, key: str, report: ValidationReport, what: str) -> dict[str, int]:
+def _unique(
+    table: Table, key: str, report: ValidationReport, what: str, names: dict[str, str]
+) -> dict[str, int]:
     """First row index of each value of ``key``; a repeated value is an error naming both cells."""
     seen: dict[str, int] = {}
     for index, value in enumerate(table.values[key]):
@@ -83,7 +85,7 @@ def _unique(table: Table, key: str, report: ValidationReport, what: str) -> dict
             report.error(
                 sheet=table.sheet,
                 cell=table.cell(key, index),
-                found=f"{what} {value!r} a second time (first in {table.cell(key, seen[value])})",
+                found=f"{what} '{names[value]}' a second time (first in {table.cell(key, seen[value])})",
                 expected=f"each {what} once",
                 fix="Delete or merge the two rows.",
             )
@@ -93,7 +95,7 @@ def _unique(table: Table, key: str, report: ValidationReport, what: str) -> dict
 
 
 def _counts(table: Table, report: ValidationReport) -> dict[str, int]:
-    rows = _unique(table, "item", report, "the measure")
+    rows = _unique(table, "item", report, "the measure", EHCP_ITEMS)
     counts = {}
     for item, label in EHCP_ITEMS.items():
         value = table.values["count"][rows[item]] if item in rows else None
@@ -142,7 +144,7 @@ def read_ehcp_workbook(
     if activity is None or needs_table is None:
         return None
     counts = _counts(activity, report)
-    rows = _unique(needs_table, "need", report, "the need")
+    rows = _unique(needs_table, "need", report, "the need", PRIMARY_NEEDS)
     needs = {
         need: needs_table.values["plans"][i]
         for need, i in rows.items()

@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from posixpath import join, normpath
 
 from defusedxml import ElementTree
@@ -63,7 +64,7 @@ class Grid:
     def max_row(self) -> int:
         return len(self.rows)
 
-    @property
+    @cached_property
     def max_column(self) -> int:
         return max((len(row) for row in self.rows), default=0)
 
@@ -134,6 +135,8 @@ def _scan_formulas_and_errors(xml: bytes, *, recalculate_on_load: bool, grid: Gr
             text = _FORMULA_TEXT.search(element)
             formula = text.group(1).decode("utf-8", "replace") if text else ""
             grid.unsaved_formulas[(row, column)] = f"={formula}" if formula else "a shared formula"
+    if b't="e"' not in xml:
+        return
     for match in _ERROR_CELL.finditer(xml):
         found = _cell_at(xml, match.end())
         if found:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from loaders.grid import Grid
 from loaders.placements import PLACEMENTS_SHEET, read_placements, store_placements
 from loaders.report import ValidationReport
-from loaders.tables import Column, Table, choice_parser, parse_pounds, read_table
+from loaders.tables import Column, Table, choice_parser, parse_signed_pounds, read_table
 from loaders.terms import read_term
 from storage.dsg_plan import INPUT_LINES, LineGroup
 from storage.models import HnbSaving, HnbSpend
@@ -25,7 +25,7 @@ SHEETS = (SPEND_SHEET, SAVINGS_SHEET, PLACEMENTS_SHEET)
 EXPENDITURE_LINES = {
     line.code: line.label for line in INPUT_LINES if line.group is LineGroup.EXPENDITURE
 }
-MONEY_EXPECTED = "an amount in pounds, 0 or more, such as 1,234,567.89"
+MONEY_EXPECTED = "an amount in pounds, such as 1,234,567.89 (a credit as -1,234 or (1,234))"
 
 SPEND_COLUMNS = (
     Column(
@@ -38,7 +38,7 @@ SPEND_COLUMNS = (
     Column(
         "direct",
         "Direct spend (£)",
-        parse_pounds,
+        parse_signed_pounds,
         expected=MONEY_EXPECTED,
         fix="Type the spending in pounds; leave it blank for none.",
         aliases=("Direct (£)", "Direct"),
@@ -48,7 +48,7 @@ SPEND_COLUMNS = (
     Column(
         "central",
         "Central spend (£)",
-        parse_pounds,
+        parse_signed_pounds,
         expected=MONEY_EXPECTED,
         fix="Type the spending in pounds; leave it blank for none.",
         aliases=("Central (£)", "Central"),
@@ -67,7 +67,7 @@ SAVINGS_COLUMNS = (
     Column(
         "amount",
         "Savings and mitigation (£)",
-        parse_pounds,
+        parse_signed_pounds,
         expected=MONEY_EXPECTED,
         fix="Type the savings achieved in the term, in pounds.",
         aliases=("Savings (£)", "Amount (£)"),
@@ -82,7 +82,7 @@ class HnbReturn:
     term: Term
     spend: dict[str, tuple[int, int]]  # line -> (direct, central) pence
     savings: dict[str, int]  # cohort -> pence
-    placements: list[dict]
+    placements: dict[str, list]  # column key -> one value per placement
 
     @property
     def period(self) -> str:

@@ -137,6 +137,22 @@ COLUMNS = (
 )
 
 
+# database column -> table column
+STORED = {
+    "reference": "reference",
+    "age": "age",
+    "nc_year": "nc_year",
+    "primary_need": "primary_need",
+    "provision_type": "provision_type",
+    "provider": "provider",
+    "in_county": "in_county",
+    "annual_cost_pence": "annual_cost",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "renegotiation_saving_pence": "renegotiation_saving",
+}
+
+
 def _check_rows(table: Table, term: Term | None, report: ValidationReport) -> None:
     values = table.values
     seen: dict[str, int] = {}
@@ -162,7 +178,14 @@ def _check_rows(table: Table, term: Term | None, report: ValidationReport) -> No
                 )
             else:
                 seen[reference] = index
-        if ages is not None and years is not None and ages[index] is None and years[index] is None:
+        if (
+            ages is not None
+            and years is not None
+            and ages[index] is None
+            and years[index] is None
+            and not table.is_reported("age", index)
+            and not table.is_reported("nc_year", index)
+        ):
             report.error(
                 sheet=table.sheet,
                 cell=table.cell("age", index),
@@ -185,58 +208,49 @@ def _check_dates(table: Table, index: int, term: Term | None, report: Validation
         )
     if term is None:
         return
-    if start and start > term.end:
+    first, last = term.start, term.end
+    if start and start > last:
         report.error(
             sheet=table.sheet,
             cell=table.cell("start_date", index),
-            found=f"{start:%d/%m/%Y}, after the term ended on {term.end:%d/%m/%Y}",
+            found=f"{start:%d/%m/%Y}, after the term ended on {last:%d/%m/%Y}",
             expected=f"a placement active in {term}",
             fix="List only placements active in the term; check the date.",
         )
-    if end and end < term.start:
+    if end and end < first:
         report.error(
             sheet=table.sheet,
             cell=table.cell("end_date", index),
-            found=f"{end:%d/%m/%Y}, before the term began on {term.start:%d/%m/%Y}",
+            found=f"{end:%d/%m/%Y}, before the term began on {first:%d/%m/%Y}",
             expected=f"a placement active in {term}",
             fix="List only placements active in the term; check the date.",
         )
 
 
-def read_placements(grid: Grid, term: Term | None, report: ValidationReport) -> list[dict] | None:
+def read_placements(
+    grid: Grid, term: Term | None, report: ValidationReport
+) -> dict[str, list] | None:
+    """The placements as columns (key -> one value per placement), every cell checked."""
     table = read_table(grid, COLUMNS, report, label="reference")
     if table is None:
         return None
     _check_rows(table, term, report)
-    return table.records()
+    count = len(table.rows)
+    return {column.key: table.values.get(column.key, [None] * count) for column in COLUMNS}
 
 
-def store_placements(session: Session, submission_id: int, placements: list[dict]) -> None:
+def store_placements(session: Session, submission_id: int, placements: dict[str, list]) -> None:
     """Insert through the driver's executemany: a term's list can run to 100,000 rows."""
-    if not placements:
+    count = len(placements["reference"])
+    if not count:
         return
     connection = session.connection()
-    columns = [c.name for c in Placement.__table__.columns if c.name != "id"]
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = (
-        f"INSERT INTO {Placement.__tablename__} ({', '.join(columns)}) "
-        f"VALUES ({', '.join([marker] * len(columns))})"
+        f"INSERT INTO {Placement.__tablename__} (submission_id, {', '.join(STORED)}) "
+        f"VALUES ({', '.join([marker] * (len(STORED) + 1))})"
     )
-    rows = [
-        (
-            submission_id,
-            p["reference"],
-            p.get("age"),
-            p.get("nc_year"),
-            p["primary_need"],
-            p["provision_type"],
-            p["provider"],
-            p["in_county"],
-            p["annual_cost"],
-            p["start_date"],
-            p.get("end_date"),
-            p.get("renegotiation_saving"),
-        )
-        for p in placements
-    ]
+    rows = list(
+        zip([submission_id] * count, *(placements[key] for key in STORED.values()), strict=True)
+    )
     connection.exec_driver_sql(sql, rows)

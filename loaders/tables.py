@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from operator import itemgetter
 
 from loaders.cells import CellProblem, RawCell, cell_text, describe, parse_decimal
 from loaders.grid import Grid, cell_name, column_letters
@@ -31,6 +32,14 @@ NC_NAMED = {"n1": -2, "n2": -1, "r": 0, "reception": 0}
 
 def heading_key(text: str) -> str:
     return re.sub(r"[^a-z0-9£%+]+", " ", text.casefold()).strip()
+
+
+def heading_words(text: str) -> frozenset[str]:
+    """A heading's words in any order, plurals made singular: 'Dates Start' = 'Start date'."""
+    return frozenset(
+        word[:-1] if len(word) > 3 and word.endswith("s") else word
+        for word in heading_key(text).split()
+    )
 
 
 # ---- what a cell of each kind may hold -------------------------------------------------------
@@ -62,6 +71,12 @@ def parse_count(value: object) -> int | None:
     return int(number)
 
 
+def parse_signed_pounds(value: object) -> int | None:
+    """An amount in pounds, as pence; a credit may be negative, written -1,234 or (1,234)."""
+    number = parse_decimal(RawCell(value))
+    return None if number is None else pence_from_pounds(number)
+
+
 def parse_pounds(value: object) -> int | None:
     """An amount in pounds, as pence; never negative."""
     if type(value) is float and value >= 0:
@@ -69,6 +84,8 @@ def parse_pounds(value: object) -> int | None:
         rounded = round(pence)
         if abs(pence - rounded) < 1e-6:  # whole pence, as almost every figure is
             return rounded
+    if value == "" or value is None:
+        return None
     number = parse_decimal(RawCell(value))
     if number is None:
         return None
@@ -163,8 +180,8 @@ class Column:
     blank_allowed: bool = False  # its cells may be left blank
     summable: bool = False  # a totals row gives its sum
 
-    def keys(self) -> set[str]:
-        return {heading_key(self.heading), *(heading_key(a) for a in self.aliases)}
+    def keys(self) -> set[frozenset[str]]:
+        return {heading_words(self.heading), *(heading_words(a) for a in self.aliases)}
 
 
 @dataclass
@@ -175,6 +192,11 @@ class Table:
     rows: list[int] = field(default_factory=list)  # the sheet row of each data row
     values: dict[str, list] = field(default_factory=dict)  # key -> one value per data row
     totals_rows: list[int] = field(default_factory=list)
+    # (key, index) of cells already reported: a formula, an Excel error, a merged cell
+    reported: set[tuple[str, int]] = field(default_factory=set)
+
+    def is_reported(self, key: str, index: int) -> bool:
+        return (key, index) in self.reported
 
     def cell(self, key: str, index: int) -> str:
         return cell_name(self.rows[index], self.columns[key])
@@ -218,7 +240,7 @@ def _match_header(texts: dict[int, list[str]], columns: tuple[Column, ...]) -> d
     found: dict[str, int] = {}
     for col, options in texts.items():
         for option in options:
-            key = heading_key(option)
+            key = heading_words(option)
             match = next((c for c in columns if key in c.keys() and c.key not in found), None)
             if match:
                 found[match.key] = col
@@ -268,20 +290,33 @@ class _Collector:
 
 
 def _is_total(value: object) -> bool:
-    return isinstance(value, str) and heading_key(value) in TOTAL_LABELS
+    # checked on every row, so the cheap tests come first
+    return (
+        type(value) is str
+        and len(value) <= 14
+        and value.lstrip()[:1] in ("T", "t", "G", "g")
+        and heading_key(value) in TOTAL_LABELS
+    )
 
 
-def _body_rows(grid: Grid, header_row: int, table: Table, label_col: int) -> list[list[object]]:
+def _body_rows(grid: Grid, header_row: int, table: Table, label_col: int) -> list[tuple]:
     """Data rows of the mapped columns; blank rows skipped, totals rows set aside."""
     cols = list(table.columns.values())
+    width = grid.max_column
+    # calamine gives every row the sheet's full width, so one C-level getter reads a row
+    pick = (
+        itemgetter(*(c - 1 for c in cols)) if len(cols) > 1 else (lambda raw: (raw[cols[0] - 1],))
+    )
+    blank = len(cols)
     body = []
     for row_number in range(header_row + 1, grid.max_row + 1):
         raw = grid.rows[row_number - 1]
-        width = len(raw)
-        values = [raw[c - 1] if c <= width else "" for c in cols]
-        if all(v == "" or v is None for v in values):
+        if len(raw) < width:
+            raw = [*raw, *([""] * (width - len(raw)))]
+        values = pick(raw)
+        if values.count("") + values.count(None) == blank:
             continue
-        if label_col <= width and _is_total(raw[label_col - 1]):
+        if _is_total(raw[label_col - 1]):
             table.totals_rows.append(row_number)
             continue
         table.rows.append(row_number)
@@ -290,14 +325,28 @@ def _body_rows(grid: Grid, header_row: int, table: Table, label_col: int) -> lis
 
 
 def _parse_column(raw: list[object], column: Column, table: Table, collect: _Collector) -> list:
-    parse, values = column.parse, []
+    parse = column.parse
+    if not table.reported:
+        # the usual case, a sound column: parse it in one pass, and look closer only on trouble
+        try:
+            values = [parse(value) for value in raw]
+        except CellProblem:
+            pass
+        else:
+            if column.blank_allowed or None not in values:
+                return values
+    values = []
     for index, value in enumerate(raw):
+        if (column.key, index) in table.reported:
+            values.append(None)
+            continue
         try:
             parsed = parse(value)
         except CellProblem as problem:
             collect.error(
                 column, table.cell(column.key, index), problem.found, column.expected, column.fix
             )
+            table.reported.add((column.key, index))
             parsed = None
         else:
             if parsed is None and not column.blank_allowed:
@@ -315,44 +364,50 @@ def _parse_column(raw: list[object], column: Column, table: Table, collect: _Col
 def _check_formulas_and_errors(
     grid: Grid, table: Table, columns: dict[str, Column], collect
 ) -> None:
+    """Report formulas with no saved value and Excel errors in the data, and mark them done."""
     if not (grid.unsaved_formulas or grid.errors):
         return
     index_of_row = {row: i for i, row in enumerate(table.rows)}
     by_column = {col: key for key, col in table.columns.items()}
-    for (row, col), formula in grid.unsaved_formulas.items():
-        if row in index_of_row and col in by_column:
-            collect.error(
-                columns[by_column[col]],
-                cell_name(row, col),
-                f"the formula {formula} with no saved value",
-                "a saved value",
-                "Open the file in Excel, let it calculate, then save it; or type the value.",
-            )
-            table.values[by_column[col]][index_of_row[row]] = None
-    for (row, col), error in grid.errors.items():
+    problems = [
+        (
+            row,
+            col,
+            f"the formula {formula} with no saved value",
+            "a saved value",
+            "Open the file in Excel, let it calculate, then save it; or type the value.",
+        )
+        for (row, col), formula in grid.unsaved_formulas.items()
+    ] + [
+        (row, col, f"the Excel error {error}", None, "Correct the formula or type the value.")
+        for (row, col), error in grid.errors.items()
+    ]
+    for row, col, found, expected, fix in sorted(problems):
         if row in index_of_row and col in by_column:
             column = columns[by_column[col]]
-            collect.error(
-                column,
-                cell_name(row, col),
-                f"the Excel error {error}",
-                column.expected,
-                "Correct the formula or type the value.",
-            )
+            collect.error(column, cell_name(row, col), found, expected or column.expected, fix)
+            table.reported.add((column.key, index_of_row[row]))
 
 
 def _check_merged_body(grid: Grid, table: Table, report: ValidationReport) -> None:
     first, last = min(table.columns.values()), max(table.columns.values())
+    index_of_row = {row: i for i, row in enumerate(table.rows)}
     for r1, c1, r2, c2 in grid.merged:
-        if r2 > table.header_row and c2 >= first and c1 <= last:
-            span = f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
-            report.error(
-                sheet=grid.name,
-                cell=span,
-                found=f"merged cells {span} among the data",
-                expected="one value in each cell",
-                fix="Unmerge the cells and fill in each row.",
-            )
+        if r2 <= table.header_row or c2 < first or c1 > last:
+            continue
+        span = f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
+        report.error(
+            sheet=grid.name,
+            cell=span,
+            found=f"merged cells {span} among the data",
+            expected="one value in each cell",
+            fix="Unmerge the cells and fill in each row.",
+        )
+        for key, col in table.columns.items():
+            if c1 <= col <= c2:
+                table.reported.update(
+                    (key, index_of_row[r]) for r in range(r1, r2 + 1) if r in index_of_row
+                )
 
 
 def _reconcile_totals(grid: Grid, table: Table, columns: tuple[Column, ...], report) -> None:
@@ -411,12 +466,12 @@ def read_table(
     body = _body_rows(grid, header_row, table, ordered[label])
     by_key = {c.key: c for c in columns}
     collect = _Collector(report, grid.name)
+    _check_formulas_and_errors(grid, table, by_key, collect)
+    _check_merged_body(grid, table, report)
     for position, key in enumerate(ordered):
         table.values[key] = _parse_column(
             [row[position] for row in body], by_key[key], table, collect
         )
-    _check_formulas_and_errors(grid, table, by_key, collect)
     collect.summarise(table, by_key)
-    _check_merged_body(grid, table, report)
     _reconcile_totals(grid, table, columns, report)
     return table

@@ -142,3 +142,29 @@ def test_sub005_two_loads_at_once_leave_exactly_one_current_plan(template, engin
     with Session(engine) as session:
         statuses = session.scalars(select(Submission.status)).all()
     assert sorted(statuses) == ["current", "superseded", "superseded", "superseded"]
+
+
+def test_sub006_two_files_for_one_period_at_once_never_both_become_current(template, engine, load):
+    files = [_variant(template, 2.393 + n / 1000) for n in range(3)]
+    outcomes = []
+    threads = [threading.Thread(target=lambda d=data: outcomes.append(load(d))) for data in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = [o for o in outcomes if o.stored_id is not None]
+    refused = [o for o in outcomes if o.stored_id is None]
+    assert (len(stored), len(refused)) == (1, 2)
+    assert all("already stored" in o.report.errors[0].found for o in refused)
+    with Session(engine) as session:
+        assert session.scalars(select(Submission.status)).all() == ["current"]
+
+
+def test_sub007_readers_carry_on_while_a_load_holds_the_write_lock(template, engine, load):
+    from storage.database import write_session
+
+    load(_variant(template, 2.393))
+    with write_session(engine) as writer:
+        writer.execute(select(Submission.id))  # the write transaction has begun
+        with Session(engine) as reader:
+            assert reader.scalars(select(Submission.file_name)).all() == ["plan.xlsx"]
