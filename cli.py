@@ -88,6 +88,41 @@ def cmd_load(args: argparse.Namespace) -> int:
     return _print_outcome(outcome, dry_run=args.dry_run)
 
 
+CSV_FIELDS = [
+    "ref",
+    "measure_id",
+    "period",
+    "value",
+    "basis",
+    "unit",
+    "plan_value",
+    "variance",
+    "status",
+    "direction_of_travel",
+    "projection_period",
+    "projection_value",
+    "projection_method",
+    "comparator_period",
+    "england",
+    "neighbours",
+]
+
+
+def _flatten(record: dict) -> dict:
+    """One CSV row: the nested projection and comparators spread over their own columns."""
+    projection = record.pop("projection") or {}
+    england, neighbours = record.pop("england") or {}, record.pop("neighbours") or {}
+    return {
+        **record,
+        "projection_period": projection.get("period"),
+        "projection_value": projection.get("value"),
+        "projection_method": projection.get("method"),
+        "comparator_period": england.get("period"),
+        "england": england.get("value"),
+        "neighbours": neighbours.get("value"),
+    }
+
+
 def cmd_measures(args: argparse.Namespace) -> int:
     _, _, service = _services()
     records = [value.as_record() for value in service.measures()]
@@ -95,20 +130,9 @@ def cmd_measures(args: argparse.Namespace) -> int:
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    fields = [
-        "ref",
-        "measure_id",
-        "period",
-        "value",
-        "basis",
-        "unit",
-        "plan_value",
-        "variance",
-        "status",
-    ]
-    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(_flatten(record) for record in records)
     return 0
 
 

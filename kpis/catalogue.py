@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -23,9 +23,19 @@ CATEGORIES = {
 }
 REGULARITIES = {"termly", "annual", "unknown"}
 UNITS = {"£m", "£", "%", "count", "ratio"}
+DISPLAYS = {
+    "£m": "money_m_3dp",
+    "£": "money_0dp",
+    "%": "percent_1dp",
+    "count": "count",
+    "ratio": "ratio_2dp",
+}
 DIRECTIONS = {"lower_is_better", "higher_is_better", "neutral"}
-GRAINS = {"financial_year"}
-ALWAYS = {
+GRAINS = {"term", "financial_year"}
+COMPUTATIONS = {"count", "sum", "ratio", "average", "change", "derived"}
+PROJECTIONS = {"linear_trend", "clearing_year"}
+COMPARATORS = {"caseload", "new_plans"}
+FROM_PAPER = {
     "ref",
     "paper_ref",
     "id",
@@ -36,7 +46,19 @@ ALWAYS = {
     "source",
     "regularity",
 }
-WHEN_COMPUTED = {"grain", "unit", "direction", "formula", "definition", "caveats", "status"}
+DECIDED = {
+    "grain",
+    "unit",
+    "display",
+    "direction",
+    "computation",
+    "numerator",
+    "population",
+    "period",
+    "definition",
+    "caveats",
+}
+OPTIONAL = {"formula", "inputs", "denominator", "status", "projection", "comparator"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -50,10 +72,12 @@ class CatalogueError(ValueError):
 
 @dataclass(frozen=True)
 class Thresholds:
-    """How far worse than plan a value may be before it turns amber, then red (in its unit)."""
+    """How far worse than plan a value may be before it turns amber, then red: in the measure's
+    unit, or as a fraction of the plan when ``relative``."""
 
     amber_beyond: Decimal
     red_beyond: Decimal
+    relative: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,15 +93,24 @@ class Measure:
     regularity: str
     grain: str | None = None
     unit: str | None = None
+    display: str | None = None
     direction: str | None = None
+    computation: str | None = None
     formula: str | None = None
+    inputs: Mapping[str, object] = field(default_factory=dict)
+    numerator: str | None = None
+    denominator: str | None = None
+    population: str | None = None
+    period: str | None = None
     definition: str | None = None
     caveats: str | None = None
     thresholds: Thresholds | None = None
+    projection: str | None = None
+    comparator: str | None = None
 
     @property
     def computed(self) -> bool:
-        return self.formula is not None
+        return self.computation is not None
 
 
 @dataclass(frozen=True)
@@ -101,25 +134,24 @@ class Catalogue:
         return tuple(m for m in self.measures if m.computed)
 
 
-def _decimal(value: object) -> Decimal:
+def _threshold(value: object) -> tuple[Decimal, bool]:
+    text = str(value).strip()
+    relative = text.endswith("%")
     try:
-        return Decimal(str(value))
+        number = Decimal(text.rstrip("%").strip())
     except InvalidOperation:
         raise ValueError(f"{value!r} is not a number") from None
+    return (number / 100 if relative else number), relative
 
 
-def _check_computed(entry: dict, where: str, formulas: set[str], problems: list[str]) -> None:
-    for key in ("grain", "unit", "direction", "formula", "definition", "caveats"):
-        if not entry.get(key):
-            problems.append(f"{where}: has a formula but no {key}")
-    checks = (("grain", GRAINS), ("unit", UNITS), ("direction", DIRECTIONS))
-    for key, allowed in checks:
-        if entry.get(key) and entry[key] not in allowed:
-            problems.append(f"{where}: {key} {entry[key]!r} is not one of {sorted(allowed)}")
-    if entry.get("formula") and entry["formula"] not in formulas:
-        problems.append(
-            f"{where}: formula {entry['formula']!r} has no function in kpis/formulas.py"
-        )
+def _check_choice(
+    entry: dict, key: str, allowed: set[str], where: str, problems: list[str]
+) -> None:
+    if entry.get(key) is not None and entry[key] not in allowed:
+        problems.append(f"{where}: {key} {entry[key]!r} is not one of {sorted(allowed)}")
+
+
+def _check_status(entry: dict, where: str, problems: list[str]) -> None:
     status = entry.get("status")
     if entry.get("direction") == "neutral":
         if status:
@@ -129,37 +161,61 @@ def _check_computed(entry: dict, where: str, formulas: set[str], problems: list[
         problems.append(f"{where}: status needs amber_beyond and red_beyond")
         return
     try:
-        amber, red = _decimal(status["amber_beyond"]), _decimal(status["red_beyond"])
+        (amber, amber_relative), (red, red_relative) = (
+            _threshold(status["amber_beyond"]),
+            _threshold(status["red_beyond"]),
+        )
     except ValueError as exc:
         problems.append(f"{where}: status {exc}")
         return
-    if not Decimal(0) <= amber <= red:
+    if amber_relative != red_relative:
+        problems.append(f"{where}: status thresholds must both be relative (%) or both absolute")
+    elif not Decimal(0) <= amber <= red:
         problems.append(f"{where}: status needs 0 <= amber_beyond <= red_beyond")
 
 
+def _check_computation(entry: dict, where: str, formulas: set[str], problems: list[str]) -> None:
+    kind = entry.get("computation")
+    if kind == "derived":
+        if entry.get("formula") not in formulas:
+            problems.append(
+                f"{where}: formula {entry.get('formula')!r} has no function in kpis/formulas.py"
+            )
+    elif not isinstance(entry.get("inputs"), dict) or "source" not in entry["inputs"]:
+        problems.append(f"{where}: a {kind} measure needs inputs with a source")
+    if kind in {"ratio", "average", "change"} and not entry.get("denominator"):
+        problems.append(f"{where}: a {kind} measure needs a denominator")
+
+
 def _check_entry(entry: dict, where: str, formulas: set[str], problems: list[str]) -> None:
-    unknown = set(entry) - ALWAYS - WHEN_COMPUTED
+    unknown = set(entry) - FROM_PAPER - DECIDED - OPTIONAL
     if unknown:
         problems.append(f"{where}: unknown keys {sorted(unknown)}")
-    for key in sorted(ALWAYS - set(entry)):
+    for key in sorted((FROM_PAPER | DECIDED) - set(entry)):
         problems.append(f"{where}: missing {key}")
     if "id" in entry and not _ID.match(str(entry["id"])):
         problems.append(f"{where}: id {entry['id']!r} must be lower-case words joined by _")
-    if entry.get("category") and entry["category"] not in CATEGORIES:
+    for key, allowed in (
+        ("category", CATEGORIES),
+        ("regularity", REGULARITIES),
+        ("unit", UNITS),
+        ("direction", DIRECTIONS),
+        ("grain", GRAINS),
+        ("computation", COMPUTATIONS),
+        ("projection", PROJECTIONS),
+        ("comparator", COMPARATORS),
+    ):
+        _check_choice(entry, key, allowed, where, problems)
+    if entry.get("unit") in DISPLAYS and entry.get("display") != DISPLAYS[entry["unit"]]:
         problems.append(
-            f"{where}: category {entry['category']!r} is not one of {sorted(CATEGORIES)}"
-        )
-    if entry.get("regularity") and entry["regularity"] not in REGULARITIES:
-        problems.append(
-            f"{where}: regularity {entry['regularity']!r} is not one of {sorted(REGULARITIES)}"
+            f"{where}: a {entry['unit']} measure is displayed as {DISPLAYS[entry['unit']]}"
         )
     workstreams = entry.get("workstreams", [])
     if not isinstance(workstreams, list) or any(w not in range(1, 6) for w in workstreams):
         problems.append(f"{where}: workstreams must be a list drawn from 1-5")
-    if "formula" in entry:
-        _check_computed(entry, where, formulas, problems)
-    elif set(entry) & WHEN_COMPUTED:
-        problems.append(f"{where}: {sorted(set(entry) & WHEN_COMPUTED)} given without a formula")
+    if entry.get("computation") in COMPUTATIONS:
+        _check_computation(entry, where, formulas, problems)
+    _check_status(entry, where, problems)
 
 
 def _check_whole(entries: list[dict], problems: list[str]) -> None:
@@ -183,26 +239,15 @@ def _check_whole(entries: list[dict], problems: list[str]) -> None:
 
 def _build(entry: dict) -> Measure:
     status = entry.get("status")
-    return Measure(
-        ref=entry["ref"],
-        paper_ref=entry["paper_ref"],
-        id=entry["id"],
-        label=entry["label"],
-        category=entry["category"],
-        workstreams=tuple(entry["workstreams"]),
-        schools_forum=entry["schools_forum"],
-        source=entry["source"],
-        regularity=entry["regularity"],
-        grain=entry.get("grain"),
-        unit=entry.get("unit"),
-        direction=entry.get("direction"),
-        formula=entry.get("formula"),
-        definition=entry.get("definition"),
-        caveats=entry.get("caveats"),
-        thresholds=Thresholds(_decimal(status["amber_beyond"]), _decimal(status["red_beyond"]))
-        if status
-        else None,
-    )
+    thresholds = None
+    if status:
+        (amber, relative), (red, _) = (
+            _threshold(status["amber_beyond"]),
+            _threshold(status["red_beyond"]),
+        )
+        thresholds = Thresholds(amber, red, relative)
+    known = {k: v for k, v in entry.items() if k != "status"}
+    return Measure(**{**known, "workstreams": tuple(entry["workstreams"])}, thresholds=thresholds)
 
 
 def parse_catalogue(entries: list[dict], *, formulas: Iterable[str]) -> Catalogue:
@@ -219,8 +264,8 @@ def parse_catalogue(entries: list[dict], *, formulas: Iterable[str]) -> Catalogu
 
 
 def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
-    from kpis.formulas import FORMULAS  # the functions register themselves by name
+    from kpis.formulas import FORMULAS, TERM_FORMULAS  # the functions register themselves
 
     with path.open("rb") as handle:
         entries = tomllib.load(handle).get("measure", [])
-    return parse_catalogue(entries, formulas=FORMULAS)
+    return parse_catalogue(entries, formulas=[*FORMULAS, *TERM_FORMULAS])

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kpis.dsg import DsgFigures, millions
+
+if TYPE_CHECKING:
+    from kpis.returns import Returns
 
 Formula = Callable[[DsgFigures], dict[str, Decimal | None]]
 FORMULAS: dict[str, Formula] = {}
@@ -58,3 +62,25 @@ def dsg_block_transfer(dsg: DsgFigures) -> dict[str, Decimal | None]:
 @formula
 def dsg_general_fund_contribution(dsg: DsgFigures) -> dict[str, Decimal | None]:
     return {year: millions(-dsg.line("council_contribution", year)) for year in dsg.years}
+
+
+# Derived measures read from the termly returns rather than one set of DSG figures.
+TermFormula = Callable[["Returns"], dict[str, Decimal | None]]  # noqa: UP037
+TERM_FORMULAS: dict[str, TermFormula] = {}
+
+
+def term_formula(function: TermFormula) -> TermFormula:
+    TERM_FORMULAS[function.__name__] = function
+    return function
+
+
+@term_formula
+def hnb_in_year_position(returns: Returns) -> dict[str, Decimal | None]:
+    """Each term's forecast of the in-year position for the financial year it falls in."""
+    positions: dict[str, Decimal | None] = {}
+    for term, position in returns.dsg_by_term.items():
+        year = position.forecast_term.financial_year if position.forecast_term else None
+        forecast = position.forecast
+        covered = forecast is not None and year in forecast.years
+        positions[term] = millions(forecast.derived[year].in_year_deficit) if covered else None
+    return positions

@@ -1,14 +1,27 @@
-"""Every computed measure for every period, set against its plan."""
+"""Every measure for every period: value, plan, variance, status, direction of travel,
+projection and comparators."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from kpis import comparators
 from kpis.catalogue import Catalogue, Measure
+from kpis.computations import Series, compute_series
 from kpis.dsg import DsgPosition
-from kpis.formulas import FORMULAS
-from kpis.trajectory import NONE, rag_status
+from kpis.formulas import FORMULAS, TERM_FORMULAS
+from kpis.returns import Returns
+from kpis.trajectory import NONE, direction_of_travel, project, rag_status
+from storage.periods import financial_year_start, parse_term
+
+FAMILY_OF_SOURCE = {
+    "ehcp": "ehcp",
+    "measure": "ehcp",
+    "spend": "hnb",
+    "savings": "hnb",
+    "placements": "hnb",
+}
 
 
 @dataclass(frozen=True)
@@ -22,7 +35,12 @@ class MeasureValue:
     plan_value: Decimal | None
     variance: Decimal | None
     status: str  # green, amber, red or none
-    submission_id: int
+    submission_id: int | None
+    direction_of_travel: str | None = None
+    projection: dict | None = None
+    england: dict | None = None
+    neighbours: dict | None = None
+    extra: dict = field(default_factory=dict)
 
     def as_record(self) -> dict[str, object]:
         """The keys ``lfi measures`` prints; numbers in the measure's unit (a % as a fraction)."""
@@ -36,6 +54,10 @@ class MeasureValue:
             "plan_value": _number(self.plan_value),
             "variance": _number(self.variance),
             "status": self.status,
+            "direction_of_travel": self.direction_of_travel,
+            "projection": self.projection,
+            "england": self.england,
+            "neighbours": self.neighbours,
         }
 
 
@@ -44,7 +66,7 @@ def _number(value: Decimal | None) -> float | None:
 
 
 def compute_measure(measure: Measure, position: DsgPosition) -> list[MeasureValue]:
-    """One measure for every year of the plan: the outturn or forecast where there is one."""
+    """A DSG measure for every year of the plan: the outturn or forecast where there is one."""
     function = FORMULAS[measure.formula]
     planned = function(position.plan)
     forecast = function(position.forecast) if position.forecast else {}
@@ -71,6 +93,120 @@ def compute_measure(measure: Measure, position: DsgPosition) -> list[MeasureValu
     return values
 
 
-def compute_measures(catalogue: Catalogue, position: DsgPosition) -> list[MeasureValue]:
-    """Every computed measure in catalogue order, each for every year."""
-    return [value for m in catalogue.computed for value in compute_measure(m, position)]
+def _submission(measure: Measure, period: str, returns: Returns) -> int | None:
+    family = (
+        "dsg" if measure.computation == "derived" else FAMILY_OF_SOURCE[measure.inputs["source"]]
+    )
+    if measure.grain == "financial_year":
+        terms = [
+            t
+            for (f, t) in returns.submissions
+            if f == family and t != "plan" and parse_term(t).financial_year == period
+        ]
+        period = max(terms, key=lambda t: parse_term(t).start) if terms else period
+    return returns.submissions.get((family, period))
+
+
+def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[MeasureValue]:
+    return [
+        MeasureValue(
+            measure=measure,
+            period=period,
+            value=value,
+            basis="actual",
+            plan_value=None,
+            variance=None,
+            status=NONE,
+            submission_id=_submission(measure, period, returns),
+        )
+        for period, value in series.items()
+    ]
+
+
+def _with_travel(values: list[MeasureValue]) -> list[MeasureValue]:
+    out, previous = [], None
+    for value in values:
+        judged = value.basis != "plan"
+        travel = (
+            direction_of_travel(value.value, previous, value.measure.direction) if judged else None
+        )
+        out.append(replace(value, direction_of_travel=travel))
+        if judged:
+            previous = value.value
+    return out
+
+
+def _with_projection(
+    values: list[MeasureValue], position: DsgPosition | None
+) -> list[MeasureValue]:
+    judged = [v for v in values if v.basis != "plan"]
+    if not judged:
+        return values
+    measure, latest = values[0].measure, judged[-1]
+    projection = None
+    if measure.projection == "linear_trend":
+        projection = project(
+            [v.value for v in judged], periods=[v.period for v in judged], grain=measure.grain
+        )
+    elif measure.projection == "clearing_year" and position is not None:
+        projection = _clearing_year(values)
+    return [replace(v, projection=projection) if v is latest else v for v in values]
+
+
+def _clearing_year(values: list[MeasureValue]) -> dict:
+    """The first year the latest outturn or forecast (or the plan, beyond it) clears the deficit."""
+    for value in values:
+        if value.value is not None and value.value <= Decimal("0.005"):
+            return {
+                "period": value.period,
+                "value": float(value.value),
+                "method": f"the cumulative deficit is cleared in {value.period}",
+            }
+    last = values[-1]
+    return {
+        "period": last.period,
+        "value": float(last.value),
+        "method": f"the cumulative deficit is not cleared by {last.period}",
+    }
+
+
+def _with_comparators(values: list[MeasureValue]) -> list[MeasureValue]:
+    kind = values[0].measure.comparator if values else None
+    if kind is None:
+        return values
+    out = []
+    for value in values:
+        if kind == "caseload" and value.period == "Autumn 2024":
+            found = comparators.caseload()
+        elif kind == "new_plans" and value.measure.grain == "financial_year":
+            found = comparators.new_plans(financial_year_start(value.period))
+        else:
+            found = None
+        out.append(
+            replace(value, england=found.as_record(), neighbours=found.neighbours_record())
+            if found
+            else value
+        )
+    return out
+
+
+def compute_measures(
+    catalogue: Catalogue, position: DsgPosition | None, returns: Returns | None = None
+) -> list[MeasureValue]:
+    """Every measure in catalogue order, each for every period its data covers."""
+    returns = returns or Returns()
+    computed: dict[str, Series] = {}
+    results: list[MeasureValue] = []
+    for measure in catalogue.computed:
+        if measure.formula in FORMULAS:
+            values = compute_measure(measure, position) if position else []
+        else:
+            series = (
+                TERM_FORMULAS[measure.formula](returns)
+                if measure.formula
+                else compute_series(measure, returns, computed)
+            )
+            computed[measure.id] = series
+            values = _from_returns(measure, series, returns)
+        results += _with_comparators(_with_projection(_with_travel(values), position))
+    return results

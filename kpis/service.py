@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from kpis.catalogue import Catalogue
 from kpis.measures import MeasureValue, compute_measures
 from kpis.plan_view import PlanView, read_plan_view
-from kpis.sources import read_dsg_position
+from kpis.sources import read_dsg_position, read_returns
 
 
 @dataclass(frozen=True)
@@ -26,4 +26,5 @@ class MeasureService:
         """Every computed measure for every period; empty when nothing has been loaded."""
         with Session(self.engine) as session:
             position = read_dsg_position(session)
-        return compute_measures(self.catalogue, position) if position else []
+            returns = read_returns(session)
+        return compute_measures(self.catalogue, position, returns)

@@ -1,4 +1,4 @@
-"""Read what the measures need from the database: the current submission's figures."""
+"""Read what the measures need from the database: the current submissions' figures."""
 
 from __future__ import annotations
 
@@ -8,9 +8,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpis.dsg import DsgFigures, DsgPosition, DsgSubmissionInfo
+from kpis.returns import Returns, placements_frame
 from storage.database import as_utc
-from storage.models import DsgFigure, DsgStatement, Submission, SubmissionStatus
+from storage.models import (
+    DsgFigure,
+    DsgStatement,
+    EhcpFigure,
+    EhcpNeed,
+    HnbSaving,
+    HnbSpend,
+    Placement,
+    Submission,
+    SubmissionStatus,
+)
 from storage.periods import financial_years, parse_term, period_sort_key
+
+CURRENT = Submission.status == SubmissionStatus.CURRENT
 
 
 def _lines(rows: list[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
@@ -20,19 +33,7 @@ def _lines(rows: list[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
     return dict(lines)
 
 
-def read_dsg_position(session: Session) -> DsgPosition | None:
-    """The current DSG plan and forecast, or None when no DSG workbook has been stored."""
-    current = session.execute(
-        select(Submission, DsgStatement)
-        .join(DsgStatement, DsgStatement.submission_id == Submission.id)
-        .where(Submission.family == "dsg", Submission.status == SubmissionStatus.CURRENT)
-    ).all()
-    if not current:
-        return None
-    # The latest forecast wins; each term's forecast stays in the history.
-    submission, statement = max(
-        current, key=lambda row: (period_sort_key(row[0].period), row[0].id)
-    )
+def _position(session: Session, submission: Submission, statement: DsgStatement) -> DsgPosition:
     rows = session.execute(
         select(DsgFigure.basis, DsgFigure.line, DsgFigure.year, DsgFigure.amount_pence).where(
             DsgFigure.submission_id == submission.id
@@ -50,15 +51,91 @@ def read_dsg_position(session: Session) -> DsgPosition | None:
         loaded_at=as_utc(submission.loaded_at),
         is_demo=submission.is_demo,
     )
+    opening = statement.opening_balance_pence
     return DsgPosition(
         submission=info,
-        plan=DsgFigures(years=years, opening_balance=statement.opening_balance_pence, lines=plan),
-        forecast=DsgFigures(
-            years=forecast_years,
-            opening_balance=statement.opening_balance_pence,
-            lines=forecast_lines,
-        )
+        plan=DsgFigures(years=years, opening_balance=opening, lines=plan),
+        forecast=DsgFigures(years=forecast_years, opening_balance=opening, lines=forecast_lines)
         if forecast_years
         else None,
         forecast_term=parse_term(statement.forecast_term) if statement.forecast_term else None,
     )
+
+
+def _current_dsg(session: Session) -> list[tuple[Submission, DsgStatement]]:
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(Submission, DsgStatement)
+            .join(DsgStatement, DsgStatement.submission_id == Submission.id)
+            .where(Submission.family == "dsg", CURRENT)
+        ).all()
+    ]
+
+
+def read_dsg_position(session: Session) -> DsgPosition | None:
+    """The current DSG plan and forecast, or None when no DSG workbook has been stored."""
+    current = _current_dsg(session)
+    if not current:
+        return None
+    # The latest forecast wins; each term's forecast stays in the history.
+    submission, statement = max(
+        current, key=lambda row: (period_sort_key(row[0].period), row[0].id)
+    )
+    return _position(session, submission, statement)
+
+
+def read_returns(session: Session) -> Returns:
+    """Every current termly return, by term."""
+    returns = Returns()
+    for family, period, submission_id in session.execute(
+        select(Submission.family, Submission.period, Submission.id).where(CURRENT)
+    ):
+        returns.submissions[(family, period)] = submission_id
+    term_of = {sid: period for (_, period), sid in returns.submissions.items()}
+    for sid, item, count in session.execute(
+        select(EhcpFigure.submission_id, EhcpFigure.item, EhcpFigure.count)
+        .join(Submission)
+        .where(CURRENT)
+    ):
+        returns.ehcp.setdefault(term_of[sid], {})[item] = count
+    for sid, need, plans in session.execute(
+        select(EhcpNeed.submission_id, EhcpNeed.need, EhcpNeed.plans)
+        .join(Submission)
+        .where(CURRENT)
+    ):
+        returns.needs.setdefault(term_of[sid], {})[need] = plans
+    for sid, line, direct, central in session.execute(
+        select(HnbSpend.submission_id, HnbSpend.line, HnbSpend.direct_pence, HnbSpend.central_pence)
+        .join(Submission)
+        .where(CURRENT)
+    ):
+        returns.spend.setdefault(term_of[sid], {})[line] = (direct, central)
+    for sid, cohort, amount in session.execute(
+        select(HnbSaving.submission_id, HnbSaving.cohort, HnbSaving.amount_pence)
+        .join(Submission)
+        .where(CURRENT)
+    ):
+        returns.savings.setdefault(term_of[sid], {})[cohort] = amount
+    rows = session.execute(
+        select(
+            Placement.submission_id,
+            Placement.age,
+            Placement.nc_year,
+            Placement.provision_type,
+            Placement.primary_need,
+            Placement.provider,
+            Placement.in_county,
+            Placement.annual_cost_pence,
+            Placement.start_date,
+            Placement.end_date,
+            Placement.renegotiation_saving_pence,
+        )
+        .join(Submission)
+        .where(CURRENT)
+    ).all()
+    returns.placements = placements_frame([(term_of[r[0]], *r[1:]) for r in rows])
+    for submission, statement in _current_dsg(session):
+        if submission.period != "plan":
+            returns.dsg_by_term[submission.period] = _position(session, submission, statement)
+    return returns

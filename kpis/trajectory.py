@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpis.catalogue import Measure
-from kpis.formats import format_percentage_points, format_value
+from kpis.formats import format_percent, format_percentage_points, format_value
+from storage.periods import Term, financial_year_start, parse_term, terms_between
 
 GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
 
@@ -29,6 +30,10 @@ def rag_status(*, value: Decimal | None, plan: Decimal | None, measure: Measure)
     ):
         return NONE
     adverse = adverse_amount(variance=value - plan, direction=measure.direction)
+    if measure.thresholds.relative:
+        if plan == 0:
+            return NONE  # a share of nothing cannot be judged
+        adverse = adverse / abs(plan)
     if adverse <= measure.thresholds.amber_beyond:
         return GREEN
     if adverse <= measure.thresholds.red_beyond:
@@ -36,7 +41,9 @@ def rag_status(*, value: Decimal | None, plan: Decimal | None, measure: Measure)
     return RED
 
 
-def _amount(value: Decimal, unit: str) -> str:
+def _amount(value: Decimal, unit: str, relative: bool = False) -> str:
+    if relative:
+        return f"{format_percent(value, places=0)} of the plan"
     if unit == "%":
         return format_percentage_points(value).lstrip("+")
     return format_value(value, unit)
@@ -51,15 +58,68 @@ def describe_thresholds(measure: Measure) -> str:
     amber, red = measure.thresholds.amber_beyond, measure.thresholds.red_beyond
     worse = "higher" if measure.direction == "lower_is_better" else "lower"
     unit = measure.unit or "count"
+    relative = measure.thresholds.relative
     if amber == 0:
         green = "Green when on plan or better"
-        amber_text = f"amber when worse by up to {_amount(red, unit)}"
+        amber_text = f"amber when worse by up to {_amount(red, unit, relative)}"
     else:
-        green = f"Green when on plan, better, or worse by no more than {_amount(amber, unit)}"
-        amber_text = (
-            f"amber when worse by more than {_amount(amber, unit)} and up to {_amount(red, unit)}"
+        green = (
+            f"Green when on plan, better, or worse by no more than {_amount(amber, unit, relative)}"
         )
+        amber_text = f"amber when worse by more than {_amount(amber, unit, relative)} and up to {_amount(red, unit, relative)}"
     return (
-        f"{green}; {amber_text}; red when worse by more than {_amount(red, unit)}. "
+        f"{green}; {amber_text}; red when worse by more than {_amount(red, unit, relative)}. "
         f"Worse means {worse} than the plan."
     )
+
+
+PROJECT_TO_YEAR = "2028-29"
+PROJECT_TO_TERM = Term(2029, "Spring")  # the last term of 2028-29
+TREND_PERIODS = 6
+MIN_HISTORY = 3
+IMPROVING, WORSENING, NO_CHANGE, NOT_JUDGED = "improving", "worsening", "no change", "not judged"
+
+
+def direction_of_travel(
+    value: Decimal | None, previous: Decimal | None, direction: str
+) -> str | None:
+    """Against the previous period: improving, worsening or no change; None with nothing to
+    compare. A neutral measure's movement is not judged."""
+    if value is None or previous is None:
+        return None
+    if value == previous:
+        return NO_CHANGE
+    if direction == "neutral":
+        return NOT_JUDGED
+    better = value < previous if direction == "lower_is_better" else value > previous
+    return IMPROVING if better else WORSENING
+
+
+def _steps_to_target(last: str, grain: str) -> tuple[int, str]:
+    if grain == "financial_year":
+        return financial_year_start(PROJECT_TO_YEAR) - financial_year_start(last), PROJECT_TO_YEAR
+    return len(terms_between(parse_term(last), PROJECT_TO_TERM)) - 1, PROJECT_TO_YEAR
+
+
+def project(values: list[Decimal | None], *, periods: list[str], grain: str) -> dict | None:
+    """A straight line fitted by least squares to the last six periods with a value (at least
+    three), carried on to the end of 2028-29."""
+    points = [(i, float(v)) for i, v in enumerate(values) if v is not None][-TREND_PERIODS:]
+    if len(points) < MIN_HISTORY:
+        return None
+    steps, target = _steps_to_target(periods[points[-1][0]], grain)
+    if steps < 0:
+        return None
+    count = len(points)
+    mean_x = sum(x for x, _ in points) / count
+    mean_y = sum(y for _, y in points) / count
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sum(
+        (x - mean_x) ** 2 for x, _ in points
+    )
+    value = mean_y + slope * (points[-1][0] + steps - mean_x)
+    return {
+        "period": target,
+        "value": round(value, 6),
+        "method": f"straight line through the last {count} periods (least squares), carried on "
+        f"to the end of {target}",
+    }

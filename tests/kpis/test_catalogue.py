@@ -4,10 +4,9 @@ from pathlib import Path
 import pytest
 
 from kpis.catalogue import CatalogueError, load_catalogue, parse_catalogue
-from kpis.formulas import FORMULAS
+from kpis.formulas import FORMULAS, TERM_FORMULAS
 
 SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "source" / "kpi-catalogue.csv"
-DSG_REFS = [16, 17, 18, 19, 20, 21, 22]
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +39,33 @@ def test_cat003_the_schools_forum_subset_is_the_papers_lines_8_to_17_and_33_to_3
     assert subset == [*range(8, 18), *range(33, 38)]
 
 
-def test_cat004_measures_16_to_22_are_computed_and_fully_defined(catalogue):
-    assert [m.ref for m in catalogue.computed] == DSG_REFS
-    for measure in catalogue.computed:
-        assert measure.definition and measure.caveats and measure.unit and measure.direction
-        assert measure.formula in FORMULAS
-        assert measure.thresholds is not None  # none of the seven is neutral
+def test_cat004_every_measure_is_computed_and_fully_defined(catalogue):
+    assert [m.ref for m in catalogue.computed] == list(range(1, 47))
+    for m in catalogue.measures:
+        for text in (m.definition, m.numerator, m.population, m.period, m.caveats):
+            assert text and len(text) > 3, m.ref
+        assert m.unit and m.direction and m.grain and m.display, m.ref
+        if m.computation == "derived":
+            assert m.formula in FORMULAS or m.formula in TERM_FORMULAS, m.ref
+        else:
+            assert m.inputs.get("source"), m.ref
+        if m.computation in ("ratio", "average", "change"):
+            assert m.denominator, m.ref
+        assert (m.thresholds is None) == (m.direction == "neutral"), m.ref
 
 
-def _entry(ref: int, **extra) -> dict:
-    return {
+def test_cat005_the_readings_chosen_for_ambiguous_names_are_written_down(catalogue):
+    # "referral rates" could be a count per term or a rate per 10,000 children
+    assert "count per term is used" in catalogue.by_ref(6).caveats
+    assert (
+        catalogue.by_ref(6).unit == catalogue.by_ref(7).unit == catalogue.by_ref(8).unit == "count"
+    )
+    # "% change" could be against the previous term or the same term a year earlier
+    assert "same term a year earlier" in catalogue.by_ref(2).caveats
+
+
+def _entry(ref: int, **changes) -> dict:
+    entry = {
         "ref": ref,
         "paper_ref": ref,
         "id": f"measure_{ref}",
@@ -59,23 +75,34 @@ def _entry(ref: int, **extra) -> dict:
         "schools_forum": ref <= 15,
         "source": "manual",
         "regularity": "termly",
-        **extra,
+        "grain": "term",
+        "unit": "count",
+        "display": "count",
+        "direction": "lower_is_better",
+        "computation": "count",
+        "inputs": {"source": "ehcp", "item": "ehcp_caseload"},
+        "numerator": "plans",
+        "population": "all",
+        "period": "the term",
+        "definition": "Plans.",
+        "caveats": "None.",
+        "status": {"amber_beyond": "5%", "red_beyond": "10%"},
     }
+    entry.update(changes)
+    return entry
 
 
-def test_cat005_every_problem_in_a_broken_catalogue_is_listed_with_its_entry():
+def test_cat006_every_problem_in_a_broken_catalogue_is_listed_with_its_entry():
     entries = [_entry(ref) for ref in range(1, 47)]
     entries[1] = _entry(2, regularity="weekly")
     entries[4] = _entry(
         5,
+        computation="derived",
         formula="no_such_function",
         unit="furlongs",
-        direction="lower_is_better",
-        grain="financial_year",
-        definition="d",
-        caveats="c",
         status={"amber_beyond": "2", "red_beyond": "1"},
     )
+    entries[6] = _entry(7, computation="ratio", direction="neutral")
     entries[9]["id"] = "measure_1"
     del entries[45]
     with pytest.raises(CatalogueError) as raised:
@@ -85,6 +112,8 @@ def test_cat005_every_problem_in_a_broken_catalogue_is_listed_with_its_entry():
         "measure 5 (measure_5): unit 'furlongs' is not one of ['%', 'count', 'ratio', '£', '£m']",
         "measure 5 (measure_5): formula 'no_such_function' has no function in kpis/formulas.py",
         "measure 5 (measure_5): status needs 0 <= amber_beyond <= red_beyond",
+        "measure 7 (measure_7): a ratio measure needs a denominator",
+        "measure 7 (measure_7): a neutral measure has no status thresholds",
         "catalogue: measure 46 appears 0 times",
         "catalogue: id 'measure_1' is used more than once",
     ]

@@ -77,4 +77,8 @@ def test_mea005_records_carry_the_keys_the_command_line_prints(catalogue, off_tr
         "plan_value": 25.149,
         "variance": 0.9,
         "status": "amber",
+        "direction_of_travel": None,
+        "projection": None,
+        "england": None,
+        "neighbours": None,
     }

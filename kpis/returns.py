@@ -1,0 +1,88 @@
+"""The termly returns as the measures see them: one tidy table per kind, over every term."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kpis.dsg import DsgPosition
+from storage.periods import Term, parse_term, period_sort_key
+
+
+@dataclass
+class Returns:
+    """Current submissions' figures, by term. Money is in pence."""
+
+    ehcp: dict[str, dict[str, int]] = field(default_factory=dict)  # term -> item -> count
+    needs: dict[str, dict[str, int]] = field(default_factory=dict)  # term -> need -> plans
+    spend: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # term -> line
+    savings: dict[str, dict[str, int]] = field(default_factory=dict)  # term -> cohort -> pence
+    placements: pd.DataFrame = field(default_factory=lambda: empty_placements())
+    dsg_by_term: dict[str, DsgPosition] = field(default_factory=dict)
+    submissions: dict[tuple[str, str], int] = field(default_factory=dict)  # (family, term) -> id
+
+    def terms(self, family: str) -> list[str]:
+        """The terms a family has figures for, in time order."""
+        source = {
+            "ehcp": self.ehcp,
+            "spend": self.spend,
+            "savings": self.savings,
+            "dsg": self.dsg_by_term,
+        }.get(family)
+        if family == "placements":
+            keys = set(self.placements["term"].unique())
+        else:
+            keys = set(source)
+        return sorted(keys, key=period_sort_key)
+
+
+PLACEMENT_COLUMNS = {
+    "term": "object",
+    "age": "float64",
+    "provision": "object",
+    "need": "object",
+    "provider": "object",
+    "in_county": "bool",
+    "cost": "int64",
+    "start": "datetime64[s]",
+    "end": "datetime64[s]",
+    "saving": "float64",
+}
+
+
+def empty_placements() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in PLACEMENT_COLUMNS.items()})
+
+
+def placements_frame(rows: list[tuple]) -> pd.DataFrame:
+    """Placements as a table: (term, age, nc_year, provision, need, provider, in_county, cost
+    pence, start, end, saving pence). A missing age is taken from the NC year (year + 5)."""
+    if not rows:
+        return empty_placements()
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "term",
+            "age",
+            "nc_year",
+            "provision",
+            "need",
+            "provider",
+            "in_county",
+            "cost",
+            "start",
+            "end",
+            "saving",
+        ],
+    )
+    frame["age"] = frame["age"].astype("float64").fillna(frame["nc_year"].astype("float64") + 5)
+    frame["start"] = pd.to_datetime(frame["start"])
+    frame["end"] = pd.to_datetime(frame["end"])
+    frame["saving"] = frame["saving"].astype("float64")
+    return frame.drop(columns=["nc_year"])
+
+
+def term_bounds(term: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    parsed: Term = parse_term(term)
+    return pd.Timestamp(parsed.start), pd.Timestamp(parsed.end)
