@@ -90,3 +90,21 @@ def test_dem005_each_familys_demo_workbook_loads_with_lfi_load(demo_database, tm
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "stored as submission 1" in result.stdout
+
+
+def test_dem006_the_demo_gives_a_value_for_every_one_of_the_46_measures(demo_database):
+    import json
+
+    url, _ = demo_database
+    result = subprocess.run(
+        [str(LFI), "measures", "--format", "json"],
+        env={**os.environ, "LFI_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    with_value = {r["ref"] for r in records if r["value"] is not None}
+    assert with_value == set(range(1, 47))
+    assert any(r["projection"] for r in records) and any(r["england"] for r in records)
