@@ -31,7 +31,10 @@ def _services():
 
 def cmd_template(args: argparse.Namespace) -> int:
     settings = read_settings()
-    write_template(args.family, args.output, years=settings.plan_years)
+    from kpis.catalogue import load_catalogue
+
+    labels = {m.ref: m.label for m in load_catalogue().measures}
+    write_template(args.family, args.output, years=settings.plan_years, measure_labels=labels)
     print(f"Wrote the {args.family.upper()} template to {args.output}")
     return 0
 
@@ -97,6 +100,7 @@ CSV_FIELDS = [
     "unit",
     "plan_value",
     "variance",
+    "variance_pct",
     "status",
     "direction_of_travel",
     "projection_period",

@@ -53,6 +53,9 @@ class MeasureValue:
             "unit": self.measure.unit,
             "plan_value": _number(self.plan_value),
             "variance": _number(self.variance),
+            "variance_pct": _number(self.variance / abs(self.plan_value))
+            if self.variance is not None and self.plan_value
+            else None,
             "status": self.status,
             "direction_of_travel": self.direction_of_travel,
             "projection": self.projection,
@@ -107,20 +110,33 @@ def _submission(measure: Measure, period: str, returns: Returns) -> int | None:
     return returns.submissions.get((family, period))
 
 
+def _target(measure: Measure, period: str, returns: Returns) -> Decimal | None:
+    """The target for the period's financial year, in the measure's unit (a % as a fraction)."""
+    year = period if measure.grain == "financial_year" else parse_term(period).financial_year
+    target = returns.targets.get(measure.ref, {}).get(year)
+    if target is None:
+        return None
+    return target / 100 if measure.unit == "%" else target
+
+
 def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[MeasureValue]:
-    return [
-        MeasureValue(
-            measure=measure,
-            period=period,
-            value=value,
-            basis="actual",
-            plan_value=None,
-            variance=None,
-            status=NONE,
-            submission_id=_submission(measure, period, returns),
+    values = []
+    for period, value in series.items():
+        target = _target(measure, period, returns)
+        judged = value is not None and target is not None
+        values.append(
+            MeasureValue(
+                measure=measure,
+                period=period,
+                value=value,
+                basis="actual",
+                plan_value=target,
+                variance=value - target if judged else None,
+                status=rag_status(value=value, plan=target, measure=measure) if judged else NONE,
+                submission_id=_submission(measure, period, returns),
+            )
         )
-        for period, value in series.items()
-    ]
+    return values
 
 
 def _with_travel(values: list[MeasureValue]) -> list[MeasureValue]:

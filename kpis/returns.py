@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pandas as pd
 
@@ -21,6 +22,9 @@ class Returns:
     placements: pd.DataFrame = field(default_factory=lambda: empty_placements())
     dsg_by_term: dict[str, DsgPosition] = field(default_factory=dict)
     submissions: dict[tuple[str, str], int] = field(default_factory=dict)  # (family, term) -> id
+    # from the latest DSG workbook's Targets sheet, as typed (the measure's display unit)
+    targets: dict[int, dict[str, Decimal]] = field(default_factory=dict)  # ref -> year -> value
+    baselines: dict[int, tuple[Decimal, str | None]] = field(default_factory=dict)
 
     def terms(self, family: str) -> list[str]:
         """The terms a family has figures for, in time order."""

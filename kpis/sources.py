@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from storage.models import (
     EhcpNeed,
     HnbSaving,
     HnbSpend,
+    MeasureTarget,
     Placement,
     Submission,
     SubmissionStatus,
@@ -135,7 +137,26 @@ def read_returns(session: Session) -> Returns:
         .where(CURRENT)
     ).all()
     returns.placements = placements_frame([(term_of[r[0]], *r[1:]) for r in rows])
-    for submission, statement in _current_dsg(session):
+    current = _current_dsg(session)
+    for submission, statement in current:
         if submission.period != "plan":
             returns.dsg_by_term[submission.period] = _position(session, submission, statement)
+    if current:
+        latest, _ = max(current, key=lambda row: (period_sort_key(row[0].period), row[0].id))
+        _read_targets(session, latest.id, returns)
     return returns
+
+
+def _read_targets(session: Session, submission_id: int, returns: Returns) -> None:
+    for ref, year, value, period in session.execute(
+        select(
+            MeasureTarget.ref,
+            MeasureTarget.year,
+            MeasureTarget.value,
+            MeasureTarget.baseline_period,
+        ).where(MeasureTarget.submission_id == submission_id)
+    ):
+        if year is None:
+            returns.baselines[ref] = (Decimal(value), period)
+        else:
+            returns.targets.setdefault(ref, {})[year] = Decimal(value)

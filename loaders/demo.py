@@ -62,6 +62,35 @@ CENTRAL_SHARE = {
 }
 
 
+YEARS_WITH_TARGETS = DEMO_YEARS[1:]  # the programme runs 2023-24 to 2028-29
+
+
+def _yearly(*values: float) -> dict[str, float]:
+    return dict(zip(YEARS_WITH_TARGETS, values, strict=True))
+
+
+# Made-up targets of the kind a programme team would set, in the units the dashboard shows.
+DEMO_TARGETS = {
+    1: {
+        "baseline": 9_500,
+        "baseline_period": "Autumn 2022",
+        **_yearly(11_000, 11_600, 12_000, 12_200, 12_200, 12_000),
+    },
+    4: _yearly(2_000, 1_900, 1_700, 1_500, 1_400, 1_300),
+    6: _yearly(560, 540, 500, 460, 430, 400),
+    25: _yearly(700_000, 1_400_000, 2_100_000, 2_800_000, 3_400_000, 4_000_000),
+    27: _yearly(26_000, 26_000, 25_500, 25_000, 25_000, 25_000),
+    42: {
+        "baseline": 690,
+        "baseline_period": "Autumn 2022",
+        **_yearly(680, 600, 520, 440, 360, 300),
+    },
+    44: _yearly(0.45, 0.40, 0.33, 0.27, 0.22, 0.18),
+    45: _yearly(70, 60, 50, 45, 40, 35),
+    46: _yearly(60, 120, 180, 240, 300, 300),
+}
+
+
 class DemoDataError(LoaderError):
     """The demo data cannot be loaded into this database as configured."""
 
@@ -454,6 +483,7 @@ def build_demo_workbooks(today: date) -> list[tuple[str, bytes]]:
                     plan=plan,
                     forecast=forecast,
                     forecast_term=str(term),
+                    targets=DEMO_TARGETS,
                 ),
             )
         )

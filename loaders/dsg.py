@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from loaders.cells import CellProblem, cell_text, parse_decimal
 from loaders.grid import Grid, cell_name
 from loaders.report import ValidationReport
+from loaders.targets import TARGETS_SHEET, Targets, read_targets, store_targets
 from storage.dsg_plan import (
     DERIVED_LABELS,
     INPUT_LINES,
@@ -57,6 +58,7 @@ class DsgWorkbook:
     plan: dict[str, dict[str, int]]
     forecast: dict[str, dict[str, int]] = field(default_factory=dict)
     forecast_term: Term | None = None
+    targets: Targets | None = None
 
     @property
     def period(self) -> str:
@@ -503,6 +505,7 @@ def read_dsg_workbook(
     forecast = _read_forecast(forecast_sheet, years, report)
     forecast_years = forecast.filled_years(years) if forecast else ()
     term = _read_term(forecast_sheet, years, report) if forecast_years else None
+    targets = read_targets(grids[TARGETS_SHEET], years, report) if TARGETS_SHEET in grids else None
     if report.errors or plan is None:
         return None
     _reconcile(
@@ -528,6 +531,7 @@ def read_dsg_workbook(
         plan=_with_zeros(plan.values, years),
         forecast=_with_zeros(forecast.values, forecast_years) if forecast_years else {},
         forecast_term=term,
+        targets=targets,
     )
 
 
@@ -564,3 +568,5 @@ def store_dsg_workbook(session: Session, submission_id: int, workbook: DsgWorkbo
         for year, pence in years.items()
     ]
     session.execute(insert(DsgFigure), rows)
+    if workbook.targets is not None:
+        store_targets(session, submission_id, workbook.targets)

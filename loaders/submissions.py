@@ -39,11 +39,17 @@ class Family:
     sheets: tuple[str, ...]
     read: Callable[..., object]
     store: Callable[[Session, int, object], None]
+    optional_sheets: tuple[str, ...] = ("Instructions",)
 
 
 FAMILIES: dict[str, Family] = {
     "dsg": Family(
-        "dsg", "DSG plan and forecast", DSG_SHEETS, read_dsg_workbook, store_dsg_workbook
+        "dsg",
+        "DSG plan and forecast",
+        DSG_SHEETS,
+        read_dsg_workbook,
+        store_dsg_workbook,
+        optional_sheets=("Instructions", "Targets"),
     ),
     "ehcp": Family("ehcp", "EHCP return", EHCP_SHEETS, read_ehcp_workbook, store_ehcp_workbook),
     "hnb": Family(
@@ -112,7 +118,7 @@ def _detect_family(grids: dict[str, Grid], report: ValidationReport) -> Family |
 
 def _warn_about_other_sheets(grids: dict[str, Grid], family: Family, report) -> None:
     for name, grid in grids.items():
-        if name not in family.sheets and name != "Instructions":
+        if name not in family.sheets and name not in family.optional_sheets:
             report.warning(
                 sheet=name,
                 cell=None,

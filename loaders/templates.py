@@ -18,6 +18,7 @@ from loaders.errors import TemplateError
 from loaders.hnb import EXPENDITURE_LINES, SAVINGS_SHEET, SPEND_SHEET
 from loaders.placements import COLUMNS as PLACEMENT_COLUMNS
 from loaders.placements import PLACEMENTS_SHEET
+from loaders.targets import PLAN_MEASURES, TARGETS_SHEET
 from storage.dsg_plan import INPUT_LINES, LineGroup
 from storage.vocabulary import EHCP_ITEMS, PRIMARY_NEEDS, PROVISION_TYPES, SAVINGS_COHORTS
 
@@ -51,6 +52,11 @@ DSG_INSTRUCTIONS = (
     "- Fill in every year up to the last year you forecast. Years that ended before the term's",
     "  financial year are the outturn (actual); later years are the forecast.",
     "- Leave the sheet empty if there is no forecast yet.",
+    "",
+    "Targets sheet (optional)",
+    "- A baseline and yearly targets for any measure other than 16-22 (which follow the plan),",
+    "  in the unit the dashboard shows it: a count, pounds, £m, or a percentage (4.7 or 4.7%).",
+    "  A termly measure is judged each term against the target of the year the term falls in.",
     "",
     "Figures such as '£1,234.5', '(1.5)' for a negative and '-' for nothing are accepted.",
     "Cells with formulas are fine as long as the file was last saved in Excel.",
@@ -102,8 +108,13 @@ def write_dsg_workbook(
     plan: Mapping[str, Mapping[str, Decimal]] | None = None,
     forecast: Mapping[str, Mapping[str, Decimal]] | None = None,
     forecast_term: str | None = None,
+    measure_labels: Mapping[int, str] | None = None,
+    targets: Mapping[int, Mapping[str, object]] | None = None,
 ) -> None:
-    """Write the DSG workbook: empty as a template, or filled with figures in £m."""
+    """Write the DSG workbook: empty as a template, or filled with figures in £m.
+
+    ``targets`` maps a measure's number to its baseline, baseline period and yearly targets.
+    """
     book = Workbook()
     _write_instructions(book.active, DSG_INSTRUCTIONS)
     book.active.title = "Instructions"
@@ -127,13 +138,42 @@ def write_dsg_workbook(
         forecast_sheet["B2"] = forecast_term
     forecast_sheet["A3"] = "Years that ended before the term are outturn; later years are forecast."
     _write_lines(forecast_sheet, years, forecast)
+    _targets_sheet(book.create_sheet(TARGETS_SHEET), years, measure_labels or {}, targets or {})
     book.save(target)
 
 
-def write_template(family: str, target: str | BinaryIO, *, years: tuple[str, ...]) -> None:
+def _targets_sheet(sheet: Worksheet, years, labels: Mapping[int, str], targets: Mapping) -> None:
+    headings = ["Ref", "Measure", "Baseline", "Baseline period", *years]
+    for col, heading in enumerate(headings, start=1):
+        sheet.cell(row=1, column=col, value=heading).font = BOLD
+    refs = [ref for ref in range(1, 47) if ref not in PLAN_MEASURES]
+    for row, ref in enumerate(refs, start=2):
+        given = targets.get(ref, {})
+        values = [
+            ref,
+            labels.get(ref),
+            given.get("baseline"),
+            given.get("baseline_period"),
+            *(given.get(year) for year in years),
+        ]
+        for col, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row, column=col, value=value)
+            if col >= 3 and col != 4:
+                cell.fill = INPUT_FILL
+    sheet.column_dimensions["B"].width = 60
+    sheet.freeze_panes = "C2"
+
+
+def write_template(
+    family: str,
+    target: str | BinaryIO,
+    *,
+    years: tuple[str, ...],
+    measure_labels: Mapping[int, str] | None = None,
+) -> None:
     """Write the empty template for ``family``."""
     if family == "dsg":
-        write_dsg_workbook(target, years=years)
+        write_dsg_workbook(target, years=years, measure_labels=measure_labels)
     elif family == "ehcp":
         write_ehcp_workbook(target)
     elif family == "hnb":

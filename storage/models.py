@@ -172,3 +172,20 @@ class Placement(Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     renegotiation_saving_pence: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class MeasureTarget(Base):
+    """A measure's baseline (year is None) or its target for one financial year, as an exact
+    decimal in the unit the dashboard shows the measure in."""
+
+    __tablename__ = "measure_targets"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "ref", "year", name="uq_measure_targets_year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    ref: Mapped[int] = mapped_column(Integer)
+    year: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    value: Mapped[str] = mapped_column(String(40))
+    baseline_period: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -63,6 +63,7 @@ def test_cli001_template_load_measures_reproduces_the_papers_cumulative_balance(
     assert {r["ref"] for r in records} == {16, 17, 18, 19, 20, 21, 22}
     assert set(records[0]) == {
         "direction_of_travel",
+        "variance_pct",
         "projection",
         "england",
         "neighbours",

@@ -222,3 +222,23 @@ def test_evr003_a_measure_whose_inputs_are_missing_is_not_available_never_zero(v
     assert (12, "Autumn 2024") not in values
     # Summer 2023 has no plans a year earlier to compare with
     assert values[(2, "Summer 2023")] is None
+
+
+def test_evr004_a_target_gives_the_measure_a_variance_and_a_status():
+    returns = Returns()
+    returns.ehcp = {"Autumn 2023": counts(1040, 60, 15, 36, 22, 6, 5, 1, 10_000, 1_250, 4, 9)}
+    # targets as typed in the Targets sheet, in the dashboard's units: 1,000 plans; 10.0%
+    returns.targets = {1: {"2023-24": D(1000)}, 5: {"2023-24": D("10.0")}}
+    results = {v.measure.ref: v for v in compute_measures(CATALOGUE, None, returns)}
+    caseload = results[1]
+    # 1,040 against 1,000: 40 worse, 4% of the target, within the 5% amber threshold: green
+    assert (caseload.plan_value, caseload.variance, caseload.status) == (D(1000), D(40), "green")
+    assert caseload.as_record()["variance_pct"] == 0.04
+    per_head = results[5]
+    # 10.4% against 10.0%: the % target is held as the fraction 0.100; 0.004 worse is beyond
+    # the red threshold of 0.003 (0.3 percentage points), so red
+    assert (per_head.plan_value, per_head.variance, per_head.status) == (
+        D("0.1"),
+        D("0.004"),
+        "red",
+    )

@@ -66,6 +66,8 @@ def test_mea004_with_no_forecast_every_year_is_the_plan_with_no_status(catalogue
 
 def test_mea005_records_carry_the_keys_the_command_line_prints(catalogue, off_track):
     record = compute_measure(catalogue.by_ref(16), off_track)[1].as_record()
+    # the variance as a share of the plan: 0.9 / 25.149
+    assert record.pop("variance_pct") == pytest.approx(0.9 / 25.149)
     # 2023-24 in-year: plan 25.149, forecast 25.149 + 0.9 = 26.049
     assert record == {
         "ref": 16,
