@@ -11,7 +11,7 @@ from decimal import Decimal
 import pandas as pd
 
 from kpis.catalogue import Measure
-from kpis.returns import Returns, term_bounds
+from kpis.returns import Returns
 from storage.periods import financial_year_start, parse_term, period_sort_key
 
 Series = dict[str, Decimal | None]
@@ -55,11 +55,8 @@ def _flow(frame: pd.DataFrame, flow: str) -> pd.DataFrame:
     """Placements that began (new) or ended (ceased) within their list's term."""
     if flow == "active" or frame.empty:
         return frame
-    bounds = {term: term_bounds(term) for term in frame["term"].unique()}
-    first = frame["term"].map(lambda t: bounds[t][0])
-    last = frame["term"].map(lambda t: bounds[t][1])
     column = frame["start"] if flow == "new" else frame["end"]
-    return frame[(column >= first) & (column <= last)]
+    return frame[(column >= frame["term_start"]) & (column <= frame["term_end"])]
 
 
 def _per_term(values: pd.Series, terms: list[str], convert: Callable) -> Series:

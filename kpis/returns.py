@@ -52,6 +52,8 @@ PLACEMENT_COLUMNS = {
     "start": "datetime64[s]",
     "end": "datetime64[s]",
     "saving": "float64",
+    "term_start": "datetime64[s]",
+    "term_end": "datetime64[s]",
 }
 
 
@@ -84,7 +86,22 @@ def placements_frame(rows: list[tuple]) -> pd.DataFrame:
     frame["start"] = pd.to_datetime(frame["start"])
     frame["end"] = pd.to_datetime(frame["end"])
     frame["saving"] = frame["saving"].astype("float64")
-    return frame.drop(columns=["nc_year"])
+    return with_term_bounds(frame.drop(columns=["nc_year"]))
+
+
+def with_term_bounds(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add each row's term start and end, so new and ceased placements are found by comparing
+    columns; repeated words become categories, which filter faster."""
+    bounds = {term: term_bounds(term) for term in frame["term"].unique()}
+    frame["term_start"] = (
+        frame["term"].map({t: b[0] for t, b in bounds.items()}).astype("datetime64[s]")
+    )
+    frame["term_end"] = (
+        frame["term"].map({t: b[1] for t, b in bounds.items()}).astype("datetime64[s]")
+    )
+    for column in ("term", "provision", "need", "provider"):
+        frame[column] = frame[column].astype("category")
+    return frame
 
 
 def term_bounds(term: str) -> tuple[pd.Timestamp, pd.Timestamp]:
