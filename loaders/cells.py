@@ -46,15 +46,16 @@ def describe(value: object) -> str:
     return str(value)
 
 
-def parse_decimal(cell: RawCell) -> Decimal | None:
-    """Read a number; ``None`` for a blank cell. Accepts "£1,234", "(1.5)", "45.613m" and a dash for zero.
+def parse_decimal(cell: RawCell, *, millions: bool = False) -> Decimal | None:
+    """Read a number; None for a blank cell. Accepts "£1,234", "(1.5)" and a dash for zero;
+    "45.613m" too when ``millions``.
 
     Raises CellProblem for text, dates, Excel error values and formulas with no saved value.
     """
     value = cell.value
     if value is None or (isinstance(value, str) and value.strip() == ""):
         if cell.formula:
-            raise CellProblem(f"the formula {cell.formula} with no saved value")
+            raise CellProblem(f"{cell.formula} with no saved value")
         return None
     if isinstance(value, bool):
         raise CellProblem(f"the logical value {value}")
@@ -68,11 +69,11 @@ def parse_decimal(cell: RawCell) -> Decimal | None:
     if isinstance(value, (datetime, date)):
         raise CellProblem(describe(value))
     if isinstance(value, str):
-        return _parse_number_text(value)
+        return _parse_number_text(value, millions=millions)
     raise CellProblem(describe(value))
 
 
-def _parse_number_text(text: str) -> Decimal:
+def _parse_number_text(text: str, *, millions: bool) -> Decimal:
     cleaned = text.strip()
     if cleaned.upper() in EXCEL_ERRORS:
         raise CellProblem(f"the Excel error {cleaned}")
@@ -84,7 +85,7 @@ def _parse_number_text(text: str) -> Decimal:
     if cleaned.startswith("-") or cleaned.startswith("−"):
         negative, cleaned = not negative, cleaned[1:].strip()
     cleaned = cleaned.replace("£", "").replace(" ", "").replace("\u00a0", "")
-    if cleaned.lower().endswith("m"):
+    if millions and cleaned.lower().endswith("m"):  # "45.613m" on a sheet of £m
         cleaned = cleaned[:-1]
     if not cleaned or not _NUMBER.match(cleaned):
         raise CellProblem(repr(text))

@@ -161,9 +161,9 @@ def _read_amount(sheet: Grid, row: int, column: int, report: ValidationReport, *
     """One figure in £m as pence; None when blank or unreadable (the problem is reported)."""
     where = cell_name(row, column)
     try:
-        number = parse_decimal(sheet.cell(row, column))
+        number = parse_decimal(sheet.cell(row, column), millions=True)
     except CellProblem as problem:
-        if problem.found.startswith(("the formula", "a shared formula")):
+        if problem.found.startswith(("the formula", "a formula shared")):
             expected = "a saved value"
             fix = "Open the file in Excel, let it calculate, then save it; or type the figure."
         else:

@@ -9,6 +9,7 @@ blank or 0.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -122,19 +123,30 @@ _SAVED = re.compile(rb"<v>([^<]*)</v>")
 _FORMULA_TEXT = re.compile(rb"<f[^>]*>([^<]*)</f>")
 
 
+def _has_saved_value(element: bytes) -> bool:
+    saved = _SAVED.search(element)
+    if saved is not None and saved.group(1) != b"":
+        return True
+    # a formula whose result is empty text is saved as t="str" with an empty value
+    return b't="str"' in element[: element.find(b">")] and (
+        b"<v/>" in element or b"<v />" in element or b"<v></v>" in element
+    )
+
+
 def _scan_formulas_and_errors(xml: bytes, *, recalculate_on_load: bool, grid: Grid) -> None:
     for match in _FORMULA.finditer(xml):
         found = _cell_at(xml, match.start())
         if not found:
             continue
         row, column, element = found
-        saved = _SAVED.search(element)
         # A workbook marked to recalculate on opening was written by a program, not saved by
         # Excel: its formulas' stored values (blank, or 0) were never calculated.
-        if recalculate_on_load or saved is None or saved.group(1) == b"":
+        if recalculate_on_load or not _has_saved_value(element):
             text = _FORMULA_TEXT.search(element)
-            formula = text.group(1).decode("utf-8", "replace") if text else ""
-            grid.unsaved_formulas[(row, column)] = f"={formula}" if formula else "a shared formula"
+            formula = html.unescape(text.group(1).decode("utf-8", "replace")) if text else ""
+            grid.unsaved_formulas[(row, column)] = (
+                f"the formula ={formula}" if formula else "a formula shared with the cells above"
+            )
     if b't="e"' not in xml:
         return
     for match in _ERROR_CELL.finditer(xml):
@@ -145,19 +157,56 @@ def _scan_formulas_and_errors(xml: bytes, *, recalculate_on_load: bool, grid: Gr
             grid.errors[(row, column)] = saved.group(1).decode() if saved else "#ERROR"
 
 
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+_LAST_ROW = re.compile(rb'<(?:\w+:)?row r="(\d+)"')
+_WIDE_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{2,3})(\d+)"')
+
+
+def _check_size(name: str, xml: bytes) -> None:
+    """Refuse a sheet whose cells reach far beyond any real table before it is read: a single
+    stray cell in the last row would make the reader build a grid of a billion cells."""
+    start = max(0, xml.rfind(b'<row r="') - 1)
+    last = _LAST_ROW.search(xml, start)
+    rows = int(last.group(1)) if last else 0
+    widest = max((column_number(m.group(1).decode()) for m in _WIDE_CELL.finditer(xml)), default=0)
+    if rows > MAX_ROWS or widest > MAX_COLUMNS:
+        far = f"row {rows:,}" if rows > MAX_ROWS else f"column {column_letters(widest)}"
+        raise WorkbookRejected(
+            f"The sheet '{name}' has a cell in {far}, far beyond any table it could hold (at most "
+            f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns). Delete the stray cells (Ctrl+End in "
+            "Excel shows the last one) and save the workbook again."
+        )
+
+
 def read_grids(data: bytes) -> dict[str, Grid]:
     """Every sheet of a workbook already checked by ``workbook.check_workbook_bytes``."""
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except CalamineError as exc:
+        return _read_grids(data)
+    except WorkbookRejected:
+        raise
+    except (CalamineError, ElementTree.ParseError, ValueError, KeyError) as exc:
         raise WorkbookRejected(
-            f"The workbook could not be read ({exc}). Save it again from Excel."
+            f"The workbook could not be read ({type(exc).__name__}: {exc}). Save it again from "
+            "Excel as 'Excel Workbook (*.xlsx)'."
         ) from None
+
+
+def _read_grids(data: bytes) -> dict[str, Grid]:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = _sheet_parts(archive)
         recalculate = b'fullCalcOnLoad="1"' in archive.read("xl/workbook.xml")
         grids = {}
         for meta in book.sheets_metadata:
+            part = parts.get(meta.name)
+            xml = archive.read(part) if part and part in archive.namelist() else b""
+            if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+                raise WorkbookRejected(
+                    f"The sheet '{meta.name}' declares XML entities, which Excel never writes. "
+                    "The file was refused as unsafe."
+                )
+            _check_size(meta.name, xml)
             sheet = book.get_sheet_by_name(meta.name)
             grid = Grid(
                 name=meta.name,
@@ -168,10 +217,7 @@ def read_grids(data: bytes) -> dict[str, Grid]:
                     for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])
                 ],
             )
-            part = parts.get(meta.name)
-            if part and part in archive.namelist():
-                _scan_formulas_and_errors(
-                    archive.read(part), recalculate_on_load=recalculate, grid=grid
-                )
+            if xml:
+                _scan_formulas_and_errors(xml, recalculate_on_load=recalculate, grid=grid)
             grids[meta.name] = grid
     return grids

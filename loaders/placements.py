@@ -30,6 +30,7 @@ from storage.vocabulary import (
 
 PLACEMENTS_SHEET = "Placements"
 OLDEST = 25  # EHC plans run to the age of 25
+ROW_ISSUES = 50
 
 
 def parse_age(value: object) -> int | None:
@@ -153,8 +154,31 @@ STORED = {
 }
 
 
+class _Capped:
+    """Row checks report at most ROW_ISSUES of each kind, then say how many more there were."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        self.report, self.counts = report, {}
+
+    def error(self, kind: str, **issue: str) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        if self.counts[kind] <= ROW_ISSUES:
+            self.report.error(**issue)
+
+    def summarise(self, sheet: str) -> None:
+        for kind, count in self.counts.items():
+            if count > ROW_ISSUES:
+                self.report.error(
+                    sheet=sheet,
+                    cell=None,
+                    found=f"{count - ROW_ISSUES} more rows with {kind} ({count} in all)",
+                    expected="none",
+                    fix="The first ones are listed above.",
+                )
+
+
 def _check_rows(table: Table, term: Term | None, report: ValidationReport) -> None:
-    values = table.values
+    values, count = table.values, len(table.rows)
     seen: dict[str, int] = {}
     ages, years = values.get("age"), values.get("nc_year")
     if ages is None and years is None:
@@ -165,10 +189,15 @@ def _check_rows(table: Table, term: Term | None, report: ValidationReport) -> No
             expected="the age or the national curriculum year of each placement",
             fix="Add the template's 'Age' column, its 'NC year' column, or both.",
         )
+        ages = years = [0] * count  # reported once for the sheet, not again for every row
+    ages, years = ages or [None] * count, years or [None] * count
+    age_key = "age" if "age" in table.columns else "nc_year"
+    capped = _Capped(report)
     for index, reference in enumerate(values["reference"]):
         if reference is not None:
             if reference in seen:
-                report.error(
+                capped.error(
+                    "repeated references",
                     sheet=table.sheet,
                     cell=table.cell("reference", index),
                     found=f"the reference {reference!r} a second time (first in "
@@ -179,27 +208,36 @@ def _check_rows(table: Table, term: Term | None, report: ValidationReport) -> No
             else:
                 seen[reference] = index
         if (
-            ages is not None
-            and years is not None
-            and ages[index] is None
+            ages[index] is None
             and years[index] is None
             and not table.is_reported("age", index)
             and not table.is_reported("nc_year", index)
         ):
-            report.error(
+            capped.error(
+                "neither an age nor an NC year",
                 sheet=table.sheet,
-                cell=table.cell("age", index),
+                cell=table.cell(age_key, index),
                 found="neither an age nor an NC year",
                 expected="one of them",
                 fix="Type the age in years or the year group.",
             )
-        _check_dates(table, index, term, report)
+        _check_dates(table, index, term, capped)
+    capped.summarise(table.sheet)
+    if not count:
+        report.warning(
+            sheet=table.sheet,
+            cell=None,
+            found="no placements listed",
+            expected="a row for each placement active in the term",
+            fix="If there were none, the measures built on placements will show 'not available'.",
+        )
 
 
-def _check_dates(table: Table, index: int, term: Term | None, report: ValidationReport) -> None:
+def _check_dates(table: Table, index: int, term: Term | None, capped: _Capped) -> None:
     start, end = table.values["start_date"][index], table.values["end_date"][index]
     if start and end and end < start:
-        report.error(
+        capped.error(
+            "an end date before the start",
             sheet=table.sheet,
             cell=table.cell("end_date", index),
             found=f"an end date of {end:%d/%m/%Y}, before the start on {start:%d/%m/%Y}",
@@ -210,7 +248,8 @@ def _check_dates(table: Table, index: int, term: Term | None, report: Validation
         return
     first, last = term.start, term.end
     if start and start > last:
-        report.error(
+        capped.error(
+            "a start after the term",
             sheet=table.sheet,
             cell=table.cell("start_date", index),
             found=f"{start:%d/%m/%Y}, after the term ended on {last:%d/%m/%Y}",
@@ -218,7 +257,8 @@ def _check_dates(table: Table, index: int, term: Term | None, report: Validation
             fix="List only placements active in the term; check the date.",
         )
     if end and end < first:
-        report.error(
+        capped.error(
+            "an end before the term",
             sheet=table.sheet,
             cell=table.cell("end_date", index),
             found=f"{end:%d/%m/%Y}, before the term began on {first:%d/%m/%Y}",

@@ -101,10 +101,12 @@ class LoadOutcome:
 
 
 def _detect_family(grids: dict[str, Grid], report: ValidationReport) -> Family | None:
-    for family in FAMILIES.values():
-        if any(name in grids for name in family.sheets):
-            _warn_about_other_sheets(grids, family, report)
-            return family
+    """The family whose template sheets the workbook has most of."""
+    matches = {f: sum(name in grids for name in f.sheets) for f in FAMILIES.values()}
+    family = max(matches, key=matches.get)
+    if matches[family]:
+        _warn_about_other_sheets(grids, family, report)
+        return family
     known = "; ".join(f"{f.title}: {', '.join(f.sheets)}" for f in FAMILIES.values())
     report.error(
         sheet=None,

@@ -22,12 +22,14 @@ from storage.money import pence_from_pounds
 
 HEADER_SEARCH_ROWS = 20
 MAX_ISSUES_PER_COLUMN = 50
-TOTAL_LABELS = {"total", "totals", "grand total"}
+_TOTAL = re.compile(r"^(?:sub ?total|(?:grand |overall )?totals?)\b")
+LARGEST_COUNT = 10**9
+LARGEST_POUNDS = 10**12  # far beyond any council's budget, well inside what databases hold
 EXCEL_EPOCH = date(1899, 12, 30)
 _UK_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?\s*$")
 _NC_YEAR = re.compile(r"^\s*(?:year|yr|y|nc)?\s*(\d{1,2})\s*$", re.IGNORECASE)
-NC_NAMED = {"n1": -2, "n2": -1, "r": 0, "reception": 0}
+NC_NAMED = {"n1": -2, "n2": -1, "r": 0, "reception": 0, "year r": 0, "yr r": 0, "y r": 0}
 
 
 def heading_key(text: str) -> str:
@@ -59,7 +61,7 @@ def parse_text(value: object) -> str | None:
 
 
 def parse_count(value: object) -> int | None:
-    if type(value) is float and value.is_integer() and value >= 0:
+    if type(value) is float and value.is_integer() and 0 <= value <= LARGEST_COUNT:
         return int(value)
     number = parse_decimal(RawCell(value))
     if number is None:
@@ -68,12 +70,16 @@ def parse_count(value: object) -> int | None:
         raise CellProblem(f"the fractional count {number}")
     if number < 0:
         raise CellProblem(f"the negative count {number}")
+    if number > LARGEST_COUNT:
+        raise CellProblem(f"the count {number:,}, far too large")
     return int(number)
 
 
 def parse_signed_pounds(value: object) -> int | None:
     """An amount in pounds, as pence; a credit may be negative, written -1,234 or (1,234)."""
     number = parse_decimal(RawCell(value))
+    if number is not None and abs(number) > LARGEST_POUNDS:
+        raise CellProblem(f"the amount {number:,}, far too large")
     return None if number is None else pence_from_pounds(number)
 
 
@@ -91,6 +97,8 @@ def parse_pounds(value: object) -> int | None:
         return None
     if number < 0:
         raise CellProblem(f"the negative amount {number}")
+    if number > LARGEST_POUNDS:
+        raise CellProblem(f"the amount {number:,}, far too large")
     return pence_from_pounds(number)
 
 
@@ -108,9 +116,10 @@ def parse_date(value: object) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 2_958_466 and float(value).is_integer():
+        # Excel serial numbers from 1990 to 2099; a bare 2023 or 12 is not a date
+        if 32_874 <= value <= 73_050 and float(value).is_integer():
             return EXCEL_EPOCH + timedelta(days=int(value))
-        raise CellProblem(f"the number {value}")
+        raise CellProblem(f"the number {value:g}")
     if isinstance(value, str):
         return _parse_date_text(value)
     raise CellProblem(describe(value))
@@ -236,30 +245,36 @@ def _header_texts(grid: Grid, row: int, merged: dict) -> dict[int, list[str]]:
     return texts
 
 
-def _match_header(texts: dict[int, list[str]], columns: tuple[Column, ...]) -> dict[str, int]:
+def _match_header(
+    texts: dict[int, list[str]], columns: tuple[Column, ...]
+) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
+    """Columns found by heading, and headings found twice as (key, first column, second)."""
     found: dict[str, int] = {}
+    repeated: list[tuple[str, int, int]] = []
     for col, options in texts.items():
         for option in options:
             key = heading_words(option)
-            match = next((c for c in columns if key in c.keys() and c.key not in found), None)
-            if match:
+            match = next((c for c in columns if key in c.keys()), None)
+            if match is None:
+                continue
+            if match.key in found:
+                repeated.append((match.key, found[match.key], col))
+            else:
                 found[match.key] = col
-                break
-    return found
+            break
+    return found, repeated
 
 
-def _find_header(grid: Grid, columns: tuple[Column, ...]) -> tuple[int, dict[str, int]] | None:
+def _find_header(grid: Grid, columns: tuple[Column, ...]):
+    """The heading row with the most of the table's columns: (row, columns, repeated headings)."""
     last = min(grid.max_row, HEADER_SEARCH_ROWS)
     merged = _merged_lookup(grid, last)
-    best: tuple[int, dict[str, int]] | None = None
+    best = None
     for row in range(1, last + 1):
-        found = _match_header(_header_texts(grid, row, merged), columns)
+        found, repeated = _match_header(_header_texts(grid, row, merged), columns)
         if found and (best is None or len(found) > len(best[1])):
-            best = (row, found)
+            best = (row, found, repeated)
     return best
-
-
-# ---- the body --------------------------------------------------------------------------------
 
 
 class _Collector:
@@ -293,9 +308,9 @@ def _is_total(value: object) -> bool:
     # checked on every row, so the cheap tests come first
     return (
         type(value) is str
-        and len(value) <= 14
-        and value.lstrip()[:1] in ("T", "t", "G", "g")
-        and heading_key(value) in TOTAL_LABELS
+        and len(value) <= 30
+        and value.lstrip()[:1] in ("T", "t", "G", "g", "S", "s", "O", "o")
+        and _TOTAL.match(heading_key(value)) is not None
     )
 
 
@@ -373,7 +388,7 @@ def _check_formulas_and_errors(
         (
             row,
             col,
-            f"the formula {formula} with no saved value",
+            f"{formula} with no saved value",
             "a saved value",
             "Open the file in Excel, let it calculate, then save it; or type the value.",
         )
@@ -390,11 +405,19 @@ def _check_formulas_and_errors(
 
 
 def _check_merged_body(grid: Grid, table: Table, report: ValidationReport) -> None:
+    """Merged cells across the data rows hide values; merged headings and totals labels do not."""
     first, last = min(table.columns.values()), max(table.columns.values())
     index_of_row = {row: i for i, row in enumerate(table.rows)}
+    found = []
     for r1, c1, r2, c2 in grid.merged:
-        if r2 <= table.header_row or c2 < first or c1 > last:
+        rows = [r for r in range(r1, r2 + 1) if r in index_of_row]
+        if not rows or c2 < first or c1 > last:
             continue
+        found.append((r1, c1, r2, c2))
+        for key, col in table.columns.items():
+            if c1 <= col <= c2:
+                table.reported.update((key, index_of_row[r]) for r in rows)
+    for r1, c1, r2, c2 in sorted(found):
         span = f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
         report.error(
             sheet=grid.name,
@@ -403,11 +426,6 @@ def _check_merged_body(grid: Grid, table: Table, report: ValidationReport) -> No
             expected="one value in each cell",
             fix="Unmerge the cells and fill in each row.",
         )
-        for key, col in table.columns.items():
-            if c1 <= col <= c2:
-                table.reported.update(
-                    (key, index_of_row[r]) for r in range(r1, r2 + 1) if r in index_of_row
-                )
 
 
 def _reconcile_totals(grid: Grid, table: Table, columns: tuple[Column, ...], report) -> None:
@@ -434,9 +452,21 @@ def _reconcile_totals(grid: Grid, table: Table, columns: tuple[Column, ...], rep
 
 
 def _show(value: int, column: Column) -> str:
-    if column.parse is parse_pounds:
+    if column.parse in (parse_pounds, parse_signed_pounds):
         return f"£{Decimal(value) / 100:,.2f}"
     return f"{value:,}"
+
+
+def _report_repeated_headings(grid: Grid, row: int, repeated, columns, report) -> None:
+    headings = {c.key: c.heading for c in columns}
+    for key, first, second in repeated:
+        report.error(
+            sheet=grid.name,
+            cell=cell_name(row, second),
+            found=f"a second column for '{headings[key]}' (the first is {cell_name(row, first)})",
+            expected="each column once",
+            fix="Delete or rename one of the two columns, so it is clear which holds the figures.",
+        )
 
 
 def read_table(
@@ -448,8 +478,10 @@ def read_table(
     """
     found = _find_header(grid, columns)
     required = [c for c in columns if c.required]
+    if found is not None:
+        _report_repeated_headings(grid, found[0], found[2], columns, report)
     if found is None or not all(c.key in found[1] for c in required):
-        header_row, mapped = found if found else (None, {})
+        header_row, mapped = (found[0], found[1]) if found else (None, {})
         for column in required:
             if column.key not in mapped:
                 report.error(
@@ -460,7 +492,7 @@ def read_table(
                     fix=f"Add a column headed '{column.heading}', or rename the column that holds it.",
                 )
         return None
-    header_row, mapped = found
+    header_row, mapped, _ = found
     ordered = {c.key: mapped[c.key] for c in columns if c.key in mapped}
     table = Table(sheet=grid.name, header_row=header_row, columns=ordered)
     body = _body_rows(grid, header_row, table, ordered[label])

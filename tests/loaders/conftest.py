@@ -3,7 +3,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from loaders.submissions import load_workbook
-from storage.models import DsgFigure, DsgStatement, Submission, SubmissionFile
+from storage.models import (
+    DsgFigure,
+    DsgStatement,
+    EhcpFigure,
+    EhcpNeed,
+    HnbSaving,
+    HnbSpend,
+    MeasureTarget,
+    Placement,
+    Submission,
+    SubmissionFile,
+)
 from tests.workbooks import write_template
 
 MAX_BYTES = 20_000_000
@@ -19,7 +30,18 @@ def snapshot(engine) -> dict:
     with Session(engine) as session:
         counts = {
             model.__tablename__: session.scalar(select(func.count()).select_from(model))
-            for model in (Submission, SubmissionFile, DsgStatement, DsgFigure)
+            for model in (
+                Submission,
+                SubmissionFile,
+                DsgStatement,
+                DsgFigure,
+                MeasureTarget,
+                EhcpFigure,
+                EhcpNeed,
+                HnbSpend,
+                HnbSaving,
+                Placement,
+            )
         }
         statuses = session.execute(select(Submission.id, Submission.status)).all()
     return {"counts": counts, "statuses": sorted(statuses)}

@@ -18,7 +18,6 @@ from loaders.cells import CellProblem, RawCell, parse_decimal
         ("(£1,234)", Decimal(-1234)),
         ("-28.000", Decimal("-28.000")),
         ("−5.5", Decimal("-5.5")),  # a typographic minus sign
-        (" 45.613m ", Decimal("45.613")),
         ("-", Decimal(0)),
         ("—", Decimal(0)),
     ],
@@ -52,5 +51,12 @@ def test_cel003_what_is_not_a_number_is_described(value, found):
 
 def test_cel004_a_formula_with_no_saved_value_is_a_problem_not_a_blank():
     with pytest.raises(CellProblem) as problem:
-        parse_decimal(RawCell(None, formula="=SUM(B5:B6)"))
+        parse_decimal(RawCell(None, formula="the formula =SUM(B5:B6)"))
     assert problem.value.found == "the formula =SUM(B5:B6) with no saved value"
+
+
+def test_cel005_an_m_for_millions_is_read_only_on_a_sheet_of_millions():
+    assert parse_decimal(RawCell(" 45.613m "), millions=True) == Decimal("45.613")
+    # in a column of pounds, "£1.2m" is not £1.20: it is refused
+    with pytest.raises(CellProblem):
+        parse_decimal(RawCell("£1.2m"))

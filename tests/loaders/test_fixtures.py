@@ -66,7 +66,10 @@ REFUSED = {
     "dsg-no-opening-balance.xlsx": [("Plan!B2", "a blank cell")],
     "dsg-forecast-without-term.xlsx": [("Forecast!B2", "no term")],
     "dsg-merged-figures.xlsx": [("Plan!C22:D22", "merged cells C22:D22 among the figures")],
-    "dsg-targets-bad-cells.xlsx": [("Targets!A3", "the measure number 99"), ("Targets!F4", "'about 200'")],
+    "dsg-targets-bad-cells.xlsx": [
+        ("Targets!A3", "the measure number 99"),
+        ("Targets!F4", "'about 200'"),
+    ],
     "ehcp-negative-count.xlsx": [("Activity!B6", "the negative count -12")],
     "ehcp-fractional-count.xlsx": [("Activity!B7", "the fractional count 210.5")],
     "ehcp-text-count.xlsx": [("Activity!B8", "'about 480'")],

@@ -13,7 +13,7 @@ SHEET = (
 def test_grd001_formulas_with_no_saved_value_and_error_cells_are_found():
     grid = Grid(name="S", rows=[])
     _scan_formulas_and_errors(SHEET, recalculate_on_load=False, grid=grid)
-    assert grid.unsaved_formulas == {(5, 3): "=SUM(C1:C4)"}
+    assert grid.unsaved_formulas == {(5, 3): "the formula =SUM(C1:C4)"}
     assert grid.errors == {(5, 4): "#DIV/0!"}
 
 
@@ -22,7 +22,22 @@ def test_grd002_in_a_workbook_marked_to_recalculate_every_saved_formula_value_is
     grid = Grid(name="S", rows=[])
     _scan_formulas_and_errors(SHEET, recalculate_on_load=True, grid=grid)
     assert grid.unsaved_formulas == {
-        (5, 2): "=SUM(B1:B4)",
-        (5, 3): "=SUM(C1:C4)",
-        (5, 5): "a shared formula",
+        (5, 2): "the formula =SUM(B1:B4)",
+        (5, 3): "the formula =SUM(C1:C4)",
+        (5, 5): "a formula shared with the cells above",
     }
+
+
+def test_grd003_a_formula_whose_result_is_empty_text_has_a_saved_value():
+    # Excel saves =IF(A1="","",A1) with an empty result as t="str" and an empty value
+    xml = b'<row r="2"><c r="B2" t="str"><f>IF(A1="","",A1)</f><v></v></c></row>'
+    grid = Grid(name="S", rows=[])
+    _scan_formulas_and_errors(xml, recalculate_on_load=False, grid=grid)
+    assert grid.unsaved_formulas == {}
+
+
+def test_grd004_formula_text_is_shown_as_typed_not_as_xml():
+    xml = b'<row r="2"><c r="B2"><f>IF(A1&gt;0,&quot;y&quot;,&quot;n&quot;)</f><v/></c></row>'
+    grid = Grid(name="S", rows=[])
+    _scan_formulas_and_errors(xml, recalculate_on_load=False, grid=grid)
+    assert grid.unsaved_formulas == {(2, 2): 'the formula =IF(A1>0,"y","n")'}
