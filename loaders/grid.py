@@ -160,7 +160,8 @@ def _scan_formulas_and_errors(xml: bytes, *, recalculate_on_load: bool, grid: Gr
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 _LAST_ROW = re.compile(rb'<(?:\w+:)?row r="(\d+)"')
-_WIDE_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{2,3})(\d+)"')
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
+_WIDE_CELL_PREFIXED = re.compile(rb'<\w+:c r="([A-Z]{2,3})\d')
 
 
 def _check_size(name: str, xml: bytes) -> None:
@@ -169,7 +170,9 @@ def _check_size(name: str, xml: bytes) -> None:
     start = max(0, xml.rfind(b'<row r="') - 1)
     last = _LAST_ROW.search(xml, start)
     rows = int(last.group(1)) if last else 0
-    widest = max((column_number(m.group(1).decode()) for m in _WIDE_CELL.finditer(xml)), default=0)
+    # a plain literal start makes the common case fast; prefixed tags are rare and checked apart
+    pattern = _WIDE_CELL_PREFIXED if b':c r="' in xml else _WIDE_CELL
+    widest = max((column_number(m.group(1).decode()) for m in pattern.finditer(xml)), default=0)
     if rows > MAX_ROWS or widest > MAX_COLUMNS:
         far = f"row {rows:,}" if rows > MAX_ROWS else f"column {column_letters(widest)}"
         raise WorkbookRejected(
