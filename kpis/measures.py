@@ -165,12 +165,13 @@ def _with_projection(
             [v.value for v in judged], periods=[v.period for v in judged], grain=measure.grain
         )
     elif measure.projection == "clearing_year" and position is not None:
-        projection = _clearing_year(values)
+        projection = clearing_year(values)
     return [replace(v, projection=projection) if v is latest else v for v in values]
 
 
-def _clearing_year(values: list[MeasureValue]) -> dict:
-    """The first year the latest outturn or forecast (or the plan, beyond it) clears the deficit."""
+def clearing_year(values: list[MeasureValue]) -> dict:
+    """The first year the latest outturn or forecast (or the plan, beyond it) clears the deficit:
+    the projection of the cumulative balance, stated on the plan page and in lfi measures."""
     for value in values:
         if value.value is not None and value.value <= Decimal("0.005"):
             return {

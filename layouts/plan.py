@@ -21,7 +21,7 @@ from kpis.formats import (
     format_value,
     format_variance,
 )
-from kpis.measures import MeasureValue
+from kpis.measures import MeasureValue, clearing_year
 from kpis.plan_view import PlanView, build_table
 from kpis.trajectory import describe_thresholds
 from layouts._shared.components import chart_block, data_table, demo_notice, status_tag
@@ -98,6 +98,7 @@ def _headline(view: PlanView) -> html.Div:
             ),
             html.P(format_money_m(latest.value), className="headline__value"),
             html.P([status_tag(latest.status), " ", compare_with_plan(latest).capitalize() + "."]),
+            html.P(["Projection: ", clearing_year(view.cumulative)["method"], "."]),
         ],
     )
 

@@ -37,6 +37,11 @@ def test_pln001_the_plan_page_shows_its_charts_and_tables(server_url, page):
     assert "Demo data." in page.locator(".notice--demo").inner_text()
     assert "Red: off track" in page.locator(".headline").inner_text()
     assert "£11.800m worse than the plan of £0.003m" in page.locator(".headline").inner_text()
+    # the demo forecast never brings the cumulative deficit to nil
+    assert (
+        "Projection: the cumulative deficit is not cleared by 2028-29."
+        in page.locator(".headline").inner_text()
+    )
     assert page.console_errors == []
 
 
