@@ -15,7 +15,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from loaders.cells import CellProblem, cell_text, parse_decimal
-from loaders.grid import Grid, cell_name
+from loaders.grid import Grid, cell_name, has_sheets
 from loaders.report import ValidationReport
 from loaders.targets import TARGETS_SHEET, Targets, read_targets, store_targets
 from storage.dsg_plan import (
@@ -486,16 +486,7 @@ def read_dsg_workbook(
     grids: dict[str, Grid], *, years: tuple[str, ...], report: ValidationReport, **_: object
 ) -> DsgWorkbook | None:
     """Read and check both sheets; every problem goes into ``report``. None if there are errors."""
-    for name in SHEETS:
-        if name not in grids:
-            report.error(
-                sheet=name,
-                cell=None,
-                found=f"no sheet named '{name}'",
-                expected=f"the sheets {', '.join(SHEETS)}",
-                fix=f"Add the '{name}' sheet from the template (sheet names must match exactly).",
-            )
-    if report.errors:
+    if not has_sheets(grids, SHEETS, report, family="dsg"):
         return None
     plan_sheet, forecast_sheet = grids[PLAN_SHEET], grids[FORECAST_SHEET]
     for sheet in (plan_sheet, forecast_sheet):

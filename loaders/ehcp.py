@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from loaders.grid import Grid
+from loaders.grid import Grid, has_sheets
 from loaders.report import ValidationReport
 from loaders.tables import Column, Table, choice_parser, parse_count, read_table
 from loaders.terms import read_term
@@ -127,16 +127,7 @@ def _check_needs_total(needs: dict[str, int], counts: dict[str, int], table: Tab
 def read_ehcp_workbook(
     grids: dict[str, Grid], *, report: ValidationReport, today: date, **_: object
 ) -> EhcpReturn | None:
-    for name in SHEETS:
-        if name not in grids:
-            report.error(
-                sheet=name,
-                cell=None,
-                found=f"no sheet named '{name}'",
-                expected=f"the sheets {', '.join(SHEETS)}",
-                fix=f"Add the '{name}' sheet from the template (lfi template ehcp).",
-            )
-    if report.errors:
+    if not has_sheets(grids, SHEETS, report, family="ehcp"):
         return None
     term = read_term(grids[ACTIVITY_SHEET], report, today=today)
     activity = read_table(grids[ACTIVITY_SHEET], ACTIVITY_COLUMNS, report, label="item")

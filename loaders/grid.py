@@ -89,6 +89,21 @@ class Grid:
         return None
 
 
+def has_sheets(grids: dict[str, Grid], sheets: tuple[str, ...], report, *, family: str) -> bool:
+    """Report each template sheet the workbook lacks; True when it has them all."""
+    missing = [name for name in sheets if name not in grids]
+    for name in missing:
+        report.error(
+            sheet=name,
+            cell=None,
+            found=f"no sheet named '{name}'",
+            expected=f"the sheets {', '.join(sheets)}",
+            fix=f"Add the '{name}' sheet from the template (lfi template {family}); sheet names "
+            "must match exactly.",
+        )
+    return not missing
+
+
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> the path of its XML part."""
     if "xl/_rels/workbook.xml.rels" not in archive.namelist():

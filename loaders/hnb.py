@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from loaders.grid import Grid
+from loaders.grid import Grid, has_sheets
 from loaders.placements import PLACEMENTS_SHEET, read_placements, store_placements
 from loaders.report import ValidationReport
 from loaders.tables import Column, Table, choice_parser, parse_signed_pounds, read_table
@@ -121,16 +121,7 @@ def _by_label(
 def read_hnb_workbook(
     grids: dict[str, Grid], *, report: ValidationReport, today: date, **_: object
 ) -> HnbReturn | None:
-    for name in SHEETS:
-        if name not in grids:
-            report.error(
-                sheet=name,
-                cell=None,
-                found=f"no sheet named '{name}'",
-                expected=f"the sheets {', '.join(SHEETS)}",
-                fix=f"Add the '{name}' sheet from the template (lfi template hnb).",
-            )
-    if report.errors:
+    if not has_sheets(grids, SHEETS, report, family="hnb"):
         return None
     term = read_term(grids[SPEND_SHEET], report, today=today)
     spend_table = read_table(grids[SPEND_SHEET], SPEND_COLUMNS, report, label="line")

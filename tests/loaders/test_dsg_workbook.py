@@ -47,7 +47,8 @@ def test_dsg102_a_missing_sheet_is_named(template, engine, load):
     report = refused(engine, load, mutated(template, lambda b: b.remove(b["Forecast"])))
     assert [str(e) for e in report.errors] == [
         "error: Forecast: found no sheet named 'Forecast'; expected the sheets Plan, Forecast. "
-        "Add the 'Forecast' sheet from the template (sheet names must match exactly)."
+        "Add the 'Forecast' sheet from the template (lfi template dsg); sheet names must match "
+        "exactly."
     ]
 
 
