@@ -24,11 +24,6 @@ from loaders.cells import RawCell
 from loaders.errors import WorkbookRejected
 
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_NS = {
-    "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "rel": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "pkg": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
 
 
 def column_number(letters: str) -> int:
@@ -105,70 +100,97 @@ def has_sheets(grids: dict[str, Grid], sheets: tuple[str, ...], report, *, famil
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> the path of its XML part."""
+    """Sheet name -> the path of its XML part, for transitional and strict OOXML alike."""
     if "xl/_rels/workbook.xml.rels" not in archive.namelist():
         return {}
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target") for rel in rels.findall("pkg:Relationship", _NS)}
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels.findall("{*}Relationship")}
     parts = {}
-    for sheet in book.findall("main:sheets/main:sheet", _NS):
-        target = targets.get(sheet.get(f"{{{_NS['rel']}}}id"), "")
+    for sheet in book.findall("{*}sheets/{*}sheet"):
+        rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
+        target = targets.get(rel_id, "")
         path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
         parts[sheet.get("name")] = path
     return parts
 
 
-def _cell_at(xml: bytes, position: int) -> tuple[int, int, bytes] | None:
+def _cell_at(xml: bytes, position: int, tags: _Tags) -> tuple[int, int, bytes] | None:
     """The reference of the cell whose XML contains ``position``, and that cell's XML."""
-    start = xml.rfind(b"<c ", 0, position)
-    end = xml.find(b"</c>", position)
+    start = xml.rfind(tags.cell_open, 0, position)
+    end = xml.find(tags.cell_close, position)
     if start < 0 or end < 0:
         return None
-    element = xml[start : end + 4]
+    element = xml[start : end + len(tags.cell_close)]
     match = _REF.search(element, 0, element.find(b">"))
     if not match:
         return None
     return int(match.group(2)), column_number(match.group(1).decode()), element
 
 
-_FORMULA = re.compile(rb"<f[\s>/]")
-_ERROR_CELL = re.compile(rb'<c [^>]*t="e"')
-_SAVED = re.compile(rb"<v>([^<]*)</v>")
-_FORMULA_TEXT = re.compile(rb"<f[^>]*>([^<]*)</f>")
+@dataclass(frozen=True)
+class _Tags:
+    """The sheet's tags, with the namespace prefix some writers use (<x:c>, as .NET's does)."""
+
+    cell_open: bytes
+    cell_close: bytes
+    formula: re.Pattern
+    error_cell: re.Pattern
+    saved: re.Pattern
+    formula_text: re.Pattern
+    empty_values: tuple[bytes, ...]
 
 
-def _has_saved_value(element: bytes) -> bool:
-    saved = _SAVED.search(element)
-    if saved is not None and saved.group(1) != b"":
-        return True
-    # a formula whose result is empty text is saved as t="str" with an empty value
-    return b't="str"' in element[: element.find(b">")] and (
-        b"<v/>" in element or b"<v />" in element or b"<v></v>" in element
+def _tags(xml: bytes) -> _Tags:
+    found = re.search(rb"<(\w+):sheetData", xml[:20_000])
+    p = re.escape(found.group(1) + b":") if found else b""
+    raw = found.group(1) + b":" if found else b""
+    return _Tags(
+        cell_open=b"<" + raw + b"c ",
+        cell_close=b"</" + raw + b"c>",
+        formula=re.compile(b"<" + p + rb"f[\s>/]"),
+        error_cell=re.compile(b"<" + p + rb'c [^>]*t="e"'),
+        saved=re.compile(b"<" + p + rb"v>([^<]*)</" + p + b"v>"),
+        formula_text=re.compile(b"<" + p + rb"f[^>]*>([^<]*)</" + p + b"f>"),
+        empty_values=(
+            b"<" + raw + b"v/>",
+            b"<" + raw + b"v />",
+            b"<" + raw + b"v></" + raw + b"v>",
+        ),
     )
 
 
+def _has_saved_value(element: bytes, tags: _Tags) -> bool:
+    saved = tags.saved.search(element)
+    if saved is not None and saved.group(1) != b"":
+        return True
+    # a formula whose result is empty text is saved as t="str" with an empty value
+    opening = element[: element.find(b">")]
+    return b't="str"' in opening and any(empty in element for empty in tags.empty_values)
+
+
 def _scan_formulas_and_errors(xml: bytes, *, recalculate_on_load: bool, grid: Grid) -> None:
-    for match in _FORMULA.finditer(xml):
-        found = _cell_at(xml, match.start())
+    tags = _tags(xml)
+    for match in tags.formula.finditer(xml):
+        found = _cell_at(xml, match.start(), tags)
         if not found:
             continue
         row, column, element = found
         # A workbook marked to recalculate on opening was written by a program, not saved by
         # Excel: its formulas' stored values (blank, or 0) were never calculated.
-        if recalculate_on_load or not _has_saved_value(element):
-            text = _FORMULA_TEXT.search(element)
+        if recalculate_on_load or not _has_saved_value(element, tags):
+            text = tags.formula_text.search(element)
             formula = html.unescape(text.group(1).decode("utf-8", "replace")) if text else ""
             grid.unsaved_formulas[(row, column)] = (
                 f"the formula ={formula}" if formula else "a formula shared with the cells above"
             )
     if b't="e"' not in xml:
         return
-    for match in _ERROR_CELL.finditer(xml):
-        found = _cell_at(xml, match.end())
+    for match in tags.error_cell.finditer(xml):
+        found = _cell_at(xml, match.end(), tags)
         if found:
             row, column, element = found
-            saved = _SAVED.search(element)
+            saved = tags.saved.search(element)
             grid.errors[(row, column)] = saved.group(1).decode() if saved else "#ERROR"
 
 

@@ -153,8 +153,9 @@ def check_workbook(
             sheet=None,
             cell=None,
             found=str(rejected),
-            expected="an Excel workbook (.xlsx)",
-            fix="Save the spreadsheet as 'Excel Workbook (*.xlsx)' and upload that file.",
+            expected="an Excel workbook (.xlsx) that is safe to read",
+            fix="Nothing from the file was stored. Put right what the message says and load it "
+            "again.",
         )
         return CheckedWorkbook(file_name, data, report)
     if check_personal_data(grids, report):

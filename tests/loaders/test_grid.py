@@ -41,3 +41,17 @@ def test_grd004_formula_text_is_shown_as_typed_not_as_xml():
     grid = Grid(name="S", rows=[])
     _scan_formulas_and_errors(xml, recalculate_on_load=False, grid=grid)
     assert grid.unsaved_formulas == {(2, 2): 'the formula =IF(A1>0,"y","n")'}
+
+
+def test_grd005_prefixed_tags_as_some_writers_use_them_are_scanned_too():
+    # the .NET Open XML SDK writes <x:c>, <x:f> and <x:v>
+    xml = (
+        b'<x:worksheet xmlns:x="m"><x:sheetData><x:row r="3">'
+        b'<x:c r="H3"><x:f>SUM(A1:A2)</x:f></x:c>'
+        b'<x:c r="I3" t="e"><x:v>#N/A</x:v></x:c>'
+        b'<x:c r="J3"><x:f>1+1</x:f><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    )
+    grid = Grid(name="S", rows=[])
+    _scan_formulas_and_errors(xml, recalculate_on_load=False, grid=grid)
+    assert grid.unsaved_formulas == {(3, 8): "the formula =SUM(A1:A2)"}
+    assert grid.errors == {(3, 9): "#N/A"}

@@ -185,3 +185,19 @@ def test_rwf013_pounds_written_as_millions_are_refused_not_shrunk():
     errors, _ = check(book)
     assert errors == [("Spend!B5", "'£1.2m'")]
     assert openpyxl  # the workbook above was built with it
+
+
+def test_rwf014_an_excel_error_in_the_term_cell_is_named_as_such():
+    book = ehcp_book()
+    book["Activity"]["B2"] = "#REF!"
+    book["Activity"]["B2"].data_type = "e"
+    errors, _ = check(book)
+    assert ("Activity!B2", "the Excel error #REF!") in errors
+
+
+def test_rwf015_the_term_may_share_its_cell_with_its_label():
+    book = ehcp_book()
+    book["Activity"]["A2"] = "Term: Autumn 2024"
+    book["Activity"]["B2"] = None
+    errors, result = check(book)
+    assert errors == [] and result.period == "Autumn 2024"
