@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from loaders.grid import Grid, has_sheets
 from loaders.report import ValidationReport
-from loaders.tables import Column, Table, choice_parser, parse_count, read_table
+from loaders.tables import Column, Table, choice_parser, first_row_of_each, parse_count, read_table
 from loaders.terms import read_term
 from storage.models import EhcpFigure, EhcpNeed
 from storage.periods import Term
@@ -73,29 +73,14 @@ class EhcpReturn:
         return str(self.term)
 
 
-def _unique(
-    table: Table, key: str, report: ValidationReport, what: str, names: dict[str, str]
-) -> dict[str, int]:
-    """First row index of each value of ``key``; a repeated value is an error naming both cells."""
-    seen: dict[str, int] = {}
-    for index, value in enumerate(table.values[key]):
-        if value is None:
-            continue
-        if value in seen:
-            report.error(
-                sheet=table.sheet,
-                cell=table.cell(key, index),
-                found=f"{what} '{names[value]}' a second time (first in {table.cell(key, seen[value])})",
-                expected=f"each {what} once",
-                fix="Delete or merge the two rows.",
-            )
-        else:
-            seen[value] = index
-    return seen
-
-
 def _counts(table: Table, report: ValidationReport) -> dict[str, int]:
-    rows = _unique(table, "item", report, "the measure", EHCP_ITEMS)
+    rows = first_row_of_each(
+        table,
+        "item",
+        report,
+        name=lambda item: f"the measure '{EHCP_ITEMS[item]}'",
+        fix="Delete or merge the two rows.",
+    )
     counts = {}
     for item, label in EHCP_ITEMS.items():
         value = table.values["count"][rows[item]] if item in rows else None
@@ -135,7 +120,13 @@ def read_ehcp_workbook(
     if activity is None or needs_table is None:
         return None
     counts = _counts(activity, report)
-    rows = _unique(needs_table, "need", report, "the need", PRIMARY_NEEDS)
+    rows = first_row_of_each(
+        needs_table,
+        "need",
+        report,
+        name=lambda need: f"the need '{PRIMARY_NEEDS[need]}'",
+        fix="Delete or add up the two rows.",
+    )
     needs = {
         need: needs_table.values["plans"][i]
         for need, i in rows.items()

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from loaders.grid import Grid, has_sheets
 from loaders.placements import PLACEMENTS_SHEET, read_placements, store_placements
 from loaders.report import ValidationReport
-from loaders.tables import Column, Table, choice_parser, parse_signed_pounds, read_table
+from loaders.tables import (
+    Column,
+    Table,
+    choice_parser,
+    first_row_of_each,
+    parse_signed_pounds,
+    read_table,
+)
 from loaders.terms import read_term
 from storage.dsg_plan import INPUT_LINES, LineGroup
 from storage.models import HnbSaving, HnbSpend
@@ -92,20 +99,13 @@ class HnbReturn:
 def _by_label(
     table: Table, key: str, report: ValidationReport, names: dict[str, str]
 ) -> dict[str, int]:
-    rows: dict[str, int] = {}
-    for index, code in enumerate(table.values[key]):
-        if code is None:
-            continue
-        if code in rows:
-            report.error(
-                sheet=table.sheet,
-                cell=table.cell(key, index),
-                found=f"'{names[code]}' a second time (first in {table.cell(key, rows[code])})",
-                expected="each row once",
-                fix="Delete or add up the two rows.",
-            )
-        else:
-            rows[code] = index
+    rows = first_row_of_each(
+        table,
+        key,
+        report,
+        name=lambda code: f"'{names[code]}'",
+        fix="Delete or add up the two rows.",
+    )
     for code, label in names.items():
         if code not in rows:
             report.warning(

@@ -469,6 +469,28 @@ def _report_repeated_headings(grid: Grid, row: int, repeated, columns, report) -
         )
 
 
+def first_row_of_each(
+    table: Table, key: str, report: ValidationReport, *, name: Callable[[object], str], fix: str
+) -> dict[object, int]:
+    """The first row index of each value in a column; a value given again is an error naming
+    both cells. Blank cells are passed over."""
+    first: dict[object, int] = {}
+    for index, value in enumerate(table.values[key]):
+        if value is None:
+            continue
+        if value in first:
+            report.error(
+                sheet=table.sheet,
+                cell=table.cell(key, index),
+                found=f"{name(value)} a second time (first in {table.cell(key, first[value])})",
+                expected=f"one row for {name(value)}",
+                fix=fix,
+            )
+        else:
+            first[value] = index
+    return first
+
+
 def read_table(
     grid: Grid, columns: tuple[Column, ...], report: ValidationReport, *, label: str
 ) -> Table | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from loaders.cells import CellProblem, RawCell, parse_decimal
 from loaders.grid import Grid
 from loaders.report import ValidationReport
-from loaders.tables import Column, parse_count, parse_text, read_table
+from loaders.tables import Column, first_row_of_each, parse_count, parse_text, read_table
 from storage.models import MeasureTarget
 
 TARGETS_SHEET = "Targets"
@@ -100,20 +100,15 @@ def read_targets(grid: Grid, years: tuple[str, ...], report: ValidationReport) -
     table = read_table(grid, _columns(years), report, label="ref")
     if table is None:
         return None
-    targets, seen = Targets(), {}
-    for index, ref in enumerate(table.values["ref"]):
-        if ref is None:
-            continue
-        if ref in seen:
-            report.error(
-                sheet=grid.name,
-                cell=table.cell("ref", index),
-                found=f"measure {ref} a second time (first in {table.cell('ref', seen[ref])})",
-                expected="each measure once",
-                fix="Keep one row for the measure.",
-            )
-            continue
-        seen[ref] = index
+    targets = Targets()
+    rows = first_row_of_each(
+        table,
+        "ref",
+        report,
+        name=lambda ref: f"measure {ref}",
+        fix="Keep one row for the measure.",
+    )
+    for ref, index in rows.items():
         if ref in PLAN_MEASURES:
             report.warning(
                 sheet=grid.name,

@@ -201,3 +201,32 @@ def test_rwf015_the_term_may_share_its_cell_with_its_label():
     book["Activity"]["B2"] = None
     errors, result = check(book)
     assert errors == [] and result.period == "Autumn 2024"
+
+
+def test_rwf016_a_spend_line_given_twice_is_refused_naming_both_rows():
+    book = hnb_book()
+    book["Spend"]["A6"] = "Maintained / Academy / Free Special Schools"  # row 5 has it already
+    errors, _ = check(book)
+    assert (
+        "Spend!A6",
+        "'Maintained / Academy / Free Special Schools' a second time (first in A5)",
+    ) in errors
+
+
+def test_rwf017_a_measure_given_twice_on_the_targets_sheet_is_refused():
+    from build_fixtures import dsg_book
+
+    book = dsg_book()
+    book["Targets"]["A3"] = 1  # row 2 holds measure 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = check_workbook(
+        buffer.getvalue(),
+        file_name="dsg.xlsx",
+        years=("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29"),
+        max_bytes=MAX_BYTES,
+        today=TODAY,
+    )
+    assert [(e.location, e.found) for e in result.report.errors] == [
+        ("Targets!A3", "measure 1 a second time (first in A2)")
+    ]
