@@ -2,50 +2,83 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 from dash import Dash
-from flask import redirect, request
+from flask import Flask
 
 from kpis.catalogue import load_catalogue
 from kpis.service import MeasureService
-from layouts._shared.context import EXTENSION_KEY
+from layouts._shared.context import EXTENSION_KEY, SETTINGS_KEY
 from layouts._shared.frame import INDEX_STRING, build_frame
+from layouts.upload_routes import register_upload_routes
 from loaders.demo import load_demo_data
 from settings import Settings, read_settings
 from storage.database import create_database_engine, upgrade_database
 
 
-def create_app(settings: Settings | None = None) -> Dash:
-    settings = settings or read_settings()
+def prepare_database(settings: Settings) -> None:
+    """Create or upgrade the schema and, on an empty database, load the demo data."""
     engine = create_database_engine(settings.database_url)
     upgrade_database(engine)
     if settings.load_demo:
         load_demo_data(engine, years=settings.plan_years, max_bytes=settings.max_upload_bytes)
+    engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    settings = settings or read_settings()
+    prepare_database(settings)
+    engine = create_database_engine(settings.database_url)
     app = Dash(
         __name__,
         use_pages=True,
         pages_folder="layouts",
         title="Local First Inclusion KPI dashboard",
         update_title=None,
+        suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
-    app.server.extensions[EXTENSION_KEY] = MeasureService(engine=engine, catalogue=load_catalogue())
+    app.server.extensions[EXTENSION_KEY] = MeasureService(
+        engine=engine, catalogue=load_catalogue(), cache=settings.cache
+    )
+    app.server.extensions[SETTINGS_KEY] = settings
+    app.server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 1_000_000
+    register_upload_routes(app.server)
     app.layout = build_frame()
-
-    @app.server.before_request
-    def _start_at_the_plan():
-        # The financial plan is the dashboard's front page until the overview exists.
-        if request.path == "/":
-            return redirect("/plan")
-        return None
-
     return app
 
 
+def wsgi() -> Flask:
+    """The WSGI application for gunicorn: ``gunicorn 'app:wsgi()'``."""
+    return create_app().server
+
+
 def serve() -> None:
+    """Run under gunicorn (LFI_WORKERS processes), or Dash's debug server when LFI_DEBUG is on."""
     settings = read_settings()
-    app = create_app(settings)
-    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+    if settings.debug:
+        create_app(settings).run(host=settings.host, port=settings.port, debug=True)
+        return
+    prepare_database(settings)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    os.chdir(Path(__file__).resolve().parent)
+    os.execv(
+        str(gunicorn),
+        [
+            str(gunicorn),
+            "--workers",
+            str(settings.workers),
+            "--bind",
+            f"{settings.host}:{settings.port}",
+            "--access-logfile",
+            "-",
+            "app:wsgi()",
+        ],
+    )
 
 
 if __name__ == "__main__":

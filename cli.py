@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 the file has errors (or another run-time failure), 2 usage
 from __future__ import annotations
 
 import argparse
+import getpass
 import csv
 import json
 import os
@@ -87,6 +88,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         max_bytes=settings.max_upload_bytes,
         dry_run=args.dry_run,
         reason=args.reason,
+        loaded_by=getpass.getuser(),
     )
     return _print_outcome(outcome, dry_run=args.dry_run)
 

@@ -35,6 +35,10 @@ class Settings:
     # First and last financial years of the DSG recovery plan.
     plan_first_year: str
     plan_last_year: str
+    # Keep computed measures in memory until a submission is stored; off only to measure the cost.
+    cache: bool = True
+    # Web server worker processes (gunicorn) for lfi serve.
+    workers: int = 2
 
     @property
     def plan_years(self) -> tuple[str, ...]:
@@ -89,6 +93,8 @@ def read_settings() -> Settings:
         max_upload_mb=_read_int("LFI_MAX_UPLOAD_MB", 20),
         plan_first_year=_read_year("LFI_PLAN_FIRST_YEAR", "2022-23"),
         plan_last_year=_read_year("LFI_PLAN_LAST_YEAR", "2028-29"),
+        cache=_read_bool("LFI_CACHE", True),
+        workers=_read_int("LFI_WORKERS", 2),
     )
     try:
         financial_years(settings.plan_first_year, settings.plan_last_year)

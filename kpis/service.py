@@ -1,30 +1,101 @@
-"""What the pages and the command line ask of the measures, in one place."""
+"""What the pages and the command line ask of the measures, in one place.
+
+Computed measures are kept in memory, keyed on the database's data version (how many submissions
+there are and the newest one's id). Storing a submission changes the version, so every worker
+process sees the new figures on its next request, and nothing is recomputed until then.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from kpis.catalogue import Catalogue
+from kpis.catalogue import Catalogue, Measure
 from kpis.measures import MeasureValue, compute_measures
-from kpis.plan_view import PlanView, read_plan_view
+from kpis.plan_view import PlanView, build_plan_view
 from kpis.sources import read_dsg_position, read_returns
+from kpis.submissions import SubmissionRecord, read_submissions
+from storage.models import Submission
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """Everything the pages read, worked out once for one data version."""
+
+    version: tuple[int, int]
+    measures: tuple[MeasureValue, ...]
+    plan_view: PlanView | None
+    submissions: tuple[SubmissionRecord, ...]
+    by_ref: dict[int, tuple[MeasureValue, ...]] = field(default_factory=dict)
+
+    def series(self, ref: int) -> tuple[MeasureValue, ...]:
+        return self.by_ref.get(ref, ())
+
+    def latest(self, ref: int) -> MeasureValue | None:
+        """The newest value that is not plan only: the figure a reader is judged on."""
+        judged = [v for v in self.series(ref) if v.basis != "plan" and v.value is not None]
+        return judged[-1] if judged else None
+
+    def submission(self, submission_id: int | None) -> SubmissionRecord | None:
+        return next((s for s in self.submissions if s.id == submission_id), None)
+
+
+def _by_ref(measures: list[MeasureValue]) -> dict[int, tuple[MeasureValue, ...]]:
+    grouped: dict[int, list[MeasureValue]] = {}
+    for value in measures:
+        grouped.setdefault(value.measure.ref, []).append(value)
+    return {ref: tuple(values) for ref, values in grouped.items()}
+
+
+def data_version(session: Session) -> tuple[int, int]:
+    count, newest = session.execute(select(func.count(Submission.id), func.max(Submission.id))).one()
+    return count, newest or 0
+
+
+@dataclass
 class MeasureService:
     engine: Engine
     catalogue: Catalogue
+    cache: bool = True
+    _snapshot: Snapshot | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def snapshot(self) -> Snapshot:
+        """The measures for the data as it is now, computed at most once per data version."""
+        with Session(self.engine) as session:
+            version = data_version(session)
+            cached = self._snapshot
+            if self.cache and cached is not None and cached.version == version:
+                return cached
+            with self._lock:
+                cached = self._snapshot
+                if self.cache and cached is not None and cached.version == version:
+                    return cached
+                snapshot = self._compute(session, version)
+                if self.cache:
+                    self._snapshot = snapshot
+                return snapshot
+
+    def _compute(self, session: Session, version: tuple[int, int]) -> Snapshot:
+        position = read_dsg_position(session)
+        measures = compute_measures(self.catalogue, position, read_returns(session))
+        return Snapshot(
+            version=version,
+            measures=tuple(measures),
+            plan_view=build_plan_view(self.catalogue, position) if position else None,
+            submissions=tuple(read_submissions(session)),
+            by_ref=_by_ref(measures),
+        )
+
+    def measure(self, ref: int) -> Measure | None:
+        return next((m for m in self.catalogue.measures if m.ref == ref), None)
 
     def plan_view(self) -> PlanView | None:
-        with Session(self.engine) as session:
-            return read_plan_view(session, self.catalogue)
+        return self.snapshot().plan_view
 
     def measures(self) -> list[MeasureValue]:
         """Every computed measure for every period; empty when nothing has been loaded."""
-        with Session(self.engine) as session:
-            position = read_dsg_position(session)
-            returns = read_returns(session)
-        return compute_measures(self.catalogue, position, returns)
+        return list(self.snapshot().measures)

@@ -545,7 +545,7 @@ def load_demo_data(
         if not database_is_empty(session):
             return 0
         for workbook in checked:
-            store_checked(session, workbook, is_demo=True)
+            store_checked(session, workbook, is_demo=True, loaded_by="Demo data generator")
     return len(checked)
 
 

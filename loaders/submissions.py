@@ -199,7 +199,12 @@ def _needs_reason(checked: CheckedWorkbook, current: PriorSubmission) -> None:
 
 
 def store_checked(
-    session: Session, checked: CheckedWorkbook, *, reason: str | None = None, is_demo: bool = False
+    session: Session,
+    checked: CheckedWorkbook,
+    *,
+    reason: str | None = None,
+    is_demo: bool = False,
+    loaded_by: str | None = None,
 ) -> LoadOutcome:
     """Store a checked workbook in the caller's transaction, superseding the current one for the
     same family and period when a reason is given."""
@@ -221,6 +226,7 @@ def store_checked(
         loaded_at=datetime.now(UTC),
         status=SubmissionStatus.CURRENT,
         is_demo=is_demo,
+        loaded_by=loaded_by,
     )
     session.add(submission)
     session.flush()
@@ -249,6 +255,7 @@ def load_workbook(
     dry_run: bool = False,
     reason: str | None = None,
     today: date | None = None,
+    loaded_by: str | None = None,
 ) -> LoadOutcome:
     """Check ``data`` and, unless it has errors or is a dry run, store it in one transaction."""
     checked = check_workbook(
@@ -267,4 +274,4 @@ def load_workbook(
             identical_to=prior,
         )
     with write_session(engine) as session:
-        return store_checked(session, checked, reason=reason)
+        return store_checked(session, checked, reason=reason, loaded_by=loaded_by)

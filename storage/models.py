@@ -59,6 +59,8 @@ class Submission(Base):
         ForeignKey("submissions.id"), nullable=True
     )
     supersede_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # As the person loading it gave it (the upload page asks; lfi load takes the login name).
+    loaded_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
 
     file: Mapped[SubmissionFile] = relationship(back_populates="submission")
 
@@ -72,6 +74,18 @@ class SubmissionFile(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
 
     submission: Mapped[Submission] = relationship(back_populates="file")
+
+
+class PendingUpload(Base):
+    """A workbook uploaded through the web page and checked, kept until it is confirmed or
+    replaced; the token is the only way to confirm it."""
+
+    __tablename__ = "pending_uploads"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class DsgStatement(Base):

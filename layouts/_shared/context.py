@@ -5,9 +5,15 @@ from __future__ import annotations
 from flask import current_app
 
 from kpis.service import MeasureService
+from settings import Settings
 
 EXTENSION_KEY = "lfi"
+SETTINGS_KEY = "lfi-settings"
 
 
 def current_service() -> MeasureService:
     return current_app.extensions[EXTENSION_KEY]
+
+
+def current_settings() -> Settings:
+    return current_app.extensions[SETTINGS_KEY]

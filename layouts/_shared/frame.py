@@ -23,7 +23,15 @@ INDEX_STRING = """<!DOCTYPE html>
     </body>
 </html>"""
 
-NAVIGATION = (("Financial plan", "/plan"),)
+NAVIGATION = (
+    ("Overview", "/"),
+    ("Workstreams", "/workstream/1"),
+    ("Schools Forum", "/schools-forum"),
+    ("Financial plan", "/plan"),
+    ("Upload", "/upload"),
+    ("Submissions", "/submissions"),
+    ("About", "/about"),
+)
 
 
 def build_frame() -> html.Div:
@@ -38,7 +46,7 @@ def build_frame() -> html.Div:
                     children=[
                         dcc.Link(
                             "Local First Inclusion KPI dashboard",
-                            href="/plan",
+                            href="/",
                             className="app-header__title",
                         ),
                         html.Nav(
@@ -58,10 +66,19 @@ def build_frame() -> html.Div:
             ),
             html.Footer(
                 className="app-footer",
-                children=html.P(
-                    "Local First Inclusion KPI dashboard. Figures are in £ millions (£m) unless "
-                    "stated; a positive balance is a deficit."
-                ),
+                children=[
+                    html.P(
+                        "Local First Inclusion KPI dashboard. Figures are in £ millions (£m) "
+                        "unless stated; a positive balance is a deficit."
+                    ),
+                    html.P(
+                        [
+                            dcc.Link("Accessibility statement", href="/accessibility"),
+                            " · ",
+                            dcc.Link("About the measures and data", href="/about"),
+                        ]
+                    ),
+                ],
             ),
         ],
     )
