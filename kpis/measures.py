@@ -96,10 +96,15 @@ def compute_measure(measure: Measure, position: DsgPosition) -> list[MeasureValu
     return values
 
 
+def source_family(measure: Measure) -> str:
+    """The kind of workbook a measure's figures come from: dsg, ehcp or hnb."""
+    if measure.computation == "derived":
+        return "dsg"
+    return FAMILY_OF_SOURCE[measure.inputs["source"]]
+
+
 def _submission(measure: Measure, period: str, returns: Returns) -> int | None:
-    family = (
-        "dsg" if measure.computation == "derived" else FAMILY_OF_SOURCE[measure.inputs["source"]]
-    )
+    family = source_family(measure)
     if measure.grain == "financial_year":
         terms = [
             t

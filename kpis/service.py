@@ -10,13 +10,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from kpis.catalogue import Catalogue, Measure
-from kpis.measures import MeasureValue, compute_measures
+from kpis.measures import MeasureValue, compute_measures, source_family
 from kpis.plan_view import PlanView, build_plan_view
-from kpis.sources import read_dsg_position, read_returns
+from kpis.sources import CURRENT, read_dsg_position, read_returns
 from kpis.submissions import SubmissionRecord, read_submissions
 from storage.models import Submission
 
@@ -35,8 +35,13 @@ class Snapshot:
         return self.by_ref.get(ref, ())
 
     def latest(self, ref: int) -> MeasureValue | None:
-        """The newest value that is not plan only: the figure a reader is judged on."""
+        """The figure a reader is judged on: the newest return, or for a DSG measure the
+        forecast for the current financial year (later years are forecasts of forecasts)."""
         judged = [v for v in self.series(ref) if v.basis != "plan" and v.value is not None]
+        current_year = self.plan_view.current_year if self.plan_view else None
+        in_year = [v for v in judged if v.period == current_year]
+        if in_year and judged[0].measure.category == "DSG":
+            return in_year[0]
         return judged[-1] if judged else None
 
     def submission(self, submission_id: int | None) -> SubmissionRecord | None:
@@ -51,7 +56,9 @@ def _by_ref(measures: list[MeasureValue]) -> dict[int, tuple[MeasureValue, ...]]
 
 
 def data_version(session: Session) -> tuple[int, int]:
-    count, newest = session.execute(select(func.count(Submission.id), func.max(Submission.id))).one()
+    count, newest = session.execute(
+        select(func.count(Submission.id), func.max(Submission.id))
+    ).one()
     return count, newest or 0
 
 
@@ -89,6 +96,38 @@ class MeasureService:
             submissions=tuple(read_submissions(session)),
             by_ref=_by_ref(measures),
         )
+
+    def superseded(self, ref: int) -> list[tuple[SubmissionRecord, MeasureValue]]:
+        """What the measure was on each superseded file, worked out with that file in place of
+        the one that replaced it: the history behind a corrected figure."""
+        measure = self.measure(ref)
+        snapshot = self.snapshot()
+        family = source_family(measure) if measure else None
+        found = []
+        with Session(self.engine) as session:
+            for record in snapshot.submissions:
+                if record.status != "superseded" or record.family != family:
+                    continue
+                chosen = or_(
+                    and_(
+                        CURRENT,
+                        not_(
+                            and_(
+                                Submission.family == record.family,
+                                Submission.period == record.period,
+                            )
+                        ),
+                    ),
+                    Submission.id == record.id,
+                )
+                position = read_dsg_position(session, chosen)
+                values = compute_measures(self.catalogue, position, read_returns(session, chosen))
+                found += [
+                    (record, v)
+                    for v in values
+                    if v.measure.ref == ref and v.submission_id == record.id and v.basis != "plan"
+                ]
+        return found
 
     def measure(self, ref: int) -> Measure | None:
         return next((m for m in self.catalogue.measures if m.ref == ref), None)

@@ -64,20 +64,22 @@ def _position(session: Session, submission: Submission, statement: DsgStatement)
     )
 
 
-def _current_dsg(session: Session) -> list[tuple[Submission, DsgStatement]]:
+def _current_dsg(session: Session, chosen=CURRENT) -> list[tuple[Submission, DsgStatement]]:
     return [
         tuple(row)
         for row in session.execute(
             select(Submission, DsgStatement)
             .join(DsgStatement, DsgStatement.submission_id == Submission.id)
-            .where(Submission.family == "dsg", CURRENT)
+            .where(Submission.family == "dsg", chosen)
         ).all()
     ]
 
 
-def read_dsg_position(session: Session) -> DsgPosition | None:
-    """The current DSG plan and forecast, or None when no DSG workbook has been stored."""
-    current = _current_dsg(session)
+def read_dsg_position(session: Session, chosen=CURRENT) -> DsgPosition | None:
+    """The current DSG plan and forecast, or None when no DSG workbook has been stored.
+
+    ``chosen`` picks other submissions than the current ones, to work out superseded figures."""
+    current = _current_dsg(session, chosen)
     if not current:
         return None
     # The latest forecast wins; each term's forecast stays in the history.
@@ -87,36 +89,34 @@ def read_dsg_position(session: Session) -> DsgPosition | None:
     return _position(session, submission, statement)
 
 
-def read_returns(session: Session) -> Returns:
-    """Every current termly return, by term."""
+def read_returns(session: Session, chosen=CURRENT) -> Returns:
+    """Every current termly return (or those ``chosen`` picks), by term."""
     returns = Returns()
     for family, period, submission_id in session.execute(
-        select(Submission.family, Submission.period, Submission.id).where(CURRENT)
+        select(Submission.family, Submission.period, Submission.id).where(chosen)
     ):
         returns.submissions[(family, period)] = submission_id
     term_of = {sid: period for (_, period), sid in returns.submissions.items()}
     for sid, item, count in session.execute(
         select(EhcpFigure.submission_id, EhcpFigure.item, EhcpFigure.count)
         .join(Submission)
-        .where(CURRENT)
+        .where(chosen)
     ):
         returns.ehcp.setdefault(term_of[sid], {})[item] = count
     for sid, need, plans in session.execute(
-        select(EhcpNeed.submission_id, EhcpNeed.need, EhcpNeed.plans)
-        .join(Submission)
-        .where(CURRENT)
+        select(EhcpNeed.submission_id, EhcpNeed.need, EhcpNeed.plans).join(Submission).where(chosen)
     ):
         returns.needs.setdefault(term_of[sid], {})[need] = plans
     for sid, line, direct, central in session.execute(
         select(HnbSpend.submission_id, HnbSpend.line, HnbSpend.direct_pence, HnbSpend.central_pence)
         .join(Submission)
-        .where(CURRENT)
+        .where(chosen)
     ):
         returns.spend.setdefault(term_of[sid], {})[line] = (direct, central)
     for sid, cohort, amount in session.execute(
         select(HnbSaving.submission_id, HnbSaving.cohort, HnbSaving.amount_pence)
         .join(Submission)
-        .where(CURRENT)
+        .where(chosen)
     ):
         returns.savings.setdefault(term_of[sid], {})[cohort] = amount
     rows = session.execute(
@@ -134,10 +134,10 @@ def read_returns(session: Session) -> Returns:
             Placement.renegotiation_saving_pence,
         )
         .join(Submission)
-        .where(CURRENT)
+        .where(chosen)
     ).all()
     returns.placements = placements_frame([(term_of[r[0]], *r[1:]) for r in rows])
-    current = _current_dsg(session)
+    current = _current_dsg(session, chosen)
     for submission, statement in current:
         if submission.period != "plan":
             returns.dsg_by_term[submission.period] = _position(session, submission, statement)

@@ -103,7 +103,7 @@ def _headline(view: PlanView) -> html.Div:
     )
 
 
-def _series_table(values: list[MeasureValue], *, caption: str, table_id: str) -> html.Div:
+def series_table_for_plan(values: list[MeasureValue], *, caption: str, table_id: str) -> html.Div:
     rows = [
         [
             v.period,
@@ -120,6 +120,7 @@ def _series_table(values: list[MeasureValue], *, caption: str, table_id: str) ->
         table_id=table_id,
         headers=["Year", "Plan", "Outturn or forecast", "Basis", "Difference from plan", "Status"],
         rows=rows,
+        text_columns={3, 5},
     )
 
 
@@ -198,7 +199,7 @@ def layout(**_query: str) -> html.Div:
                     figure=build_cumulative_figure(view),
                     summary=summarise_cumulative(view),
                 ),
-                _series_table(
+                series_table_for_plan(
                     view.cumulative,
                     table_id=PLAN_CUMULATIVE_TABLE,
                     caption="Cumulative deficit after contributions at 31 March, £m",
@@ -214,7 +215,7 @@ def layout(**_query: str) -> html.Div:
                     figure=build_in_year_figure(view),
                     summary=summarise_in_year(view),
                 ),
-                _series_table(
+                series_table_for_plan(
                     view.in_year,
                     table_id=PLAN_IN_YEAR_TABLE,
                     caption="In-year deficit (+) or surplus (-), £m",

@@ -46,12 +46,19 @@ def data_table(
     table_id: str | None = None,
     emphasised_rows: set[int] | None = None,
     emphasis_note: str = "",
+    text_columns: set[int] | None = None,
 ) -> html.Div:
     """An HTML table: the first column names the row; the table scrolls sideways on a phone.
 
-    Emphasised rows are bold, and ``emphasis_note`` tells screen readers why.
+    Emphasised rows are bold, and ``emphasis_note`` tells screen readers why. Columns are
+    numbers, aligned right, except those counted (from 0) in ``text_columns``.
     """
     emphasised_rows = emphasised_rows or set()
+    text_columns = text_columns or set()
+
+    def align(column: int) -> str | None:
+        return None if column in text_columns else "num"
+
     body = []
     for index, row in enumerate(rows):
         label, *cells = row
@@ -62,7 +69,7 @@ def data_table(
             html.Tr(
                 className="row--derived" if emphasised else None,
                 children=[html.Th(label, scope="row")]
-                + [html.Td(cell, className="num") for cell in cells],
+                + [html.Td(cell, className=align(i)) for i, cell in enumerate(cells, start=1)],
             )
         )
     table = html.Table(
@@ -73,7 +80,10 @@ def data_table(
             html.Thead(
                 html.Tr(
                     [html.Th(headers[0], scope="col")]
-                    + [html.Th(h, scope="col", className="num") for h in headers[1:]]
+                    + [
+                        html.Th(h, scope="col", className=align(i))
+                        for i, h in enumerate(headers[1:], start=1)
+                    ]
                 )
             ),
             html.Tbody(body),
@@ -88,14 +98,25 @@ def data_table(
     )
 
 
-def chart_block(*, graph_id: str, title: str, figure: go.Figure, summary: str) -> html.Figure:
+HEADINGS = {2: html.H2, 3: html.H3, 4: html.H4}
+
+
+def chart_block(
+    *,
+    graph_id: str,
+    title: str,
+    figure: go.Figure,
+    summary: str,
+    level: int = 3,
+    table: html.Div | None = None,
+) -> html.Figure:
     """A chart under its active title, with its one-sentence summary as the caption screen
-    readers announce."""
+    readers announce, and its figures as a table behind a plain disclosure control."""
     summary_id = f"{graph_id}-summary"
     return html.Figure(
         className="chart",
         children=[
-            html.H3(title, id=f"{graph_id}-title", className="chart__title"),
+            HEADINGS[level](title, id=f"{graph_id}-title", className="chart__title"),
             html.Div(
                 role="img",
                 **{"aria-labelledby": summary_id},
@@ -104,5 +125,23 @@ def chart_block(*, graph_id: str, title: str, figure: go.Figure, summary: str) -
                 ),
             ),
             html.Figcaption(summary, id=summary_id, className="chart__summary"),
+            html.Details(
+                className="chart__data",
+                children=[html.Summary("Show the figures as a table"), table],
+            )
+            if table is not None
+            else None,
         ],
     )
+
+
+DIRECTION_WORDS = {
+    "improving": "Improving",
+    "worsening": "Worsening",
+    "no change": "No change",
+    "not judged": "Not judged",
+}
+
+
+def direction_text(direction: str | None) -> str:
+    return DIRECTION_WORDS.get(direction, direction or "Not judged")

@@ -1,0 +1,139 @@
+"""A measure as the workstream, Schools Forum and measure pages show it: a card with its
+latest figure, status and chart, and the table of its figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from dash import dcc, html
+
+from figures.measure import build_measure_figure, measure_title, summarise_measure
+from kpis.catalogue import Measure
+from kpis.formats import NOT_AVAILABLE, format_value, format_variance
+from kpis.measures import MeasureValue
+from kpis.service import Snapshot
+from layouts._shared.components import chart_block, data_table, direction_text, status_tag
+
+BASIS_WORDS = {"actual": "Actual", "forecast": "Forecast", "plan": "Plan only"}
+
+
+def target_word(measure: Measure) -> str:
+    return "Plan" if measure.category == "DSG" else "Target"
+
+
+def series_table(
+    series: Sequence[MeasureValue], *, table_id: str, snapshot: Snapshot | None = None
+) -> html.Div:
+    """Every period's figure; with a snapshot, the file each figure came from."""
+    measure = series[0].measure
+    unit = measure.unit
+    headers = ["Period", "Value", "Basis", target_word(measure), "Difference", "Status"]
+    if snapshot is not None:
+        headers += ["Direction of travel", "Source file"]
+    rows = []
+    for v in series:
+        row = [
+            v.period,
+            format_value(v.value, unit) if v.basis != "plan" else NOT_AVAILABLE,
+            BASIS_WORDS[v.basis],
+            format_value(v.plan_value, unit) if v.plan_value is not None else "none set",
+            format_variance(v.variance, unit) if v.variance is not None else NOT_AVAILABLE,
+            status_tag(v.status),
+        ]
+        if snapshot is not None:
+            row += [direction_text(v.direction_of_travel), source_cell(snapshot, v.submission_id)]
+        rows.append(row)
+    return data_table(
+        caption=f"{measure.ref}. {measure.label}: every period, in {unit_words(unit)}",
+        headers=headers,
+        rows=rows,
+        table_id=table_id,
+        text_columns={2, 5, 6, 7},
+    )
+
+
+def source_cell(snapshot: Snapshot, submission_id: int | None) -> object:
+    record = snapshot.submission(submission_id)
+    if record is None:
+        return "none"
+    return [
+        dcc.Link(record.file_name, href=f"/submissions#submission-{record.id}"),
+        html.Br(),
+        f"loaded {record.loaded_at:%d %b %Y}, {record.status}",
+    ]
+
+
+def unit_words(unit: str | None) -> str:
+    return {
+        "£m": "£ millions",
+        "£": "pounds",
+        "%": "per cent",
+        "ratio": "a ratio",
+    }.get(unit or "count", "numbers")
+
+
+def latest_line(measure: Measure, latest: MeasureValue | None) -> html.P:
+    if latest is None:
+        return html.P("No figures have been loaded for this measure yet.", className="latest")
+    plan = (
+        f"{target_word(measure)} {format_value(latest.plan_value, measure.unit)}"
+        if latest.plan_value is not None
+        else f"No {target_word(measure).lower()} set"
+    )
+    return html.P(
+        className="latest",
+        children=[
+            html.Span(format_value(latest.value, measure.unit), className="latest__value"),
+            f" in {latest.period}. {plan}. ",
+            status_tag(latest.status),
+            f" Direction of travel: {direction_text(latest.direction_of_travel).lower()}.",
+        ],
+    )
+
+
+def measure_card(measure: Measure, snapshot: Snapshot, *, level: int = 2) -> html.Section:
+    """Heading, latest figure and status, and the chart with its figures as a table."""
+    series = snapshot.series(measure.ref)
+    heading = {2: html.H2, 3: html.H3}[level]
+    graph_id = f"measure-{measure.ref}-graph"
+    return html.Section(
+        className="measure-card",
+        id=f"measure-{measure.ref}",
+        children=[
+            heading(dcc.Link(f"{measure.ref}. {measure.label}", href=f"/measure/{measure.ref}")),
+            latest_line(measure, snapshot.latest(measure.ref)),
+            chart_block(
+                graph_id=graph_id,
+                title=measure_title(series),
+                figure=build_measure_figure(series),
+                summary=summarise_measure(series),
+                level=level + 1,
+                table=series_table(series, table_id=f"measure-{measure.ref}-table")
+                if series
+                else None,
+            ),
+            comparator_line(series),
+        ],
+    )
+
+
+def comparator_line(series: Sequence[MeasureValue]) -> html.P | None:
+    """The England and statistical-neighbour figures, where SEN2 publishes the same measure."""
+    with_comparator = [v for v in series if v.england]
+    if not with_comparator:
+        return None
+    v = with_comparator[-1]
+    unit = v.measure.unit
+    england, neighbours = v.england, v.neighbours
+    return html.P(
+        className="comparator",
+        children=f"Comparators ({england['what']}, {england['period']}): England "
+        f"{format_value(_decimal(england['value']), unit)}; statistical neighbours' average "
+        f"{format_value(_decimal(neighbours['value']), unit)}; this council "
+        f"{format_value(v.value, unit)} in {v.period}.",
+    )
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(str(value))

@@ -1,0 +1,122 @@
+"""A pending upload, checked, with what storing it would change: shared by the upload page and
+its form posts."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kpis.catalogue import Catalogue
+from kpis.measures import compute_measures
+from kpis.service import MeasureService
+from kpis.sources import read_dsg_position, read_returns
+from loaders.submissions import (
+    CheckedWorkbook,
+    PriorSubmission,
+    check_workbook,
+    find_current,
+    find_identical,
+    store_checked,
+)
+from settings import Settings
+from storage.models import PendingUpload
+
+KEEP_CHECKS = 32
+
+
+@dataclass(frozen=True)
+class Change:
+    ref: int
+    label: str
+    unit: str
+    period: str
+    before: Decimal | None
+    after: Decimal | None
+
+
+@dataclass(frozen=True)
+class PendingCheck:
+    checked: CheckedWorkbook
+    identical_to: PriorSubmission | None = None
+    replaces: PriorSubmission | None = None
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.replaces is not None
+
+
+def read_pending(engine: Engine, token: str) -> PendingUpload | None:
+    if not token:
+        return None
+    with Session(engine) as session:
+        pending = session.scalar(select(PendingUpload).where(PendingUpload.token == token))
+        if pending is not None:
+            session.expunge(pending)
+        return pending
+
+
+_checks: OrderedDict[str, PendingCheck] = OrderedDict()
+_lock = threading.Lock()
+
+
+def pending_check(
+    service: MeasureService, pending: PendingUpload, settings: Settings
+) -> PendingCheck:
+    """The check of a pending upload, worked out once per upload and process."""
+    with _lock:
+        if pending.token in _checks:
+            return _checks[pending.token]
+    checked = check_workbook(
+        pending.content,
+        file_name=pending.file_name,
+        years=settings.plan_years,
+        max_bytes=settings.max_upload_bytes,
+    )
+    result = (
+        _compare(service.engine, service.catalogue, checked)
+        if checked.report.ok
+        else PendingCheck(checked)
+    )
+    with _lock:
+        _checks[pending.token] = result
+        while len(_checks) > KEEP_CHECKS:
+            _checks.popitem(last=False)
+    return result
+
+
+def _measures_by_key(session: Session, catalogue: Catalogue) -> dict[tuple[int, str], object]:
+    values = compute_measures(catalogue, read_dsg_position(session), read_returns(session))
+    return {(v.measure.ref, v.period): v for v in values}
+
+
+def _compare(engine: Engine, catalogue: Catalogue, checked: CheckedWorkbook) -> PendingCheck:
+    """Store the workbook in a transaction that is rolled back, and compare every measure."""
+    with Session(engine) as session:
+        identical = find_identical(session, checked.sha256)
+        if identical is not None:
+            return PendingCheck(checked, identical_to=identical)
+        current = find_current(session, checked.family.name, checked.period)
+        before = _measures_by_key(session, catalogue)
+        store_checked(session, checked, reason="preview" if current else None)
+        session.flush()
+        after = _measures_by_key(session, catalogue)
+        session.rollback()
+    return PendingCheck(checked, replaces=current, changes=_changes(before, after))
+
+
+def _changes(before: dict, after: dict) -> tuple[Change, ...]:
+    changes = []
+    for key, new in after.items():
+        old = before.get(key)
+        old_value = old.value if old is not None and old.basis != "plan" else None
+        new_value = new.value if new.basis != "plan" else None
+        if old_value != new_value:
+            m = new.measure
+            changes.append(Change(m.ref, m.label, m.unit, new.period, old_value, new_value))
+    return tuple(changes)  # in catalogue order, each measure's periods in time order

@@ -1,0 +1,208 @@
+"""/measure/<ref>: one measure in full: definition and caveats, chart, every figure with the file
+it came from, comparators, projection, and on request the figures that were superseded."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import dash
+from dash import dcc, html
+
+from figures.measure import build_measure_figure, judged, measure_title, summarise_measure
+from kpis.catalogue import Measure
+from kpis.formats import format_value
+from kpis.service import MeasureService, Snapshot
+from kpis.trajectory import describe_thresholds
+from kpis.workstreams import workstream
+from layouts._shared.components import chart_block, data_table, demo_notice
+from layouts._shared.context import current_service
+from layouts._shared.measures import comparator_line, latest_line, series_table, target_word
+
+GRAPH_ID = "measure-graph"
+TABLE_ID = "measure-table"
+SUPERSEDED_TABLE_ID = "measure-superseded-table"
+DIRECTION_WORDS = {
+    "lower_is_better": "Lower is better",
+    "higher_is_better": "Higher is better",
+    "neutral": "No better or worse direction",
+}
+
+
+def _find(ref: str) -> Measure | None:
+    if not ref.isdigit():
+        return None
+    return current_service().measure(int(ref))
+
+
+def _title(ref: str = "") -> str:
+    measure = _find(ref)
+    if measure is None:
+        return "Measure not found - Local First Inclusion"
+    return f"{measure.ref}. {measure.label} - Local First Inclusion"
+
+
+dash.register_page(__name__, path_template="/measure/<ref>", name="Measure", order=5, title=_title)
+
+
+def _about(measure: Measure) -> html.Section:
+    rows = [
+        ("Definition", measure.definition),
+        ("Numerator", measure.numerator),
+        ("Denominator", measure.denominator),
+        ("Population", measure.population),
+        ("Period", measure.period),
+        ("Unit", measure.unit),
+        ("Direction", DIRECTION_WORDS.get(measure.direction or "", "Not set")),
+        ("How the status is decided", describe_thresholds(measure)),
+        ("Source named in the paper", measure.source),
+        ("Regularity", measure.regularity),
+        ("Caveats", measure.caveats),
+    ]
+    return html.Section(
+        [
+            html.H2("What this measure is"),
+            html.Dl(
+                className="definitions",
+                children=[
+                    part for label, text in rows if text for part in (html.Dt(label), html.Dd(text))
+                ],
+            ),
+        ]
+    )
+
+
+def _context(measure: Measure) -> html.P:
+    streams = [workstream(n) for n in measure.workstreams]
+    links: list[object] = []
+    for stream in streams:
+        if links:
+            links.append(", ")
+        links.append(dcc.Link(f"workstream {stream.number}", href=f"/workstream/{stream.number}"))
+    where = ["Most aligned to ", *links] if links else ["Reported on the programme view only"]
+    forum = " Reported to every Schools Forum." if measure.schools_forum else ""
+    return html.P(
+        className="source", children=[f"{measure.category} measure. ", *where, f".{forum}"]
+    )
+
+
+def _projection(snapshot: Snapshot, measure: Measure) -> html.Section:
+    values = judged(snapshot.series(measure.ref))
+    projection = values[-1].projection if values else None
+    if not projection:
+        text = (
+            "No projection: it needs at least three periods with figures."
+            if measure.projection
+            else "This measure is not projected."
+        )
+    elif measure.projection == "clearing_year":
+        text = projection["method"].capitalize() + "."
+    else:
+        value = format_value(Decimal(str(projection["value"])), measure.unit)
+        text = f"{value} by the end of {projection['period']}, on a {projection['method']}."
+    return html.Section([html.H2("Projection"), html.P(text, id="measure-projection")])
+
+
+def _comparators(snapshot: Snapshot, measure: Measure) -> html.Section:
+    line = comparator_line(snapshot.series(measure.ref))
+    text = line or html.P(
+        "No published figure compares with this measure: SEN2 publishes plans maintained and "
+        "new plans, which measures 1 and 4 are compared with."
+    )
+    return html.Section([html.H2("England and statistical neighbours"), text])
+
+
+def _superseded(service: MeasureService, measure: Measure, show: bool) -> html.Section:
+    base = f"/measure/{measure.ref}"
+    if not show:
+        return html.Section(
+            [
+                html.H2("Superseded figures"),
+                html.P(
+                    [
+                        "Figures from files that were later corrected are kept. ",
+                        dcc.Link(
+                            "Show the superseded figures", href=f"{base}?superseded=show#superseded"
+                        ),
+                    ]
+                ),
+            ]
+        )
+    found = service.superseded(measure.ref)
+    unit = measure.unit
+    body = (
+        data_table(
+            caption="Figures from superseded files, with the reason each was replaced",
+            table_id=SUPERSEDED_TABLE_ID,
+            headers=["Period", "Value then", "File", "Loaded", "Replaced because"],
+            rows=[
+                [
+                    value.period,
+                    format_value(value.value, unit),
+                    record.file_name,
+                    f"{record.loaded_at:%d %b %Y %H:%M}",
+                    record.supersede_reason or "",
+                ]
+                for record, value in found
+            ],
+        )
+        if found
+        else html.P("No file behind this measure has been superseded.")
+    )
+    return html.Section(
+        id="superseded",
+        children=[
+            html.H2("Superseded figures"),
+            body,
+            html.P(dcc.Link("Hide the superseded figures", href=base)),
+        ],
+    )
+
+
+def _not_found(ref: str) -> html.Div:
+    return html.Div(
+        className="page",
+        children=[
+            html.H1("Measure not found"),
+            html.P(f"There is no measure {ref!r}. Measures are numbered 1 to 46."),
+            html.P(dcc.Link("See all 46 measures on the overview", href="/")),
+        ],
+    )
+
+
+def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
+    measure = _find(ref)
+    if measure is None:
+        return _not_found(ref)
+    service = current_service()
+    snapshot = service.snapshot()
+    series = snapshot.series(measure.ref)
+    demo = any(s.is_demo for s in snapshot.submissions)
+    return html.Div(
+        className="page page--measure",
+        children=[
+            dcc.Link("All measures", href="/#measures", className="back-link"),
+            html.H1(f"{measure.ref}. {measure.label}"),
+            _context(measure),
+            demo_notice() if demo else None,
+            latest_line(measure, snapshot.latest(measure.ref)),
+            chart_block(
+                graph_id=GRAPH_ID,
+                title=measure_title(series),
+                figure=build_measure_figure(series, height=420),
+                summary=summarise_measure(series),
+                level=2,
+            ),
+            html.Section(
+                [
+                    html.H2(f"Every figure, with its {target_word(measure).lower()} and source"),
+                    series_table(series, table_id=TABLE_ID, snapshot=snapshot)
+                    if series
+                    else html.P("No figures have been loaded for this measure yet."),
+                ]
+            ),
+            _comparators(snapshot, measure),
+            _projection(snapshot, measure),
+            _about(measure),
+            _superseded(service, measure, superseded == "show"),
+        ],
+    )

@@ -1,0 +1,42 @@
+"""/schools-forum: the 15 measures reported to every Schools Forum, in the paper's order, large
+enough to read on a projector and laid out to print one to a block."""
+
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from layouts._shared.components import demo_notice
+from layouts._shared.context import current_service
+from layouts._shared.measures import measure_card
+
+dash.register_page(
+    __name__,
+    path="/schools-forum",
+    name="Schools Forum",
+    order=3,
+    title="Schools Forum view - Local First Inclusion",
+)
+
+
+def layout(**_query: str) -> html.Div:
+    service = current_service()
+    snapshot = service.snapshot()
+    measures = sorted(
+        (m for m in service.catalogue.measures if m.schools_forum), key=lambda m: m.paper_ref
+    )
+    demo = any(s.is_demo for s in snapshot.submissions)
+    return html.Div(
+        className="page page--schools-forum",
+        children=[
+            html.H1("Schools Forum: the 15 measures reported each meeting"),
+            demo_notice() if demo else None,
+            html.P(
+                "The subset of measures the Schools Forum receives at every meeting, in the order "
+                "of the paper of 17 May 2023. Each shows the latest figure, its plan or target, "
+                "its status and its chart. Print this page for the meeting pack.",
+                className="lede",
+            ),
+            html.Div(className="sf-grid", children=[measure_card(m, snapshot) for m in measures]),
+        ],
+    )
