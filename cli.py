@@ -6,8 +6,8 @@ Exit codes: 0 done, 1 the file has errors (or another run-time failure), 2 usage
 from __future__ import annotations
 
 import argparse
-import getpass
 import csv
+import getpass
 import json
 import os
 import sys

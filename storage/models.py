@@ -86,11 +86,6 @@ class PendingUpload(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # What the confirm form was given, kept so that a form sent back for a missing answer
-    # shows what was typed; problem names the missing answers ("name,reason").
-    loaded_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    problem: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class DsgStatement(Base):

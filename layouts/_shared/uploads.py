@@ -3,12 +3,14 @@ its form posts."""
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from kpis.catalogue import Catalogue
@@ -24,9 +26,11 @@ from loaders.submissions import (
     store_checked,
 )
 from settings import Settings
+from storage.database import write_session
 from storage.models import PendingUpload
 
 KEEP_CHECKS = 32
+PENDING_FOR = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -120,3 +124,21 @@ def _changes(before: dict, after: dict) -> tuple[Change, ...]:
             m = new.measure
             changes.append(Change(m.ref, m.label, m.unit, new.period, old_value, new_value))
     return tuple(changes)  # in catalogue order, each measure's periods in time order
+
+
+def keep_pending(engine: Engine, file_name: str, data: bytes) -> str:
+    """Keep an uploaded file until it is confirmed; the token names it in the page address.
+    Uploads nobody confirmed within a day are forgotten."""
+    token = secrets.token_urlsafe(24)
+    now = datetime.now(UTC)
+    with write_session(engine) as session:
+        session.execute(delete(PendingUpload).where(PendingUpload.uploaded_at < now - PENDING_FOR))
+        session.add(PendingUpload(token=token, file_name=file_name, content=data, uploaded_at=now))
+    return token
+
+
+def forget_pending(engine: Engine, token: str) -> None:
+    with write_session(engine) as session:
+        session.execute(delete(PendingUpload).where(PendingUpload.token == token))
+    with _lock:
+        _checks.pop(token, None)

@@ -30,18 +30,18 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url(tmp_path_factory):
-    """The app on its embedded default: an empty SQLite file, so the demo data is loaded."""
+def _start_server(tmp_path_factory, name: str):
+    """lfi serve (gunicorn, two workers) on an empty SQLite file, so the demo data is loaded."""
     port = _free_port()
-    database = tmp_path_factory.mktemp("server") / "lfi.sqlite3"
+    database = tmp_path_factory.mktemp(name) / "lfi.sqlite3"
     env = {
         **os.environ,
         "LFI_DATABASE_URL": f"sqlite:///{database}",
         "LFI_PORT": str(port),
         "LFI_LOAD_DEMO": "true",
+        "LFI_DEBUG": "false",
     }
-    log = (tmp_path_factory.mktemp("server-log") / "server.log").open("w")
+    log = (tmp_path_factory.mktemp(f"{name}-log") / "server.log").open("w")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "lfi"), "serve"],
         env=env,
@@ -50,7 +50,7 @@ def server_url(tmp_path_factory):
         stdin=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while True:
         try:
             urllib.request.urlopen(f"{url}/plan", timeout=2)
@@ -60,10 +60,33 @@ def server_url(tmp_path_factory):
                 process.kill()
                 pytest.fail(f"lfi serve did not start; its log is in {log.name}")
             time.sleep(0.3)
-    yield url
+    return process, url, log
+
+
+def _stop_server(process, log) -> None:
     process.terminate()
-    process.wait(timeout=10)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory):
+    """The app as the README's run command starts it, on the demo data; tests here only read."""
+    process, url, log = _start_server(tmp_path_factory, "server")
+    yield url
+    _stop_server(process, log)
+
+
+@pytest.fixture
+def fresh_server_url(tmp_path_factory):
+    """A server of its own, for a test that stores files."""
+    process, url, log = _start_server(tmp_path_factory, "fresh-server")
+    yield url
+    _stop_server(process, log)
 
 
 @pytest.fixture(scope="session")

@@ -22,9 +22,6 @@ def upgrade() -> None:
     sa.Column('file_name', sa.String(length=255), nullable=False),
     sa.Column('content', sa.LargeBinary(), nullable=False),
     sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('loaded_by', sa.String(length=120), nullable=True),
-    sa.Column('reason', sa.Text(), nullable=True),
-    sa.Column('problem', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('token', name=op.f('pk_pending_uploads'))
     )
 

@@ -1,0 +1,112 @@
+"""Parts of the upload pages: the file picker, the GOV.UK error summary, the report table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dash import dcc, html
+
+from loaders.report import Issue
+
+UPLOAD_ID = "upload-workbook"
+GO_ID = "upload-go"
+
+
+def file_picker(max_mb: int, *, label: str = "Upload a workbook") -> html.Div:
+    """A drop zone that is also a button: Tab reaches it, Enter or Space opens the file chooser."""
+    return html.Div(
+        className="form-group",
+        children=[
+            html.H2(label, id="upload-label"),
+            html.P(
+                f"An Excel workbook (.xlsx) made from one of the templates, up to {max_mb} MB. "
+                "It is checked first; nothing is stored until you confirm.",
+                id="upload-hint",
+                className="form-hint",
+            ),
+            dcc.Upload(
+                id=UPLOAD_ID,
+                accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                max_size=max_mb * 1_000_000,
+                multiple=False,
+                className="upload-zone",
+                children=html.Div(
+                    [
+                        html.Span("Choose a workbook", className="button button--secondary"),
+                        " or drop it here",
+                    ]
+                ),
+            ),
+            dcc.Loading(
+                html.P(id="upload-status", role="status", className="form-hint"),
+                type="dot",
+            ),
+            dcc.Location(id=GO_ID, refresh=True),
+            dcc.Store(id="upload-label-sink"),
+        ],
+    )
+
+
+def error_summary(
+    items: Sequence[tuple[str, str]], *, summary_id: str = "error-summary"
+) -> html.Div:
+    """'There is a problem', each problem a link to where it is explained."""
+    return html.Div(
+        id=summary_id,
+        className="error-summary",
+        tabIndex="-1",
+        role="alert",
+        **{"aria-labelledby": f"{summary_id}-title"},
+        children=[
+            html.H2(
+                "There is a problem", id=f"{summary_id}-title", className="error-summary__title"
+            ),
+            html.Ul(
+                className="error-summary__list",
+                children=[html.Li(html.A(text, href=f"#{target}")) for text, target in items],
+            ),
+        ],
+    )
+
+
+def problem_text(issue: Issue) -> str:
+    where = "The file" if issue.sheet is None else f"Sheet {issue.location}"
+    return f"{where}: {issue.found}"
+
+
+def report_table(issues: Sequence[Issue], *, caption: str) -> html.Div:
+    """Every problem with where it is, what was found, what was expected and how to fix it;
+    each row has an id the error summary links to."""
+    rows = [
+        html.Tr(
+            id=f"problem-{number}",
+            className=f"report-row--{issue.level}",
+            children=[
+                html.Th(str(number), scope="row"),
+                html.Td(
+                    html.Span(issue.level.capitalize(), className=f"level level--{issue.level}")
+                ),
+                html.Td(issue.location),
+                html.Td(issue.found),
+                html.Td(issue.expected),
+                html.Td(issue.fix),
+            ],
+        )
+        for number, issue in enumerate(issues, start=1)
+    ]
+    headers = ["No.", "Level", "Where", "Found", "Expected", "How to fix it"]
+    return html.Div(
+        className="table-scroll",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": caption},
+        children=html.Table(
+            id="upload-report",
+            className="data-table",
+            children=[
+                html.Caption(caption),
+                html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+                html.Tbody(rows),
+            ],
+        ),
+    )

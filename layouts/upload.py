@@ -1,0 +1,128 @@
+"""/upload: the templates, and a workbook in. The file is kept pending and checked on its own
+page (/upload/<token>), where the report, the preview and the confirmation are."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import dash
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+
+from layouts._shared.context import current_service, current_settings
+from layouts._shared.upload_parts import GO_ID, UPLOAD_ID, file_picker
+from layouts._shared.uploads import keep_pending
+
+dash.register_page(
+    __name__,
+    path="/upload",
+    name="Upload",
+    order=6,
+    title="Upload a workbook - Local First Inclusion",
+)
+
+TEMPLATES = (
+    ("dsg", "DSG plan and forecast", "the plan, the latest outturn and forecast, and targets"),
+    ("ehcp", "EHCP return", "plans, requests, census counts and plans by primary need, each term"),
+    ("hnb", "High Needs Block return", "spending, savings and the placement list, each term"),
+)
+
+
+def _templates() -> html.Section:
+    return html.Section(
+        [
+            html.H2("1. Download a template"),
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            html.A(
+                                f"{title} template (.xlsx)",
+                                href=f"/upload/template/{family}.xlsx",
+                                download=f"lfi-{family}-template.xlsx",
+                            ),
+                            f": {what}.",
+                        ]
+                    )
+                    for family, title, what in TEMPLATES
+                ]
+            ),
+            html.P(
+                "Each template has an Instructions sheet saying what goes where. Put the term "
+                "(for example Autumn 2026) in B2 of the first sheet."
+            ),
+        ]
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    settings = current_settings()
+    return html.Div(
+        className="page page--upload",
+        children=[
+            html.H1("Upload a workbook"),
+            html.P(
+                "Bring in a term's figures: download the template, fill it in, then upload it. "
+                "Every cell is checked, and you see what will change before anything is stored.",
+                className="lede",
+            ),
+            _templates(),
+            html.H2("2. Fill it in"),
+            html.P(
+                "Keep names, dates of birth, UPNs and addresses out of the workbook: a file with "
+                "personal data is refused. Corrections to a term already loaded need a reason."
+            ),
+            file_picker(settings.max_upload_mb, label="3. Upload it"),
+            html.P(dcc.Link("See every file loaded so far", href="/submissions")),
+        ],
+    )
+
+
+def decode_upload(contents: str) -> bytes | None:
+    """The bytes of a dcc.Upload data URL, or None if it is not one."""
+    try:
+        _header, encoded = contents.split(",", 1)
+        return base64.b64decode(encoded, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+
+
+@callback(
+    Output(GO_ID, "href", allow_duplicate=True),
+    Output("upload-status", "children"),
+    Input(UPLOAD_ID, "contents"),
+    State(UPLOAD_ID, "filename"),
+    prevent_initial_call=True,
+)
+def receive(contents: str | None, filename: str | None):
+    if not contents:
+        return no_update, no_update
+    data = decode_upload(contents)
+    if data is None:
+        return no_update, "The file could not be read from the browser. Try choosing it again."
+    token = keep_pending(current_service().engine, filename or "workbook.xlsx", data)
+    return f"/upload/{token}", "Checking the file…"
+
+
+# dcc.Upload's file input takes no attributes of its own: name it after the heading above it and
+# describe it by the hint, so that a screen reader announces what it is for.
+clientside_callback(
+    """
+    function(id) {
+        // The input arrives with the component's code, which loads on demand: wait for it.
+        let tries = 0;
+        const timer = setInterval(function() {
+            const input = document.querySelector("#" + id + " input[type=file]");
+            if (input) {
+                input.id = id + "-input";
+                input.setAttribute("aria-labelledby", "upload-label");
+                input.setAttribute("aria-describedby", "upload-hint");
+            }
+            if (input || ++tries > 100) { clearInterval(timer); }
+        }, 50);
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("upload-label-sink", "data"),
+    Input(UPLOAD_ID, "id"),
+)

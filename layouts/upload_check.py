@@ -1,0 +1,308 @@
+"""/upload/<token>: the check of an uploaded workbook. With errors: 'There is a problem' and the
+full report, nothing stored. Without: what storing it will change, and the confirmation."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+
+from kpis.formats import NOT_AVAILABLE, format_value
+from layouts._shared.components import data_table
+from layouts._shared.context import current_service, current_settings
+from layouts._shared.upload_parts import (
+    GO_ID,
+    error_summary,
+    file_picker,
+    problem_text,
+    report_table,
+)
+from layouts._shared.uploads import PendingCheck, forget_pending, pending_check, read_pending
+from loaders.submissions import load_workbook
+
+PAGE_TITLE = "Check your workbook - Local First Inclusion"
+NAME_LIMIT = 120
+
+
+def _check(token: str) -> tuple[object, PendingCheck] | None:
+    service = current_service()
+    pending = read_pending(service.engine, token)
+    if pending is None:
+        return None
+    return pending, pending_check(service, pending, current_settings())
+
+
+def _title(token: str = "") -> str:
+    found = _check(token)
+    if found is None:
+        return "Upload not found - Local First Inclusion"
+    return ("Error: " if not found[1].checked.report.ok else "") + PAGE_TITLE
+
+
+dash.register_page(
+    __name__, path_template="/upload/<token>", name="Check your workbook", title=_title
+)
+
+
+def _expired() -> html.Div:
+    return html.Div(
+        className="page",
+        children=[
+            html.H1("This upload is no longer waiting"),
+            html.P(
+                "It has been stored, or it was not confirmed within a day and was forgotten. "
+                "Nothing else has changed."
+            ),
+            html.P(
+                [
+                    dcc.Link("See what has been stored", href="/submissions"),
+                    " or ",
+                    dcc.Link("upload a workbook", href="/upload"),
+                    ".",
+                ]
+            ),
+        ],
+    )
+
+
+def _with_errors(pending, check: PendingCheck) -> html.Div:
+    report = check.checked.report
+    issues = report.issues
+    errors = [
+        (problem_text(issue), f"problem-{number}")
+        for number, issue in enumerate(issues, start=1)
+        if issue.level == "error"
+    ]
+    return html.Div(
+        className="page page--upload-check",
+        children=[
+            error_summary(errors),
+            dcc.Store(id="upload-focus-sink"),
+            html.H1("Check your workbook"),
+            html.P(
+                f"{pending.file_name} has {len(report.errors)} "
+                f"{'error' if len(report.errors) == 1 else 'errors'}"
+                + (f" and {len(report.warnings)} warnings" if report.warnings else "")
+                + ". Nothing from it has been stored.",
+                className="lede",
+            ),
+            report_table(issues, caption=f"Every problem found in {pending.file_name}"),
+            file_picker(current_settings().max_upload_mb, label="Upload a corrected workbook"),
+        ],
+    )
+
+
+def _summary(pending, check: PendingCheck) -> html.Table:
+    checked = check.checked
+    rows = [
+        ("File", pending.file_name),
+        ("Kind", checked.family.title),
+        ("Period", "Plan only" if checked.period == "plan" else checked.period),
+        ("Size", f"{len(pending.content) / 1000:,.0f} kB"),
+        ("Warnings", str(len(checked.report.warnings))),
+    ]
+    return html.Table(
+        className="summary-list",
+        children=html.Tbody([html.Tr([html.Th(k, scope="row"), html.Td(v)]) for k, v in rows]),
+    )
+
+
+def _changes(check: PendingCheck) -> html.Section:
+    if not check.changes:
+        body = html.P("No measure changes: the figures are the same as those already stored.")
+    else:
+        body = data_table(
+            caption=f"{len(check.changes)} measure figures will change",
+            table_id="upload-changes",
+            headers=["Measure", "Period", "Now", "After storing"],
+            rows=[
+                [
+                    dcc.Link(f"{c.ref}. {c.label}", href=f"/measure/{c.ref}"),
+                    c.period,
+                    format_value(c.before, c.unit) if c.before is not None else NOT_AVAILABLE,
+                    format_value(c.after, c.unit) if c.after is not None else NOT_AVAILABLE,
+                ]
+                for c in check.changes
+            ],
+            text_columns={1},
+        )
+    return html.Section([html.H2("What will change"), body])
+
+
+def _confirm_form(token: str, check: PendingCheck) -> html.Section:
+    fields = [
+        html.Div(
+            className="form-group",
+            id="upload-name-group",
+            children=[
+                html.Label("Your name", htmlFor="upload-name", className="form-label"),
+                html.Span(
+                    "Kept with the file in the history.",
+                    id="upload-name-hint",
+                    className="form-hint",
+                ),
+                dcc.Input(
+                    id="upload-name",
+                    type="text",
+                    autoComplete="name",
+                    maxLength=NAME_LIMIT,
+                    className="form-input",
+                ),
+            ],
+        )
+    ]
+    if check.needs_reason:
+        replaced = check.replaces
+        fields.append(
+            html.Div(
+                className="form-group",
+                id="upload-reason-group",
+                children=[
+                    html.Label(
+                        "Reason for the correction", htmlFor="upload-reason", className="form-label"
+                    ),
+                    html.Span(
+                        f"This replaces {replaced.file_name}, loaded "
+                        f"{replaced.loaded_at:%d %B %Y at %H:%M} UTC, which stays in the history.",
+                        className="form-hint",
+                    ),
+                    dcc.Textarea(id="upload-reason", rows=3, className="form-textarea"),
+                ],
+            )
+        )
+    else:
+        # The confirm callback reads the reason; a file that corrects nothing needs none.
+        fields.append(dcc.Textarea(id="upload-reason", hidden=True, value=""))
+    return html.Section(
+        [
+            html.H2("Store the figures"),
+            html.Div(id="upload-confirm-errors"),
+            *fields,
+            dcc.Store(id="upload-token", data=token),
+            dcc.Store(id="upload-title"),
+            dcc.Store(id="upload-title-sink"),
+            html.Button("Store the figures", id="upload-confirm", className="button", n_clicks=0),
+            " ",
+            dcc.Link("Cancel and upload another file", href="/upload"),
+            dcc.Location(id=GO_ID, refresh=True),
+        ]
+    )
+
+
+def _valid(token: str, pending, check: PendingCheck) -> html.Div:
+    warnings = check.checked.report.warnings
+    identical = check.identical_to
+    return html.Div(
+        className="page page--upload-check",
+        children=[
+            html.H1("Check your workbook"),
+            html.P("The file has no errors. Nothing is stored until you confirm.", className="lede")
+            if identical is None
+            else html.P(
+                f"This file is already stored: {identical.file_name}, loaded "
+                f"{identical.loaded_at:%d %B %Y at %H:%M} UTC. There is nothing to do.",
+                className="lede",
+            ),
+            _summary(pending, check),
+            report_table(warnings, caption="Warnings: the file can be stored, but check these")
+            if warnings
+            else None,
+            _changes(check) if identical is None else None,
+            _confirm_form(token, check) if identical is None else None,
+        ],
+    )
+
+
+def layout(token: str = "", **_query: str) -> html.Div:
+    found = _check(token)
+    if found is None:
+        return _expired()
+    pending, check = found
+    if not check.checked.report.ok:
+        return _with_errors(pending, check)
+    return _valid(token, pending, check)
+
+
+def _missing(name: str, reason: str | None, needs_reason: bool) -> list[tuple[str, str]]:
+    problems = []
+    if not name:
+        problems.append(("Enter your name", "upload-name"))
+    if needs_reason and not reason:
+        problems.append(("Enter the reason for the correction", "upload-reason"))
+    return problems
+
+
+@callback(
+    Output(GO_ID, "href", allow_duplicate=True),
+    Output("upload-confirm-errors", "children"),
+    Output("upload-title", "data"),
+    Input("upload-confirm", "n_clicks"),
+    State("upload-token", "data"),
+    State("upload-name", "value"),
+    State("upload-reason", "value"),
+    prevent_initial_call=True,
+)
+def confirm(n_clicks: int, token: str, name: str | None, reason: str | None = None):
+    if not n_clicks:
+        return no_update, no_update, no_update
+    found = _check(token)
+    if found is None:
+        return "/upload", no_update, no_update
+    pending, check = found
+    name = " ".join((name or "").split())[:NAME_LIMIT]
+    reason = (reason or "").strip()
+    problems = _missing(name, reason, check.needs_reason)
+    if problems:
+        return (
+            no_update,
+            error_summary(problems, summary_id="confirm-errors"),
+            "Error: " + PAGE_TITLE,
+        )
+    service, settings = current_service(), current_settings()
+    outcome = load_workbook(
+        service.engine,
+        pending.content,
+        file_name=pending.file_name,
+        years=settings.plan_years,
+        max_bytes=settings.max_upload_bytes,
+        reason=reason or None,
+        loaded_by=name,
+    )
+    if outcome.stored_id is None:
+        text = [(problem_text(issue), "upload-confirm") for issue in outcome.report.errors]
+        return (
+            no_update,
+            error_summary(
+                text or [("The file was not stored", "upload-confirm")], summary_id="confirm-errors"
+            ),
+            "Error: " + PAGE_TITLE,
+        )
+    forget_pending(service.engine, token)
+    return f"/submissions?stored={outcome.stored_id}", None, PAGE_TITLE
+
+
+# The error summary takes focus when it appears, and the page title says there is a problem.
+clientside_callback(
+    """
+    function(title) {
+        if (title) { document.title = title; }
+        const summary = document.getElementById("confirm-errors");
+        if (summary) { summary.focus(); }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("upload-title-sink", "data"),
+    Input("upload-title", "data"),
+    prevent_initial_call=True,
+)
+
+clientside_callback(
+    """
+    function(id) {
+        const summary = document.getElementById(id);
+        if (summary) { summary.focus(); }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("upload-focus-sink", "data"),
+    Input("error-summary", "id"),
+)

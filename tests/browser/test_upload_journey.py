@@ -1,0 +1,141 @@
+"""Uploading through the browser: a good workbook is stored and shows on the overview; a bad
+one shows its errors and changes nothing; the whole journey works from the keyboard."""
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from loaders.demo import build_demo_workbooks
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def autumn_2026(tmp_path_factory) -> Path:
+    """An EHCP return for Autumn 2026, a term the demo data (up to Summer 2026) lacks."""
+    files = dict(build_demo_workbooks(date(2027, 1, 10)))
+    path = tmp_path_factory.mktemp("upload") / "ehcp-autumn-2026.xlsx"
+    path.write_bytes(files["demo-ehcp-2026-autumn.xlsx"])
+    return path
+
+
+def _caseload(path: Path) -> int:
+    sheet = openpyxl.load_workbook(path)["Activity"]
+    row = next(
+        r for r in sheet.iter_rows() if r[0].value == "EHC plans maintained at the end of the term"
+    )
+    return row[1].value
+
+
+def _submission_count(page, url: str) -> int:
+    page.goto(f"{url}/submissions")
+    page.wait_for_selector("#submissions-table")
+    return page.locator("#submissions-table tbody tr").count()
+
+
+def test_upl001_a_good_workbook_is_stored_and_shows_on_the_overview(
+    fresh_server_url, page, autumn_2026
+):
+    url = fresh_server_url
+    before = _submission_count(page, url)
+    page.goto(f"{url}/upload")
+    page.wait_for_selector("#upload-workbook input[type=file]", state="attached")
+    page.set_input_files("#upload-workbook input[type=file]", str(autumn_2026))
+    page.wait_for_url("**/upload/*")
+    page.wait_for_selector("#upload-changes")
+    screenshot(page, "upload-check-good")
+    assert page.title() == "Check your workbook - Local First Inclusion"
+    changes = page.locator("#upload-changes tbody").inner_text()
+    caseload = f"{_caseload(autumn_2026):,}"
+    assert "1. Actual EHCPs" in changes and "Autumn 2026" in changes and caseload in changes
+    # nothing is stored before the confirmation
+    assert _submission_count(page, url) == before
+    page.go_back()
+    page.wait_for_selector("#upload-name")
+    page.fill("#upload-name", "Finance Officer")
+    page.click("#upload-confirm")
+    page.wait_for_url("**/submissions?stored=*")
+    page.wait_for_selector("#stored-banner")
+    screenshot(page, "upload-stored")
+    assert "ehcp-autumn-2026.xlsx" in page.locator("#stored-banner").inner_text()
+    assert page.locator("#submissions-table tbody tr").count() == before + 1
+    assert "Finance Officer" in page.locator("#submissions-table tbody tr").first.inner_text()
+    page.goto(f"{url}/")
+    page.wait_for_selector("#overview-table")
+    first = page.locator("#overview-table tbody tr").first.inner_text().split("\t")
+    assert first[:3] == ["1. Actual EHCPs", caseload, "Autumn 2026"]
+    assert page.console_errors == []
+
+
+def test_upl002_a_bad_workbook_shows_its_errors_and_changes_nothing(fresh_server_url, page):
+    url = fresh_server_url
+    before = _submission_count(page, url)
+    page.goto(f"{url}/upload")
+    page.wait_for_selector("#upload-workbook input[type=file]", state="attached")
+    page.set_input_files(
+        "#upload-workbook input[type=file]", str(FIXTURES / "ehcp-negative-count.xlsx")
+    )
+    page.wait_for_url("**/upload/*")
+    page.wait_for_selector("#error-summary")
+    screenshot(page, "upload-check-bad")
+    assert page.title().startswith("Error: ")
+    summary = page.locator("#error-summary")
+    assert summary.locator("h2").inner_text() == "There is a problem"
+    links = summary.locator("a")
+    assert links.count() >= 1
+    # the summary has focus, and each error links to its row in the report
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    target = links.first.get_attribute("href")
+    assert page.locator(target).count() == 1
+    assert "Error" in page.locator(target).inner_text()
+    assert "negative" in page.locator(target).inner_text().lower()
+    assert _submission_count(page, url) == before
+    assert page.console_errors == []
+
+
+def test_upl003_the_upload_journey_works_from_the_keyboard(fresh_server_url, page, autumn_2026):
+    url = fresh_server_url
+    page.goto(f"{url}/upload")
+    page.wait_for_selector("#upload-workbook input[type=file][aria-labelledby]", state="attached")
+    # Tab through the page until the file picker has focus, then open it with Enter.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "file":
+            break
+    else:
+        pytest.fail("the file picker cannot be reached with the Tab key")
+    assert page.evaluate("document.activeElement.getAttribute('aria-labelledby')") == "upload-label"
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(str(autumn_2026))
+    page.wait_for_url("**/upload/*")
+    page.wait_for_selector("#upload-name")
+    # Confirming with no name is refused, with the problem named and linked to the field.
+    _tab_to(page, "upload-confirm")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#confirm-errors")
+    assert page.title().startswith("Error: ")
+    assert page.evaluate("document.activeElement.id") == "confirm-errors"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Enter your name"
+    page.keyboard.press("Enter")
+    _tab_to(page, "upload-name")
+    page.keyboard.type("Keyboard User")
+    _tab_to(page, "upload-confirm")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/submissions?stored=*")
+    page.wait_for_selector("#stored-banner")
+    assert "Keyboard User" in page.locator("#submissions-table tbody tr").first.inner_text()
+
+
+def _tab_to(page, element_id: str) -> None:
+    for _ in range(60):
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"#{element_id} cannot be reached with the Tab key")
