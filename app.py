@@ -13,6 +13,7 @@ from kpis.catalogue import load_catalogue
 from kpis.service import MeasureService
 from layouts._shared.context import EXTENSION_KEY, SETTINGS_KEY
 from layouts._shared.frame import INDEX_STRING, build_frame
+from layouts._shared.page_cache import PageCache
 from layouts.upload_routes import register_upload_routes
 from loaders.demo import load_demo_data
 from settings import Settings, read_settings
@@ -42,9 +43,10 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
-    app.server.extensions[EXTENSION_KEY] = MeasureService(
-        engine=engine, catalogue=load_catalogue(), cache=settings.cache
-    )
+    service = MeasureService(engine=engine, catalogue=load_catalogue(), cache=settings.cache)
+    app.server.extensions[EXTENSION_KEY] = service
+    if settings.cache:
+        PageCache(service).install(app.server)
     app.server.extensions[SETTINGS_KEY] = settings
     app.server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 1_000_000
     register_upload_routes(app.server)
