@@ -26,7 +26,8 @@ def plotted(value: Decimal | float | None, unit: str) -> float | None:
     """A value as the axis shows it: a % as 4.7 rather than 0.047."""
     if value is None:
         return None
-    return float(value) * 100 if unit == "%" else float(value)
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return float(exact * 100) if unit == "%" else float(exact)
 
 
 def judged(series: Sequence[MeasureValue]) -> list[MeasureValue]:

@@ -125,7 +125,10 @@ class MeasureService:
                 found += [
                     (record, v)
                     for v in values
-                    if v.measure.ref == ref and v.submission_id == record.id and v.basis != "plan"
+                    if v.measure.ref == ref
+                    and v.submission_id == record.id
+                    and v.basis != "plan"
+                    and v.value is not None
                 ]
         return found
 

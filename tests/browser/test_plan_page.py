@@ -45,9 +45,16 @@ def test_pln001_the_plan_page_shows_its_charts_and_tables(server_url, page):
     assert page.console_errors == []
 
 
-def test_pln002_the_front_door_leads_to_the_plan(server_url, page):
+def test_pln002_the_front_door_is_the_overview_and_links_to_the_plan(server_url, page):
     page.goto(server_url)
-    assert page.url == f"{server_url}/plan"
+    page.wait_for_selector("main h1")
+    assert page.url == f"{server_url}/"
+    assert (
+        page.locator("main h1").inner_text() == "Local First Inclusion: is the programme on plan?"
+    )
+    page.get_by_role("link", name="The financial plan, line by line").click()
+    page.wait_for_url("**/plan")
+    page.wait_for_selector("#plan-lines-table")
 
 
 def test_pln003_the_skip_link_moves_focus_to_the_main_content(server_url, page):

@@ -1,0 +1,82 @@
+"""The overview's filters and sorting, on a snapshot built by hand."""
+
+from decimal import Decimal as D
+
+import dash
+import pytest
+
+from kpis.catalogue import load_catalogue
+from kpis.measures import MeasureValue
+from kpis.service import Snapshot
+
+CATALOGUE = load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def overview():
+    # Dash pages register themselves against an app; importing the module needs one.
+    dash.Dash(__name__, use_pages=True, pages_folder="")
+    import layouts.overview as module
+
+    return module
+
+
+def judged(ref, amount, plan, status):
+    return MeasureValue(
+        measure=CATALOGUE.by_ref(ref),
+        period="Autumn 2024",
+        value=D(amount),
+        basis="actual",
+        plan_value=D(plan),
+        variance=D(amount) - D(plan),
+        status=status,
+        submission_id=1,
+    )
+
+
+# 1: 10% over a lower-is-better target (red); 9: 0.4 points under a higher-is-better target
+# (amber, 3.1% short of it); 44: on target (green); 17: nothing loaded (no status).
+SNAPSHOT = Snapshot(
+    version=(3, 3),
+    measures=(),
+    plan_view=None,
+    submissions=(),
+    by_ref={
+        1: (judged(1, "12760", "11600", "red"),),
+        9: (judged(9, "0.1356", "0.14", "amber"),),
+        44: (judged(44, "0.25", "0.25", "green"),),
+    },
+)
+MEASURES = tuple(CATALOGUE.by_ref(r) for r in (1, 9, 17, 44))
+ALL = dict(category="all", workstream="all", status="all", sort="paper")
+
+
+def refs(overview, **chosen):
+    return [m.ref for m in overview.select_measures(SNAPSHOT, MEASURES, **{**ALL, **chosen})]
+
+
+def test_ovr001_no_filter_keeps_the_paper_order(overview):
+    assert refs(overview) == [1, 9, 17, 44]
+
+
+def test_ovr002_each_filter_narrows_the_table(overview):
+    assert refs(overview, category="EHCP") == [1, 9]
+    assert refs(overview, workstream="3") == [9, 44]
+    assert refs(overview, workstream="none") == [17]
+    assert refs(overview, status="none") == [17]
+    assert refs(overview, category="EHCP", status="amber") == [9]
+
+
+def test_ovr003_sorting_puts_the_worst_first(overview):
+    assert refs(overview, sort="status") == [1, 9, 44, 17]
+    # 1 is 10% over; 9 is 3.1% short (0.0044 / 0.14); 44 is on target; 17 has no figure
+    assert refs(overview, sort="variance") == [1, 9, 44, 17]
+
+
+def test_ovr004_an_address_with_unknown_choices_shows_everything(overview):
+    assert overview._chosen({"status": "purple", "sort": "x", "workstream": "9"}) == ALL
+    assert overview._chosen({"category": "DSG", "sort": "status"}) == {
+        **ALL,
+        "category": "DSG",
+        "sort": "status",
+    }
