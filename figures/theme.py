@@ -22,6 +22,8 @@ def _build_template() -> go.layout.Template:
         tickcolor=TEXT,
         title=dict(font=dict(size=14)),
         zeroline=False,
+        # No zoom or pan: the page gives the figures as a table instead of Plotly's mode bar.
+        fixedrange=True,
     )
     return go.layout.Template(
         layout=dict(

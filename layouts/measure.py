@@ -16,7 +16,13 @@ from kpis.trajectory import describe_thresholds
 from kpis.workstreams import workstream
 from layouts._shared.components import chart_block, data_table, demo_notice
 from layouts._shared.context import current_service
-from layouts._shared.measures import comparator_line, latest_line, series_table, target_word
+from layouts._shared.measures import (
+    chart_source,
+    comparator_line,
+    latest_line,
+    series_table,
+    target_word,
+)
 
 GRAPH_ID = "measure-graph"
 TABLE_ID = "measure-table"
@@ -191,6 +197,7 @@ def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
                 figure=build_measure_figure(series, height=420),
                 summary=summarise_measure(series),
                 level=2,
+                source=chart_source(measure, snapshot),
             ),
             html.Section(
                 [

@@ -23,7 +23,7 @@ from layouts._shared.components import (
     status_tag,
 )
 from layouts._shared.context import current_service
-from layouts.plan import PLAN_CUMULATIVE_TABLE, series_table_for_plan
+from layouts.plan import PLAN_CUMULATIVE_TABLE, plan_source, series_table_for_plan
 
 dash.register_page(
     __name__,
@@ -142,7 +142,7 @@ def _counts(snapshot: Snapshot, measures: tuple[Measure, ...]) -> html.Ul:
         "green": "on track",
         "amber": "at risk",
         "red": "off track",
-        "none": "no plan or target to judge against",
+        "none": "with no plan or target",
     }
     return html.Ul(
         className="status-counts",
@@ -236,6 +236,7 @@ def _headline(snapshot: Snapshot) -> html.Section:
                 title=cumulative_title(view),
                 figure=build_cumulative_figure(view),
                 summary=summarise_cumulative(view),
+                source=plan_source(view),
                 level=3,
                 table=series_table_for_plan(
                     view.cumulative,

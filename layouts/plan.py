@@ -74,6 +74,16 @@ def _source_line(view: PlanView) -> html.P:
     )
 
 
+def plan_source(view: PlanView) -> str:
+    info, term = view.position.submission, view.position.forecast_term
+    forecast = f"forecast made in {term}" if term else "no forecast"
+    years = view.position.years
+    return (
+        f"Source: {info.file_name}, loaded {info.loaded_at:%d %B %Y}; {forecast}; "
+        f"{years[0]} to {years[-1]}, £m."
+    )
+
+
 def _headline(view: PlanView) -> html.Div:
     final, latest = view.final, view.latest
     if latest is None:
@@ -198,6 +208,7 @@ def layout(**_query: str) -> html.Div:
                     title=cumulative_title(view),
                     figure=build_cumulative_figure(view),
                     summary=summarise_cumulative(view),
+                    source=plan_source(view),
                 ),
                 series_table_for_plan(
                     view.cumulative,
@@ -214,6 +225,7 @@ def layout(**_query: str) -> html.Div:
                     title=in_year_title(view),
                     figure=build_in_year_figure(view),
                     summary=summarise_in_year(view),
+                    source=plan_source(view),
                 ),
                 series_table_for_plan(
                     view.in_year,

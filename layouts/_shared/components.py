@@ -109,6 +109,7 @@ def chart_block(
     summary: str,
     level: int = 3,
     table: html.Div | None = None,
+    source: str = "",
 ) -> html.Figure:
     """A chart under its active title, with its one-sentence summary as the caption screen
     readers announce, and its figures as a table behind a plain disclosure control."""
@@ -124,7 +125,13 @@ def chart_block(
                     id=graph_id, figure=figure, config=GRAPH_CONFIG, className="chart__graph"
                 ),
             ),
-            html.Figcaption(summary, id=summary_id, className="chart__summary"),
+            html.Figcaption(
+                className="chart__summary",
+                children=[
+                    html.Span(summary, id=summary_id),
+                    html.Span(source, className="chart__source") if source else None,
+                ],
+            ),
             html.Details(
                 className="chart__data",
                 children=[html.Summary("Show the figures as a table"), table],

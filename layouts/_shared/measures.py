@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from dash import dcc, html
 
-from figures.measure import build_measure_figure, measure_title, summarise_measure
+from figures.measure import build_measure_figure, judged, measure_title, summarise_measure
 from kpis.catalogue import Measure
 from kpis.formats import NOT_AVAILABLE, format_value, format_variance
 from kpis.measures import MeasureValue
@@ -112,10 +112,26 @@ def measure_card(measure: Measure, snapshot: Snapshot, *, level: int = 2) -> htm
                 table=series_table(series, table_id=f"measure-{measure.ref}-table")
                 if series
                 else None,
+                source=chart_source(measure, snapshot),
             ),
             comparator_line(series),
         ],
     )
+
+
+def chart_source(measure: Measure, snapshot: Snapshot) -> str:
+    """Where the chart's figures come from and which periods it covers."""
+    values = judged(snapshot.series(measure.ref))
+    if not values:
+        return f"Source: {measure.source}. No figures loaded yet."
+    record = snapshot.submission(values[-1].submission_id)
+    span = values[0].period if len(values) == 1 else f"{values[0].period} to {values[-1].period}"
+    latest = (
+        f" Latest figures from {record.file_name}, loaded {record.loaded_at:%d %B %Y}."
+        if record
+        else ""
+    )
+    return f"Source: {measure.source}, {span}.{latest}"
 
 
 def comparator_line(series: Sequence[MeasureValue]) -> html.P | None:

@@ -102,6 +102,7 @@ def test_upl003_the_upload_journey_works_from_the_keyboard(fresh_server_url, pag
     url = fresh_server_url
     page.goto(f"{url}/upload")
     page.wait_for_selector("#upload-workbook input[type=file][aria-labelledby]", state="attached")
+    page.wait_for_load_state("networkidle")
     # Tab through the page until the file picker has focus, then open it with Enter.
     for _ in range(40):
         page.keyboard.press("Tab")
