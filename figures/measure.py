@@ -13,9 +13,10 @@ from kpis.formats import format_value, format_variance
 from kpis.measures import MeasureValue
 
 STATUS_WORDS = {"green": "on track", "amber": "at risk", "red": "off track"}
+# Money is labelled by the axis title, not a tick prefix: Plotly would print "£−10.0m".
 AXIS_FORMAT = {
-    "£m": dict(tickprefix="£", ticksuffix="m", tickformat=",.1f"),
-    "£": dict(tickprefix="£", tickformat=",.0f"),
+    "£m": dict(tickformat=",.1f", title=dict(text="£ millions")),
+    "£": dict(tickformat=",.0f", title=dict(text="£")),
     "%": dict(ticksuffix="%", tickformat=",.1f"),
     "ratio": dict(tickformat=",.2f"),
     "count": dict(tickformat=",.0f"),

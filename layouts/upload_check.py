@@ -81,7 +81,11 @@ def _with_errors(pending, check: PendingCheck) -> html.Div:
             html.P(
                 f"{pending.file_name} has {len(report.errors)} "
                 f"{'error' if len(report.errors) == 1 else 'errors'}"
-                + (f" and {len(report.warnings)} warnings" if report.warnings else "")
+                + (
+                    f" and {len(report.warnings)} warning{'s' if len(report.warnings) > 1 else ''}"
+                    if report.warnings
+                    else ""
+                )
                 + ". Nothing from it has been stored.",
                 className="lede",
             ),
