@@ -78,6 +78,8 @@ def serve() -> None:
             f"{settings.host}:{settings.port}",
             "--access-logfile",
             "-",
+            # gunicorn's control socket sits at one path per user: two servers would clash.
+            "--no-control-socket",
             "app:wsgi()",
         ],
     )
