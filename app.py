@@ -14,6 +14,8 @@ from kpis.service import MeasureService
 from layouts._shared.context import EXTENSION_KEY, SETTINGS_KEY
 from layouts._shared.frame import INDEX_STRING, build_frame
 from layouts._shared.page_cache import PageCache
+from layouts.download_routes import register_download_routes
+from layouts.forms import register_form_routes
 from layouts.upload_routes import register_upload_routes
 from loaders.demo import load_demo_data
 from settings import Settings, read_settings
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.extensions[SETTINGS_KEY] = settings
     app.server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 1_000_000
     register_upload_routes(app.server)
+    register_download_routes(app.server)
+    register_form_routes(app.server)
     app.layout = build_frame()
     return app
 

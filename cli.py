@@ -166,6 +166,52 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_pack(args: argparse.Namespace, settings, service, renderer) -> int:
+    from exports.reports import make_pack
+
+    term, pdf = make_pack(
+        service, period=args.period, threshold=settings.suppress_threshold, renderer=renderer
+    )
+    Path(args.output).write_bytes(pdf)
+    print(f"Wrote the Schools Forum pack for {term} to {args.output}")
+    return 0
+
+
+def _export_return(args: argparse.Namespace, settings, service) -> int:
+    from datetime import date
+
+    from exports.reports import make_return
+    from kpis.rounds import latest_round, parse_round
+
+    chosen = parse_round(args.round) if args.round else latest_round(date.today())
+    folder = Path(args.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = make_return(service, chosen, threshold=settings.suppress_threshold)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    print(f"Wrote the {chosen.name} DfE return to {folder}: {', '.join(files)}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from exports.charts import ChartExportError, ChartRenderer
+    from exports.pack import PackError
+    from exports.pdf import PdfError
+    from kpis.rounds import RoundError
+
+    settings, _engine, service = _services()
+    renderer = ChartRenderer()
+    try:
+        if args.what == "pack":
+            return _export_pack(args, settings, service, renderer)
+        return _export_return(args, settings, service)
+    except (PackError, RoundError, PdfError, ChartExportError) as error:
+        print(f"lfi export {args.what}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        renderer.close()
+
+
 def cmd_serve(_args: argparse.Namespace) -> int:
     from app import serve
 
@@ -199,6 +245,24 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="load the demo data into an empty database")
     demo.add_argument("--write", metavar="DIR", help="also write the demo workbooks to DIR")
     demo.set_defaults(run=cmd_demo)
+
+    export = commands.add_parser("export", help="write the Schools Forum pack or the DfE return")
+    outputs = export.add_subparsers(dest="what", required=True, metavar="WHAT")
+    pack = outputs.add_parser("pack", help="the Schools Forum pack, a PDF")
+    pack.add_argument(
+        "--period",
+        metavar="TERM",
+        help="the term, such as 'Summer 2026' (default: the latest term loaded)",
+    )
+    pack.add_argument("-o", "--output", required=True, metavar="FILE")
+    dfe = outputs.add_parser("return", help="the DfE tri-annual return: XLSX annex, DOCX and PDF")
+    dfe.add_argument(
+        "--round",
+        metavar="ROUND",
+        help="the round, such as 'September 2026' (default: the latest round due)",
+    )
+    dfe.add_argument("-o", "--output", required=True, metavar="DIR")
+    export.set_defaults(run=cmd_export)
 
     serve = commands.add_parser("serve", help="start the web app")
     serve.set_defaults(run=cmd_serve)

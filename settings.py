@@ -39,6 +39,8 @@ class Settings:
     cache: bool = True
     # Web server worker processes (gunicorn) for lfi serve.
     workers: int = 2
+    # Published outputs withhold counts from 1 up to this number.
+    suppress_threshold: int = 4
 
     @property
     def plan_years(self) -> tuple[str, ...]:
@@ -95,6 +97,7 @@ def read_settings() -> Settings:
         plan_last_year=_read_year("LFI_PLAN_LAST_YEAR", "2028-29"),
         cache=_read_bool("LFI_CACHE", True),
         workers=_read_int("LFI_WORKERS", 2),
+        suppress_threshold=_read_int("LFI_SUPPRESS_THRESHOLD", 4),
     )
     try:
         financial_years(settings.plan_first_year, settings.plan_last_year)

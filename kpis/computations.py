@@ -222,3 +222,20 @@ def compute_series(measure: Measure, returns: Returns, computed: Mapping[str, Se
     series = KINDS[measure.computation](measure, returns, computed)
     key = financial_year_start if measure.grain == "financial_year" else period_sort_key
     return dict(sorted(series.items(), key=lambda item: key(item[0])))
+
+
+def base_counts(measure: Measure, returns: Returns) -> dict[str, int]:
+    """The count a rate or average rests on, by period: the placements averaged, or the
+    numerator of a ratio. Published outputs withhold the figure when this count is small."""
+    inputs = measure.inputs
+    if measure.computation == "average":
+        frame = _flow(_filter(returns.placements, inputs), inputs.get("flow", "active"))
+        sizes = frame.groupby("term").size()
+        return {t: int(sizes.get(t, 0)) for t in returns.terms("placements")}
+    if measure.computation == "ratio" and inputs["source"] == "placements":
+        sizes = _filter(returns.placements, inputs["numerator"]).groupby("term").size()
+        return {t: int(sizes.get(t, 0)) for t in returns.terms("placements")}
+    if measure.computation == "ratio":
+        items = {t: _ehcp_item(returns, t, inputs["numerator"]) for t in returns.terms("ehcp")}
+        return {t: n for t, n in items.items() if n is not None}
+    return {}

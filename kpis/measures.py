@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from kpis import comparators
 from kpis.catalogue import Catalogue, Measure
-from kpis.computations import Series, compute_series
+from kpis.computations import Series, base_counts, compute_series
 from kpis.dsg import DsgPosition
 from kpis.formulas import FORMULAS, TERM_FORMULAS
 from kpis.returns import Returns
@@ -126,6 +126,7 @@ def _target(measure: Measure, period: str, returns: Returns) -> Decimal | None:
 
 def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[MeasureValue]:
     values = []
+    bases = base_counts(measure, returns) if measure.computation in ("average", "ratio") else {}
     for period, value in series.items():
         target = _target(measure, period, returns)
         judged = value is not None and target is not None
@@ -139,6 +140,7 @@ def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[Me
                 variance=value - target if judged else None,
                 status=rag_status(value=value, plan=target, measure=measure) if judged else NONE,
                 submission_id=_submission(measure, period, returns),
+                extra={"base": bases[period]} if period in bases else {},
             )
         )
     return values

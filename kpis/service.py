@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from kpis.catalogue import Catalogue, Measure
 from kpis.measures import MeasureValue, compute_measures, source_family
+from kpis.notes import Note, commentary_for_period, commentary_history, return_entries
 from kpis.plan_view import PlanView, build_plan_view
 from kpis.sources import CURRENT, read_dsg_position, read_returns
 from kpis.submissions import SubmissionRecord, read_submissions
 from storage.models import Submission
+from storage.periods import period_sort_key
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Snapshot:
     plan_view: PlanView | None
     submissions: tuple[SubmissionRecord, ...]
     by_ref: dict[int, tuple[MeasureValue, ...]] = field(default_factory=dict)
+    # From the DSG workbook's Targets sheet: measure ref -> (baseline value, its period).
+    baselines: dict[int, tuple] = field(default_factory=dict)
 
     def series(self, ref: int) -> tuple[MeasureValue, ...]:
         return self.by_ref.get(ref, ())
@@ -43,6 +47,11 @@ class Snapshot:
         if in_year and judged[0].measure.category == "DSG":
             return in_year[0]
         return judged[-1] if judged else None
+
+    def latest_term(self) -> str | None:
+        """The newest term any termly return has been loaded for."""
+        terms = [s.period for s in self.submissions if s.period != "plan"]
+        return max(terms, key=period_sort_key) if terms else None
 
     def submission(self, submission_id: int | None) -> SubmissionRecord | None:
         return next((s for s in self.submissions if s.id == submission_id), None)
@@ -88,13 +97,15 @@ class MeasureService:
 
     def _compute(self, session: Session, version: tuple[int, int]) -> Snapshot:
         position = read_dsg_position(session)
-        measures = compute_measures(self.catalogue, position, read_returns(session))
+        returns = read_returns(session)
+        measures = compute_measures(self.catalogue, position, returns)
         return Snapshot(
             version=version,
             measures=tuple(measures),
             plan_view=build_plan_view(self.catalogue, position) if position else None,
             submissions=tuple(read_submissions(session)),
             by_ref=_by_ref(measures),
+            baselines=dict(returns.baselines),
         )
 
     def superseded(self, ref: int) -> list[tuple[SubmissionRecord, MeasureValue]]:
@@ -131,6 +142,18 @@ class MeasureService:
                     and v.value is not None
                 ]
         return found
+
+    def commentary(self, period: str) -> dict[int, Note]:
+        with Session(self.engine) as session:
+            return commentary_for_period(session, period)
+
+    def commentary_history(self, ref: int, period: str) -> list[Note]:
+        with Session(self.engine) as session:
+            return commentary_history(session, ref, period)
+
+    def return_entries(self, round_name: str) -> dict[str, list[Note]]:
+        with Session(self.engine) as session:
+            return return_entries(session, round_name)
 
     def measure(self, ref: int) -> Measure | None:
         return next((m for m in self.catalogue.measures if m.ref == ref), None)

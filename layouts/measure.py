@@ -8,6 +8,7 @@ from decimal import Decimal
 import dash
 from dash import dcc, html
 
+from figures.captions import measure_source
 from figures.measure import build_measure_figure, judged, measure_title, summarise_measure
 from kpis.catalogue import Measure
 from kpis.formats import format_value
@@ -17,7 +18,6 @@ from kpis.workstreams import workstream
 from layouts._shared.components import chart_block, data_table, demo_notice
 from layouts._shared.context import current_service
 from layouts._shared.measures import (
-    chart_source,
     comparator_line,
     latest_line,
     series_table,
@@ -164,6 +164,36 @@ def _superseded(service: MeasureService, measure: Measure, show: bool) -> html.S
     )
 
 
+def _commentary(service: MeasureService, measure: Measure) -> html.Section:
+    """The team's commentary on the measure for the latest term: what the pack prints."""
+    term = service.snapshot().latest_term()
+    if term is None:
+        return html.Section([html.H2("Commentary"), html.P("No termly return loaded yet.")])
+    history = service.commentary_history(measure.ref, term)
+    edit = html.A(
+        f"Write or change the commentary for {term}",
+        href=f"/measure/{measure.ref}/commentary?period={term.replace(' ', '+')}",
+    )
+    if not history:
+        body = [html.P(f"No commentary for {term} yet."), html.P(edit)]
+    else:
+        latest = history[0]
+        earlier = (
+            f"; {len(history) - 1} earlier version{'s' if len(history) > 2 else ''}"
+            if len(history) > 1
+            else ""
+        )
+        body = [
+            html.Blockquote(latest.text, className="commentary"),
+            html.P(
+                f"{latest.written_by}, {latest.written_at:%d %B %Y %H:%M} UTC{earlier}.",
+                className="source",
+            ),
+            html.P(edit),
+        ]
+    return html.Section(id="commentary", children=[html.H2(f"Commentary for {term}"), *body])
+
+
 def _not_found(ref: str) -> html.Div:
     return html.Div(
         className="page",
@@ -197,16 +227,23 @@ def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
                 figure=build_measure_figure(series, height=420),
                 summary=summarise_measure(series),
                 level=2,
-                source=chart_source(measure, snapshot),
+                source=measure_source(measure, snapshot),
+                download=f"measure-{measure.ref}",
             ),
             html.Section(
                 [
                     html.H2(f"Every figure, with its {target_word(measure).lower()} and source"),
-                    series_table(series, table_id=TABLE_ID, snapshot=snapshot)
+                    series_table(
+                        series,
+                        table_id=TABLE_ID,
+                        snapshot=snapshot,
+                        download=f"measure-{measure.ref}",
+                    )
                     if series
                     else html.P("No figures have been loaded for this measure yet."),
                 ]
             ),
+            _commentary(service, measure),
             _comparators(snapshot, measure),
             _projection(snapshot, measure),
             _about(measure),

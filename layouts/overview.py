@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 import dash
 from dash import dcc, html
 
+from figures.captions import plan_source
 from figures.measure import describe_sparkline, sparkline_svg
 from figures.plan import build_cumulative_figure, cumulative_title, summarise_cumulative
 from kpis.catalogue import Measure
@@ -23,7 +24,7 @@ from layouts._shared.components import (
     status_tag,
 )
 from layouts._shared.context import current_service
-from layouts.plan import PLAN_CUMULATIVE_TABLE, plan_source, series_table_for_plan
+from layouts.plan import PLAN_CUMULATIVE_TABLE, series_table_for_plan
 
 dash.register_page(
     __name__,
@@ -131,6 +132,7 @@ def status_table(snapshot: Snapshot, measures: list[Measure]) -> html.Div:
         ],
         rows=[_row(snapshot, m) for m in measures],
         text_columns={2, 5, 6, 7},
+        download="measures",
     )
 
 
@@ -237,11 +239,13 @@ def _headline(snapshot: Snapshot) -> html.Section:
                 figure=build_cumulative_figure(view),
                 summary=summarise_cumulative(view),
                 source=plan_source(view),
+                download="plan-cumulative",
                 level=3,
                 table=series_table_for_plan(
                     view.cumulative,
                     caption="Cumulative deficit after contributions at 31 March, £m",
                     table_id=PLAN_CUMULATIVE_TABLE.replace("plan", "overview"),
+                    download="measure-18",
                 ),
             ),
             html.P(dcc.Link("The financial plan, line by line", href="/plan")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from figures.captions import plan_source
 from figures.plan import (
     build_cumulative_figure,
     build_in_year_figure,
@@ -74,16 +75,6 @@ def _source_line(view: PlanView) -> html.P:
     )
 
 
-def plan_source(view: PlanView) -> str:
-    info, term = view.position.submission, view.position.forecast_term
-    forecast = f"forecast made in {term}" if term else "no forecast"
-    years = view.position.years
-    return (
-        f"Source: {info.file_name}, loaded {info.loaded_at:%d %B %Y}; {forecast}; "
-        f"{years[0]} to {years[-1]}, £m."
-    )
-
-
 def _headline(view: PlanView) -> html.Div:
     final, latest = view.final, view.latest
     if latest is None:
@@ -113,7 +104,9 @@ def _headline(view: PlanView) -> html.Div:
     )
 
 
-def series_table_for_plan(values: list[MeasureValue], *, caption: str, table_id: str) -> html.Div:
+def series_table_for_plan(
+    values: list[MeasureValue], *, caption: str, table_id: str, download: str | None = None
+) -> html.Div:
     rows = [
         [
             v.period,
@@ -128,6 +121,7 @@ def series_table_for_plan(values: list[MeasureValue], *, caption: str, table_id:
     return data_table(
         caption=caption,
         table_id=table_id,
+        download=download,
         headers=["Year", "Plan", "Outturn or forecast", "Basis", "Difference from plan", "Status"],
         rows=rows,
         text_columns={3, 5},
@@ -165,6 +159,7 @@ def _measures_section(view: PlanView) -> html.Section:
             data_table(
                 caption=f"DSG measures for {year}: latest outturn or forecast against plan",
                 table_id=PLAN_MEASURES_TABLE,
+                download="dsg-measures",
                 headers=["Measure", "Latest", "Plan", "Difference from plan", "Status"],
                 rows=rows,
             ),
@@ -188,6 +183,7 @@ def _lines_table(view: PlanView, *, forecast: bool) -> html.Div:
         ],
         emphasised_rows=derived,
         emphasis_note="worked out from the lines above",
+        download="plan-forecast" if forecast else "plan-lines",
     )
 
 
@@ -209,10 +205,12 @@ def layout(**_query: str) -> html.Div:
                     figure=build_cumulative_figure(view),
                     summary=summarise_cumulative(view),
                     source=plan_source(view),
+                    download="plan-cumulative",
                 ),
                 series_table_for_plan(
                     view.cumulative,
                     table_id=PLAN_CUMULATIVE_TABLE,
+                    download="measure-18",
                     caption="Cumulative deficit after contributions at 31 March, £m",
                 ),
             ]
@@ -226,10 +224,12 @@ def layout(**_query: str) -> html.Div:
                     figure=build_in_year_figure(view),
                     summary=summarise_in_year(view),
                     source=plan_source(view),
+                    download="plan-in-year",
                 ),
                 series_table_for_plan(
                     view.in_year,
                     table_id=PLAN_IN_YEAR_TABLE,
+                    download="measure-16",
                     caption="In-year deficit (+) or surplus (-), £m",
                 ),
             ]

@@ -9,6 +9,7 @@ from dash import html
 from layouts._shared.components import demo_notice
 from layouts._shared.context import current_service
 from layouts._shared.measures import measure_card
+from storage.periods import period_sort_key
 
 dash.register_page(
     __name__,
@@ -17,6 +18,39 @@ dash.register_page(
     order=3,
     title="Schools Forum view - Local First Inclusion",
 )
+
+
+def _pack_links(snapshot) -> html.Section:
+    """The pack for the latest term with one click, and for the terms before it."""
+    terms = sorted(
+        {s.period for s in snapshot.submissions if s.period != "plan"},
+        key=period_sort_key,
+        reverse=True,
+    )
+    if not terms:
+        return html.P("The pack needs a termly return: none has been loaded yet.")
+    links = [
+        html.Li(
+            html.A(
+                f"Schools Forum pack for {term} (PDF)",
+                href=f"/download/pack.pdf?period={term.replace(' ', '+')}",
+                download="",
+                className="button" if i == 0 else None,
+            )
+        )
+        for i, term in enumerate(terms[:6])
+    ]
+    return html.Section(
+        [
+            html.H2("The pack for the meeting"),
+            html.P(
+                "A PDF: cover, status of all 46 measures, these 15 measures with their charts "
+                "and commentary, and the symbol key. Small counts are withheld as [c]. It takes "
+                "about ten seconds to make."
+            ),
+            html.Ul(links, className="pack-links"),
+        ]
+    )
 
 
 def layout(**_query: str) -> html.Div:
@@ -37,6 +71,7 @@ def layout(**_query: str) -> html.Div:
                 "its status and its chart. Print this page for the meeting pack.",
                 className="lede",
             ),
+            _pack_links(snapshot),
             html.Div(className="sf-grid", children=[measure_card(m, snapshot) for m in measures]),
         ],
     )

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from kpis.service import Snapshot
 from kpis.submissions import SubmissionRecord
+from layouts._shared.components import table_downloads
 from layouts._shared.context import current_service
 
 dash.register_page(
@@ -94,6 +95,7 @@ def layout(stored: str = "", **_query: str) -> html.Div:
                 className="lede",
             ),
             html.P(dcc.Link("Upload a workbook", href="/upload")),
+            table_downloads("submissions", "Every submission", withheld=False),
             html.Div(
                 className="table-scroll",
                 tabIndex="0",

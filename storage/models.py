@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -86,6 +87,37 @@ class PendingUpload(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Commentary(Base):
+    """What the programme team says about a measure in a period. Every save is a new row; the
+    newest is the one shown, the rest are its history."""
+
+    __tablename__ = "commentary"
+    __table_args__ = (Index("ix_commentary_ref_period", "ref", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    written_by: Mapped[str] = mapped_column(String(120))
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReturnEntry(Base):
+    """One answer in a DfE tri-annual return: a question's text ("question-1") or a condition's
+    RAG and progress ("condition-4"), for one round ("December 2026"). Kept like Commentary."""
+
+    __tablename__ = "return_entries"
+    __table_args__ = (Index("ix_return_entries_round_item", "round", "item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round: Mapped[str] = mapped_column(String(16))
+    item: Mapped[str] = mapped_column(String(32))
+    rag: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    written_by: Mapped[str] = mapped_column(String(120))
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class DsgStatement(Base):

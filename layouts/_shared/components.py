@@ -47,6 +47,7 @@ def data_table(
     emphasised_rows: set[int] | None = None,
     emphasis_note: str = "",
     text_columns: set[int] | None = None,
+    download: str | None = None,
 ) -> html.Div:
     """An HTML table: the first column names the row; the table scrolls sideways on a phone.
 
@@ -89,12 +90,51 @@ def data_table(
             html.Tbody(body),
         ],
     )
-    return html.Div(
+    region = html.Div(
         className="table-scroll",
         tabIndex="0",
         role="region",
         **{"aria-label": caption},
         children=table,
+    )
+    if download is None:
+        return region
+    return html.Div([region, table_downloads(download, caption)])
+
+
+def _download_link(href: str, label: str, what: str) -> html.A:
+    return html.A(
+        [label, html.Span(f" of {what}", className="visually-hidden")],
+        href=href,
+        download="",
+        className="download-link",
+    )
+
+
+def table_downloads(key: str, caption: str, *, withheld: bool = True) -> html.P:
+    return html.P(
+        className="downloads",
+        children=[
+            "Download this table: ",
+            _download_link(f"/download/table/{key}.csv", "CSV", caption),
+            ", ",
+            _download_link(f"/download/table/{key}.xlsx", "XLSX", caption),
+            " (small counts are withheld as [c])." if withheld else ".",
+        ],
+    )
+
+
+def chart_downloads(key: str, title: str, summary: str) -> html.Div:
+    """Image downloads for a report, with the sentence to paste as the image's alt text."""
+    links = []
+    for fmt, label in (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF")):
+        links += [_download_link(f"/download/chart/{key}.{fmt}", label, title), ", "]
+    return html.Div(
+        className="downloads",
+        children=[
+            html.P(["Download this chart: ", *links[:-1], "."]),
+            html.P(["Alt text to paste with the image: ", html.Q(summary)]),
+        ],
     )
 
 
@@ -110,6 +150,7 @@ def chart_block(
     level: int = 3,
     table: html.Div | None = None,
     source: str = "",
+    download: str | None = None,
 ) -> html.Figure:
     """A chart under its active title, with its one-sentence summary as the caption screen
     readers announce, and its figures as a table behind a plain disclosure control."""
@@ -132,6 +173,7 @@ def chart_block(
                     html.Span(source, className="chart__source") if source else None,
                 ],
             ),
+            chart_downloads(download, title, summary) if download else None,
             html.Details(
                 className="chart__data",
                 children=[html.Summary("Show the figures as a table"), table],

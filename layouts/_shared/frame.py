@@ -30,6 +30,7 @@ NAVIGATION = (
     ("Financial plan", "/plan"),
     ("Upload", "/upload"),
     ("Submissions", "/submissions"),
+    ("DfE return", "/return"),
     ("About", "/about"),
 )
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from dash import dcc, html
 
-from figures.measure import build_measure_figure, judged, measure_title, summarise_measure
+from figures.captions import measure_source
+from figures.measure import build_measure_figure, measure_title, summarise_measure
 from kpis.catalogue import Measure
 from kpis.formats import NOT_AVAILABLE, format_value, format_variance
 from kpis.measures import MeasureValue
@@ -23,7 +24,11 @@ def target_word(measure: Measure) -> str:
 
 
 def series_table(
-    series: Sequence[MeasureValue], *, table_id: str, snapshot: Snapshot | None = None
+    series: Sequence[MeasureValue],
+    *,
+    table_id: str,
+    snapshot: Snapshot | None = None,
+    download: str | None = None,
 ) -> html.Div:
     """Every period's figure; with a snapshot, the file each figure came from."""
     measure = series[0].measure
@@ -50,6 +55,7 @@ def series_table(
         rows=rows,
         table_id=table_id,
         text_columns={2, 5, 6, 7},
+        download=download,
     )
 
 
@@ -109,29 +115,19 @@ def measure_card(measure: Measure, snapshot: Snapshot, *, level: int = 2) -> htm
                 figure=build_measure_figure(series),
                 summary=summarise_measure(series),
                 level=level + 1,
-                table=series_table(series, table_id=f"measure-{measure.ref}-table")
+                table=series_table(
+                    series,
+                    table_id=f"measure-{measure.ref}-table",
+                    download=f"measure-{measure.ref}",
+                )
                 if series
                 else None,
-                source=chart_source(measure, snapshot),
+                source=measure_source(measure, snapshot),
+                download=f"measure-{measure.ref}",
             ),
             comparator_line(series),
         ],
     )
-
-
-def chart_source(measure: Measure, snapshot: Snapshot) -> str:
-    """Where the chart's figures come from and which periods it covers."""
-    values = judged(snapshot.series(measure.ref))
-    if not values:
-        return f"Source: {measure.source}. No figures loaded yet."
-    record = snapshot.submission(values[-1].submission_id)
-    span = values[0].period if len(values) == 1 else f"{values[0].period} to {values[-1].period}"
-    latest = (
-        f" Latest figures from {record.file_name}, loaded {record.loaded_at:%d %B %Y}."
-        if record
-        else ""
-    )
-    return f"Source: {measure.source}, {span}.{latest}"
 
 
 def comparator_line(series: Sequence[MeasureValue]) -> html.P | None:

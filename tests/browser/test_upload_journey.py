@@ -100,6 +100,10 @@ def test_upl002_a_bad_workbook_shows_its_errors_and_changes_nothing(fresh_server
 
 def test_upl003_the_upload_journey_works_from_the_keyboard(fresh_server_url, page, autumn_2026):
     url = fresh_server_url
+    # Listen for the file chooser from the start: Chromium hands it to the test only once the
+    # listener is in place, and setting one up at the key press can lose the race.
+    choosers = []
+    page.on("filechooser", choosers.append)
     page.goto(f"{url}/upload")
     page.wait_for_selector("#upload-workbook input[type=file][aria-labelledby]", state="attached")
     page.wait_for_load_state("networkidle")
@@ -111,9 +115,13 @@ def test_upl003_the_upload_journey_works_from_the_keyboard(fresh_server_url, pag
     else:
         pytest.fail("the file picker cannot be reached with the Tab key")
     assert page.evaluate("document.activeElement.getAttribute('aria-labelledby')") == "upload-label"
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Enter")
-    chooser.value.set_files(str(autumn_2026))
+    page.keyboard.press("Enter")
+    for _ in range(100):
+        if choosers:
+            break
+        page.wait_for_timeout(100)
+    assert choosers, "Enter on the file picker opened no file chooser"
+    choosers[0].set_files(str(autumn_2026))
     page.wait_for_url("**/upload/*")
     page.wait_for_selector("#upload-name")
     # Confirming with no name is refused, with the problem named and linked to the field.

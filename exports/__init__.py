@@ -1,0 +1,1 @@
+"""Outputs for reports: chart images, table downloads, the Schools Forum pack and the DfE return."""

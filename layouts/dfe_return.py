@@ -1,0 +1,152 @@
+"""/return: the DfE tri-annual return for a round: the answers and condition RAGs entered so far,
+the link to change them, and the annex, report and PDF to send."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+from dash import dcc, html
+
+from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
+from kpis.rounds import RoundError, latest_round, parse_round, recent_rounds
+from layouts._shared.context import current_service
+
+dash.register_page(
+    __name__,
+    path="/return",
+    name="DfE return",
+    order=8,
+    title="DfE tri-annual return - Local First Inclusion",
+)
+
+
+def _rounds(chosen, today: date) -> html.Div:
+    options = recent_rounds(today) + [latest_round(today)]
+    upcoming = [
+        r
+        for r in (parse_round(f"{m} {today.year}") for m in ("June", "September", "December"))
+        if r.due > today
+    ][:1]
+    seen, items = set(), []
+    for r in upcoming + options:
+        if r.name in seen:
+            continue
+        seen.add(r.name)
+        items.append(
+            html.Li(
+                html.Span(
+                    [r.name, html.Span(" (selected)", className="visually-hidden")],
+                    className="filter__option filter__option--current",
+                    **{"aria-current": "true"},
+                )
+                if r.name == chosen.name
+                else dcc.Link(r.name, href=f"/return?round={r.slug}", className="filter__option")
+            )
+        )
+    return html.Div(
+        className="filter",
+        role="group",
+        **{"aria-labelledby": "return-rounds-label"},
+        children=[
+            html.P("Reporting round", id="return-rounds-label", className="filter__label"),
+            html.Ul(items, className="filter__options"),
+        ],
+    )
+
+
+def _entry(entries, item: str) -> tuple[str | None, str, str]:
+    versions = entries.get(item, [])
+    if not versions:
+        return None, "Not yet entered.", ""
+    latest = versions[0]
+    by = f"{latest.written_by}, {latest.written_at:%d %B %Y %H:%M} UTC"
+    if len(versions) > 1:
+        by += f"; {len(versions) - 1} earlier version{'s' if len(versions) > 2 else ''} kept"
+    return latest.rag, latest.text or "No progress update entered.", by
+
+
+def _downloads(chosen) -> html.Ul:
+    base = f"/download/return/{chosen.slug}"
+    files = (
+        ("annex.xlsx", "KPI annex and DSG plan (XLSX)"),
+        ("report.docx", "Monitoring report (DOCX)"),
+        ("report.pdf", "Monitoring report (PDF)"),
+    )
+    return html.Ul(
+        [html.Li(html.A(label, href=f"{base}/{name}", download="")) for name, label in files]
+    )
+
+
+def layout(round: str = "", **_query: str) -> html.Div:  # noqa: A002 - the address's word
+    today = date.today()
+    try:
+        chosen = parse_round(round) if round else latest_round(today)
+    except RoundError as error:
+        return html.Div(className="page", children=[html.H1("Round not found"), html.P(str(error))])
+    entries = current_service().return_entries(chosen.name)
+    questions = []
+    for item, question in QUESTIONS:
+        _, text, by = _entry(entries, item)
+        questions += [html.Dt(question), html.Dd([html.P(text), html.P(by, className="source")])]
+    rows = []
+    for number, condition in enumerate(CONDITIONS, start=1):
+        rag, text, by = _entry(entries, condition_item(number))
+        word = RAGS.get(rag, "Not assessed") if rag else "Not assessed"
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(f"Condition {number}: {condition}", scope="row"),
+                    html.Td(html.Span(word, className=f"rag rag--{rag}" if rag else "rag")),
+                    html.Td([html.P(text), html.P(by, className="source")]),
+                ]
+            )
+        )
+    return html.Div(
+        className="page page--return",
+        children=[
+            html.H1(f"DfE tri-annual return: {chosen.name}"),
+            html.P(
+                f"Due {chosen.due:%d %B %Y}, reporting the {chosen.term} term: the four "
+                "questions of the DfE's template, the nine conditions of the agreement with "
+                "their assurance level, and the 46 measures with the DSG plan in the annex.",
+                className="lede",
+            ),
+            _rounds(chosen, today),
+            html.H2("Download the return"),
+            _downloads(chosen),
+            html.P(
+                html.A(
+                    f"Write or change the answers for {chosen.name}",
+                    href=f"/return/{chosen.slug}/edit",
+                    className="button",
+                )
+            ),
+            html.H2("Questions"),
+            html.Dl(className="definitions", children=questions),
+            html.H2("Agreement conditions"),
+            html.Div(
+                className="table-scroll",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": "Agreement conditions"},
+                children=html.Table(
+                    id="return-conditions",
+                    className="data-table",
+                    children=[
+                        html.Caption(f"Assurance level and progress for {chosen.name}"),
+                        html.Thead(
+                            html.Tr(
+                                [
+                                    html.Th("Condition", scope="col"),
+                                    html.Th("Assurance level", scope="col"),
+                                    html.Th("Progress update", scope="col"),
+                                ]
+                            )
+                        ),
+                        html.Tbody(rows),
+                    ],
+                ),
+            ),
+        ],
+    )

@@ -1,0 +1,111 @@
+"""Downloads: every chart as PNG, SVG or PDF, and every table as CSV or XLSX."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, abort, current_app, request
+
+from exports.charts import FORMATS, ChartExportError, ChartRenderer, chart
+from exports.dfe_return import build_annex, build_report_docx, build_report_pdf
+from exports.pack import PackError
+from exports.pdf import PdfError
+from exports.reports import make_pack, return_request
+from exports.tables import table_for
+from exports.tabular import to_csv, to_xlsx
+from kpis.rounds import RoundError, parse_round
+from layouts._shared.context import current_service, current_settings
+
+RENDERER_KEY = "lfi-charts"
+TABLE_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
+}
+
+
+def _attachment(data: bytes, mimetype: str, name: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _chart(key: str, fmt: str) -> Response:
+    if fmt not in FORMATS:
+        abort(404)
+    service = current_service()
+    snapshot = service.snapshot()
+    item = chart(key, snapshot, service.catalogue)
+    if item is None:
+        abort(404)
+    renderer: ChartRenderer = current_app.extensions[RENDERER_KEY]
+    try:
+        data = renderer.render(item, fmt, snapshot.version)
+    except ChartExportError as error:
+        return Response(str(error), status=503, mimetype="text/plain")
+    return _attachment(data, FORMATS[fmt], f"lfi-{key}.{fmt}")
+
+
+def _table(key: str, fmt: str) -> Response:
+    if fmt not in TABLE_FORMATS:
+        abort(404)
+    service = current_service()
+    table = table_for(
+        key,
+        service.snapshot(),
+        service.catalogue,
+        threshold=current_settings().suppress_threshold,
+    )
+    if table is None:
+        abort(404)
+    mimetype, write = TABLE_FORMATS[fmt]
+    return _attachment(write(table), mimetype, f"lfi-{key}.{fmt}")
+
+
+def _pack() -> Response:
+    service, settings = current_service(), current_settings()
+    renderer: ChartRenderer = current_app.extensions[RENDERER_KEY]
+    try:
+        term, pdf = make_pack(
+            service,
+            period=request.args.get("period") or None,
+            threshold=settings.suppress_threshold,
+            renderer=renderer,
+        )
+    except PackError as error:
+        return Response(str(error), status=404, mimetype="text/plain")
+    except (PdfError, ChartExportError) as error:
+        return Response(str(error), status=503, mimetype="text/plain")
+    slug = term.lower().replace(" ", "-")
+    return _attachment(pdf, "application/pdf", f"lfi-schools-forum-pack-{slug}.pdf")
+
+
+RETURN_FILES = {
+    "annex.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "report.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "report.pdf": "application/pdf",
+}
+
+
+def _return_file(slug: str, name: str) -> Response:
+    if name not in RETURN_FILES:
+        abort(404)
+    try:
+        chosen = parse_round(slug)
+    except RoundError:
+        abort(404)
+    service, settings = current_service(), current_settings()
+    request_ = return_request(service, chosen, threshold=settings.suppress_threshold)
+    build = {"annex.xlsx": build_annex, "report.docx": build_report_docx}.get(
+        name, build_report_pdf
+    )
+    try:
+        data = build(request_)
+    except PdfError as error:
+        return Response(str(error), status=503, mimetype="text/plain")
+    return _attachment(data, RETURN_FILES[name], f"lfi-dfe-return-{chosen.slug}-{name}")
+
+
+def register_download_routes(server: Flask) -> None:
+    server.extensions[RENDERER_KEY] = ChartRenderer()
+    server.add_url_rule("/download/chart/<key>.<fmt>", "download_chart", _chart)
+    server.add_url_rule("/download/table/<key>.<fmt>", "download_table", _table)
+    server.add_url_rule("/download/pack.pdf", "download_pack", _pack)
+    server.add_url_rule("/download/return/<slug>/<name>", "download_return", _return_file)

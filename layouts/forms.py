@@ -1,0 +1,271 @@
+"""Forms for what the programme team writes: commentary on a measure for a period, and the DfE
+return's answers and condition RAGs for a round.
+
+Plain server-rendered HTML forms (GOV.UK radios, textareas and error summary) rather than Dash
+callbacks: they work with the keyboard and without JavaScript, and Dash 4 has no accessible radio
+control. A form post must carry the token also set in a same-site cookie, so that another site
+cannot post on a user's behalf.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, abort, make_response, redirect, render_template_string, request
+from sqlalchemy.orm import Session
+
+from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
+from kpis.notes import commentary_history, return_entries
+from kpis.rounds import RoundError, parse_round
+from layouts._shared.context import current_service
+from layouts._shared.frame import NAVIGATION
+from storage.notes import NoteError, save_commentary, save_return_entries
+from storage.periods import PeriodError, parse_term
+
+COOKIE = "lfi_form"
+
+PAGE = """<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% if errors %}Error: {% endif %}{{ title }} - Local First Inclusion</title>
+<link rel="stylesheet" href="/assets/lfi.css">
+</head>
+<body>
+<div class="app">
+<a href="#main-content" class="skip-link">Skip to main content</a>
+<header class="app-header"><div class="app-header__inner">
+<a href="/" class="app-header__title">Local First Inclusion KPI dashboard</a>
+<nav aria-label="Main"><ul class="app-nav">
+{% for name, href in navigation %}<li><a href="{{ href }}">{{ name }}</a></li>{% endfor %}
+</ul></nav></div></header>
+<main id="main-content" class="app-main" tabindex="-1">
+<a href="{{ back }}" class="back-link">Back</a>
+{% if errors %}
+<div class="error-summary" id="error-summary" role="alert" tabindex="-1"
+ aria-labelledby="error-summary-title">
+<h2 class="error-summary__title" id="error-summary-title">There is a problem</h2>
+<ul class="error-summary__list">
+{% for field, message in errors %}<li><a href="#{{ field }}">{{ message }}</a></li>{% endfor %}
+</ul></div>
+<script>document.getElementById("error-summary").focus();</script>
+{% endif %}
+<h1>{{ title }}</h1>
+{{ body|safe }}
+</main>
+<footer class="app-footer"><p><a href="/accessibility">Accessibility statement</a> ·
+<a href="/about">About the measures and data</a></p></footer>
+</div>
+</body>
+</html>"""
+
+COMMENTARY = """
+<p class="lede">{{ measure.ref }}. {{ measure.label }}, {{ period }}. The commentary appears on
+the measure's page and in the Schools Forum pack for {{ period }}.</p>
+<form method="post" novalidate>
+<input type="hidden" name="token" value="{{ token }}">
+<div class="form-group">
+<label class="form-label" for="text">Commentary for {{ period }}</label>
+{% if error_for.text %}<span class="error-message">{{ error_for.text }}</span>{% endif %}
+<textarea class="form-textarea" id="text" name="text" rows="6">{{ text }}</textarea>
+</div>
+<div class="form-group">
+<label class="form-label" for="written_by">Your name</label>
+{% if error_for.written_by %}<span class="error-message">{{ error_for.written_by }}</span>{% endif %}
+<input class="form-input" id="written_by" name="written_by" type="text" autocomplete="name"
+ value="{{ written_by }}">
+</div>
+<button class="button" type="submit">Save the commentary</button>
+</form>
+{% if history %}
+<h2>Earlier versions</h2>
+<ol reversed>
+{% for note in history %}<li><p>{{ note.text }}</p><p class="source">{{ note.written_by }},
+{{ note.written_at.strftime("%d %B %Y %H:%M") }} UTC</p></li>{% endfor %}
+</ol>
+{% endif %}
+"""
+
+RETURN = """
+<p class="lede">The answers and assessments for the {{ round }} return. Each save keeps the
+earlier version. The return itself is downloaded from <a href="/return?round={{ slug }}">the
+return page</a>.</p>
+<form method="post" novalidate>
+<input type="hidden" name="token" value="{{ token }}">
+<h2>The questions</h2>
+{% for item, question in questions %}
+<div class="form-group">
+<label class="form-label" for="{{ item }}">{{ question }}</label>
+<textarea class="form-textarea" id="{{ item }}" name="{{ item }}" rows="4">{{ values[item][1] }}</textarea>
+</div>
+{% endfor %}
+<h2>The agreement conditions</h2>
+{% for number, condition in conditions %}
+{% set item = "condition-" ~ number %}
+<fieldset class="form-group fieldset" id="{{ item }}">
+<legend class="form-label">Condition {{ number }}: {{ condition }}</legend>
+{% if error_for[item] %}<span class="error-message">{{ error_for[item] }}</span>{% endif %}
+<div class="radios-inline">
+{% for key, word in rags %}
+<div class="radio"><input type="radio" id="{{ item }}-{{ key }}" name="{{ item }}-rag"
+ value="{{ key }}"{% if values[item][0] == key %} checked{% endif %}>
+<label for="{{ item }}-{{ key }}">{{ word }}</label></div>
+{% endfor %}
+</div>
+<label class="form-label" for="{{ item }}-text">Progress update for condition {{ number }}</label>
+<textarea class="form-textarea" id="{{ item }}-text" name="{{ item }}-text" rows="4">{{ values[item][1] }}</textarea>
+</fieldset>
+{% endfor %}
+<div class="form-group">
+<label class="form-label" for="written_by">Your name</label>
+{% if error_for.written_by %}<span class="error-message">{{ error_for.written_by }}</span>{% endif %}
+<input class="form-input" id="written_by" name="written_by" type="text" autocomplete="name"
+ value="{{ written_by }}">
+</div>
+<button class="button" type="submit">Save the return</button>
+</form>
+"""
+
+
+def _token() -> str:
+    return request.cookies.get(COOKIE) or secrets.token_urlsafe(24)
+
+
+def _posted_by_this_site() -> bool:
+    sent, kept = request.form.get("token", ""), request.cookies.get(COOKIE, "")
+    return bool(kept) and secrets.compare_digest(sent, kept)
+
+
+def _page(title: str, back: str, body_template: str, errors: list, status: int = 200, **context):
+    token = _token()
+    body = render_template_string(body_template, token=token, error_for=dict(errors), **context)
+    html_text = render_template_string(
+        PAGE, title=title, back=back, body=body, errors=errors, navigation=NAVIGATION
+    )
+    response = make_response(html_text, status)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="Strict")
+    return response
+
+
+def _commentary(ref: int):
+    service = current_service()
+    measure = service.measure(ref)
+    if measure is None:
+        abort(404)
+    period = request.args.get("period") or service.snapshot().latest_term() or ""
+    try:
+        period = str(parse_term(period))
+    except PeriodError:
+        abort(404)
+    with Session(service.engine) as session:
+        history = commentary_history(session, ref, period)
+    back = f"/measure/{ref}#commentary"
+    text = history[0].text if history else ""
+    written_by = ""
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        if not _posted_by_this_site():
+            abort(400)
+        text, written_by = request.form.get("text", ""), request.form.get("written_by", "")
+        try:
+            save_commentary(
+                service.engine, ref=ref, period=period, text=text, written_by=written_by
+            )
+            return redirect(back, code=303)
+        except NoteError as error:
+            field = "written_by" if "name" in str(error) else "text"
+            errors = [(field, str(error))]
+    return _page(
+        f"Commentary on measure {ref}",
+        back,
+        COMMENTARY,
+        errors,
+        400 if errors else 200,
+        measure=measure,
+        period=period,
+        text=text,
+        written_by=written_by,
+        history=history,
+    )
+
+
+def _current_values(round_name: str, service) -> dict[str, tuple[str | None, str]]:
+    with Session(service.engine) as session:
+        entries = return_entries(session, round_name)
+    items = [q for q, _ in QUESTIONS] + [condition_item(n) for n in range(1, 10)]
+    return {
+        item: (entries[item][0].rag, entries[item][0].text) if item in entries else (None, "")
+        for item in items
+    }
+
+
+def _posted_values() -> dict[str, tuple[str | None, str]]:
+    values = {q: (None, request.form.get(q, "")) for q, _ in QUESTIONS}
+    for number in range(1, 10):
+        item = condition_item(number)
+        rag = request.form.get(f"{item}-rag") or None
+        values[item] = (rag if rag in RAGS else None, request.form.get(f"{item}-text", ""))
+    return values
+
+
+def _return_errors(values, written_by: str) -> list[tuple[str, str]]:
+    errors = []
+    for number in range(1, 10):
+        item = condition_item(number)
+        rag, text = values[item]
+        if text.strip() and rag is None:
+            errors.append((item, f"Choose red, amber or green for condition {number}"))
+    if not " ".join(written_by.split()):
+        errors.append(("written_by", "Enter your name"))
+    return errors
+
+
+def _return(slug: str):
+    try:
+        chosen = parse_round(slug)
+    except RoundError:
+        abort(404)
+    service = current_service()
+    current = _current_values(chosen.name, service)
+    values, written_by, errors = current, "", []
+    back = f"/return?round={chosen.slug}"
+    if request.method == "POST":
+        if not _posted_by_this_site():
+            abort(400)
+        values, written_by = _posted_values(), request.form.get("written_by", "")
+        errors = _return_errors(values, written_by)
+        if not errors:
+            changed = {
+                item: (rag, text.strip())
+                for item, (rag, text) in values.items()
+                if (rag, text.strip()) != current[item]
+            }
+            try:
+                save_return_entries(
+                    service.engine, round_name=chosen.name, entries=changed, written_by=written_by
+                )
+                return redirect(back, code=303)
+            except NoteError as error:
+                errors = [("written_by", str(error))]
+    return _page(
+        f"The {chosen.name} return",
+        back,
+        RETURN,
+        errors,
+        400 if errors else 200,
+        round=chosen.name,
+        slug=chosen.slug,
+        questions=QUESTIONS,
+        conditions=list(enumerate(CONDITIONS, start=1)),
+        rags=list(RAGS.items()),
+        values=values,
+        written_by=written_by,
+    )
+
+
+def register_form_routes(server: Flask) -> None:
+    server.add_url_rule(
+        "/measure/<int:ref>/commentary", "commentary", _commentary, methods=["GET", "POST"]
+    )
+    server.add_url_rule("/return/<slug>/edit", "return_edit", _return, methods=["GET", "POST"])
