@@ -91,8 +91,9 @@ def _how_accessible() -> list:
                 ),
                 html.Li("on a narrow screen, wide tables scroll sideways within their own box"),
                 html.Li(
-                    "exports, such as the Schools Forum pack as a PDF, are not yet produced by "
-                    "the dashboard"
+                    "the Schools Forum pack and the DfE report are PDFs printed from headed, "
+                    "tabled HTML, and each chart image comes with a sentence to use as its alt "
+                    "text, but the PDFs have not been checked with a PDF accessibility checker"
                 ),
             ]
         ),
@@ -198,8 +199,8 @@ def _improving() -> list:
                 ),
                 html.Li("check the spreadsheet templates and fix what we find"),
                 html.Li(
-                    "make exports, such as the Schools Forum pack, accessible when the dashboard "
-                    "starts producing them"
+                    "check the Schools Forum pack and the DfE report with a PDF accessibility "
+                    "checker and fix what we find"
                 ),
                 html.Li(
                     "have the dashboard audited independently and tested with people who use "

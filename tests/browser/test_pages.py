@@ -22,6 +22,10 @@ PAGES = {
     "plan": "/plan",
     "upload": "/upload",
     "submissions": "/submissions",
+    "return": "/return",
+    "return-june-2026": "/return?round=june-2026",
+    "return-form": "/return/september-2026/edit",
+    "commentary-form": "/measure/1/commentary",
     "about": "/about",
     "accessibility": "/accessibility",
     "not-found": "/no-such-page",
@@ -73,7 +77,9 @@ def test_pag002_headings_go_down_one_level_at_a_time(server_url, page, name):
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
 
 
-@pytest.mark.parametrize("name", ["overview", "measure-1", "upload", "submissions", "plan"])
+@pytest.mark.parametrize(
+    "name", ["overview", "measure-1", "upload", "submissions", "plan", "return", "return-form"]
+)
 def test_pag003_pages_reflow_at_320_pixels(server_url, browser, name):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()

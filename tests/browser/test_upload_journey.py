@@ -103,7 +103,7 @@ def test_upl003_the_upload_journey_works_from_the_keyboard(fresh_server_url, pag
     # Listen for the file chooser from the start: Chromium hands it to the test only once the
     # listener is in place, and setting one up at the key press can lose the race.
     choosers = []
-    page.on("filechooser", choosers.append)
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     page.goto(f"{url}/upload")
     page.wait_for_selector("#upload-workbook input[type=file][aria-labelledby]", state="attached")
     page.wait_for_load_state("networkidle")

@@ -1,0 +1,48 @@
+"""The demo data set as it stood on 22 November 2026 (terms Autumn 2022 to Summer 2026), loaded
+once into a SQLite file for the export tests, and one chart renderer for them all."""
+
+import shutil
+from datetime import date
+
+import pytest
+
+from exports.charts import ChartRenderer
+from kpis.catalogue import load_catalogue
+from kpis.service import MeasureService
+from loaders.demo import load_demo_data
+from storage.database import create_database_engine, upgrade_database
+
+TODAY = date(2026, 11, 22)
+YEARS = ("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29")
+
+
+def _need(tool: str, package: str) -> None:
+    if shutil.which(tool) is None:
+        pytest.fail(
+            f"{tool} is not installed: run scripts/test, which installs it "
+            f"(apt-get install {package})",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def demo_service(tmp_path_factory) -> MeasureService:
+    path = tmp_path_factory.mktemp("exports") / "demo.sqlite3"
+    engine = create_database_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    load_demo_data(engine, years=YEARS, max_bytes=20_000_000, today=TODAY)
+    return MeasureService(engine=engine, catalogue=load_catalogue())
+
+
+@pytest.fixture(scope="session")
+def renderer():
+    _need("chromium", "chromium")
+    chart_renderer = ChartRenderer()
+    yield chart_renderer
+    chart_renderer.close()
+
+
+@pytest.fixture(scope="session")
+def poppler():
+    _need("pdftoppm", "poppler-utils")
+    _need("pdftotext", "poppler-utils")

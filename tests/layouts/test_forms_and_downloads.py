@@ -1,0 +1,171 @@
+"""Commentary and the DfE return's answers entered through their forms, kept with history; and
+the downloads every page offers. Through Flask's test client on the demo data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import openpyxl
+import pytest
+
+from app import create_app
+from settings import Settings
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    database = tmp_path_factory.mktemp("forms") / "lfi.sqlite3"
+    settings = Settings(
+        database_url=f"sqlite:///{database}",
+        host="127.0.0.1",
+        port=8050,
+        debug=False,
+        load_demo=True,
+        max_upload_mb=20,
+        plan_first_year="2022-23",
+        plan_last_year="2028-29",
+    )
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    return app.server.test_client()
+
+
+def _token(client, url: str) -> str:
+    page = client.get(url)
+    assert page.status_code == 200
+    return re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+
+
+def _service(app):
+    return app.server.extensions["lfi"]
+
+
+def test_frm001_a_post_without_the_forms_token_is_refused(client):
+    response = client.post("/measure/1/commentary", data={"text": "x", "written_by": "y"})
+    assert response.status_code == 400
+
+
+def test_frm002_a_missing_name_is_named_in_an_error_summary(client):
+    token = _token(client, "/measure/1/commentary")
+    response = client.post(
+        "/measure/1/commentary", data={"token": token, "text": "Rising", "written_by": " "}
+    )
+    assert response.status_code == 400
+    assert "<title>Error: Commentary on measure 1 - Local First Inclusion</title>" in response.text
+    assert '<a href="#written_by">Enter your name</a>' in response.text
+    # what was typed is kept
+    assert ">Rising</textarea>" in response.text
+
+
+def test_frm003_commentary_is_saved_and_every_version_kept(app, client):
+    service = _service(app)
+    term = service.snapshot().latest_term()
+    for text in ("First view", "=HYPERLINK(1) second view"):
+        token = _token(client, "/measure/1/commentary")
+        response = client.post(
+            "/measure/1/commentary",
+            data={"token": token, "text": text, "written_by": "Officer C"},
+        )
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith("/measure/1#commentary")
+    history = service.commentary_history(1, term)
+    assert [n.text for n in history] == ["=HYPERLINK(1) second view", "First view"]
+    assert service.commentary(term)[1].text == "=HYPERLINK(1) second view"
+
+
+def test_frm004_a_condition_with_progress_needs_its_rag(client):
+    token = _token(client, "/return/september-2026/edit")
+    response = client.post(
+        "/return/september-2026/edit",
+        data={"token": token, "condition-4-text": "Teams recruited", "written_by": "Officer D"},
+    )
+    assert response.status_code == 400
+    assert "Choose red, amber or green for condition 4" in response.text
+
+
+def test_frm005_the_return_saves_only_what_changed(app, client):
+    service = _service(app)
+    form = {
+        "condition-4-rag": "amber",
+        "condition-4-text": "Teams recruited",
+        "question-1": "Yes",
+        "written_by": "Officer D",
+    }
+    for answer in ("Yes", "Yes, with risks"):
+        token = _token(client, "/return/september-2026/edit")
+        response = client.post(
+            "/return/september-2026/edit", data={**form, "question-1": answer, "token": token}
+        )
+        assert response.status_code == 303
+    entries = service.return_entries("September 2026")
+    assert [n.text for n in entries["question-1"]] == ["Yes, with risks", "Yes"]
+    assert [(n.rag, n.text) for n in entries["condition-4"]] == [("amber", "Teams recruited")]
+    assert "condition-5" not in entries
+
+
+def test_dwn001_a_measure_table_downloads_as_csv_and_xlsx(client):
+    response = client.get("/download/table/measure-1.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="lfi-measure-1.csv"'
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["Period", "Value", "Basis", "Plan or target", "Difference"]
+    # the demo's EHCP returns start in Autumn 2022
+    assert rows[1][0] == "Autumn 2022" and rows[1][1].isdigit()
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/download/table/measure-1.xlsx").data))
+    assert book.sheetnames == ["Data", "Notes"]
+    assert isinstance(book["Data"]["B2"].value, int | float)
+
+
+def test_dwn002_text_typed_by_people_cannot_run_as_a_formula(app, client):
+    from datetime import date
+
+    from loaders.demo import build_demo_workbooks
+    from loaders.submissions import load_workbook
+
+    files = dict(build_demo_workbooks(date(2027, 1, 10)))
+    load_workbook(
+        _service(app).engine,
+        files["demo-ehcp-2026-autumn.xlsx"],
+        file_name="-1+1.xlsx",
+        years=("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29"),
+        max_bytes=20_000_000,
+        loaded_by="=2+3",
+    )
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/download/table/submissions.csv").data.decode("utf-8-sig"))
+        )
+    )
+    assert rows[1][0] == "'-1+1.xlsx" and rows[1][7] == "'=2+3"
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/download/table/submissions.xlsx").data))[
+        "Data"
+    ]
+    assert sheet["H2"].value == "'=2+3" and sheet["H2"].data_type == "s"
+
+
+def test_dwn003_unknown_downloads_are_not_found(client):
+    assert client.get("/download/table/nonsense.csv").status_code == 404
+    assert client.get("/download/table/measure-1.exe").status_code == 404
+    assert client.get("/download/chart/measure-99.png").status_code == 404
+    assert client.get("/download/return/juneish-2026/annex.xlsx").status_code == 404
+    response = client.get("/download/pack.pdf?period=Winter+2026")
+    assert response.status_code == 404 and "Winter 2026" in response.text
+
+
+def test_dwn004_a_chart_downloads_with_its_alt_text(client):
+    response = client.get("/download/chart/measure-1.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert "<desc>Actual EHCPs was " in response.data.decode()
+
+
+def test_dwn005_the_return_annex_downloads(client):
+    response = client.get("/download/return/september-2026/annex.xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert book["KPIs"].max_row == 47

@@ -1,0 +1,54 @@
+"""lfi export pack and lfi export return, on the demo data."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LFI = str(Path(sys.executable).parent / "lfi")
+
+
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory):
+    database = tmp_path_factory.mktemp("export-cli") / "lfi.sqlite3"
+    env = {
+        "LFI_DATABASE_URL": f"sqlite:///{database}",
+        "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
+    }
+    subprocess.run([LFI, "demo"], env=env, check=True, capture_output=True)
+    return env
+
+
+def run(env, *args):
+    return subprocess.run([LFI, *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_exp001_the_pack_for_the_latest_term(demo_env, tmp_path):
+    out = tmp_path / "pack.pdf"
+    result = run(demo_env, "export", "pack", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Wrote the Schools Forum pack for ")
+    assert out.read_bytes()[:5] == b"%PDF-"
+
+
+def test_exp002_the_return_for_a_chosen_round(demo_env, tmp_path):
+    result = run(demo_env, "export", "return", "--round", "June 2025", "-o", str(tmp_path / "r"))
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (tmp_path / "r").iterdir())
+    assert names == [
+        "lfi-dfe-return-june-2025-annex.xlsx",
+        "lfi-dfe-return-june-2025-report.docx",
+        "lfi-dfe-return-june-2025-report.pdf",
+    ]
+
+
+def test_exp003_bad_choices_are_explained(demo_env, tmp_path):
+    result = run(demo_env, "export", "return", "--round", "Easter 2025", "-o", str(tmp_path))
+    assert result.returncode == 1
+    assert "'Easter 2025' is not a reporting round" in result.stderr
+    result = run(demo_env, "export", "pack", "--period", "Winter 2025", "-o", str(tmp_path / "p"))
+    assert result.returncode == 1
+    assert "Winter 2025" in result.stderr
+    assert run(demo_env, "export", "pack").returncode == 2
