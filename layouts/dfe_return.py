@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
 from kpis.rounds import RoundError, latest_round, parse_round, recent_rounds
+from layouts._shared.components import scrolling_table
 from layouts._shared.context import current_service
 
 dash.register_page(
@@ -125,28 +126,11 @@ def layout(round: str = "", **_query: str) -> html.Div:  # noqa: A002 - the addr
             html.H2("Questions"),
             html.Dl(className="definitions", children=questions),
             html.H2("Agreement conditions"),
-            html.Div(
-                className="table-scroll",
-                tabIndex="0",
-                role="region",
-                **{"aria-label": "Agreement conditions"},
-                children=html.Table(
-                    id="return-conditions",
-                    className="data-table",
-                    children=[
-                        html.Caption(f"Assurance level and progress for {chosen.name}"),
-                        html.Thead(
-                            html.Tr(
-                                [
-                                    html.Th("Condition", scope="col"),
-                                    html.Th("Assurance level", scope="col"),
-                                    html.Th("Progress update", scope="col"),
-                                ]
-                            )
-                        ),
-                        html.Tbody(rows),
-                    ],
-                ),
+            scrolling_table(
+                caption=f"Assurance level and progress for {chosen.name}",
+                headers=["Condition", "Assurance level", "Progress update"],
+                body=rows,
+                table_id="return-conditions",
             ),
         ],
     )

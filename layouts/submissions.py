@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from kpis.service import Snapshot
 from kpis.submissions import SubmissionRecord
-from layouts._shared.components import table_downloads
+from layouts._shared.components import scrolling_table, table_downloads
 from layouts._shared.context import current_service
 
 dash.register_page(
@@ -96,20 +96,11 @@ def layout(stored: str = "", **_query: str) -> html.Div:
             ),
             html.P(dcc.Link("Upload a workbook", href="/upload")),
             table_downloads("submissions", "Every submission", withheld=False),
-            html.Div(
-                className="table-scroll",
-                tabIndex="0",
-                role="region",
-                **{"aria-label": "Every submission"},
-                children=html.Table(
-                    id=TABLE_ID,
-                    className="data-table",
-                    children=[
-                        html.Caption("Every submission, newest first"),
-                        html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-                        html.Tbody([_row(r, snapshot) for r in records]),
-                    ],
-                ),
+            scrolling_table(
+                caption="Every submission, newest first",
+                headers=headers,
+                body=[_row(r, snapshot) for r in records],
+                table_id=TABLE_ID,
             ),
         ],
     )

@@ -38,6 +38,27 @@ def demo_notice() -> html.Div:
     )
 
 
+def scrolling_table(
+    *, caption: str, headers: Sequence[str], body: Sequence[html.Tr], table_id: str | None = None
+) -> html.Div:
+    """A table whose rows the caller builds, in a region that scrolls sideways on a phone."""
+    return html.Div(
+        className="table-scroll",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": caption},
+        children=html.Table(
+            id=table_id,
+            className="data-table",
+            children=[
+                html.Caption(caption),
+                html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+                html.Tbody(list(body)),
+            ],
+        ),
+    )
+
+
 def data_table(
     *,
     caption: str,

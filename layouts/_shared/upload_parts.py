@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
+from layouts._shared.components import scrolling_table
 from loaders.report import Issue
 
 UPLOAD_ID = "upload-workbook"
@@ -94,19 +95,9 @@ def report_table(issues: Sequence[Issue], *, caption: str) -> html.Div:
         )
         for number, issue in enumerate(issues, start=1)
     ]
-    headers = ["No.", "Level", "Where", "Found", "Expected", "How to fix it"]
-    return html.Div(
-        className="table-scroll",
-        tabIndex="0",
-        role="region",
-        **{"aria-label": caption},
-        children=html.Table(
-            id="upload-report",
-            className="data-table",
-            children=[
-                html.Caption(caption),
-                html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-                html.Tbody(rows),
-            ],
-        ),
+    return scrolling_table(
+        caption=caption,
+        headers=["No.", "Level", "Where", "Found", "Expected", "How to fix it"],
+        body=rows,
+        table_id="upload-report",
     )

@@ -10,24 +10,12 @@ import re
 import openpyxl
 import pytest
 
-from app import create_app
-from settings import Settings
+from tests.layouts.conftest import app_on
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    database = tmp_path_factory.mktemp("forms") / "lfi.sqlite3"
-    settings = Settings(
-        database_url=f"sqlite:///{database}",
-        host="127.0.0.1",
-        port=8050,
-        debug=False,
-        load_demo=True,
-        max_upload_mb=20,
-        plan_first_year="2022-23",
-        plan_last_year="2028-29",
-    )
-    return create_app(settings)
+    return app_on(tmp_path_factory.mktemp("forms"), load_demo=True)
 
 
 @pytest.fixture

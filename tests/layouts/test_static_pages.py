@@ -8,26 +8,14 @@ from collections.abc import Iterator
 import pytest
 from dash import dcc, html
 
-from app import create_app
-from settings import Settings
+from tests.layouts.conftest import app_on
 
 HEADINGS = (html.H1, html.H2, html.H3, html.H4)
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    database = tmp_path_factory.mktemp("static-pages") / "lfi.sqlite3"
-    settings = Settings(
-        database_url=f"sqlite:///{database}",
-        host="127.0.0.1",
-        port=8050,
-        debug=False,
-        load_demo=False,
-        max_upload_mb=20,
-        plan_first_year="2022-23",
-        plan_last_year="2028-29",
-    )
-    return create_app(settings)
+    return app_on(tmp_path_factory.mktemp("static-pages"), load_demo=False)
 
 
 def walk(component) -> Iterator:
