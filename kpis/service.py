@@ -19,7 +19,7 @@ from kpis.notes import Note, commentary_for_period, commentary_history, return_e
 from kpis.plan_view import PlanView, build_plan_view
 from kpis.sources import CURRENT, read_dsg_position, read_returns
 from kpis.submissions import SubmissionRecord, read_submissions
-from storage.models import Submission
+from storage.models import Commentary, ReturnEntry, Submission
 from storage.periods import period_sort_key
 
 
@@ -62,6 +62,13 @@ def _by_ref(measures: list[MeasureValue]) -> dict[int, tuple[MeasureValue, ...]]
     for value in measures:
         grouped.setdefault(value.measure.ref, []).append(value)
     return {ref: tuple(values) for ref, values in grouped.items()}
+
+
+def content_version(session: Session) -> tuple[int, ...]:
+    """The data version and the newest commentary and return entry: everything a page shows."""
+    commentary = session.scalar(select(func.max(Commentary.id))) or 0
+    entries = session.scalar(select(func.max(ReturnEntry.id))) or 0
+    return (*data_version(session), commentary, entries)
 
 
 def data_version(session: Session) -> tuple[int, int]:

@@ -1,8 +1,9 @@
 """Rendered pages, kept per data version.
 
 Every page is a function of its address and the stored data, so the answer to Dash's routing
-callback (the page's whole content) is kept for each address until a submission is stored. A hit
-costs one small query for the data version, instead of building charts and tables again.
+callback (the page's whole content) is kept for each address until a submission, a commentary or
+a return entry is stored. A hit costs a few small queries for those versions, instead of building
+charts and tables again.
 Upload checks are not kept: they depend on a pending file, not on the stored data.
 """
 
@@ -14,7 +15,7 @@ from collections import OrderedDict
 from flask import Flask, Response, g, request
 from sqlalchemy.orm import Session
 
-from kpis.service import MeasureService, data_version
+from kpis.service import MeasureService, content_version
 
 ROUTING_OUTPUT = ".._pages_content.children..._pages_store.data.."
 NOT_KEPT = ("/upload/",)
@@ -38,7 +39,7 @@ class PageCache:
         if path.startswith(NOT_KEPT):
             return None
         with Session(self.service.engine) as session:
-            version = data_version(session)
+            version = content_version(session)
         return (version, path, search)
 
     def lookup(self) -> Response | None:

@@ -157,3 +157,36 @@ def test_dwn005_the_return_annex_downloads(client):
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     assert book["KPIs"].max_row == 47
+
+
+def _page_content(client, path: str) -> str:
+    """What Dash's routing callback answers for ``path``: the page's whole content."""
+    body = {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [
+            {"id": "_pages_content", "property": "children"},
+            {"id": "_pages_store", "property": "data"},
+        ],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    return response.data.decode()
+
+
+def test_frm006_a_kept_page_shows_commentary_saved_after_it_was_kept(app, client):
+    client.get("/")  # Dash sets up its page routing on the first request
+    before = _page_content(client, "/measure/7")
+    assert "No commentary for" in before
+    assert _page_content(client, "/measure/7") == before  # kept
+    token = _token(client, "/measure/7/commentary")
+    client.post(
+        "/measure/7/commentary",
+        data={"token": token, "text": "Parents' requests are rising", "written_by": "Officer E"},
+    )
+    assert "Parents' requests are rising" in _page_content(client, "/measure/7")
