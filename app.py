@@ -50,7 +50,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     if settings.cache:
         PageCache(service).install(app.server)
     app.server.extensions[SETTINGS_KEY] = settings
-    app.server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + 1_000_000
+    # dcc.Upload sends the file base64-encoded, a third larger, inside a JSON body.
+    app.server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes * 4 // 3 + 1_000_000
     register_upload_routes(app.server)
     register_download_routes(app.server)
     register_form_routes(app.server)
@@ -82,6 +83,9 @@ def serve() -> None:
             f"{settings.host}:{settings.port}",
             "--access-logfile",
             "-",
+            # The pack and the DfE report print in Chromium within the request.
+            "--timeout",
+            "120",
             # gunicorn's control socket sits at one path per user: two servers would clash.
             "--no-control-socket",
             "app:wsgi()",

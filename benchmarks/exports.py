@@ -69,8 +69,8 @@ def time_pack(service: MeasureService, renderer: ChartRenderer) -> float:
 def time_charts(service: MeasureService) -> dict[str, float]:
     snapshot = service.snapshot()
     renderer = ChartRenderer()
-    first = chart("measure-1", snapshot, service.catalogue)
-    other = chart("plan-cumulative", snapshot, service.catalogue)
+    first = chart("measure-1", snapshot, service.catalogue, threshold=4)
+    other = chart("plan-cumulative", snapshot, service.catalogue, threshold=4)
     times = {"cold png": timed(lambda: renderer._draw(for_print(first), "png"))}
     renderer._start()
     for fmt in ("png", "svg", "pdf"):

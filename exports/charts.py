@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from exports.publish import without_withheld
 from figures.captions import data_version, measure_source, plan_source
 from figures.measure import build_measure_figure, measure_title, summarise_measure
 from figures.plan import (
@@ -48,16 +49,17 @@ class Chart:
     figure: go.Figure
 
 
-def chart(key: str, snapshot: Snapshot, catalogue: Catalogue) -> Chart | None:
-    """The chart a page shows under ``key``: measure-<ref>, plan-cumulative or plan-in-year."""
+def chart(key: str, snapshot: Snapshot, catalogue: Catalogue, *, threshold: int) -> Chart | None:
+    """The chart a page shows under ``key`` (measure-<ref>, plan-cumulative or plan-in-year),
+    as published: a measure's withheld figures are left out of its image, title and summary."""
     version = data_version(snapshot)
     view = snapshot.plan_view
     if key.startswith("measure-") and key[8:].isdigit():
         ref = int(key[8:])
         measure = next((m for m in catalogue.measures if m.ref == ref), None)
-        series = snapshot.series(ref)
         if measure is None:
             return None
+        series = without_withheld(list(snapshot.series(ref)), threshold)
         caption = f"{measure.ref}. {measure.label}. {measure_source(measure, snapshot)} {version}."
         return Chart(
             key,

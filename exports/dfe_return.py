@@ -64,10 +64,12 @@ def kpi_table(request: ReturnRequest) -> Table:
                 STATUS[v.status] if v else STATUS["none"],
             )
         )
-        if v is not None and value is not None:
-            counted = int(value) if unit == "count" else v.extra.get("base")
+        for column, counted in (
+            (4, _count_behind(request, m, base, base_period)),
+            (6, _count_behind_value(v, unit)),
+        ):
             if counted is not None:
-                hidden[(r, 6)] = counted
+                hidden[(r, column)] = counted
     table = Table(
         title=f"Local First Inclusion KPIs for the {request.round.name} return ({term})",
         columns=(
@@ -89,6 +91,23 @@ def kpi_table(request: ReturnRequest) -> Table:
     )
     derived = [DerivedRule((r, 8), ((r, 6),)) for r in range(len(rows))]
     return suppress(table, threshold=request.threshold, derived=derived, hidden_counts=hidden)
+
+
+def _count_behind_value(v, unit: str) -> int | None:
+    """The count a published figure rests on: the figure itself, or what it averages."""
+    if v is None or v.value is None or v.basis == "plan":
+        return None
+    return int(v.value) if unit == "count" else v.extra.get("base")
+
+
+def _count_behind(request: ReturnRequest, measure, value, period: str) -> int | None:
+    """The count behind a baseline: the figure held for its period if there is one, else the
+    baseline itself when the measure counts people."""
+    held = next((v for v in request.snapshot.series(measure.ref) if v.period == period), None)
+    counted = _count_behind_value(held, kind(measure))
+    if counted is not None:
+        return counted
+    return int(value) if value is not None and kind(measure) == "count" else None
 
 
 def dsg_table(request: ReturnRequest) -> Table | None:

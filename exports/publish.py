@@ -45,11 +45,16 @@ def withheld(value: MeasureValue | None, threshold: int) -> bool:
 
 
 def without_withheld(series: list[MeasureValue], threshold: int) -> list[MeasureValue]:
-    """A chart of a published series must not plot what its table withholds."""
-    return [
-        replace(v, value=None, variance=None, projection=None) if withheld(v, threshold) else v
-        for v in series
+    """A chart of a published series must not plot what its table withholds; and a projection
+    fitted through a withheld figure would give it away, so none is shown then."""
+    hidden = [withheld(v, threshold) for v in series]
+    cleared = [
+        replace(v, value=None, variance=None, projection=None) if h else v
+        for v, h in zip(series, hidden, strict=True)
     ]
+    if any(hidden):
+        cleared = [replace(v, projection=None) for v in cleared]
+    return cleared
 
 
 def shown(value: MeasureValue | None, threshold: int) -> str:

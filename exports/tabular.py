@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -44,6 +45,15 @@ MAX_WIDTH = 60
 BOLD = Font(bold=True)
 
 
+# Control characters other than tab, newline and carriage return cannot be stored in XLSX or
+# DOCX at all; a file name or comment holding one would make every download of it fail.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
 def neutralise(text: str) -> str:
     """Prefix ``'`` to text a spreadsheet could run as a formula; other text is unchanged.
 
@@ -53,6 +63,7 @@ def neutralise(text: str) -> str:
     through here: a negative number is a number, not text, and is never prefixed. Symbols
     such as "[c]" start with "[" and pass unchanged.
     """
+    text = printable(text)
     if text.startswith(PREFIXED_STARTS):
         return "'" + text
     if text.lstrip().startswith(FORMULA_STARTS):

@@ -13,6 +13,10 @@ DUE = ((6, 16, "Spring"), (9, 15, "Summer"), (12, 15, "Autumn"))
 MONTHS = {6: "June", 9: "September", 12: "December"}
 
 
+# Safety valve agreements began in 2021; a year far outside these is a typing slip.
+FIRST, LAST = 2020, 2100
+
+
 class RoundError(ValueError):
     pass
 
@@ -44,7 +48,12 @@ def latest_round(today: date) -> Round:
 def parse_round(text: str) -> Round:
     """'December 2026' or 'december-2026'."""
     words = text.replace("-", " ").split()
-    if len(words) == 2 and words[1].isdigit():
+    if (
+        len(words) == 2
+        and words[1].isascii()
+        and words[1].isdigit()
+        and FIRST <= int(words[1]) <= LAST
+    ):
         month = words[0].capitalize()
         for candidate in rounds_in(int(words[1])):
             if MONTHS[candidate.due.month] == month:

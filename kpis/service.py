@@ -49,8 +49,9 @@ class Snapshot:
         return judged[-1] if judged else None
 
     def latest_term(self) -> str | None:
-        """The newest term any termly return has been loaded for."""
-        terms = [s.period for s in self.submissions if s.period != "plan"]
+        """The newest term an EHCP or High Needs Block return has been loaded for (a DSG
+        forecast made in a term carries no termly figures)."""
+        terms = [s.period for s in self.submissions if s.family != "dsg"]
         return max(terms, key=period_sort_key) if terms else None
 
     def submission(self, submission_id: int | None) -> SubmissionRecord | None:

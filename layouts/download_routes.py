@@ -32,7 +32,7 @@ def _chart(key: str, fmt: str) -> Response:
         abort(404)
     service = current_service()
     snapshot = service.snapshot()
-    item = chart(key, snapshot, service.catalogue)
+    item = chart(key, snapshot, service.catalogue, threshold=current_settings().suppress_threshold)
     if item is None:
         abort(404)
     renderer: ChartRenderer = current_app.extensions[RENDERER_KEY]

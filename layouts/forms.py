@@ -67,13 +67,15 @@ the measure's page and in the Schools Forum pack for {{ period }}.</p>
 <input type="hidden" name="token" value="{{ token }}">
 <div class="form-group">
 <label class="form-label" for="text">Commentary for {{ period }}</label>
-{% if error_for.text %}<span class="error-message">{{ error_for.text }}</span>{% endif %}
-<textarea class="form-textarea" id="text" name="text" rows="6">{{ text }}</textarea>
+{% if error_for.text %}<span class="error-message" id="text-error">{{ error_for.text }}</span>{% endif %}
+<textarea class="form-textarea" id="text" name="text" rows="6"
+{% if error_for.text %} aria-describedby="text-error" aria-invalid="true"{% endif %}>{{ text }}</textarea>
 </div>
 <div class="form-group">
 <label class="form-label" for="written_by">Your name</label>
-{% if error_for.written_by %}<span class="error-message">{{ error_for.written_by }}</span>{% endif %}
+{% if error_for.written_by %}<span class="error-message" id="written_by-error">{{ error_for.written_by }}</span>{% endif %}
 <input class="form-input" id="written_by" name="written_by" type="text" autocomplete="name"
+{% if error_for.written_by %} aria-describedby="written_by-error" aria-invalid="true"{% endif %}
  value="{{ written_by }}">
 </div>
 <button class="button" type="submit">Save the commentary</button>
@@ -103,9 +105,10 @@ return page</a>.</p>
 <h2>The agreement conditions</h2>
 {% for number, condition in conditions %}
 {% set item = "condition-" ~ number %}
-<fieldset class="form-group fieldset" id="{{ item }}">
+<fieldset class="form-group fieldset" id="{{ item }}"
+{% if error_for[item] %} aria-describedby="{{ item }}-error"{% endif %}>
 <legend class="form-label">Condition {{ number }}: {{ condition }}</legend>
-{% if error_for[item] %}<span class="error-message">{{ error_for[item] }}</span>{% endif %}
+{% if error_for[item] %}<span class="error-message" id="{{ item }}-error">{{ error_for[item] }}</span>{% endif %}
 <div class="radios-inline">
 {% for key, word in rags %}
 <div class="radio"><input type="radio" id="{{ item }}-{{ key }}" name="{{ item }}-rag"
@@ -119,8 +122,9 @@ return page</a>.</p>
 {% endfor %}
 <div class="form-group">
 <label class="form-label" for="written_by">Your name</label>
-{% if error_for.written_by %}<span class="error-message">{{ error_for.written_by }}</span>{% endif %}
+{% if error_for.written_by %}<span class="error-message" id="written_by-error">{{ error_for.written_by }}</span>{% endif %}
 <input class="form-input" id="written_by" name="written_by" type="text" autocomplete="name"
+{% if error_for.written_by %} aria-describedby="written_by-error" aria-invalid="true"{% endif %}
  value="{{ written_by }}">
 </div>
 <button class="button" type="submit">Save the return</button>

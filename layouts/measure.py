@@ -20,6 +20,7 @@ from layouts._shared.context import current_service
 from layouts._shared.measures import (
     comparator_line,
     latest_line,
+    published_summary,
     series_table,
     target_word,
 )
@@ -229,6 +230,7 @@ def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
                 level=2,
                 source=measure_source(measure, snapshot),
                 download=f"measure-{measure.ref}",
+                alt_text=published_summary(series),
             ),
             html.Section(
                 [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
@@ -17,8 +18,13 @@ class NoteError(ValueError):
     """What was typed cannot be saved: the message says what to change."""
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _checked(text: str, written_by: str) -> tuple[str, str]:
-    text, name = text.strip(), " ".join(written_by.split())
+    # Control characters have no place in prose and cannot be written to XLSX or DOCX.
+    text = _CONTROL.sub("", text).strip()
+    name = " ".join(_CONTROL.sub("", written_by).split())
     if not name:
         raise NoteError("Enter your name")
     if len(name) > NAME_LIMIT:

@@ -146,7 +146,8 @@ def table_downloads(key: str, caption: str, *, withheld: bool = True) -> html.P:
 
 
 def chart_downloads(key: str, title: str, summary: str) -> html.Div:
-    """Image downloads for a report, with the sentence to paste as the image's alt text."""
+    """Image downloads for a report, with the sentence to paste as the image's alt text (the
+    published image's own summary, which leaves out withheld figures)."""
     links = []
     for fmt, label in (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF")):
         links += [_download_link(f"/download/chart/{key}.{fmt}", label, title), ", "]
@@ -172,6 +173,7 @@ def chart_block(
     table: html.Div | None = None,
     source: str = "",
     download: str | None = None,
+    alt_text: str | None = None,
 ) -> html.Figure:
     """A chart under its active title, with its one-sentence summary as the caption screen
     readers announce, and its figures as a table behind a plain disclosure control."""
@@ -194,7 +196,7 @@ def chart_block(
                     html.Span(source, className="chart__source") if source else None,
                 ],
             ),
-            chart_downloads(download, title, summary) if download else None,
+            chart_downloads(download, title, alt_text or summary) if download else None,
             html.Details(
                 className="chart__data",
                 children=[html.Summary("Show the figures as a table"), table],

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from dash import dcc, html
 
+from exports.publish import without_withheld
 from figures.captions import measure_source
 from figures.measure import build_measure_figure, measure_title, summarise_measure
 from kpis.catalogue import Measure
@@ -15,6 +16,7 @@ from kpis.formats import NOT_AVAILABLE, format_value, format_variance
 from kpis.measures import MeasureValue
 from kpis.service import Snapshot
 from layouts._shared.components import chart_block, data_table, direction_text, status_tag
+from layouts._shared.context import current_settings
 
 BASIS_WORDS = {"actual": "Actual", "forecast": "Forecast", "plan": "Plan only"}
 
@@ -124,10 +126,17 @@ def measure_card(measure: Measure, snapshot: Snapshot, *, level: int = 2) -> htm
                 else None,
                 source=measure_source(measure, snapshot),
                 download=f"measure-{measure.ref}",
+                alt_text=published_summary(series),
             ),
             comparator_line(series),
         ],
     )
+
+
+def published_summary(series: Sequence[MeasureValue]) -> str:
+    """The summary of the chart as downloaded: withheld figures left out."""
+    threshold = current_settings().suppress_threshold
+    return summarise_measure(without_withheld(list(series), threshold))
 
 
 def comparator_line(series: Sequence[MeasureValue]) -> html.P | None:

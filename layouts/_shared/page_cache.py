@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from datetime import date
 
 from flask import Flask, Response, g, request
 from sqlalchemy.orm import Session
@@ -40,7 +41,8 @@ class PageCache:
             return None
         with Session(self.service.engine) as session:
             version = content_version(session)
-        return (version, path, search)
+        # Pages that default to the current round or term change with the date, too.
+        return (version, date.today(), path, search)
 
     def lookup(self) -> Response | None:
         key = self._key()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kpis.catalogue import Catalogue
 from kpis.measures import compute_measures
-from kpis.service import MeasureService
+from kpis.service import MeasureService, data_version
 from kpis.sources import read_dsg_position, read_returns
 from loaders.submissions import (
     CheckedWorkbook,
@@ -72,10 +72,13 @@ _lock = threading.Lock()
 def pending_check(
     service: MeasureService, pending: PendingUpload, settings: Settings
 ) -> PendingCheck:
-    """The check of a pending upload, worked out once per upload and process."""
+    """The check of a pending upload, worked out once per upload, process and data version:
+    a file stored meanwhile can change what this one would replace and change."""
+    with Session(service.engine) as session:
+        key = (pending.token, data_version(session))
     with _lock:
-        if pending.token in _checks:
-            return _checks[pending.token]
+        if key in _checks:
+            return _checks[key]
     checked = check_workbook(
         pending.content,
         file_name=pending.file_name,
@@ -88,7 +91,7 @@ def pending_check(
         else PendingCheck(checked)
     )
     with _lock:
-        _checks[pending.token] = result
+        _checks[key] = result
         while len(_checks) > KEEP_CHECKS:
             _checks.popitem(last=False)
     return result
@@ -141,4 +144,5 @@ def forget_pending(engine: Engine, token: str) -> None:
     with write_session(engine) as session:
         session.execute(delete(PendingUpload).where(PendingUpload.token == token))
     with _lock:
-        _checks.pop(token, None)
+        for key in [k for k in _checks if k[0] == token]:
+            del _checks[key]

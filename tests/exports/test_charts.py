@@ -58,9 +58,9 @@ def test_chr003_pdf_is_one_page_with_title_and_marking(renderer, caseload_chart,
 def test_chr004_every_chart_a_page_shows_can_be_found_by_its_key(demo_service):
     snapshot = demo_service.snapshot()
     for ref in range(1, 47):
-        assert chart(f"measure-{ref}", snapshot, demo_service.catalogue) is not None
-    cumulative = chart("plan-cumulative", snapshot, demo_service.catalogue)
+        assert chart(f"measure-{ref}", snapshot, demo_service.catalogue, threshold=4) is not None
+    cumulative = chart("plan-cumulative", snapshot, demo_service.catalogue, threshold=4)
     assert cumulative.caption.startswith("DSG cumulative balance after contributions. Source: ")
-    assert chart("plan-in-year", snapshot, demo_service.catalogue) is not None
-    assert chart("measure-47", snapshot, demo_service.catalogue) is None
-    assert chart("nonsense", snapshot, demo_service.catalogue) is None
+    assert chart("plan-in-year", snapshot, demo_service.catalogue, threshold=4) is not None
+    assert chart("measure-47", snapshot, demo_service.catalogue, threshold=4) is None
+    assert chart("nonsense", snapshot, demo_service.catalogue, threshold=4) is None

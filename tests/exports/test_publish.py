@@ -62,3 +62,59 @@ def test_pub004_a_measure_table_withholds_the_value_and_its_difference():
     # money to the penny, as exported
     assert table.rows[1][1] == D("62288.51")
     assert any(note.startswith("[c] confidential") for note in table.notes)
+
+
+def _snapshot(ref, *values):
+    rows = tuple(values)
+    return Snapshot(
+        version=(1, 1), measures=rows, plan_view=None, submissions=(), by_ref={ref: rows}
+    )
+
+
+def _pex(period, amount, projection=None):
+    v = value(45, amount)
+    return MeasureValue(
+        v.measure, period, v.value, "actual", None, None, "none", None, projection=projection
+    )
+
+
+def test_pub005_a_projection_through_a_withheld_figure_is_not_published():
+    # [9, 3, 8]: a straight line through them, carried on, would let 3 be worked out
+    series = [
+        _pex("Autumn 2025", "9"),
+        _pex("Spring 2026", "3"),
+        _pex("Summer 2026", "8", projection={"period": "2028-29", "value": 5.0}),
+    ]
+    assert [v.projection for v in without_withheld(series, 4)] == [None, None, None]
+    shown_all = [
+        _pex("Autumn 2025", "9"),
+        _pex("Summer 2026", "8", projection={"period": "2028-29", "value": 5.0}),
+    ]
+    assert without_withheld(shown_all, 4)[-1].projection["value"] == 5.0
+
+
+def test_pub006_a_chart_download_does_not_show_a_withheld_figure():
+    from exports.charts import chart
+
+    snapshot = _snapshot(45, _pex("Spring 2026", "63"), _pex("Summer 2026", "3"))
+    item = chart("measure-45", snapshot, CATALOGUE, threshold=4)
+    plotted = [y for trace in item.figure.data for y in trace.y if y is not None]
+    assert plotted == [63.0]
+    assert "3 in Summer 2026" not in item.title and " 3 " not in item.summary
+    assert item.title == "63 in Spring 2026"
+
+
+def test_pub007_the_return_withholds_a_small_baseline():
+    from datetime import date
+
+    from exports.dfe_return import ReturnRequest, kpi_table
+    from kpis.rounds import parse_round
+
+    # no Targets sheet, so the baseline is the first figure held: 2 exclusions in Autumn 2025
+    snapshot = _snapshot(45, _pex("Autumn 2025", "2"), _pex("Summer 2026", "63"))
+    request = ReturnRequest(
+        parse_round("September 2026"), snapshot, CATALOGUE, {}, 4, date(2026, 11, 22)
+    )
+    row = kpi_table(request).rows[44]
+    assert row[0] == 45 and row[3] == "Autumn 2025" and row[4] == "[c]"
+    assert row[6] == D(63)
