@@ -39,10 +39,10 @@ class PerChartChromium(ChartRenderer):
     def _start(self) -> None:
         self._started = True
 
-    def _draw(self, figure, fmt):  # noqa: D102 - same as the parent's, without the server
+    def _draw(self, figure, fmt, width=1200, height=700):
         import plotly.io as pio
 
-        return pio.to_image(figure, format=fmt, width=1200, height=700)
+        return pio.to_image(figure, format=fmt, width=width, height=height)
 
 
 def demo_service(folder: Path) -> MeasureService:

@@ -97,16 +97,16 @@ def _wrap(text: str, width: int = 150) -> str:
     return "<br>".join([*lines, line])
 
 
-def for_print(item: Chart) -> go.Figure:
+def for_print(item: Chart, *, width: int = WIDTH, height: int = HEIGHT) -> go.Figure:
     """The page's figure with what a printed chart needs on it: title, caption and marking.
     The caption and the lower marking sit a fixed number of pixels below the plot."""
     figure = go.Figure(copy.deepcopy(item.figure.to_dict()))
-    caption = _wrap(html.escape(item.caption))
+    caption = _wrap(html.escape(item.caption), width=width // 8)
     lines = caption.count("<br>") + 1
     below_legend = 100
     figure.update_layout(
-        width=WIDTH,
-        height=HEIGHT,
+        width=width,
+        height=height,
         title=dict(text=html.escape(item.title), x=0.01, xanchor="left", y=0.97, font_size=22),
         margin=dict(t=90, b=below_legend + 20 * lines + 50, l=80, r=40),
         legend=dict(y=-0.1, yanchor="top"),
@@ -174,14 +174,22 @@ class ChartRenderer:
         kaleido.start_sync_server(silence_warnings=True)
         self._started = True
 
-    def render(self, item: Chart, fmt: str, version: tuple[int, int]) -> bytes:
-        key = (item.key, fmt, version)
+    def render(
+        self,
+        item: Chart,
+        fmt: str,
+        version: tuple[int, int],
+        *,
+        width: int = WIDTH,
+        height: int = HEIGHT,
+    ) -> bytes:
+        key = (item.key, fmt, version, width, height)
         with self._lock:
             if key in self._kept:
                 return self._kept[key]
             if not self._started:
                 self._start()
-            data = self._draw(for_print(item), fmt)
+            data = self._draw(for_print(item, width=width, height=height), fmt, width, height)
             if fmt == "svg":
                 data = describe_svg(data, item)
             self._kept[key] = data
@@ -199,9 +207,9 @@ class ChartRenderer:
                 self._started = False
 
     @staticmethod
-    def _draw(figure: go.Figure, fmt: str) -> bytes:
+    def _draw(figure: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT) -> bytes:
         import kaleido
 
         scale = PNG_SCALE if fmt == "png" else 1
-        opts = dict(format=fmt, width=WIDTH, height=HEIGHT, scale=scale)
+        opts = dict(format=fmt, width=width, height=height, scale=scale)
         return kaleido.calc_fig_sync(figure.to_dict(), opts=opts)

@@ -98,7 +98,9 @@ def _chart_svg(request: PackRequest, measure: Measure, renderer: ChartRenderer) 
         caption=f"{measure.ref}. {measure.label}. {measure_source(measure, request.snapshot)}",
         figure=build_measure_figure(series),
     )
-    svg = renderer.render(item, "svg", request.snapshot.version).decode("utf-8")
+    # Drawn narrower than a download so its lettering prints at a readable size on A4.
+    svg = renderer.render(item, "svg", request.snapshot.version, width=860, height=560)
+    svg = svg.decode("utf-8")
     return f"<figure class='chart' role='img' aria-label='{escape(item.summary)}'>{svg}</figure>"
 
 
