@@ -48,7 +48,6 @@ def _status(value) -> str:
 
 def _cover(request: PackRequest) -> str:
     count, newest = request.snapshot.version
-    demo = any(s.is_demo for s in request.snapshot.submissions)
     return (
         f"<section class='cover'>{marking()}<h1>Local First Inclusion: Schools Forum pack</h1>"
         f"<p class='lede'>Progress on the programme's measures, {escape(request.term)}</p>"
@@ -57,7 +56,7 @@ def _cover(request: PackRequest) -> str:
         + (
             "<p><strong>Demo data.</strong> The outturn and forecast are made up to show how "
             "the dashboard works; they are not the council's figures.</p>"
-            if demo
+            if request.snapshot.is_demo
             else ""
         )
         + "</section>"

@@ -69,3 +69,9 @@ def recent_rounds(today: date, count: int = 6) -> list[Round]:
     candidates = rounds_in(today.year - 2) + rounds_in(today.year - 1) + rounds_in(today.year)
     passed = [r for r in candidates if r.due <= today]
     return list(reversed(passed[-count:]))
+
+
+def rounds_to_offer(today: date) -> list[Round]:
+    """The next round due, then the latest and those before it, newest first."""
+    upcoming = [r for r in rounds_in(today.year) + rounds_in(today.year + 1) if r.due > today]
+    return upcoming[:1] + recent_rounds(today)

@@ -48,6 +48,11 @@ class Snapshot:
             return in_year[0]
         return judged[-1] if judged else None
 
+    @property
+    def is_demo(self) -> bool:
+        """Any figure shown comes from the demo data, so the page must say so."""
+        return any(s.is_demo for s in self.submissions)
+
     def latest_term(self) -> str | None:
         """The newest term an EHCP or High Needs Block return has been loaded for (a DSG
         forecast made in a term carries no termly figures)."""

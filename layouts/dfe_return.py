@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import dash
-from dash import dcc, html
+from dash import html
 
 from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
-from kpis.rounds import RoundError, latest_round, parse_round, recent_rounds
-from layouts._shared.components import scrolling_table
+from kpis.rounds import RoundError, latest_round, parse_round, rounds_to_offer
+from layouts._shared.components import option_group, scrolling_table
 from layouts._shared.context import current_service
 
 dash.register_page(
@@ -23,37 +23,10 @@ dash.register_page(
 
 
 def _rounds(chosen, today: date) -> html.Div:
-    options = recent_rounds(today) + [latest_round(today)]
-    upcoming = [
-        r
-        for r in (parse_round(f"{m} {today.year}") for m in ("June", "September", "December"))
-        if r.due > today
-    ][:1]
-    seen, items = set(), []
-    for r in upcoming + options:
-        if r.name in seen:
-            continue
-        seen.add(r.name)
-        items.append(
-            html.Li(
-                html.Span(
-                    [r.name, html.Span(" (selected)", className="visually-hidden")],
-                    className="filter__option filter__option--current",
-                    **{"aria-current": "true"},
-                )
-                if r.name == chosen.name
-                else dcc.Link(r.name, href=f"/return?round={r.slug}", className="filter__option")
-            )
-        )
-    return html.Div(
-        className="filter",
-        role="group",
-        **{"aria-labelledby": "return-rounds-label"},
-        children=[
-            html.P("Reporting round", id="return-rounds-label", className="filter__label"),
-            html.Ul(items, className="filter__options"),
-        ],
-    )
+    options = [
+        (r.name, f"/return?round={r.slug}", r.name == chosen.name) for r in rounds_to_offer(today)
+    ]
+    return option_group("Reporting round", "return-rounds-label", options)
 
 
 def _entry(entries, item: str) -> tuple[str | None, str, str]:

@@ -60,7 +60,19 @@ PAGE = """<!DOCTYPE html>
 </body>
 </html>"""
 
-COMMENTARY = """
+# Both forms end by asking who is writing; what they type is kept with the text.
+NAME_FIELD = """
+<div class="form-group">
+<label class="form-label" for="written_by">Your name</label>
+{% if error_for.written_by %}<span class="error-message" id="written_by-error">{{ error_for.written_by }}</span>{% endif %}
+<input class="form-input" id="written_by" name="written_by" type="text" autocomplete="name"
+{% if error_for.written_by %} aria-describedby="written_by-error" aria-invalid="true"{% endif %}
+ value="{{ written_by }}">
+</div>
+"""
+
+COMMENTARY = (
+    """
 <p class="lede">{{ measure.ref }}. {{ measure.label }}, {{ period }}. The commentary appears on
 the measure's page and in the Schools Forum pack for {{ period }}.</p>
 <form method="post" novalidate>
@@ -71,14 +83,9 @@ the measure's page and in the Schools Forum pack for {{ period }}.</p>
 <textarea class="form-textarea" id="text" name="text" rows="6"
 {% if error_for.text %} aria-describedby="text-error" aria-invalid="true"{% endif %}>{{ text }}</textarea>
 </div>
-<div class="form-group">
-<label class="form-label" for="written_by">Your name</label>
-{% if error_for.written_by %}<span class="error-message" id="written_by-error">{{ error_for.written_by }}</span>{% endif %}
-<input class="form-input" id="written_by" name="written_by" type="text" autocomplete="name"
-{% if error_for.written_by %} aria-describedby="written_by-error" aria-invalid="true"{% endif %}
- value="{{ written_by }}">
-</div>
-<button class="button" type="submit">Save the commentary</button>
+"""
+    + NAME_FIELD
+    + """<button class="button" type="submit">Save the commentary</button>
 </form>
 {% if history %}
 <h2>Earlier versions</h2>
@@ -88,8 +95,10 @@ the measure's page and in the Schools Forum pack for {{ period }}.</p>
 </ol>
 {% endif %}
 """
+)
 
-RETURN = """
+RETURN = (
+    """
 <p class="lede">The answers and assessments for the {{ round }} return. Each save keeps the
 earlier version. The return itself is downloaded from <a href="/return?round={{ slug }}">the
 return page</a>.</p>
@@ -120,16 +129,12 @@ return page</a>.</p>
 <textarea class="form-textarea" id="{{ item }}-text" name="{{ item }}-text" rows="4">{{ values[item][1] }}</textarea>
 </fieldset>
 {% endfor %}
-<div class="form-group">
-<label class="form-label" for="written_by">Your name</label>
-{% if error_for.written_by %}<span class="error-message" id="written_by-error">{{ error_for.written_by }}</span>{% endif %}
-<input class="form-input" id="written_by" name="written_by" type="text" autocomplete="name"
-{% if error_for.written_by %} aria-describedby="written_by-error" aria-invalid="true"{% endif %}
- value="{{ written_by }}">
-</div>
-<button class="button" type="submit">Save the return</button>
+"""
+    + NAME_FIELD
+    + """<button class="button" type="submit">Save the return</button>
 </form>
 """
+)
 
 
 def _token() -> str:

@@ -15,7 +15,7 @@ from kpis.formats import format_value
 from kpis.service import MeasureService, Snapshot
 from kpis.trajectory import describe_thresholds
 from kpis.workstreams import workstream
-from layouts._shared.components import chart_block, data_table, demo_notice
+from layouts._shared.components import chart_block, data_table, demo_notice, not_found
 from layouts._shared.context import current_service
 from layouts._shared.measures import (
     comparator_line,
@@ -195,32 +195,25 @@ def _commentary(service: MeasureService, measure: Measure) -> html.Section:
     return html.Section(id="commentary", children=[html.H2(f"Commentary for {term}"), *body])
 
 
-def _not_found(ref: str) -> html.Div:
-    return html.Div(
-        className="page",
-        children=[
-            html.H1("Measure not found"),
-            html.P(f"There is no measure {ref!r}. Measures are numbered 1 to 46."),
-            html.P(dcc.Link("See all 46 measures on the overview", href="/")),
-        ],
-    )
-
-
 def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
     measure = _find(ref)
     if measure is None:
-        return _not_found(ref)
+        return not_found(
+            "Measure not found",
+            f"There is no measure {ref!r}. Measures are numbered 1 to 46.",
+            "See all 46 measures on the overview",
+            "/",
+        )
     service = current_service()
     snapshot = service.snapshot()
     series = snapshot.series(measure.ref)
-    demo = any(s.is_demo for s in snapshot.submissions)
     return html.Div(
         className="page page--measure",
         children=[
             dcc.Link("All measures", href="/#measures", className="back-link"),
             html.H1(f"{measure.ref}. {measure.label}"),
             _context(measure),
-            demo_notice() if demo else None,
+            demo_notice() if snapshot.is_demo else None,
             latest_line(measure, snapshot.latest(measure.ref)),
             chart_block(
                 graph_id=GRAPH_ID,

@@ -21,6 +21,7 @@ from layouts._shared.components import (
     data_table,
     demo_notice,
     direction_text,
+    option_group,
     status_tag,
 )
 from layouts._shared.context import current_service
@@ -174,33 +175,11 @@ def _href(query: dict[str, str], **change: str) -> str:
 
 def _choice(name: str, legend: str, options: list[tuple[str, str]], query: dict[str, str]):
     """One filter as a list of links: plain, keyboard-reachable, and the address is the view."""
-    current = query.get(name)
-    label_id = f"overview-filter-{name}-label"
-    return html.Div(
-        className="filter",
-        role="group",
+    return option_group(
+        legend,
+        f"overview-filter-{name}-label",
+        [(label, _href(query, **{name: key}), key == query.get(name)) for key, label in options],
         id=f"overview-filter-{name}",
-        **{"aria-labelledby": label_id},
-        children=[
-            html.P(legend, id=label_id, className="filter__label"),
-            html.Ul(
-                className="filter__options",
-                children=[
-                    html.Li(
-                        html.Span(
-                            [label, html.Span(" (selected)", className="visually-hidden")],
-                            className="filter__option filter__option--current",
-                            **{"aria-current": "true"},
-                        )
-                        if key == current
-                        else dcc.Link(
-                            label, href=_href(query, **{name: key}), className="filter__option"
-                        )
-                    )
-                    for key, label in options
-                ],
-            ),
-        ],
     )
 
 
@@ -272,12 +251,11 @@ def layout(**query: str) -> html.Div:
     snapshot = service.snapshot()
     measures = service.catalogue.measures
     chosen = _chosen(query)
-    demo = any(s.is_demo for s in snapshot.submissions)
     return html.Div(
         className="page page--overview",
         children=[
             html.H1("Local First Inclusion: is the programme on plan?"),
-            demo_notice() if demo else None,
+            demo_notice() if snapshot.is_demo else None,
             html.P(
                 "The latest figure for each of the programme's 46 measures, judged against the "
                 "DSG recovery plan or the target set for it, and the DSG balance the programme "

@@ -59,12 +59,11 @@ def layout(**_query: str) -> html.Div:
     measures = sorted(
         (m for m in service.catalogue.measures if m.schools_forum), key=lambda m: m.paper_ref
     )
-    demo = any(s.is_demo for s in snapshot.submissions)
     return html.Div(
         className="page page--schools-forum",
         children=[
             html.H1("Schools Forum: the 15 measures reported each meeting"),
-            demo_notice() if demo else None,
+            demo_notice() if snapshot.is_demo else None,
             html.P(
                 "The subset of measures the Schools Forum receives at every meeting, in the order "
                 "of the paper of 17 May 2023. Each shows the latest figure, its plan or target, "

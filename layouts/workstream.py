@@ -4,10 +4,10 @@ plan or target, comparators and status."""
 from __future__ import annotations
 
 import dash
-from dash import dcc, html
+from dash import html
 
 from kpis.workstreams import WORKSTREAMS, workstream
-from layouts._shared.components import demo_notice
+from layouts._shared.components import demo_notice, not_found, option_links
 from layouts._shared.context import current_service
 from layouts._shared.measures import measure_card
 
@@ -29,59 +29,35 @@ dash.register_page(
 
 
 def _other_workstreams(current: int) -> html.Nav:
+    options = [
+        (f"Workstream {w.number}", f"/workstream/{w.number}", w.number == current)
+        for w in WORKSTREAMS
+    ]
     return html.Nav(
         className="filters",
         **{"aria-label": "Workstreams"},
-        children=html.Ul(
-            className="filter__options",
-            children=[
-                html.Li(
-                    html.Span(
-                        [
-                            f"Workstream {w.number}",
-                            html.Span(" (this page)", className="visually-hidden"),
-                        ],
-                        className="filter__option filter__option--current",
-                        **{"aria-current": "page"},
-                    )
-                    if w.number == current
-                    else dcc.Link(
-                        f"Workstream {w.number}",
-                        href=f"/workstream/{w.number}",
-                        className="filter__option",
-                    )
-                )
-                for w in WORKSTREAMS
-            ],
-        ),
-    )
-
-
-def _not_found(number: str) -> html.Div:
-    return html.Div(
-        className="page",
-        children=[
-            html.H1("Workstream not found"),
-            html.P(f"There is no workstream {number!r}. The programme has workstreams 1 to 5."),
-            html.P(dcc.Link("Workstream 1", href="/workstream/1")),
-        ],
+        children=option_links(options, current="page", note=" (this page)"),
     )
 
 
 def layout(number: str = "", **_query: str) -> html.Div:
     found = workstream(int(number)) if number.isdigit() else None
     if found is None:
-        return _not_found(number)
+        return not_found(
+            "Workstream not found",
+            f"There is no workstream {number!r}. The programme has workstreams 1 to 5.",
+            "Workstream 1",
+            "/workstream/1",
+        )
     service = current_service()
     snapshot = service.snapshot()
     measures = [m for m in service.catalogue.measures if found.number in m.workstreams]
-    demo = any(s.is_demo for s in snapshot.submissions)
     return html.Div(
         className="page page--workstream",
         children=[
             _other_workstreams(found.number),
             html.H1(f"Workstream {found.number}: {found.name}"),
-            demo_notice() if demo else None,
+            demo_notice() if snapshot.is_demo else None,
             html.P(found.aim, className="lede"),
             html.P(
                 f"{len(measures)} measures are most aligned to this workstream, as the Schools "

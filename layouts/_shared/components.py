@@ -217,3 +217,42 @@ DIRECTION_WORDS = {
 
 def direction_text(direction: str | None) -> str:
     return DIRECTION_WORDS.get(direction, direction or "Not judged")
+
+
+def option_links(
+    options: Sequence[tuple[str, str, bool]], *, current: str = "true", note: str = " (selected)"
+) -> html.Ul:
+    """Choices as links, (text, address, chosen): the chosen one is marked, not a link."""
+    return html.Ul(
+        className="filter__options",
+        children=[
+            html.Li(
+                html.Span(
+                    [text, html.Span(note, className="visually-hidden")],
+                    className="filter__option filter__option--current",
+                    **{"aria-current": current},
+                )
+                if chosen
+                else dcc.Link(text, href=href, className="filter__option")
+            )
+            for text, href, chosen in options
+        ],
+    )
+
+
+def option_group(label: str, label_id: str, options, **attributes) -> html.Div:
+    """A labelled group of option links: a filter, a choice of round."""
+    return html.Div(
+        className="filter",
+        role="group",
+        **{"aria-labelledby": label_id},
+        **attributes,
+        children=[html.P(label, id=label_id, className="filter__label"), option_links(options)],
+    )
+
+
+def not_found(title: str, text: str, link_text: str, href: str) -> html.Div:
+    return html.Div(
+        className="page",
+        children=[html.H1(title), html.P(text), html.P(dcc.Link(link_text, href=href))],
+    )
