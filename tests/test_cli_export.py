@@ -45,10 +45,12 @@ def test_exp002_the_return_for_a_chosen_round(demo_env, tmp_path):
 
 
 def test_exp003_bad_choices_are_explained(demo_env, tmp_path):
-    result = run(demo_env, "export", "return", "--round", "Easter 2025", "-o", str(tmp_path))
+    result = run(demo_env, "export", "return", "--round", "Easter 2025", "-o", str(tmp_path / "r"))
     assert result.returncode == 1
     assert "'Easter 2025' is not a reporting round" in result.stderr
+    assert not (tmp_path / "r").exists()
     result = run(demo_env, "export", "pack", "--period", "Winter 2025", "-o", str(tmp_path / "p"))
     assert result.returncode == 1
     assert "Winter 2025" in result.stderr
+    assert not (tmp_path / "p").exists()
     assert run(demo_env, "export", "pack").returncode == 2

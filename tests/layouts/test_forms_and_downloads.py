@@ -38,16 +38,18 @@ def test_frm001_a_post_without_the_forms_token_is_refused(client):
     assert response.status_code == 400
 
 
-def test_frm002_a_missing_name_is_named_in_an_error_summary(client):
-    token = _token(client, "/measure/1/commentary")
+def test_frm002_a_missing_name_is_named_in_an_error_summary_and_nothing_is_saved(app, client):
+    token = _token(client, "/measure/2/commentary")
     response = client.post(
-        "/measure/1/commentary", data={"token": token, "text": "Rising", "written_by": " "}
+        "/measure/2/commentary", data={"token": token, "text": "Rising", "written_by": " "}
     )
     assert response.status_code == 400
-    assert "<title>Error: Commentary on measure 1 - Local First Inclusion</title>" in response.text
+    assert "<title>Error: Commentary on measure 2 - Local First Inclusion</title>" in response.text
     assert '<a href="#written_by">Enter your name</a>' in response.text
-    # what was typed is kept
+    # what was typed is kept on the page, and nothing is stored
     assert ">Rising</textarea>" in response.text
+    service = _service(app)
+    assert service.commentary_history(2, service.snapshot().latest_term()) == []
 
 
 def test_frm003_commentary_is_saved_and_every_version_kept(app, client):
@@ -66,14 +68,21 @@ def test_frm003_commentary_is_saved_and_every_version_kept(app, client):
     assert service.commentary(term)[1].text == "=HYPERLINK(1) second view"
 
 
-def test_frm004_a_condition_with_progress_needs_its_rag(client):
-    token = _token(client, "/return/september-2026/edit")
+def test_frm004_a_condition_with_progress_needs_its_rag_and_nothing_is_saved(app, client):
+    token = _token(client, "/return/june-2026/edit")
     response = client.post(
-        "/return/september-2026/edit",
-        data={"token": token, "condition-4-text": "Teams recruited", "written_by": "Officer D"},
+        "/return/june-2026/edit",
+        data={
+            "token": token,
+            "question-1": "Yes",
+            "condition-4-text": "Teams recruited",
+            "written_by": "Officer D",
+        },
     )
     assert response.status_code == 400
     assert "Choose red, amber or green for condition 4" in response.text
+    # the whole form is refused: not even the answered question is kept
+    assert _service(app).return_entries("June 2026") == {}
 
 
 def test_frm005_the_return_saves_only_what_changed(app, client):
