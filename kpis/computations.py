@@ -138,10 +138,15 @@ def _ehcp_year_sum(inputs: Mapping, returns: Returns) -> Series:
 def _spend_sum(inputs: Mapping, returns: Returns) -> Series:
     index = {"direct": 0, "central": 1}
     out: Series = {}
-    for term in returns.terms("spend"):
-        lines = returns.spend[term]
+    # every HNB term: one whose Spend sheet was left blank stored no lines, and is 'not
+    # available', never £0
+    terms = {term for family, term in returns.submissions if family == "hnb"}
+    for term in sorted(terms | set(returns.spend), key=period_sort_key):
+        lines = returns.spend.get(term)
         out[term] = (
             Decimal(sum(v[index[c]] for v in lines.values() for c in inputs["columns"])) / PENCE
+            if lines
+            else None
         )
     return out
 

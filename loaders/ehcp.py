@@ -84,6 +84,8 @@ def _counts(table: Table, report: ValidationReport) -> dict[str, int]:
     counts = {}
     for item, label in EHCP_ITEMS.items():
         value = table.values["count"][rows[item]] if item in rows else None
+        if value is None and item in rows and table.is_reported("count", rows[item]):
+            continue  # the cell's error already names it: one issue for one cell
         if value is None:
             report.warning(
                 sheet=table.sheet,

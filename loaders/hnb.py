@@ -32,6 +32,7 @@ SHEETS = (SPEND_SHEET, SAVINGS_SHEET, PLACEMENTS_SHEET)
 EXPENDITURE_LINES = {
     line.code: line.label for line in INPUT_LINES if line.group is LineGroup.EXPENDITURE
 }
+BLOCK_NAMES = {SPEND_SHEET: "spending", SAVINGS_SHEET: "savings"}
 MONEY_EXPECTED = "an amount in pounds, such as 1,234,567.89 (a credit as -1,234 or (1,234))"
 
 SPEND_COLUMNS = (
@@ -118,6 +119,40 @@ def _by_label(
     return rows
 
 
+def _is_blank_block(table: Table, keys: tuple[str, ...], report: ValidationReport) -> bool:
+    """No figure at all in the block: the sheet was left blank, which is not the same as £0."""
+    if any(v is not None for key in keys for v in table.values[key]):
+        return False
+    if any(table.is_reported(key, i) for key in keys for i in range(len(table.rows))):
+        return False  # figures were typed but are wrong; those cells are reported already
+    report.warning(
+        sheet=table.sheet,
+        cell=None,
+        found=f"no {BLOCK_NAMES[table.sheet]} entered",
+        expected=f"the {BLOCK_NAMES[table.sheet]} in the term, in pounds",
+        fix="Measures that read it will show 'not available' for this term.",
+    )
+    return True
+
+
+def _spend(table: Table, report: ValidationReport) -> dict[str, tuple[int, int]]:
+    """Spending by line; once the block has figures, a blank cell on a line is none (£0), as the
+    template says."""
+    if _is_blank_block(table, ("direct", "central"), report):
+        return {}
+    rows = _by_label(table, "line", report, EXPENDITURE_LINES)
+    values = table.values
+    return {code: (values["direct"][i] or 0, values["central"][i] or 0) for code, i in rows.items()}
+
+
+def _savings(table: Table, report: ValidationReport) -> dict[str, int]:
+    if _is_blank_block(table, ("amount",), report):
+        return {}
+    rows = _by_label(table, "cohort", report, SAVINGS_COHORTS)
+    amounts = table.values["amount"]
+    return {code: amounts[i] for code, i in rows.items() if amounts[i] is not None}
+
+
 def read_hnb_workbook(
     grids: dict[str, Grid], *, report: ValidationReport, today: date, **_: object
 ) -> HnbReturn | None:
@@ -127,17 +162,8 @@ def read_hnb_workbook(
     spend_table = read_table(grids[SPEND_SHEET], SPEND_COLUMNS, report, label="line")
     savings_table = read_table(grids[SAVINGS_SHEET], SAVINGS_COLUMNS, report, label="cohort")
     placements = read_placements(grids[PLACEMENTS_SHEET], term, report)
-    spend, savings = {}, {}
-    if spend_table is not None:
-        for code, i in _by_label(spend_table, "line", report, EXPENDITURE_LINES).items():
-            spend[code] = (
-                spend_table.values["direct"][i] or 0,
-                spend_table.values["central"][i] or 0,
-            )
-    if savings_table is not None:
-        for code, i in _by_label(savings_table, "cohort", report, SAVINGS_COHORTS).items():
-            if savings_table.values["amount"][i] is not None:
-                savings[code] = savings_table.values["amount"][i]
+    spend = _spend(spend_table, report) if spend_table is not None else {}
+    savings = _savings(savings_table, report) if savings_table is not None else {}
     if report.errors or term is None or placements is None:
         return None
     return HnbReturn(term=term, spend=spend, savings=savings, placements=placements)
