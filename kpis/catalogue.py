@@ -35,6 +35,15 @@ GRAINS = {"term", "financial_year"}
 COMPUTATIONS = {"count", "sum", "ratio", "average", "change", "derived"}
 PROJECTIONS = {"linear_trend", "clearing_year"}
 COMPARATORS = {"caseload", "new_plans"}
+# A termly measure is a flow (counted over the term, so terms of different lengths differ by
+# season) or a snapshot (a level on a day); flows are compared with the same term a year earlier.
+NATURES = {"flow", "snapshot"}
+# Which sign a money balance takes: the label and every figure shown must agree with it.
+SIGNS = {"deficit_positive", "surplus_positive"}
+SIGN_WORDS = {
+    "deficit_positive": "a deficit is positive (+), a surplus negative (-)",
+    "surplus_positive": "a surplus is positive (+), a deficit negative (-)",
+}
 FROM_PAPER = {
     "ref",
     "paper_ref",
@@ -58,7 +67,18 @@ DECIDED = {
     "definition",
     "caveats",
 }
-OPTIONAL = {"formula", "inputs", "denominator", "status", "projection", "comparator"}
+OPTIONAL = {
+    "formula",
+    "inputs",
+    "denominator",
+    "status",
+    "projection",
+    "comparator",
+    "nature",
+    "sign",
+    "count_unit",
+    "reading",
+}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -107,10 +127,24 @@ class Measure:
     thresholds: Thresholds | None = None
     projection: str | None = None
     comparator: str | None = None
+    nature: str = "snapshot"
+    sign: str | None = None
+    count_unit: str | None = None
+    reading: str | None = None
 
     @property
     def computed(self) -> bool:
         return self.computation is not None
+
+    @property
+    def is_flow(self) -> bool:
+        """Counted over each term, so a term is compared with the same term a year earlier."""
+        return self.grain == "term" and self.nature == "flow"
+
+    @property
+    def is_council_forecast(self) -> bool:
+        """The council forecasts this measure itself, so the product draws no trend of its own."""
+        return self.computation == "derived"
 
 
 @dataclass(frozen=True)
@@ -204,6 +238,8 @@ def _check_entry(entry: dict, where: str, formulas: set[str], problems: list[str
         ("computation", COMPUTATIONS),
         ("projection", PROJECTIONS),
         ("comparator", COMPARATORS),
+        ("nature", NATURES),
+        ("sign", SIGNS),
     ):
         _check_choice(entry, key, allowed, where, problems)
     if entry.get("unit") in DISPLAYS and entry.get("display") != DISPLAYS[entry["unit"]]:
@@ -216,6 +252,29 @@ def _check_entry(entry: dict, where: str, formulas: set[str], problems: list[str
     if entry.get("computation") in COMPUTATIONS:
         _check_computation(entry, where, formulas, problems)
     _check_status(entry, where, problems)
+    _check_sign(entry, where, problems)
+    if entry.get("grain") == "term" and entry.get("computation") and "nature" not in entry:
+        problems.append(f"{where}: a termly measure says whether it is a flow or a snapshot")
+
+
+def stated_sign(label: str) -> str | None:
+    """The sign convention a label states, as in 'HNB surplus (+) / deficit (-)'."""
+    text = label.replace(" ", "").casefold()
+    if "surplus(+)" in text or "deficit(-)" in text:
+        return "surplus_positive"
+    if "deficit(+)" in text or "surplus(-)" in text:
+        return "deficit_positive"
+    return None
+
+
+def _check_sign(entry: dict, where: str, problems: list[str]) -> None:
+    label = str(entry.get("label", ""))
+    stated = stated_sign(label)
+    if stated and entry.get("sign") != stated:
+        problems.append(f"{where}: the label states {SIGN_WORDS[stated]}; sign must be {stated!r}")
+    balance = "surplus" in label.casefold() or "deficit" in label.casefold()
+    if balance and entry.get("unit") == "£m" and entry.get("sign") is None:
+        problems.append(f"{where}: a surplus or deficit in £m says which sign is a deficit (sign)")
 
 
 def _check_whole(entries: list[dict], problems: list[str]) -> None:

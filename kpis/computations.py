@@ -73,7 +73,8 @@ def _placement_count(inputs: Mapping, returns: Returns, grain: str) -> Series:
     if grain == "term":
         distinct = frame.groupby("term")[inputs["distinct"]].nunique()
         return {term: Decimal(int(distinct.get(term, 0))) for term in terms}
-    years = _years(terms)
+    # a year is counted only when all its terms' lists are in: part of a year is not the year
+    years = [y for y in _years(terms) if sum(_fy(t) == y for t in terms) == TERMS_IN_YEAR]
     if "more_than" in inputs:
         # in the latest term of each year: providers with more than so many placements
         latest = {_fy(t): t for t in terms}

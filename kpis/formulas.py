@@ -76,11 +76,12 @@ def term_formula(function: TermFormula) -> TermFormula:
 
 @term_formula
 def hnb_in_year_position(returns: Returns) -> dict[str, Decimal | None]:
-    """Each term's forecast of the in-year position for the financial year it falls in."""
+    """Each term's forecast of the in-year surplus (+) or deficit (-) for the financial year it
+    falls in: income less spending, the opposite sign to the plan's in-year deficit row."""
     positions: dict[str, Decimal | None] = {}
     for term, position in returns.dsg_by_term.items():
         year = position.forecast_term.financial_year if position.forecast_term else None
         forecast = position.forecast
         covered = forecast is not None and year in forecast.years
-        positions[term] = millions(forecast.derived[year].in_year_deficit) if covered else None
+        positions[term] = -millions(forecast.derived[year].in_year_deficit) if covered else None
     return positions

@@ -3,6 +3,7 @@ projection and comparators."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -12,7 +13,8 @@ from kpis.computations import Series, base_counts, compute_series
 from kpis.dsg import DsgPosition
 from kpis.formulas import FORMULAS, TERM_FORMULAS
 from kpis.returns import Returns
-from kpis.trajectory import NONE, direction_of_travel, project, rag_status
+from kpis.timeline import comparable_period, fit_trend
+from kpis.trajectory import NONE, PROJECT_TO_YEAR, direction_of_travel, rag_status
 from storage.periods import financial_year_start, parse_term
 
 FAMILY_OF_SOURCE = {
@@ -37,6 +39,7 @@ class MeasureValue:
     status: str  # green, amber, red or none
     submission_id: int | None
     direction_of_travel: str | None = None
+    compared_with: str | None = None  # the period the direction of travel compares against
     projection: dict | None = None
     england: dict | None = None
     neighbours: dict | None = None
@@ -57,7 +60,10 @@ class MeasureValue:
             if self.variance is not None and self.plan_value
             else None,
             "status": self.status,
+            "direction": self.measure.direction,
             "direction_of_travel": self.direction_of_travel,
+            "compared_with": self.compared_with,
+            "made_in": self.extra.get("made_in"),
             "projection": self.projection,
             "england": self.england,
             "neighbours": self.neighbours,
@@ -91,6 +97,7 @@ def compute_measure(measure: Measure, position: DsgPosition) -> list[MeasureValu
                 if judged
                 else NONE,
                 submission_id=position.submission.id,
+                extra={"made_in": str(position.forecast_term)} if basis == "forecast" else {},
             )
         )
     return values
@@ -127,35 +134,45 @@ def _target(measure: Measure, period: str, returns: Returns) -> Decimal | None:
 def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[MeasureValue]:
     values = []
     bases = base_counts(measure, returns) if measure.computation in ("average", "ratio") else {}
+    # A derived termly measure is the forecast made in each term, never an outturn.
+    basis = "forecast" if measure.formula in TERM_FORMULAS else "actual"
     for period, value in series.items():
         target = _target(measure, period, returns)
         judged = value is not None and target is not None
+        extra: dict = {"base": bases[period]} if period in bases else {}
+        if basis == "forecast":
+            extra["made_in"] = period
         values.append(
             MeasureValue(
                 measure=measure,
                 period=period,
                 value=value,
-                basis="actual",
+                basis=basis,
                 plan_value=target,
                 variance=value - target if judged else None,
                 status=rag_status(value=value, plan=target, measure=measure) if judged else NONE,
                 submission_id=_submission(measure, period, returns),
-                extra={"base": bases[period]} if period in bases else {},
+                extra=extra,
             )
         )
     return values
 
 
 def _with_travel(values: list[MeasureValue]) -> list[MeasureValue]:
-    out, previous = [], None
+    """Each figure against its comparable period (the same term a year earlier for a flow, the
+    previous term for a snapshot, the previous year), which ``compared_with`` names."""
+    by_period = {v.period: v for v in values if v.basis != "plan"}
+    out = []
     for value in values:
-        judged = value.basis != "plan"
-        travel = (
-            direction_of_travel(value.value, previous, value.measure.direction) if judged else None
-        )
-        out.append(replace(value, direction_of_travel=travel))
-        if judged:
-            previous = value.value
+        if value.basis == "plan" or value.value is None:
+            out.append(value)
+            continue
+        earlier = by_period.get(comparable_period(value.measure, value.period))
+        if earlier is None or earlier.value is None:
+            out.append(value)
+            continue
+        travel = direction_of_travel(value.value, earlier.value, value.measure.direction)
+        out.append(replace(value, direction_of_travel=travel, compared_with=earlier.period))
     return out
 
 
@@ -167,13 +184,34 @@ def _with_projection(
         return values
     measure, latest = values[0].measure, judged[-1]
     projection = None
-    if measure.projection == "linear_trend":
-        projection = project(
-            [v.value for v in judged], periods=[v.period for v in judged], grain=measure.grain
-        )
+    if measure.projection == "linear_trend" and not measure.is_council_forecast:
+        last_year = position.years[-1] if position else PROJECT_TO_YEAR
+        trend = fit_trend(measure, [(v.period, v.value) for v in judged], last_year=last_year)
+        projection = trend.as_record(measure) if trend else None
     elif measure.projection == "clearing_year" and position is not None:
         projection = clearing_year(values)
     return [replace(v, projection=projection) if v is latest else v for v in values]
+
+
+def headline_of(series: Sequence[MeasureValue]) -> MeasureValue | None:
+    """The figure a measure is reported on: its latest outturn (actual)."""
+    actual = [v for v in series if v.basis == "actual" and v.value is not None]
+    return actual[-1] if actual else None
+
+
+def forecast_of(series: Sequence[MeasureValue]) -> MeasureValue | None:
+    """The latest forecast: for a yearly measure the forecast for the nearest year (the year the
+    forecast was made in), for a termly one the forecast made most recently."""
+    forecasts = [v for v in series if v.basis == "forecast" and v.value is not None]
+    if not forecasts:
+        return None
+    return forecasts[0] if forecasts[0].measure.grain == "financial_year" else forecasts[-1]
+
+
+def reported_of(series: Sequence[MeasureValue]) -> MeasureValue | None:
+    """What a page, table or pack leads with: the latest outturn, or the latest forecast when the
+    measure has no outturn at all (each of its figures is a forecast)."""
+    return headline_of(series) or forecast_of(series)
 
 
 def clearing_year(values: list[MeasureValue]) -> dict:

@@ -14,7 +14,14 @@ from sqlalchemy import Engine, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from kpis.catalogue import Catalogue, Measure
-from kpis.measures import MeasureValue, compute_measures, source_family
+from kpis.measures import (
+    MeasureValue,
+    compute_measures,
+    forecast_of,
+    headline_of,
+    reported_of,
+    source_family,
+)
 from kpis.notes import Note, commentary_for_period, commentary_history, return_entries
 from kpis.plan_view import PlanView, build_plan_view
 from kpis.sources import CURRENT, read_dsg_position, read_returns
@@ -39,14 +46,17 @@ class Snapshot:
         return self.by_ref.get(ref, ())
 
     def latest(self, ref: int) -> MeasureValue | None:
-        """The figure a reader is judged on: the newest return, or for a DSG measure the
-        forecast for the current financial year (later years are forecasts of forecasts)."""
-        judged = [v for v in self.series(ref) if v.basis != "plan" and v.value is not None]
-        current_year = self.plan_view.current_year if self.plan_view else None
-        in_year = [v for v in judged if v.period == current_year]
-        if in_year and judged[0].measure.category == "DSG":
-            return in_year[0]
-        return judged[-1] if judged else None
+        """The figure a measure is reported and judged on everywhere: its latest outturn, or its
+        latest forecast when every figure it has is a forecast."""
+        return reported_of(self.series(ref))
+
+    def headline(self, ref: int) -> MeasureValue | None:
+        """The latest outturn (actual), or None."""
+        return headline_of(self.series(ref))
+
+    def forecast(self, ref: int) -> MeasureValue | None:
+        """The latest forecast, shown beside the outturn and labelled as a forecast."""
+        return forecast_of(self.series(ref))
 
     @property
     def is_demo(self) -> bool:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from kpis.catalogue import Measure
 from kpis.formats import format_percent, format_percentage_points, format_value
-from storage.periods import Term, financial_year_start, parse_term, terms_between
 
 GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
 
@@ -74,17 +73,14 @@ def describe_thresholds(measure: Measure) -> str:
 
 
 PROJECT_TO_YEAR = "2028-29"
-PROJECT_TO_TERM = Term(2029, "Spring")  # the last term of 2028-29
-TREND_PERIODS = 6
-MIN_HISTORY = 3
 IMPROVING, WORSENING, NO_CHANGE, NOT_JUDGED = "improving", "worsening", "no change", "not judged"
 
 
 def direction_of_travel(
     value: Decimal | None, previous: Decimal | None, direction: str
 ) -> str | None:
-    """Against the previous period: improving, worsening or no change; None with nothing to
-    compare. A neutral measure's movement is not judged."""
+    """Against the comparable earlier figure: improving, worsening or no change; None with
+    nothing to compare. A neutral measure's movement is not judged."""
     if value is None or previous is None:
         return None
     if value == previous:
@@ -93,33 +89,3 @@ def direction_of_travel(
         return NOT_JUDGED
     better = value < previous if direction == "lower_is_better" else value > previous
     return IMPROVING if better else WORSENING
-
-
-def _steps_to_target(last: str, grain: str) -> tuple[int, str]:
-    if grain == "financial_year":
-        return financial_year_start(PROJECT_TO_YEAR) - financial_year_start(last), PROJECT_TO_YEAR
-    return len(terms_between(parse_term(last), PROJECT_TO_TERM)) - 1, PROJECT_TO_YEAR
-
-
-def project(values: list[Decimal | None], *, periods: list[str], grain: str) -> dict | None:
-    """A straight line fitted by least squares to the last six periods with a value (at least
-    three), carried on to the end of 2028-29."""
-    points = [(i, float(v)) for i, v in enumerate(values) if v is not None][-TREND_PERIODS:]
-    if len(points) < MIN_HISTORY:
-        return None
-    steps, target = _steps_to_target(periods[points[-1][0]], grain)
-    if steps < 0:
-        return None
-    count = len(points)
-    mean_x = sum(x for x, _ in points) / count
-    mean_y = sum(y for _, y in points) / count
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sum(
-        (x - mean_x) ** 2 for x, _ in points
-    )
-    value = mean_y + slope * (points[-1][0] + steps - mean_x)
-    return {
-        "period": target,
-        "value": round(value, 6),
-        "method": f"straight line through the last {count} periods (least squares), carried on "
-        f"to the end of {target}",
-    }

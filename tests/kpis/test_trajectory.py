@@ -98,33 +98,6 @@ def test_tra007_no_direction_of_travel_without_a_previous_value():
     assert direction_of_travel(D(5), None, "lower_is_better") is None
 
 
-def test_tra008_a_linear_trend_is_carried_to_the_end_of_2028_29():
-    from kpis.trajectory import project
-
-    # 10, 12, 14 in Summer, Autumn 2024 and Spring 2025: 2 a term. Spring 2029 is 12 terms after
-    # Spring 2025 (Summer, Autumn, Spring in each of 2025-26 to 2028-29), so 14 + 12 x 2 = 38
-    result = project(
-        [D(10), D(12), D(14)], periods=["Summer 2024", "Autumn 2024", "Spring 2025"], grain="term"
-    )
-    assert (result["period"], result["value"]) == ("2028-29", 38.0)
-    # yearly: 100, 90, 80 to 2024-25, four years to 2028-29: 80 - 4 x 10 = 40
-    yearly = project(
-        [D(100), D(90), D(80)], periods=["2022-23", "2023-24", "2024-25"], grain="financial_year"
-    )
-    assert yearly["value"] == 40.0
-
-
-def test_tra009_fewer_than_three_periods_give_no_projection():
-    from kpis.trajectory import project
-
-    assert (
-        project(
-            [D(1), None, D(2)], periods=["2022-23", "2023-24", "2024-25"], grain="financial_year"
-        )
-        is None
-    )
-
-
 def test_tra010_relative_thresholds_are_shares_of_the_plan():
     relative = Measure(
         ref=99,
