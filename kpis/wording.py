@@ -1,0 +1,85 @@
+"""How a figure is named wherever it appears: its value with the sign its label states, its basis
+(outturn, forecast, plan, trend) and its period, in the right tense. Pages, charts, tables and
+exports all word a figure through these functions, so they cannot disagree."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kpis.catalogue import SIGN_WORDS, Measure
+from kpis.formats import NOT_AVAILABLE, format_money_m, format_value
+from kpis.measures import MeasureValue
+
+BASIS_WORDS = {"actual": "outturn", "forecast": "forecast", "plan": "plan", "trend": "trend"}
+BASIS_LABELS = {"actual": "Outturn", "forecast": "Forecast", "plan": "Plan only", "trend": "Trend"}
+
+
+def is_balance(measure: Measure) -> bool:
+    return measure.sign is not None
+
+
+def show_value(value: Decimal | None, measure: Measure) -> str:
+    """The value in the measure's unit; a surplus or deficit says which it is in words, so no
+    reader has to know the sign convention: '£2.701m deficit', '£0.400m surplus'."""
+    if value is None:
+        return NOT_AVAILABLE
+    if not is_balance(measure):
+        return format_value(value, measure.unit or "count")
+    rounded = value.quantize(Decimal("0.001"))
+    if rounded == 0:
+        return "£0.000m (in balance)"
+    deficit = rounded > 0 if measure.sign == "deficit_positive" else rounded < 0
+    return f"{format_money_m(abs(value))} {'deficit' if deficit else 'surplus'}"
+
+
+def sign_note(measure: Measure) -> str | None:
+    """'A deficit is positive (+), a surplus negative (-)', beside every figure of a balance."""
+    words = SIGN_WORDS.get(measure.sign or "")
+    return words[0].upper() + words[1:] if words else None
+
+
+def unit_label(measure: Measure) -> str:
+    """The label, with a count's unit beside it where the label alone would mislead ('rate')."""
+    if measure.count_unit:
+        return f"{measure.label} ({measure.count_unit})"
+    return measure.label
+
+
+def made_in(value: MeasureValue) -> str | None:
+    return value.extra.get("made_in")
+
+
+def basis_phrase(value: MeasureValue) -> str:
+    """'outturn', 'forecast made in Summer 2026', 'plan'."""
+    if value.basis == "forecast" and made_in(value):
+        return f"forecast made in {made_in(value)}"
+    return BASIS_WORDS[value.basis]
+
+
+def period_phrase(value: MeasureValue) -> str:
+    """'2025-26 (outturn)', 'Summer 2026 (forecast made in Summer 2026)'."""
+    return f"{value.period} ({basis_phrase(value)})"
+
+
+def figure_phrase(value: MeasureValue) -> str:
+    """'£45.613m deficit in 2025-26 (outturn)'."""
+    return f"{show_value(value.value, value.measure)} in {period_phrase(value)}"
+
+
+def statement(value: MeasureValue) -> str:
+    """A sentence about the figure, past tense for an outturn and future for a forecast:
+    'Actual EHCPs was 12,147 in Summer 2026 (outturn)', '... is forecast to be £0.400m surplus
+    in 2026-27 (forecast made in Summer 2026)'."""
+    measure = value.measure
+    amount = show_value(value.value, measure)
+    if value.basis == "forecast":
+        verb = "is forecast to be"
+    elif value.basis == "plan":
+        verb = "is planned to be"
+    else:
+        verb = "was"
+    return f"{unit_label(measure)} {verb} {amount} in {period_phrase(value)}"
+
+
+def money_m(value: Decimal | None) -> str:
+    return NOT_AVAILABLE if value is None else format_money_m(value)
