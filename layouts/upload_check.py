@@ -6,17 +6,24 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
-from kpis.formats import NOT_AVAILABLE, format_value
 from layouts._shared.components import data_table
 from layouts._shared.context import current_service, current_settings
 from layouts._shared.upload_parts import (
     GO_ID,
     error_summary,
+    figure_cell,
     file_picker,
     problem_text,
     report_table,
+    status_change,
 )
-from layouts._shared.uploads import PendingCheck, forget_pending, pending_check, read_pending
+from layouts._shared.uploads import (
+    PendingCheck,
+    forget_pending,
+    pending_check,
+    read_pending,
+    sheet_counts,
+)
 from loaders.submissions import load_workbook
 
 PAGE_TITLE = "Check your workbook - Local First Inclusion"
@@ -102,6 +109,7 @@ def _summary(pending, check: PendingCheck) -> html.Table:
         ("Kind", checked.family.title),
         ("Period", "Plan only" if checked.period == "plan" else checked.period),
         ("Size", f"{len(pending.content) / 1000:,.0f} kB"),
+        ("Read", "; ".join(f"{sheet}: {gave}" for sheet, gave in sheet_counts(checked))),
         ("Warnings", str(len(checked.report.warnings))),
     ]
     return html.Table(
@@ -111,25 +119,70 @@ def _summary(pending, check: PendingCheck) -> html.Table:
 
 
 def _changes(check: PendingCheck) -> html.Section:
-    if not check.changes:
+    changes = check.preview.changes
+    if not changes:
         body = html.P("No measure changes: the figures are the same as those already stored.")
     else:
         body = data_table(
-            caption=f"{len(check.changes)} measure figures will change",
+            caption=f"{len(changes)} measure "
+            f"{'figure' if len(changes) == 1 else 'figures'} will change",
             table_id="upload-changes",
-            headers=["Measure", "Period", "Now", "After storing"],
+            headers=["Measure", "Period", "Now", "After storing", "Status"],
             rows=[
                 [
                     dcc.Link(f"{c.ref}. {c.label}", href=f"/measure/{c.ref}"),
                     c.period,
-                    format_value(c.before, c.unit) if c.before is not None else NOT_AVAILABLE,
-                    format_value(c.after, c.unit) if c.after is not None else NOT_AVAILABLE,
+                    figure_cell(c.now, c.unit),
+                    figure_cell(c.after, c.unit),
+                    status_change(c),
                 ]
-                for c in check.changes
+                for c in changes
             ],
-            text_columns={1},
+            text_columns={1, 4},
         )
-    return html.Section([html.H2("What will change"), body])
+    return html.Section(
+        [
+            html.H2("What will change"),
+            html.P(
+                "Where a period has no figure yet, 'Now' shows the latest earlier one, "
+                "with its period.",
+                className="form-hint",
+            )
+            if changes
+            else None,
+            body,
+        ]
+    )
+
+
+def _waiting(check: PendingCheck) -> html.Section | None:
+    waiting = check.preview.waiting
+    if not waiting:
+        return None
+    return html.Section(
+        [
+            html.H2("Waiting for more data"),
+            html.P(
+                "These measures will still show 'not available' for the file's period "
+                "after it is stored."
+            ),
+            data_table(
+                caption=f"{len(waiting)} "
+                f"{'measure waits' if len(waiting) == 1 else 'measures wait'} for more data",
+                table_id="upload-waiting",
+                headers=["Measure", "Period", "Why not available yet"],
+                rows=[
+                    [
+                        dcc.Link(f"{w.ref}. {w.label}", href=f"/measure/{w.ref}"),
+                        w.period,
+                        w.reason[:1].upper() + w.reason[1:],
+                    ]
+                    for w in waiting
+                ],
+                text_columns={1, 2},
+            ),
+        ]
+    )
 
 
 def _confirm_form(token: str, check: PendingCheck) -> html.Section:
@@ -211,6 +264,7 @@ def _valid(token: str, pending, check: PendingCheck) -> html.Div:
             if warnings
             else None,
             _changes(check) if identical is None else None,
+            _waiting(check) if identical is None else None,
             _confirm_form(token, check) if identical is None else None,
         ],
     )

@@ -1,4 +1,5 @@
-"""Parts of the upload pages: the file picker, the GOV.UK error summary, the report table."""
+"""Parts of the upload pages: the file picker, the GOV.UK error summary, the report table, and
+the cells of the preview (a figure with its period and basis; a change of status)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
-from layouts._shared.components import scrolling_table
+from kpis.formats import NOT_AVAILABLE, format_value
+from kpis.preview import Change, Figure
+from layouts._shared.components import scrolling_table, status_tag
 from loaders.report import Issue
 
 UPLOAD_ID = "upload-workbook"
@@ -101,3 +104,28 @@ def report_table(issues: Sequence[Issue], *, caption: str) -> html.Div:
         body=rows,
         table_id="upload-report",
     )
+
+
+def figure_cell(figure: Figure | None, unit: str) -> list:
+    """A figure with its period and basis beneath it: a number is never shown without them."""
+    if figure is None:
+        return [NOT_AVAILABLE, html.Br(), html.Span("no earlier figure", className="source")]
+    return [
+        format_value(figure.value, unit),
+        html.Br(),
+        html.Span(f"{figure.period}, {figure.basis}", className="source"),
+    ]
+
+
+def status_change(change: Change) -> list:
+    """'Green: on track -> Amber: at risk', by word and icon; or that the status stays."""
+    after = status_tag(change.after.status)
+    if not change.status_changes:
+        return ["No change: ", after]
+    before = status_tag(change.now.status if change.now else "none")
+    return [
+        before,
+        html.Span(" → ", **{"aria-hidden": "true"}),
+        html.Span(" changes to ", className="visually-hidden"),
+        after,
+    ]

@@ -8,16 +8,22 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from kpis.catalogue import Catalogue
-from kpis.measures import compute_measures
+from kpis.measures import MeasureValue, compute_measures
+from kpis.preview import Preview, preview_upload
+from kpis.returns import Returns
 from kpis.service import MeasureService, data_version
 from kpis.sources import read_dsg_position, read_returns
+from loaders.dsg import FORECAST_SHEET, PLAN_SHEET
+from loaders.ehcp import ACTIVITY_SHEET, NEEDS_SHEET
+from loaders.hnb import SAVINGS_SHEET, SPEND_SHEET
+from loaders.placements import PLACEMENTS_SHEET
 from loaders.submissions import (
+    FAMILIES,
     CheckedWorkbook,
     PriorSubmission,
     check_workbook,
@@ -25,6 +31,7 @@ from loaders.submissions import (
     find_identical,
     store_checked,
 )
+from loaders.targets import TARGETS_SHEET
 from settings import Settings
 from storage.database import write_session
 from storage.models import PendingUpload
@@ -34,21 +41,11 @@ PENDING_FOR = timedelta(days=1)
 
 
 @dataclass(frozen=True)
-class Change:
-    ref: int
-    label: str
-    unit: str
-    period: str
-    before: Decimal | None
-    after: Decimal | None
-
-
-@dataclass(frozen=True)
 class PendingCheck:
     checked: CheckedWorkbook
     identical_to: PriorSubmission | None = None
     replaces: PriorSubmission | None = None
-    changes: tuple[Change, ...] = ()
+    preview: Preview = Preview(changes=(), waiting=())
 
     @property
     def needs_reason(self) -> bool:
@@ -97,9 +94,9 @@ def pending_check(
     return result
 
 
-def _measures_by_key(session: Session, catalogue: Catalogue) -> dict[tuple[int, str], object]:
-    values = compute_measures(catalogue, read_dsg_position(session), read_returns(session))
-    return {(v.measure.ref, v.period): v for v in values}
+def _measures(session: Session, catalogue: Catalogue) -> tuple[list[MeasureValue], Returns]:
+    returns = read_returns(session)
+    return compute_measures(catalogue, read_dsg_position(session), returns), returns
 
 
 def _compare(engine: Engine, catalogue: Catalogue, checked: CheckedWorkbook) -> PendingCheck:
@@ -109,24 +106,48 @@ def _compare(engine: Engine, catalogue: Catalogue, checked: CheckedWorkbook) -> 
         if identical is not None:
             return PendingCheck(checked, identical_to=identical)
         current = find_current(session, checked.family.name, checked.period)
-        before = _measures_by_key(session, catalogue)
+        before, _ = _measures(session, catalogue)
         store_checked(session, checked, reason="preview" if current else None)
         session.flush()
-        after = _measures_by_key(session, catalogue)
+        after, returns = _measures(session, catalogue)
         session.rollback()
-    return PendingCheck(checked, replaces=current, changes=_changes(before, after))
+    preview = preview_upload(
+        before,
+        after,
+        family=checked.family.name,
+        period=checked.period,
+        loaded=set(returns.submissions),
+        titles={name: family.title for name, family in FAMILIES.items()},
+    )
+    return PendingCheck(checked, replaces=current, preview=preview)
 
 
-def _changes(before: dict, after: dict) -> tuple[Change, ...]:
-    changes = []
-    for key, new in after.items():
-        old = before.get(key)
-        old_value = old.value if old is not None and old.basis != "plan" else None
-        new_value = new.value if new.basis != "plan" else None
-        if old_value != new_value:
-            m = new.measure
-            changes.append(Change(m.ref, m.label, m.unit, new.period, old_value, new_value))
-    return tuple(changes)  # in catalogue order, each measure's periods in time order
+def _counted(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"
+
+
+def sheet_counts(checked: CheckedWorkbook) -> list[tuple[str, str]]:
+    """(sheet, what it gave) for a valid workbook: "Placements", "1,234 rows"."""
+    content, family = checked.content, checked.family.name
+    if family == "ehcp":
+        return [
+            (ACTIVITY_SHEET, _counted(len(content.counts), "figure", "figures")),
+            (NEEDS_SHEET, _counted(len(content.needs), "need", "needs")),
+        ]
+    if family == "hnb":
+        return [
+            (SPEND_SHEET, _counted(len(content.spend), "line", "lines")),
+            (SAVINGS_SHEET, _counted(len(content.savings), "cohort", "cohorts")),
+            (PLACEMENTS_SHEET, _counted(len(content.placements["reference"]), "row", "rows")),
+        ]
+    counts = [
+        (PLAN_SHEET, _counted(len(content.plan), "line", "lines")),
+        (FORECAST_SHEET, _counted(len(content.forecast), "line", "lines")),
+    ]
+    if content.targets is not None:
+        refs = set(content.targets.yearly) | set(content.targets.baselines)
+        counts.append((TARGETS_SHEET, _counted(len(refs), "measure", "measures")))
+    return counts
 
 
 def keep_pending(engine: Engine, file_name: str, data: bytes) -> str:
