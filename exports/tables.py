@@ -12,10 +12,12 @@ from kpis.catalogue import Catalogue, Measure
 from kpis.measures import MeasureValue
 from kpis.plan_view import build_table
 from kpis.service import Snapshot
+from kpis.wording import BASIS_LABELS, STATUS_WORDS, made_in, sign_note, status_key, unit_label
 
 UNIT_KINDS = {"count": "count", "£m": "money_m", "£": "money", "%": "percent", "ratio": "ratio"}
-BASIS = {"actual": "Actual", "forecast": "Forecast", "plan": "Plan only"}
-STATUS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "No status"}
+BASIS = BASIS_LABELS
+# A status by its raw key, for tables that have no measure at hand (prefer _status_word).
+STATUS = {key: STATUS_WORDS[key][0] for key in ("green", "amber", "red")} | {"none": "No status"}
 PERCENT_NOTE = "Percentages are fractions: 0.047 is 4.7%. Money in £m is in millions of pounds."
 
 
@@ -63,6 +65,8 @@ def measure_table(measure: Measure, snapshot: Snapshot, *, threshold: int) -> Ta
             Column("Difference", unit, disclosive=False),
             Column("Status"),
             Column("Direction of travel"),
+            Column("Compared with"),
+            Column("Forecast made in"),
             Column("Source file"),
         ),
         rows=tuple(
@@ -72,18 +76,31 @@ def measure_table(measure: Measure, snapshot: Snapshot, *, threshold: int) -> Ta
                 BASIS[v.basis],
                 exact(v.plan_value, unit),
                 exact(v.variance, unit),
-                STATUS[v.status],
+                _status_word(v, measure),
                 v.direction_of_travel or "",
+                v.compared_with or "",
+                made_in(v) or "",
                 _file(snapshot, v.submission_id),
             )
             for v in values
         ),
         source=f"{measure.source}. {measure.definition or ''}".strip(),
         data_version=version_text(snapshot),
-        notes=(PERCENT_NOTE,),
+        notes=_notes(measure),
     )
     derived, hidden = _withheld_rules(values, 1, 4)
     return suppress(table, threshold=threshold, derived=derived, hidden_counts=hidden)
+
+
+def _status_word(value: MeasureValue | None, measure: Measure) -> str:
+    if value is not None and value.basis == "plan":
+        return STATUS_WORDS["no_figure"][0]
+    return STATUS_WORDS[status_key(value, measure)][0]
+
+
+def _notes(measure: Measure) -> tuple[str, ...]:
+    note = sign_note(measure)
+    return (PERCENT_NOTE, f"{note}.") if note else (PERCENT_NOTE,)
 
 
 def _file(snapshot: Snapshot, submission_id: int | None) -> str:
@@ -101,23 +118,29 @@ def status_table(
         Column("Measure"),
         Column("Unit"),
         Column("Period"),
+        Column("Basis"),
         Column("Latest", "number"),
         Column("Plan or target", "number", disclosive=False),
         Column("Difference", "number", disclosive=False),
         Column("Status"),
         Column("Direction of travel"),
+        Column("Compared with"),
+        Column("Sign"),
     )
     rows = [
         (
             m.ref,
-            m.label,
+            unit_label(m),
             m.unit or "count",
             v.period if v else "",
+            _basis_text(v),
             exact(v.value, kind(m)) if v else None,
             exact(v.plan_value, kind(m)) if v else None,
             exact(v.variance, kind(m)) if v else None,
-            STATUS[v.status] if v else STATUS["none"],
+            _status_word(v, m),
             (v.direction_of_travel or "") if v else "",
+            (v.compared_with or "") if v else "",
+            sign_note(m) or "",
         )
         for m, v in zip(measures, latest, strict=True)
     ]
@@ -132,6 +155,14 @@ def status_table(
     return _withhold_latest(table, measures, latest, threshold)
 
 
+def _basis_text(value: MeasureValue | None) -> str:
+    if value is None:
+        return ""
+    if made_in(value):
+        return f"{BASIS[value.basis]} made in {made_in(value)}"
+    return BASIS[value.basis]
+
+
 def _withhold_latest(table, measures, latest, threshold: int) -> Table:
     """The Latest column mixes units, so small counts are found by measure, not by column."""
     hidden = {}
@@ -139,10 +170,10 @@ def _withhold_latest(table, measures, latest, threshold: int) -> Table:
         if v is None:
             continue
         if m.unit in (None, "count") and v.value is not None:
-            hidden[(r, 4)] = int(v.value)
+            hidden[(r, 5)] = int(v.value)
         elif "base" in v.extra:
-            hidden[(r, 4)] = v.extra["base"]
-    derived = [DerivedRule((r, 6), ((r, 4),)) for r in range(len(measures))]
+            hidden[(r, 5)] = v.extra["base"]
+    derived = [DerivedRule((r, 7), ((r, 5),)) for r in range(len(measures))]
     return suppress(table, threshold=threshold, derived=derived, hidden_counts=hidden)
 
 
@@ -204,11 +235,15 @@ def table_for(key: str, snapshot: Snapshot, catalogue: Catalogue, *, threshold: 
         return measure_table(measure, snapshot, threshold=threshold) if measure else None
     if key == "measures":
         return status_table(
-            catalogue.measures, snapshot, threshold=threshold, title="All 46 measures"
+            catalogue.measures,
+            snapshot,
+            threshold=threshold,
+            title=f"All {len(catalogue.measures)} measures",
         )
     if key == "dsg-measures":
         dsg = tuple(m for m in catalogue.measures if m.category == "DSG")
-        return status_table(dsg, snapshot, threshold=threshold, title="DSG measures 16 to 22")
+        refs = f"{dsg[0].ref} to {dsg[-1].ref}" if dsg else ""
+        return status_table(dsg, snapshot, threshold=threshold, title=f"DSG measures {refs}")
     if key in ("plan-lines", "plan-forecast"):
         return plan_table(snapshot, forecast=key == "plan-forecast")
     if key == "submissions":

@@ -83,3 +83,35 @@ def statement(value: MeasureValue) -> str:
 
 def money_m(value: Decimal | None) -> str:
     return NOT_AVAILABLE if value is None else format_money_m(value)
+
+
+# What a status means, said once: (word, meaning). A measure without a status says why not.
+STATUS_WORDS = {
+    "green": ("Green", "on track"),
+    "amber": ("Amber", "at risk"),
+    "red": ("Red", "off track"),
+    "no_target": ("No target", "none set yet"),
+    "not_judged": ("Not judged", "no better or worse direction"),
+    "no_figure": ("No figure", "nothing loaded yet"),
+}
+JUDGED = ("green", "amber", "red")
+
+
+def status_key(value: MeasureValue | None, measure: Measure) -> str:
+    """Green, amber or red; otherwise why there is no status: a neutral measure is not judged,
+    a measure with a figure but no plan or target has no target, one with no figure has none."""
+    if measure.direction == "neutral" or measure.thresholds is None:
+        return "not_judged"
+    if value is None or value.value is None:
+        return "no_figure"
+    if value.status in JUDGED:
+        return value.status
+    return "no_target"
+
+
+def travel_phrase(value: MeasureValue) -> str:
+    """'Improving on Summer 2025', 'Not judged'; '' with nothing to compare."""
+    if value.direction_of_travel is None:
+        return ""
+    word = value.direction_of_travel.capitalize()
+    return f"{word} on {value.compared_with}" if value.compared_with else word

@@ -14,6 +14,7 @@ from kpis.catalogue import Measure
 from kpis.formats import format_value
 from kpis.service import MeasureService, Snapshot
 from kpis.trajectory import describe_thresholds
+from kpis.wording import show_value, sign_note, unit_label
 from kpis.workstreams import workstream
 from layouts._shared.components import chart_block, data_table, demo_notice, not_found
 from layouts._shared.context import current_service
@@ -28,6 +29,11 @@ from layouts._shared.measures import (
 GRAPH_ID = "measure-graph"
 TABLE_ID = "measure-table"
 SUPERSEDED_TABLE_ID = "measure-superseded-table"
+NATURE_WORDS = {
+    "flow": "A flow counted over each term: terms differ in length, so each term is compared "
+    "with the same term a year earlier.",
+    "snapshot": "A snapshot at the end of each term: each term is compared with the term before.",
+}
 DIRECTION_WORDS = {
     "lower_is_better": "Lower is better",
     "higher_is_better": "Higher is better",
@@ -58,11 +64,14 @@ def _about(measure: Measure) -> html.Section:
         ("Denominator", measure.denominator),
         ("Population", measure.population),
         ("Period", measure.period),
-        ("Unit", measure.unit),
+        ("Unit", f"{measure.unit} ({measure.count_unit})" if measure.count_unit else measure.unit),
+        ("Sign", sign_note(measure)),
+        ("Flow or snapshot", NATURE_WORDS.get(measure.nature) if measure.grain == "term" else None),
         ("Direction", DIRECTION_WORDS.get(measure.direction or "", "Not set")),
         ("How the status is decided", describe_thresholds(measure)),
         ("Source named in the paper", measure.source),
         ("Regularity", measure.regularity),
+        ("How the paper's name is read", measure.reading),
         ("Caveats", measure.caveats),
     ]
     return html.Section(
@@ -95,18 +104,27 @@ def _context(measure: Measure) -> html.P:
 def _projection(snapshot: Snapshot, measure: Measure) -> html.Section:
     values = judged(snapshot.series(measure.ref))
     projection = values[-1].projection if values else None
-    if not projection:
+    if measure.is_council_forecast and measure.projection != "clearing_year":
         text = (
-            "No projection: it needs at least three periods with figures."
+            "No trend is drawn: the council forecasts this measure itself, and its latest "
+            "forecast is shown above."
+        )
+    elif not projection:
+        text = (
+            "No trend: it needs at least three comparable figures (for a flow, three of the same "
+            "term in successive years)."
             if measure.projection
             else "This measure is not projected."
         )
     elif measure.projection == "clearing_year":
         text = projection["method"].capitalize() + "."
     else:
-        value = format_value(Decimal(str(projection["value"])), measure.unit)
-        text = f"{value} by the end of {projection['period']}, on a {projection['method']}."
-    return html.Section([html.H2("Projection"), html.P(text, id="measure-projection")])
+        value = show_value(Decimal(str(projection["value"])), measure)
+        text = (
+            f"On its trend, {value} by {projection['period']}. This is a trend, not a forecast: "
+            f"{projection['method']}."
+        )
+    return html.Section([html.H2("Trend"), html.P(text, id="measure-projection")])
 
 
 def _comparators(snapshot: Snapshot, measure: Measure) -> html.Section:
@@ -200,8 +218,9 @@ def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
     if measure is None:
         return not_found(
             "Measure not found",
-            f"There is no measure {ref!r}. Measures are numbered 1 to 46.",
-            "See all 46 measures on the overview",
+            f"There is no measure {ref!r}. Measures are numbered 1 to "
+            f"{len(current_service().catalogue.measures)}.",
+            "See every measure on the overview",
             "/",
         )
     service = current_service()
@@ -211,10 +230,10 @@ def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
         className="page page--measure",
         children=[
             dcc.Link("All measures", href="/#measures", className="back-link"),
-            html.H1(f"{measure.ref}. {measure.label}"),
+            html.H1(f"{measure.ref}. {unit_label(measure)}"),
             _context(measure),
             demo_notice() if snapshot.is_demo else None,
-            latest_line(measure, snapshot.latest(measure.ref)),
+            latest_line(measure, snapshot.latest(measure.ref), snapshot.forecast(measure.ref)),
             chart_block(
                 graph_id=GRAPH_ID,
                 title=measure_title(series),

@@ -13,14 +13,22 @@ from figures.captions import plan_source
 from figures.measure import describe_sparkline, sparkline_svg
 from figures.plan import build_cumulative_figure, cumulative_title, summarise_cumulative
 from kpis.catalogue import Measure
-from kpis.formats import NOT_AVAILABLE, format_value, format_variance
+from kpis.formats import NOT_AVAILABLE, format_variance
 from kpis.measures import MeasureValue
 from kpis.service import Snapshot
+from kpis.wording import (
+    STATUS_WORDS,
+    figure_phrase,
+    period_phrase,
+    show_value,
+    status_key,
+    travel_phrase,
+    unit_label,
+)
 from layouts._shared.components import (
     chart_block,
     data_table,
     demo_notice,
-    direction_text,
     option_group,
     status_tag,
 )
@@ -35,7 +43,7 @@ dash.register_page(
     title="Programme overview - Local First Inclusion",
 )
 
-STATUSES = ("red", "amber", "green", "none")
+STATUSES = ("red", "amber", "green", "no_target", "not_judged", "no_figure")
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 SORTS = {"paper": "Paper order", "status": "Status, worst first", "variance": "Furthest off plan"}
 FILTERS = ("category", "workstream", "status", "sort")
@@ -46,8 +54,8 @@ def _latest(snapshot: Snapshot, measure: Measure) -> MeasureValue | None:
     return snapshot.latest(measure.ref)
 
 
-def _status(value: MeasureValue | None) -> str:
-    return value.status if value is not None else "none"
+def _status(value: MeasureValue | None, measure: Measure) -> str:
+    return status_key(value, measure)
 
 
 def _shortfall(value: MeasureValue | None) -> Decimal:
@@ -77,10 +85,10 @@ def select_measures(
             or (workstream == "none" and not m.workstreams)
             or (workstream.isdigit() and int(workstream) in m.workstreams)
         )
-        and status in ("all", _status(_latest(snapshot, m)))
+        and status in ("all", _status(_latest(snapshot, m), m))
     ]
     if sort == "status":
-        chosen.sort(key=lambda m: (STATUS_RANK[_status(_latest(snapshot, m))], m.ref))
+        chosen.sort(key=lambda m: (STATUS_RANK[_status(_latest(snapshot, m), m)], m.ref))
     elif sort == "variance":
         chosen.sort(key=lambda m: (-_shortfall(_latest(snapshot, m)), m.ref))
     return chosen
@@ -100,69 +108,115 @@ def _sparkline(snapshot: Snapshot, measure: Measure) -> object:
     )
 
 
+def _forecast_cell(snapshot: Snapshot, measure: Measure, latest: MeasureValue | None) -> str:
+    forecast = snapshot.forecast(measure.ref)
+    if forecast is None or forecast is latest:
+        return "–"
+    return figure_phrase(forecast)
+
+
 def _row(snapshot: Snapshot, measure: Measure) -> list[object]:
     latest = _latest(snapshot, measure)
-    unit = measure.unit
     return [
-        dcc.Link(f"{measure.ref}. {measure.label}", href=f"/measure/{measure.ref}"),
-        format_value(latest.value, unit) if latest else NOT_AVAILABLE,
-        latest.period if latest else "–",
-        format_value(latest.plan_value, unit)
+        dcc.Link(f"{measure.ref}. {unit_label(measure)}", href=f"/measure/{measure.ref}"),
+        show_value(latest.value, measure) if latest else NOT_AVAILABLE,
+        period_phrase(latest) if latest else "–",
+        show_value(latest.plan_value, measure)
         if latest and latest.plan_value is not None
         else "none set",
-        format_variance(latest.variance, unit) if latest and latest.variance is not None else "–",
-        status_tag(_status(latest)),
-        direction_text(latest.direction_of_travel if latest else None),
+        format_variance(latest.variance, measure.unit or "count")
+        if latest and latest.variance is not None
+        else "–",
+        status_tag(_status(latest, measure)),
+        (travel_phrase(latest) or "Nothing to compare") if latest else "–",
+        _forecast_cell(snapshot, measure, latest),
         _sparkline(snapshot, measure),
     ]
 
 
-def status_table(snapshot: Snapshot, measures: list[Measure]) -> html.Div:
+def status_table(snapshot: Snapshot, measures: list[Measure], total: int) -> html.Div:
     return data_table(
-        caption=f"{len(measures)} of 46 measures: latest value against plan or target",
+        caption=f"{len(measures)} of {total} measures: latest outturn against plan or target",
         table_id=TABLE_ID,
         headers=[
             "Measure",
             "Latest",
-            "Period",
+            "Period and basis",
             "Plan or target",
             "Difference",
             "Status",
             "Direction of travel",
+            "Latest forecast",
             "Trend",
         ],
         rows=[_row(snapshot, m) for m in measures],
-        text_columns={2, 5, 6, 7},
+        text_columns={2, 5, 6, 7, 8},
         download="measures",
     )
 
 
-def _counts(snapshot: Snapshot, measures: tuple[Measure, ...]) -> html.Ul:
+COUNT_WORDS = {
+    "green": "on track",
+    "amber": "at risk",
+    "red": "off track",
+    "no_target": "with no target set",
+    "not_judged": "not judged (no better or worse direction)",
+    "no_figure": "with no figure loaded",
+}
+
+
+def count_statuses(snapshot: Snapshot, measures: tuple[Measure, ...]) -> dict[str, int]:
     counts = {s: 0 for s in STATUSES}
     for m in measures:
-        counts[_status(_latest(snapshot, m))] += 1
-    words = {
-        "green": "on track",
-        "amber": "at risk",
-        "red": "off track",
-        "none": "with no plan or target",
-    }
-    return html.Ul(
-        className="status-counts",
-        id="overview-counts",
+        counts[_status(_latest(snapshot, m), m)] += 1
+    return counts
+
+
+def _counts(snapshot: Snapshot, measures: tuple[Measure, ...]) -> html.Div:
+    counts = count_statuses(snapshot, measures)
+    shown = [s for s in STATUSES if s in ("red", "amber", "green") or counts[s]]
+    return html.Div(
+        [
+            html.Ul(
+                className="status-counts",
+                id="overview-counts",
+                children=[
+                    html.Li(
+                        dcc.Link(
+                            href=f"/?status={s}#measures",
+                            className=f"count count--{s if s in ('red', 'amber', 'green') else 'none'}",
+                            children=[
+                                html.Span(str(counts[s]), className="count__number"),
+                                status_tag(s),
+                                html.Span(
+                                    f" {counts[s]} measures {COUNT_WORDS[s]}",
+                                    className="visually-hidden",
+                                ),
+                            ],
+                        )
+                    )
+                    for s in shown
+                ],
+            ),
+            _unjudged_note(counts),
+        ]
+    )
+
+
+def _unjudged_note(counts: dict[str, int]) -> html.P | None:
+    """Say plainly how many measures cannot be judged yet, and where their targets are set."""
+    if not counts["no_target"]:
+        return None
+    return html.P(
+        id="overview-no-target",
         children=[
-            html.Li(
-                dcc.Link(
-                    href=f"/?status={s}#measures",
-                    className=f"count count--{s}",
-                    children=[
-                        html.Span(str(counts[s]), className="count__number"),
-                        status_tag(s),
-                        html.Span(f" {counts[s]} measures {words[s]}", className="visually-hidden"),
-                    ],
-                )
-            )
-            for s in STATUSES
+            f"{counts['no_target']} measure{'s' if counts['no_target'] != 1 else ''} "
+            "cannot be judged because no target has been set. Targets are set in the Targets "
+            "sheet of the DSG workbook (",
+            dcc.Link("download the template on the upload page", href="/upload"),
+            "); ",
+            dcc.Link("see which", href="/?status=no_target#measures"),
+            ".",
         ],
     )
 
@@ -186,7 +240,7 @@ def _choice(name: str, legend: str, options: list[tuple[str, str]], query: dict[
 def _filters(measures: tuple[Measure, ...], query: dict[str, str]) -> html.Div:
     categories = list(dict.fromkeys(m.category for m in measures))
     workstreams = [(str(n), f"Workstream {n}") for n in range(1, 6)]
-    statuses = [("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("none", "No status")]
+    statuses = [(key, STATUS_WORDS[key][0]) for key in STATUSES]
     return html.Div(
         className="filters",
         children=[
@@ -257,9 +311,9 @@ def layout(**query: str) -> html.Div:
             html.H1("Local First Inclusion: is the programme on plan?"),
             demo_notice() if snapshot.is_demo else None,
             html.P(
-                "The latest figure for each of the programme's 46 measures, judged against the "
-                "DSG recovery plan or the target set for it, and the DSG balance the programme "
-                "has to bring to nil.",
+                f"The latest outturn for each of the programme's {len(measures)} measures, judged "
+                "against the DSG recovery plan or the target set for it, with the latest forecast "
+                "beside it, and the DSG balance the programme has to bring to nil.",
                 className="lede",
             ),
             html.H2("Measures by status"),
@@ -268,7 +322,7 @@ def layout(**query: str) -> html.Div:
             html.Section(
                 id="measures",
                 children=[
-                    html.H2("All 46 measures"),
+                    html.H2(f"All {len(measures)} measures"),
                     html.P(
                         "Choose what to show. Each choice is a link, so the address of the page "
                         "is the view: copy it to share what you see."
@@ -277,7 +331,7 @@ def layout(**query: str) -> html.Div:
                     html.Div(
                         id="overview-table-container",
                         children=status_table(
-                            snapshot, select_measures(snapshot, measures, **chosen)
+                            snapshot, select_measures(snapshot, measures, **chosen), len(measures)
                         ),
                     ),
                 ],

@@ -7,19 +7,20 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from dash import dcc, html
 
-STATUS_WORDS = {
-    "green": ("✓", "Green", "on track"),
-    "amber": ("!", "Amber", "at risk"),
-    "red": ("✕", "Red", "off track"),
-    "none": ("–", "No status", "nothing to compare"),
-}
+from kpis.wording import STATUS_WORDS
+
+STATUS_ICONS = {"green": "✓", "amber": "!", "red": "✕"}
+# A measure's raw "none" (nothing to compare) is shown as "no target" unless a page knows why.
+STATUS_ALIASES = {"none": "no_target"}
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 def status_tag(status: str) -> html.Span:
-    icon, word, meaning = STATUS_WORDS[status]
+    key = STATUS_ALIASES.get(status, status)
+    word, meaning = STATUS_WORDS[key]
+    icon = STATUS_ICONS.get(key, "–")
     return html.Span(
-        className=f"status status--{status}",
+        className=f"status status--{key if key in STATUS_ICONS else 'none'}",
         children=[
             html.Span(icon, className="status__icon", **{"aria-hidden": "true"}),
             f"{word}: {meaning}",

@@ -15,14 +15,28 @@ from kpis.catalogue import Measure
 from kpis.formats import NOT_AVAILABLE, format_value, format_variance
 from kpis.measures import MeasureValue
 from kpis.service import Snapshot
-from layouts._shared.components import chart_block, data_table, direction_text, status_tag
+from kpis.wording import (
+    basis_phrase,
+    period_phrase,
+    show_value,
+    sign_note,
+    status_key,
+    travel_phrase,
+    unit_label,
+)
+from layouts._shared.components import chart_block, data_table, status_tag
 from layouts._shared.context import current_settings
-
-BASIS_WORDS = {"actual": "Actual", "forecast": "Forecast", "plan": "Plan only"}
 
 
 def target_word(measure: Measure) -> str:
     return "Plan" if measure.category == "DSG" else "Target"
+
+
+def row_status(value: MeasureValue) -> str:
+    """The status shown in a row: a plan-only year has no figure yet."""
+    if value.basis == "plan" or value.value is None:
+        return "no_figure" if value.measure.direction != "neutral" else "not_judged"
+    return status_key(value, value.measure)
 
 
 def series_table(
@@ -34,7 +48,6 @@ def series_table(
 ) -> html.Div:
     """Every period's figure; with a snapshot, the file each figure came from."""
     measure = series[0].measure
-    unit = measure.unit
     headers = ["Period", "Value", "Basis", target_word(measure), "Difference", "Status"]
     if snapshot is not None:
         headers += ["Direction of travel", "Source file"]
@@ -42,17 +55,24 @@ def series_table(
     for v in series:
         row = [
             v.period,
-            format_value(v.value, unit) if v.basis != "plan" else NOT_AVAILABLE,
-            BASIS_WORDS[v.basis],
-            format_value(v.plan_value, unit) if v.plan_value is not None else "none set",
-            format_variance(v.variance, unit) if v.variance is not None else NOT_AVAILABLE,
-            status_tag(v.status),
+            show_value(v.value, measure) if v.basis != "plan" else NOT_AVAILABLE,
+            basis_phrase(v).capitalize(),
+            show_value(v.plan_value, measure) if v.plan_value is not None else "none set",
+            format_variance(v.variance, measure.unit or "count")
+            if v.variance is not None
+            else NOT_AVAILABLE,
+            status_tag(row_status(v)),
         ]
         if snapshot is not None:
-            row += [direction_text(v.direction_of_travel), source_cell(snapshot, v.submission_id)]
+            row += [
+                travel_phrase(v) or "Nothing to compare",
+                source_cell(snapshot, v.submission_id),
+            ]
         rows.append(row)
+    note = sign_note(measure)
     return data_table(
-        caption=f"{measure.ref}. {measure.label}: every period, in {unit_words(unit)}",
+        caption=f"{measure.ref}. {unit_label(measure)}: every period, in {unit_words(measure.unit)}"
+        + (f". {note}" if note else ""),
         headers=headers,
         rows=rows,
         table_id=table_id,
@@ -81,21 +101,49 @@ def unit_words(unit: str | None) -> str:
     }.get(unit or "count", "numbers")
 
 
-def latest_line(measure: Measure, latest: MeasureValue | None) -> html.P:
-    if latest is None:
-        return html.P("No figures have been loaded for this measure yet.", className="latest")
+def latest_line(measure: Measure, latest: MeasureValue | None, forecast=None) -> html.Div:
+    """The headline: the latest outturn with its period, target and status; the latest forecast
+    beside it, labelled as a forecast with the term it was made in."""
+    if latest is None and forecast is None:
+        return html.Div(
+            html.P("No figures have been loaded for this measure yet.", className="latest"),
+            className="latest-block",
+        )
+    parts = [_figure_line(measure, latest, "Latest outturn")]
+    if forecast is not None and forecast is not latest:
+        parts.append(_figure_line(measure, forecast, "Latest forecast"))
+    elif latest is not None and latest.basis == "forecast":
+        parts.append(
+            html.P(
+                "Every figure of this measure is a forecast made in its term: there is no outturn.",
+                className="source",
+            )
+        )
+    note = sign_note(measure)
+    if note:
+        parts.append(html.P(note + ".", className="source sign-note"))
+    return html.Div(parts, className="latest-block")
+
+
+def _figure_line(measure: Measure, value: MeasureValue | None, label: str) -> html.P:
+    if value is None:
+        return html.P(f"{label}: none yet.", className="latest")
+    if value.basis == "forecast":
+        label = "Latest forecast"
     plan = (
-        f"{target_word(measure)} {format_value(latest.plan_value, measure.unit)}"
-        if latest.plan_value is not None
+        f"{target_word(measure)} {show_value(value.plan_value, measure)}"
+        if value.plan_value is not None
         else f"No {target_word(measure).lower()} set"
     )
+    travel = travel_phrase(value)
     return html.P(
         className="latest",
         children=[
-            html.Span(format_value(latest.value, measure.unit), className="latest__value"),
-            f" in {latest.period}. {plan}. ",
-            status_tag(latest.status),
-            f" Direction of travel: {direction_text(latest.direction_of_travel).lower()}.",
+            f"{label}: ",
+            html.Span(show_value(value.value, measure), className="latest__value"),
+            f" in {period_phrase(value)}. {plan}. ",
+            status_tag(status_key(value, measure)),
+            f" Direction of travel: {travel.lower()}." if travel else "",
         ],
     )
 
@@ -109,8 +157,10 @@ def measure_card(measure: Measure, snapshot: Snapshot, *, level: int = 2) -> htm
         className="measure-card",
         id=f"measure-{measure.ref}",
         children=[
-            heading(dcc.Link(f"{measure.ref}. {measure.label}", href=f"/measure/{measure.ref}")),
-            latest_line(measure, snapshot.latest(measure.ref)),
+            heading(
+                dcc.Link(f"{measure.ref}. {unit_label(measure)}", href=f"/measure/{measure.ref}")
+            ),
+            latest_line(measure, snapshot.latest(measure.ref), snapshot.forecast(measure.ref)),
             chart_block(
                 graph_id=graph_id,
                 title=measure_title(series),
