@@ -13,7 +13,7 @@ from kpis.computations import Series, base_counts, compute_series
 from kpis.dsg import DsgPosition
 from kpis.formulas import FORMULAS, TERM_FORMULAS
 from kpis.returns import Returns
-from kpis.timeline import comparable_period, fit_trend
+from kpis.timeline import comparable_period, fit_trend, previous_term
 from kpis.trajectory import NONE, PROJECT_TO_YEAR, direction_of_travel, rag_status
 from storage.periods import financial_year_start, parse_term
 
@@ -131,6 +131,29 @@ def _target(measure: Measure, period: str, returns: Returns) -> Decimal | None:
     return target / 100 if measure.unit == "%" else target
 
 
+def _twelve_months(series: Series, period: str) -> Decimal | None:
+    """A flow over the twelve months to the end of a term: the term and the two before it."""
+    terms = [str(parse_term(period))]
+    for _ in range(2):
+        terms.append(previous_term(terms[-1]))
+    values = [series.get(t) for t in terms]
+    if any(v is None for v in values):
+        return None
+    return sum((v for v in values if v is not None), Decimal(0))
+
+
+def _judged_figure(
+    measure: Measure, period: str, series: Series, returns: Returns
+) -> tuple[Decimal | None, str | None]:
+    """The figure a target is compared with. A yearly target for a flow counted by term is
+    compared with the twelve months to the end of the term, never with one term."""
+    per = returns.target_per.get(measure.ref, "term")
+    additive = measure.computation in ("sum", "count")
+    if measure.is_flow and additive and per == "year":
+        return _twelve_months(series, period), f"the twelve months to the end of {period}"
+    return series.get(period), None
+
+
 def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[MeasureValue]:
     values = []
     bases = base_counts(measure, returns) if measure.computation in ("average", "ratio") else {}
@@ -138,10 +161,13 @@ def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[Me
     basis = "forecast" if measure.formula in TERM_FORMULAS else "actual"
     for period, value in series.items():
         target = _target(measure, period, returns)
-        judged = value is not None and target is not None
+        figure, judged_on = _judged_figure(measure, period, series, returns)
+        judged = value is not None and figure is not None and target is not None
         extra: dict = {"base": bases[period]} if period in bases else {}
         if basis == "forecast":
             extra["made_in"] = period
+        if judged_on and target is not None:
+            extra |= {"judged_on": judged_on, "judged_value": figure}
         values.append(
             MeasureValue(
                 measure=measure,
@@ -149,8 +175,8 @@ def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[Me
                 value=value,
                 basis=basis,
                 plan_value=target,
-                variance=value - target if judged else None,
-                status=rag_status(value=value, plan=target, measure=measure) if judged else NONE,
+                variance=figure - target if judged else None,
+                status=rag_status(value=figure, plan=target, measure=measure) if judged else NONE,
                 submission_id=_submission(measure, period, returns),
                 extra=extra,
             )

@@ -37,8 +37,14 @@ def comparable_period(measure: Measure, period: str) -> str:
     term = parse_term(period)
     if measure.is_flow:
         return str(Term(term.year - 1, term.season))
-    previous = {"Spring": ("Autumn", -1), "Summer": ("Spring", 0), "Autumn": ("Summer", 0)}
-    season, shift = previous[term.season]
+    return previous_term(period)
+
+
+def previous_term(period: str) -> str:
+    term = parse_term(period)
+    season, shift = {"Spring": ("Autumn", -1), "Summer": ("Spring", 0), "Autumn": ("Summer", 0)}[
+        term.season
+    ]
     return str(Term(term.year + shift, season))
 
 
