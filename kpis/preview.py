@@ -9,35 +9,41 @@ from decimal import Decimal
 
 from kpis.catalogue import Measure
 from kpis.measures import MeasureValue, source_family
-from kpis.trajectory import NONE
+from kpis.wording import status_key
 from storage.periods import financial_year_start, parse_term, period_sort_key
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure as a page shows it: never without its period and basis."""
-
-    value: Decimal | None
-    period: str
-    basis: str  # actual, forecast or plan
-    status: str  # green, amber, red or none
 
 
 @dataclass(frozen=True)
 class Change:
     """A measure figure that storing the file changes. ``now`` is today's figure for the period,
-    or, for a period with no figure yet (a new term), the latest earlier one; None if neither."""
+    or, for a period with no figure yet (a new term), the latest earlier one; None if neither.
+    Each keeps its own period and basis, so the page never shows a number without them."""
 
-    ref: int
-    label: str
-    unit: str
-    period: str
-    now: Figure | None
-    after: Figure
+    now: MeasureValue | None
+    after: MeasureValue
+
+    @property
+    def measure(self) -> Measure:
+        return self.after.measure
+
+    @property
+    def period(self) -> str:
+        return self.after.period
+
+    @property
+    def status_now(self) -> str:
+        """The status as pages word it: green, amber, red, or why there is none."""
+        if self.now is not None and self.now.basis == "plan":
+            return status_key(None, self.measure)  # a plan alone is no figure to judge
+        return status_key(self.now, self.measure)
+
+    @property
+    def status_after(self) -> str:
+        return status_key(self.after, self.measure)
 
     @property
     def status_changes(self) -> bool:
-        return (self.now.status if self.now else NONE) != self.after.status
+        return self.status_now != self.status_after
 
 
 @dataclass(frozen=True)
@@ -80,21 +86,17 @@ def _shown(value: MeasureValue) -> Decimal | None:
     return value.value if value.basis != "plan" else None
 
 
-def _figure(value: MeasureValue) -> Figure:
-    return Figure(value.value, value.period, value.basis, value.status)
-
-
 def _order(measure: Measure, period: str) -> tuple[int, ...]:
     if measure.grain == "financial_year":
         return (financial_year_start(period),)
     return period_sort_key(period)
 
 
-def _now(old: MeasureValue | None, earlier: Sequence[MeasureValue]) -> Figure | None:
+def _now(old: MeasureValue | None, earlier: Sequence[MeasureValue]) -> MeasureValue | None:
     if old is not None and old.value is not None:
-        return _figure(old)  # today's figure, or the plan where a year has only a plan
+        return old  # today's figure, or the plan where a year has only a plan
     shown = [v for v in earlier if _shown(v) is not None]
-    return _figure(shown[-1]) if shown else None
+    return shown[-1] if shown else None
 
 
 def _changes(before: Sequence[MeasureValue], after: Sequence[MeasureValue]) -> tuple[Change, ...]:
@@ -113,7 +115,7 @@ def _changes(before: Sequence[MeasureValue], after: Sequence[MeasureValue]) -> t
             continue  # a new period with nothing in it yet changes nothing shown
         place = _order(m, new.period)
         earlier = [v for v in by_ref.get(m.ref, []) if _order(m, v.period) < place]
-        changes.append(Change(m.ref, m.label, m.unit, new.period, _now(old, earlier), _figure(new)))
+        changes.append(Change(now=_now(old, earlier), after=new))
     return tuple(changes)  # in catalogue order, each measure's periods in time order
 
 

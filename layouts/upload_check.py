@@ -130,10 +130,12 @@ def _changes(check: PendingCheck) -> html.Section:
             headers=["Measure", "Period", "Now", "After storing", "Status"],
             rows=[
                 [
-                    dcc.Link(f"{c.ref}. {c.label}", href=f"/measure/{c.ref}"),
+                    dcc.Link(
+                        f"{c.measure.ref}. {c.measure.label}", href=f"/measure/{c.measure.ref}"
+                    ),
                     c.period,
-                    figure_cell(c.now, c.unit),
-                    figure_cell(c.after, c.unit),
+                    figure_cell(c.now, c.measure),
+                    figure_cell(c.after, c.measure),
                     status_change(c),
                 ]
                 for c in changes

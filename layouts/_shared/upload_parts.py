@@ -7,8 +7,11 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
-from kpis.formats import NOT_AVAILABLE, format_value
-from kpis.preview import Change, Figure
+from kpis.catalogue import Measure
+from kpis.formats import NOT_AVAILABLE
+from kpis.measures import MeasureValue
+from kpis.preview import Change
+from kpis.wording import basis_phrase, show_value
 from layouts._shared.components import scrolling_table, status_tag
 from loaders.report import Issue
 
@@ -106,25 +109,24 @@ def report_table(issues: Sequence[Issue], *, caption: str) -> html.Div:
     )
 
 
-def figure_cell(figure: Figure | None, unit: str) -> list:
+def figure_cell(value: MeasureValue | None, measure: Measure) -> list:
     """A figure with its period and basis beneath it: a number is never shown without them."""
-    if figure is None:
+    if value is None:
         return [NOT_AVAILABLE, html.Br(), html.Span("no earlier figure", className="source")]
     return [
-        format_value(figure.value, unit),
+        show_value(value.value, measure),
         html.Br(),
-        html.Span(f"{figure.period}, {figure.basis}", className="source"),
+        html.Span(f"{value.period}, {basis_phrase(value)}", className="source"),
     ]
 
 
 def status_change(change: Change) -> list:
     """'Green: on track -> Amber: at risk', by word and icon; or that the status stays."""
-    after = status_tag(change.after.status)
+    after = status_tag(change.status_after)
     if not change.status_changes:
         return ["No change: ", after]
-    before = status_tag(change.now.status if change.now else "none")
     return [
-        before,
+        status_tag(change.status_now),
         html.Span(" → ", **{"aria-hidden": "true"}),
         html.Span(" changes to ", className="visually-hidden"),
         after,
