@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from loaders.cells import CellProblem, cell_text, parse_decimal
 from loaders.grid import Grid, cell_name, has_sheets
+from loaders.line_map import LINE_MAP_SHEET, read_line_map
 from loaders.report import ValidationReport
 from loaders.targets import TARGETS_SHEET, Targets, read_targets, store_targets
 from storage.dsg_plan import (
@@ -25,6 +26,7 @@ from storage.dsg_plan import (
     LineGroup,
     code_for_label,
     derive_years,
+    normalise_label,
 )
 from storage.models import DsgFigure, DsgStatement
 from storage.money import millions, pence_from_millions
@@ -93,6 +95,12 @@ class _SheetLines:
     rows: dict[str, int] = field(default_factory=dict)  # line code -> row
     stated_derived: dict[str, dict[str, tuple[int, str]]] = field(default_factory=dict)
     blank: set[tuple[str, str]] = field(default_factory=set)  # (line code, year)
+    bad: set[str] = field(default_factory=set)  # lines with a cell in error
+    mapped: dict[str, list[int]] = field(default_factory=dict)  # line code -> Line map rows
+
+    def row_of(self, code: str) -> int | None:
+        """The line's own row, or the first row mapped to it."""
+        return self.rows.get(code) or next(iter(self.mapped.get(code, [])), None)
 
     def filled_years(self, years: tuple[str, ...]) -> tuple[str, ...]:
         filled = {year for values in self.values.values() for year in values}
@@ -221,7 +229,9 @@ def _check_merged_figures(sheet: Grid, lines: _SheetLines, report: ValidationRep
             )
 
 
-def _read_lines(sheet: Grid, header_row: int, columns: dict[str, int], report) -> _SheetLines:
+def _read_lines(
+    sheet: Grid, header_row: int, columns: dict[str, int], report, line_map: dict[str, str]
+) -> _SheetLines:
     out = _SheetLines(header_row=header_row, columns=columns)
     for row in range(header_row + 1, sheet.max_row + 1):
         label = _label(sheet, row)
@@ -229,10 +239,13 @@ def _read_lines(sheet: Grid, header_row: int, columns: dict[str, int], report) -
         if code in DERIVED_LABELS:
             out.stated_derived[code] = _stated_row(sheet, row, columns)
             continue
-        if code is None:
+        if code is None and label and normalise_label(label) in line_map:
+            code = line_map[normalise_label(label)]
+            out.mapped.setdefault(code, []).append(row)
+        elif code is None:
             _report_stray_row(sheet, row, label, columns, report)
             continue
-        if code in out.rows:
+        elif code in out.rows:
             report.error(
                 sheet=sheet.name,
                 cell=cell_name(row, 1),
@@ -241,17 +254,30 @@ def _read_lines(sheet: Grid, header_row: int, columns: dict[str, int], report) -
                 fix=f"Keep one of rows {out.rows[code]} and {row}.",
             )
             continue
-        out.rows[code] = row
-        figures: dict[str, int] = {}
-        for year, col in columns.items():
-            pence = _read_amount(sheet, row, col, report, what=f"{label}, {year}")
-            if pence is None:
-                out.blank.add((code, year))
-                continue
-            _check_sign(sheet, row, col, code, pence, report)
-            figures[year] = pence
-        out.values[code] = figures
+        else:
+            out.rows[code] = row
+        _read_line_figures(sheet, row, code, out, report, label)
+    # a year a mapped row fills is not blank on the line it adds to
+    out.blank = {(code, year) for code, year in out.blank if year not in out.values[code]}
     return out
+
+
+def _read_line_figures(
+    sheet: Grid, row: int, code: str, out: _SheetLines, report, label: str
+) -> None:
+    """Add the row's figures to its line: a mapped row adds to the standard one."""
+    figures = out.values.setdefault(code, {})
+    for year, col in out.columns.items():
+        errors = len(report.errors)
+        pence = _read_amount(sheet, row, col, report, what=f"{label}, {year}")
+        if pence is None:
+            if len(report.errors) == errors:  # a cell in error is reported once, as an error
+                out.blank.add((code, year))
+            else:
+                out.bad.add(code)
+            continue
+        _check_sign(sheet, row, col, code, pence, report)
+        figures[year] = figures.get(year, 0) + pence
 
 
 def _stated_row(sheet: Grid, row: int, columns: dict[str, int]) -> dict[str, tuple[int, str]]:
@@ -267,15 +293,17 @@ def _stated_row(sheet: Grid, row: int, columns: dict[str, int]) -> dict[str, tup
 
 
 def _report_stray_row(sheet: Grid, row: int, label: str, columns: dict[str, int], report) -> None:
-    has_figures = any(sheet.value(row, col) is not None for col in columns.values())
+    """A row with figures the product does not recognise would drop them from the deficit."""
+    has_figures = any(cell_text(sheet.value(row, col)) for col in columns.values())
     if not has_figures or label.lower().startswith(OPENING_LABEL.lower()):
         return
-    report.warning(
+    report.error(
         sheet=sheet.name,
         cell=cell_name(row, 1),
-        found=f"a row labelled {label!r}" if label else "figures in a row with no label",
-        expected="one of the plan's lines, labelled as in the template",
-        fix="The row is ignored." + _suggest(label),
+        found=f"figures in a row labelled {label!r}" if label else "figures in a row with no label",
+        expected="one of the plan's lines: " + "; ".join(line.label for line in INPUT_LINES),
+        fix="Rename the row to one of the plan's lines, or map its label to one on the "
+        f"'{LINE_MAP_SHEET}' sheet." + _suggest(label),
     )
 
 
@@ -394,7 +422,7 @@ def _warn_if_hidden(sheet: Grid, report: ValidationReport) -> None:
 
 def _report_missing_lines(sheet: Grid, lines: _SheetLines, report: ValidationReport) -> None:
     for line in INPUT_LINES:
-        if line.code not in lines.rows:
+        if lines.row_of(line.code) is None:
             report.error(
                 sheet=sheet.name,
                 cell="A",
@@ -404,22 +432,24 @@ def _report_missing_lines(sheet: Grid, lines: _SheetLines, report: ValidationRep
             )
 
 
-def _read_plan(sheet: Grid, years: tuple[str, ...], report: ValidationReport) -> _SheetLines | None:
+def _read_plan(
+    sheet: Grid, years: tuple[str, ...], report: ValidationReport, line_map: dict[str, str]
+) -> _SheetLines | None:
     header_row = _find_header_row(sheet, years)
     if header_row is None:
         _report_no_headings(sheet, years, report)
         return None
     columns = _read_year_columns(sheet, header_row, years, report)
     _report_missing_years(sheet, header_row, [y for y in years if y not in columns], years, report)
-    lines = _read_lines(sheet, header_row, columns, report)
+    lines = _read_lines(sheet, header_row, columns, report, line_map)
     _check_merged_figures(sheet, lines, report)
     _report_missing_lines(sheet, lines, report)
     for line in INPUT_LINES:
-        if line.code in lines.values and not lines.values[line.code]:
+        if line.code in lines.values and not lines.values[line.code] and line.code not in lines.bad:
             if line.group is not LineGroup.CONTRIBUTION:
                 report.warning(
                     sheet=sheet.name,
-                    cell=cell_name(lines.rows[line.code], 1),
+                    cell=cell_name(lines.row_of(line.code), 1),
                     found=f"no figures for '{line.label}'",
                     expected="a figure for each year",
                     fix="Blank cells count as zero.",
@@ -437,7 +467,9 @@ def _report_no_headings(sheet: Grid, years: tuple[str, ...], report: ValidationR
     )
 
 
-def _read_forecast(sheet: Grid, years: tuple[str, ...], report: ValidationReport):
+def _read_forecast(
+    sheet: Grid, years: tuple[str, ...], report: ValidationReport, line_map: dict[str, str]
+):
     """The forecast's lines and years; later year columns may be left out, not earlier ones."""
     header_row = _find_header_row(sheet, years)
     if header_row is None:
@@ -451,7 +483,7 @@ def _read_forecast(sheet: Grid, years: tuple[str, ...], report: ValidationReport
     _report_missing_years(
         sheet, header_row, [y for y in years[:last] if y not in columns], years, report
     )
-    lines = _read_lines(sheet, header_row, columns, report)
+    lines = _read_lines(sheet, header_row, columns, report, line_map)
     _check_merged_figures(sheet, lines, report)
     filled = lines.filled_years(years)
     if not filled:
@@ -469,12 +501,12 @@ def _read_forecast(sheet: Grid, years: tuple[str, ...], report: ValidationReport
     for code, year in sorted(lines.blank):
         if (
             year in filled
-            and code in lines.rows
+            and lines.row_of(code) is not None
             and LINES_BY_CODE[code].group is not LineGroup.CONTRIBUTION
         ):
             report.warning(
                 sheet=sheet.name,
-                cell=cell_name(lines.rows[code], columns[year]),
+                cell=cell_name(lines.row_of(code), columns[year]),
                 found="a blank cell in a year that has figures",
                 expected=f"a figure for {LINES_BY_CODE[code].label}, {year}",
                 fix="The blank counts as zero; type 0 to say so, or the figure.",
@@ -491,9 +523,10 @@ def read_dsg_workbook(
     plan_sheet, forecast_sheet = grids[PLAN_SHEET], grids[FORECAST_SHEET]
     for sheet in (plan_sheet, forecast_sheet):
         _warn_if_hidden(sheet, report)
-    plan = _read_plan(plan_sheet, years, report)
+    line_map = read_line_map(grids[LINE_MAP_SHEET], report) if LINE_MAP_SHEET in grids else {}
+    plan = _read_plan(plan_sheet, years, report, line_map)
     opening = _read_opening_balance(plan_sheet, years, report)
-    forecast = _read_forecast(forecast_sheet, years, report)
+    forecast = _read_forecast(forecast_sheet, years, report, line_map)
     forecast_years = forecast.filled_years(years) if forecast else ()
     term = _read_term(forecast_sheet, years, report) if forecast_years else None
     targets = read_targets(grids[TARGETS_SHEET], years, report) if TARGETS_SHEET in grids else None

@@ -23,6 +23,7 @@ from loaders.errors import WorkbookRejected
 from loaders.grid import Grid, read_grids
 from loaders.hnb import SHEETS as HNB_SHEETS
 from loaders.hnb import read_hnb_workbook, store_hnb_workbook
+from loaders.line_map import LINE_MAP_SHEET
 from loaders.personal_data import check_personal_data
 from loaders.report import ValidationReport
 from loaders.workbook import check_workbook_bytes
@@ -49,7 +50,7 @@ FAMILIES: dict[str, Family] = {
         DSG_SHEETS,
         read_dsg_workbook,
         store_dsg_workbook,
-        optional_sheets=("Instructions", "Targets"),
+        optional_sheets=("Instructions", "Targets", LINE_MAP_SHEET),
     ),
     "ehcp": Family("ehcp", "EHCP return", EHCP_SHEETS, read_ehcp_workbook, store_ehcp_workbook),
     "hnb": Family(

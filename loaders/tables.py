@@ -314,8 +314,9 @@ def _is_total(value: object) -> bool:
     )
 
 
-def _body_rows(grid: Grid, header_row: int, table: Table, label_col: int) -> list[tuple]:
-    """Data rows of the mapped columns; blank rows skipped, totals rows set aside."""
+def _body_rows(grid: Grid, header_row: int, table: Table, label_col: int | None) -> list[tuple]:
+    """Data rows of the mapped columns; blank rows skipped, totals rows set aside (when the
+    column that labels them is there)."""
     cols = list(table.columns.values())
     width = grid.max_column
     # calamine gives every row the sheet's full width, so one C-level getter reads a row
@@ -331,7 +332,7 @@ def _body_rows(grid: Grid, header_row: int, table: Table, label_col: int) -> lis
         values = pick(raw)
         if values.count("") + values.count(None) == blank:
             continue
-        if _is_total(raw[label_col - 1]):
+        if label_col is not None and _is_total(raw[label_col - 1]):
             table.totals_rows.append(row_number)
             continue
         table.rows.append(row_number)
@@ -491,33 +492,41 @@ def first_row_of_each(
     return first
 
 
+def _report_missing_columns(
+    grid: Grid, header_row: int | None, mapped: dict[str, int], columns: tuple[Column, ...], report
+) -> bool:
+    """An error for each required column not found; True when any is missing."""
+    missing = [c for c in columns if c.required and c.key not in mapped]
+    for column in missing:
+        report.error(
+            sheet=grid.name,
+            cell=f"{header_row}:{header_row}" if header_row else f"1:{HEADER_SEARCH_ROWS}",
+            found=f"no column headed '{column.heading}'",
+            expected=f"the template's columns: {', '.join(c.heading for c in columns)}",
+            fix=f"Add a column headed '{column.heading}', or rename the column that holds it.",
+        )
+    return bool(missing)
+
+
 def read_table(
     grid: Grid, columns: tuple[Column, ...], report: ValidationReport, *, label: str
 ) -> Table | None:
     """Find the header, then read and check every cell of every data row.
 
-    ``label`` is the key of the column whose cell says 'Total' on a totals row.
+    ``label`` is the key of the column whose cell says 'Total' on a totals row. With a required
+    column missing, the columns found are still checked, so one upload lists every problem; the
+    table is then None, as its rows cannot be stored.
     """
     found = _find_header(grid, columns)
-    required = [c for c in columns if c.required]
-    if found is not None:
-        _report_repeated_headings(grid, found[0], found[2], columns, report)
-    if found is None or not all(c.key in found[1] for c in required):
-        header_row, mapped = (found[0], found[1]) if found else (None, {})
-        for column in required:
-            if column.key not in mapped:
-                report.error(
-                    sheet=grid.name,
-                    cell=f"{header_row}:{header_row}" if header_row else f"1:{HEADER_SEARCH_ROWS}",
-                    found=f"no column headed '{column.heading}'",
-                    expected=f"the template's columns: {', '.join(c.heading for c in columns)}",
-                    fix=f"Add a column headed '{column.heading}', or rename the column that holds it.",
-                )
+    if found is None:
+        _report_missing_columns(grid, None, {}, columns, report)
         return None
-    header_row, mapped, _ = found
+    header_row, mapped, repeated = found
+    _report_repeated_headings(grid, header_row, repeated, columns, report)
+    missing = _report_missing_columns(grid, header_row, mapped, columns, report)
     ordered = {c.key: mapped[c.key] for c in columns if c.key in mapped}
     table = Table(sheet=grid.name, header_row=header_row, columns=ordered)
-    body = _body_rows(grid, header_row, table, ordered[label])
+    body = _body_rows(grid, header_row, table, ordered.get(label))
     by_key = {c.key: c for c in columns}
     collect = _Collector(report, grid.name)
     _check_formulas_and_errors(grid, table, by_key, collect)
@@ -527,5 +536,7 @@ def read_table(
             [row[position] for row in body], by_key[key], table, collect
         )
     collect.summarise(table, by_key)
+    if missing:
+        return None
     _reconcile_totals(grid, table, columns, report)
     return table

@@ -16,6 +16,7 @@ from loaders.dsg import FORECAST_SHEET, OPENING_LABEL, PLAN_SHEET, TERM_LABEL
 from loaders.ehcp import ACTIVITY_SHEET, NEEDS_SHEET
 from loaders.errors import TemplateError
 from loaders.hnb import EXPENDITURE_LINES, SAVINGS_SHEET, SPEND_SHEET
+from loaders.line_map import LABEL_HEADING, LINE_HEADING, LINE_MAP_SHEET
 from loaders.placements import COLUMNS as PLACEMENT_COLUMNS
 from loaders.placements import PLACEMENTS_SHEET
 from loaders.targets import PLAN_MEASURES, TARGETS_SHEET
@@ -57,6 +58,12 @@ DSG_INSTRUCTIONS = (
     "- A baseline and yearly targets for any measure other than 16-22 (which follow the plan),",
     "  in the unit the dashboard shows it: a count, pounds, £m, or a percentage (4.7 or 4.7%).",
     "  A termly measure is judged each term against the target of the year the term falls in.",
+    "",
+    "Line map sheet (optional)",
+    "- If your plan labels a line in its own words, type that label under 'Label in your plan'",
+    "  and the template's label of the line it belongs to under 'Plan line'. Its figures are read",
+    "  as that line (added to it if the line also has its own row). A row with figures that is",
+    "  neither a line of the template nor mapped here is refused, so no figure is dropped.",
     "",
     "Figures such as '£1,234.5', '(1.5)' for a negative and '-' for nothing are accepted.",
     "Cells with formulas are fine as long as the file was last saved in Excel.",
@@ -139,7 +146,14 @@ def write_dsg_workbook(
     forecast_sheet["A3"] = "Years that ended before the term are outturn; later years are forecast."
     _write_lines(forecast_sheet, years, forecast)
     _targets_sheet(book.create_sheet(TARGETS_SHEET), years, measure_labels or {}, targets or {})
+    _line_map_sheet(book.create_sheet(LINE_MAP_SHEET))
     book.save(target)
+
+
+def _line_map_sheet(sheet: Worksheet) -> None:
+    for col, heading in enumerate((LABEL_HEADING, LINE_HEADING), start=1):
+        sheet.cell(row=1, column=col, value=heading).font = BOLD
+        sheet.column_dimensions[get_column_letter(col)].width = 70
 
 
 def _targets_sheet(sheet: Worksheet, years, labels: Mapping[int, str], targets: Mapping) -> None:

@@ -160,14 +160,23 @@ def test_dsg111_a_misspelt_line_label_is_missing_and_the_stray_row_suggests_the_
         plan.cell(row=find_row(plan, INDEPENDENT), column=1, value="Independant Special Schools")
 
     report = refused(engine, load, mutated(template, misspell))
-    assert [str(e) for e in report.errors] == [
+    stray, missing = report.errors
+    # the template's Independent Special Schools row is row 11
+    assert (stray.location, stray.found) == (
+        "Plan!A11",
+        "figures in a row labelled 'Independant Special Schools'",
+    )
+    assert stray.expected.startswith(
+        "one of the plan's lines: High Needs Block DSG Income; 1.5% Schools Block transfer; "
+    )
+    assert "; Independent Special Schools; " in stray.expected
+    assert stray.fix == (
+        "Rename the row to one of the plan's lines, or map its label to one on the 'Line map' "
+        "sheet. Did you mean 'Independent Special Schools'?"
+    )
+    assert str(missing) == (
         "error: Plan!A: found no row labelled 'Independent Special Schools'; expected every line "
         "of the plan. Add a row labelled 'Independent Special Schools' (0 where there is no figure)."
-    ]
-    assert any(
-        w.found == "a row labelled 'Independant Special Schools'"
-        and w.fix == "The row is ignored. Did you mean 'Independent Special Schools'?"
-        for w in report.warnings
     )
 
 

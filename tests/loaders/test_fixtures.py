@@ -104,6 +104,19 @@ REFUSED = {
     "hnb-formula-no-value.xlsx": [("Placements!H3", "the formula =12000+500 with no saved value")],
     "hnb-na-error.xlsx": [("Placements!H4", "the Excel error #N/A")],
     "hnb-text-in-spend.xlsx": [("Spend!B5", "'eighteen million'")],
+    # a missing column does not stop the checks of the other columns
+    "hnb-missing-column-and-bad-cells.xlsx": [
+        ("Placements!1:1", "no column headed 'Annual cost (£)'"),
+        ("Placements!E5", "'Boarding school'"),
+        ("Placements!H2", "'31/02/2024', which is not a real date"),
+    ],
+    "dsg-unrecognised-row.xlsx": [
+        ("Plan!A30", "figures in a row labelled 'Home to school transport (SEN)'")
+    ],
+    "dsg-line-map-unknown-line.xlsx": [
+        ("Line map!B2", "'Transport'"),
+        ("Plan!A30", "figures in a row labelled 'Home to school transport (SEN)'"),
+    ],
     "personal-name-column.xlsx": [("Placements!L1", "a column headed 'Child name', a name")],
     "personal-date-of-birth-column.xlsx": [
         ("Placements!L1", "a column headed 'Date of birth', a date of birth")
@@ -137,7 +150,7 @@ def load(engine, name: str):
 
 def test_fix000_there_is_a_fixture_for_every_check_and_a_check_for_every_fixture():
     on_disk = {p.name for p in FIXTURES.glob("*.xls*")}
-    assert on_disk == set(REFUSED) | {"accepted-messy-hnb.xlsx"}
+    assert on_disk == set(REFUSED) | {"accepted-messy-hnb.xlsx", "hnb-blank-spend.xlsx"}
     assert len(REFUSED) >= 30
 
 
@@ -198,3 +211,26 @@ def test_fix004_a_messy_but_sound_workbook_is_accepted_and_read_right(engine):
         ("PL-0003", 980_050, date(2023, 9, 1), date(2024, 10, 31), None, True),
     ]
     assert credit == -123_400  # '(1,234.00)'
+
+
+def test_fix005_a_spend_sheet_left_blank_is_a_warning_naming_the_sheet_and_stores_no_spend(
+    engine,
+):
+    outcome = load(engine, "hnb-blank-spend.xlsx")
+    assert [str(w) for w in outcome.report.issues] == [
+        "warning: Spend: found no spending entered; expected the spending in the term, in "
+        "pounds. Measures that read it will show 'not available' for this term."
+    ]
+    assert outcome.stored_id is not None
+    with Session(engine) as session:
+        assert session.scalars(select(HnbSpend.line)).all() == []
+
+
+def test_fix006_a_row_the_plan_does_not_know_says_what_it_expected_and_how_to_fix_it(engine):
+    (error,) = load(engine, "dsg-unrecognised-row.xlsx").report.errors
+    assert error.expected.startswith("one of the plan's lines: High Needs Block DSG Income; ")
+    assert error.expected.endswith("; DfE Contribution; NCC Contribution")
+    assert error.fix == (
+        "Rename the row to one of the plan's lines, or map its label to one on the 'Line map' "
+        "sheet."
+    )

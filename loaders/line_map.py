@@ -1,0 +1,62 @@
+"""The DSG workbook's optional 'Line map' sheet: a council's own row labels, each mapped to a line
+of the standard plan, so a plan laid out in the council's words can be loaded without losing a row.
+"""
+
+from __future__ import annotations
+
+from loaders.cells import CellProblem
+from loaders.grid import Grid
+from loaders.report import ValidationReport
+from loaders.tables import Column, first_row_of_each, parse_text, read_table
+from storage.dsg_plan import INPUT_LINES, code_for_label, normalise_label
+
+LINE_MAP_SHEET = "Line map"
+LABEL_HEADING = "Label in your plan"
+LINE_HEADING = "Plan line"
+
+
+def _parse_line(value: object) -> str | None:
+    text = parse_text(value)
+    if text is None:
+        return None
+    code = code_for_label(text)
+    if code is None:
+        raise CellProblem(repr(text))
+    return code
+
+
+COLUMNS = (
+    Column(
+        "label",
+        LABEL_HEADING,
+        lambda value: None if (text := parse_text(value)) is None else normalise_label(text),
+        expected="the label of a row of your plan, as column A of the Plan or Forecast sheet has it",
+        fix="Type the row's label, or delete the mapping.",
+    ),
+    Column(
+        "line",
+        LINE_HEADING,
+        _parse_line,
+        expected="a line of the plan, labelled as the template prints it: "
+        + "; ".join(line.label for line in INPUT_LINES),
+        fix="Copy the line's label from column A of the template's Plan sheet.",
+    ),
+)
+
+
+def read_line_map(grid: Grid, report: ValidationReport) -> dict[str, str]:
+    """Your label (normalised) -> the standard line's code. Empty when the sheet has no rows."""
+    if all(value in (None, "") for row in grid.rows for value in row):
+        return {}  # an emptied sheet maps nothing
+    table = read_table(grid, COLUMNS, report, label="label")
+    if table is None:
+        return {}
+    rows = first_row_of_each(
+        table,
+        "label",
+        report,
+        name=lambda label: f"the label '{label}'",
+        fix="Map each label once.",
+    )
+    lines = table.values["line"]
+    return {label: lines[i] for label, i in rows.items() if lines[i] is not None}
