@@ -45,7 +45,12 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
-    service = MeasureService(engine=engine, catalogue=load_catalogue(), cache=settings.cache)
+    service = MeasureService(
+        engine=engine,
+        catalogue=load_catalogue(),
+        cache=settings.cache,
+        council=settings.council_la_code,
+    )
     app.server.extensions[EXTENSION_KEY] = service
     if settings.cache:
         PageCache(service).install(app.server)

@@ -27,7 +27,10 @@ def _services():
     settings = read_settings()
     engine = create_database_engine(settings.database_url)
     upgrade_database(engine)
-    return settings, engine, MeasureService(engine=engine, catalogue=load_catalogue())
+    service = MeasureService(
+        engine=engine, catalogue=load_catalogue(), council=settings.council_la_code
+    )
+    return settings, engine, service
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -109,8 +112,13 @@ CSV_FIELDS = [
     "projection_value",
     "projection_method",
     "comparator_period",
+    "comparator_basis",
+    "comparator_unit",
+    "comparator_council",
     "england",
     "neighbours",
+    "neighbours_members",
+    "quartile",
 ]
 
 
@@ -118,14 +126,20 @@ def _flatten(record: dict) -> dict:
     """One CSV row: the nested projection and comparators spread over their own columns."""
     projection = record.pop("projection") or {}
     england, neighbours = record.pop("england") or {}, record.pop("neighbours") or {}
+    council, quartile = record.pop("comparator_council") or {}, record.pop("quartile") or {}
     return {
         **record,
         "projection_period": projection.get("period"),
         "projection_value": projection.get("value"),
         "projection_method": projection.get("method"),
         "comparator_period": england.get("period"),
+        "comparator_basis": england.get("basis"),
+        "comparator_unit": england.get("unit"),
+        "comparator_council": council.get("value"),
         "england": england.get("value"),
         "neighbours": neighbours.get("value"),
+        "neighbours_members": " ".join(neighbours.get("members", [])) or None,
+        "quartile": quartile.get("value"),
     }
 
 

@@ -9,10 +9,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from kpis.comparators import ComparatorError, check_council
 from storage.periods import PeriodError, financial_years, parse_financial_year
 
 PROJECT_DIR = Path(__file__).resolve().parent
 DEFAULT_DATABASE_FILE = PROJECT_DIR / "data" / "lfi.sqlite3"
+# The council the product serves, as its new-style LA code; its statistical neighbours, England and
+# its quartile are read for it from data/public. Norfolk, the first user.
+DEFAULT_COUNCIL_LA_CODE = "E10000020"
 
 
 class SettingsError(ValueError):
@@ -41,6 +45,8 @@ class Settings:
     workers: int = 2
     # Published outputs withhold counts from 1 up to this number.
     suppress_threshold: int = 4
+    # The council's new-style LA code (E10000020): whose published figures and neighbours are shown.
+    council_la_code: str = DEFAULT_COUNCIL_LA_CODE
 
     @property
     def plan_years(self) -> tuple[str, ...]:
@@ -84,6 +90,14 @@ def _read_year(name: str, default: str) -> str:
         raise SettingsError(f"{name}: {exc}") from None
 
 
+def _read_council(name: str, default: str) -> str:
+    code = (os.environ.get(name) or default).strip()
+    try:
+        return check_council(code)
+    except ComparatorError as exc:
+        raise SettingsError(f"{name}: {exc}") from None
+
+
 def read_settings() -> Settings:
     """Read the settings from the environment as it is now; SettingsError names a bad value."""
     settings = Settings(
@@ -98,6 +112,7 @@ def read_settings() -> Settings:
         cache=_read_bool("LFI_CACHE", True),
         workers=_read_int("LFI_WORKERS", 2),
         suppress_threshold=_read_int("LFI_SUPPRESS_THRESHOLD", 4),
+        council_la_code=_read_council("LFI_COUNCIL_LA_CODE", DEFAULT_COUNCIL_LA_CODE),
     )
     try:
         financial_years(settings.plan_first_year, settings.plan_last_year)

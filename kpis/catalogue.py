@@ -34,7 +34,8 @@ DIRECTIONS = {"lower_is_better", "higher_is_better", "neutral"}
 GRAINS = {"term", "financial_year"}
 COMPUTATIONS = {"count", "sum", "ratio", "average", "change", "derived"}
 PROJECTIONS = {"linear_trend", "clearing_year"}
-COMPARATORS = {"caseload", "new_plans"}
+# The bases kpis/comparators.py KINDS computes (a test keeps the two in step).
+COMPARATORS = {"new_plans_rate", "net_plans_rate", "net_plans_share"}
 # A termly measure is a flow (counted over the term, so terms of different lengths differ by
 # season) or a snapshot (a level on a day); flows are compared with the same term a year earlier.
 NATURES = {"flow", "snapshot"}

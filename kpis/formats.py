@@ -41,6 +41,11 @@ def format_count(value: Decimal | int) -> str:
     return f"{_round(Decimal(value), 0):,.0f}"
 
 
+def format_rate(value: Decimal, *, places: int = 1) -> str:
+    """A rate to one decimal: 167.2 (per 1,000 plans)."""
+    return f"{_round(value, places):,.{places}f}"
+
+
 def format_value(value: Decimal | None, unit: str) -> str:
     """A measure's value in its unit; a missing value says so rather than showing zero."""
     if value is None:

@@ -15,7 +15,7 @@ from kpis.formulas import FORMULAS, TERM_FORMULAS
 from kpis.returns import Returns
 from kpis.timeline import comparable_period, fit_trend, previous_term
 from kpis.trajectory import NONE, PROJECT_TO_YEAR, direction_of_travel, rag_status
-from storage.periods import financial_year_start, parse_term
+from storage.periods import parse_term
 
 FAMILY_OF_SOURCE = {
     "ehcp": "ehcp",
@@ -41,8 +41,12 @@ class MeasureValue:
     direction_of_travel: str | None = None
     compared_with: str | None = None  # the period the direction of travel compares against
     projection: dict | None = None
+    # On the headline figure, where SEN2 publishes the same basis: England's, the statistical
+    # neighbours' and the council's own published figure, and its quartile (kpis/comparators.py).
     england: dict | None = None
     neighbours: dict | None = None
+    comparator_council: dict | None = None
+    quartile: dict | None = None
     extra: dict = field(default_factory=dict)
 
     def as_record(self) -> dict[str, object]:
@@ -67,6 +71,8 @@ class MeasureValue:
             "projection": self.projection,
             "england": self.england,
             "neighbours": self.neighbours,
+            "comparator_council": self.comparator_council,
+            "quartile": self.quartile,
         }
 
 
@@ -258,30 +264,34 @@ def clearing_year(values: list[MeasureValue]) -> dict:
     }
 
 
-def _with_comparators(values: list[MeasureValue]) -> list[MeasureValue]:
-    kind = values[0].measure.comparator if values else None
-    if kind is None:
+def _with_comparators(values: list[MeasureValue], council: str | None) -> list[MeasureValue]:
+    """The published comparator, on the headline figure (the latest outturn) only: it has its own
+    period and basis, and the council's own SEN2 figure on that basis travels with it."""
+    measure = values[0].measure if values else None
+    headline = headline_of(values)
+    if measure is None or measure.comparator is None or council is None or headline is None:
         return values
-    out = []
-    for value in values:
-        if kind == "caseload" and value.period == "Autumn 2024":
-            found = comparators.caseload()
-        elif kind == "new_plans" and value.measure.grain == "financial_year":
-            found = comparators.new_plans(financial_year_start(value.period))
-        else:
-            found = None
-        out.append(
-            replace(value, england=found.as_record(), neighbours=found.neighbours_record())
-            if found
-            else value
-        )
-    return out
+    found = comparators.compare(
+        measure.comparator, council, measure.direction, comparators.public_data()
+    )
+    compared = replace(
+        headline,
+        england=found.england_record(),
+        neighbours=found.neighbours_record(),
+        comparator_council=found.council_record(),
+        quartile=found.quartile_record(),
+    )
+    return [compared if v is headline else v for v in values]
 
 
 def compute_measures(
-    catalogue: Catalogue, position: DsgPosition | None, returns: Returns | None = None
+    catalogue: Catalogue,
+    position: DsgPosition | None,
+    returns: Returns | None = None,
+    council: str | None = None,
 ) -> list[MeasureValue]:
-    """Every measure in catalogue order, each for every period its data covers."""
+    """Every measure in catalogue order, each for every period its data covers; with the
+    council's LA code (LFI_COUNCIL_LA_CODE), the published comparators on the headlines."""
     returns = returns or Returns()
     computed: dict[str, Series] = {}
     results: list[MeasureValue] = []
@@ -296,5 +306,5 @@ def compute_measures(
             )
             computed[measure.id] = series
             values = _from_returns(measure, series, returns)
-        results += _with_comparators(_with_projection(_with_travel(values), position))
+        results += _with_comparators(_with_projection(_with_travel(values), position), council)
     return results

@@ -99,6 +99,8 @@ class MeasureService:
     engine: Engine
     catalogue: Catalogue
     cache: bool = True
+    # The council's LA code (settings LFI_COUNCIL_LA_CODE): the published comparators are its own.
+    council: str | None = None
     _snapshot: Snapshot | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -121,7 +123,7 @@ class MeasureService:
     def _compute(self, session: Session, version: tuple[int, int]) -> Snapshot:
         position = read_dsg_position(session)
         returns = read_returns(session)
-        measures = compute_measures(self.catalogue, position, returns)
+        measures = compute_measures(self.catalogue, position, returns, self.council)
         return Snapshot(
             version=version,
             measures=tuple(measures),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpis.catalogue import SIGN_WORDS, Measure
-from kpis.formats import NOT_AVAILABLE, format_money_m, format_value
+from kpis.formats import NOT_AVAILABLE, format_money_m, format_percent, format_rate, format_value
 from kpis.measures import MeasureValue
 
 BASIS_WORDS = {"actual": "outturn", "forecast": "forecast", "plan": "plan", "trend": "trend"}
@@ -115,3 +115,28 @@ def travel_phrase(value: MeasureValue) -> str:
         return ""
     word = value.direction_of_travel.capitalize()
     return f"{word} on {value.compared_with}" if value.compared_with else word
+
+
+QUARTER_WORDS = {1: "lowest", 2: "second-lowest", 3: "second-highest", 4: "highest"}
+
+
+def comparator_figure(record: dict | None) -> str:
+    """A published comparator's value in its unit: '16.7%', '167.2 per 1,000 plans maintained'."""
+    value = record.get("value") if record else None
+    if value is None:
+        return NOT_AVAILABLE
+    if record["unit"] == "%":
+        return format_percent(Decimal(str(value)))
+    return f"{format_rate(Decimal(str(value)))} {record['unit']}"
+
+
+def quartile_phrase(record: dict | None) -> str:
+    """'3 of 4: the second-highest quarter of 153 councils (lower is better)'."""
+    if not record or record.get("value") is None:
+        return NOT_AVAILABLE
+    quarter = record["value"]
+    better = f" ({record['better']} is better)" if record.get("better") else ""
+    return (
+        f"{quarter} of 4: the {QUARTER_WORDS[quarter]} quarter of the {record['of']} English "
+        f"councils reporting{better}"
+    )

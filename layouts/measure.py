@@ -14,12 +14,11 @@ from kpis.catalogue import Measure
 from kpis.formats import format_value
 from kpis.service import MeasureService, Snapshot
 from kpis.trajectory import describe_thresholds
-from kpis.wording import show_value, sign_note, unit_label
+from kpis.wording import comparator_figure, quartile_phrase, show_value, sign_note, unit_label
 from kpis.workstreams import workstream
 from layouts._shared.components import chart_block, data_table, demo_notice, not_found
 from layouts._shared.context import current_service
 from layouts._shared.measures import (
-    comparator_line,
     latest_line,
     published_summary,
     series_table,
@@ -34,6 +33,12 @@ NATURE_WORDS = {
     "with the same term a year earlier.",
     "snapshot": "A snapshot at the end of each term: each term is compared with the term before.",
 }
+NO_COMPARATOR = (
+    "No like-for-like published comparator. The Department for Education's SEN2 statistics give "
+    "every council's requests, new plans, ceased plans and plans maintained; they support a rate "
+    "or share on the same basis as the measure only for new plans, net plans and the change in "
+    "plans. A count is never set beside England's total."
+)
 DIRECTION_WORDS = {
     "lower_is_better": "Lower is better",
     "higher_is_better": "Higher is better",
@@ -128,12 +133,45 @@ def _projection(snapshot: Snapshot, measure: Measure) -> html.Section:
 
 
 def _comparators(snapshot: Snapshot, measure: Measure) -> html.Section:
-    line = comparator_line(snapshot.series(measure.ref))
-    text = line or html.P(
-        "No published figure compares with this measure: SEN2 publishes plans maintained and "
-        "new plans, which measures 1 and 4 are compared with."
+    """The council's own published figure, England's and its neighbours' average on one basis,
+    and its quartile, as a small table; or why the measure has no like-for-like comparator."""
+    heading = html.H2("England and statistical neighbours")
+    compared = [v for v in snapshot.series(measure.ref) if v.england]
+    if not compared:
+        return html.Section([heading, html.P(NO_COMPARATOR, id="measure-comparators")])
+    v = compared[-1]
+    council, england, neighbours = v.comparator_council, v.england, v.neighbours
+    rows = [
+        ("Basis", england["basis"]),
+        ("Period", england["period"]),
+        (f"This council ({council['name']})", comparator_figure(council)),
+        ("England", comparator_figure(england)),
+        (
+            f"Statistical neighbours' average ({neighbours['reported']} of "
+            f"{neighbours['of']} reported)",
+            comparator_figure(neighbours),
+        ),
+        ("Quartile among English councils (1 = lowest)", quartile_phrase(v.quartile)),
+    ]
+    members = ", ".join(neighbours["member_names"]) or "none"
+    missing = ", ".join(neighbours["missing_names"])
+    return html.Section(
+        id="measure-comparators",
+        children=[
+            heading,
+            data_table(
+                caption="Published SEN2 figures on the same basis (Department for Education)",
+                headers=["", "Figure"],
+                rows=rows,
+                text_columns={1},
+            ),
+            html.P(
+                f"Neighbours averaged (the DfE's {neighbours['model']} statistical neighbours): "
+                f"{members}." + (f" Left out, no figure published: {missing}." if missing else "")
+            ),
+            html.P(f"How this differs from the measure: {council['note']}.", className="source"),
+        ],
     )
-    return html.Section([html.H2("England and statistical neighbours"), text])
 
 
 def _superseded(service: MeasureService, measure: Measure, show: bool) -> html.Section:

@@ -4,7 +4,6 @@ latest figure, status and chart, and the table of its figures."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from dash import dcc, html
 
@@ -12,12 +11,14 @@ from exports.publish import without_withheld
 from figures.captions import measure_source
 from figures.measure import build_measure_figure, measure_title, summarise_measure
 from kpis.catalogue import Measure
-from kpis.formats import NOT_AVAILABLE, format_value, format_variance
+from kpis.formats import NOT_AVAILABLE, format_variance
 from kpis.measures import MeasureValue
 from kpis.service import Snapshot
 from kpis.wording import (
     basis_phrase,
+    comparator_figure,
     period_phrase,
+    quartile_phrase,
     show_value,
     sign_note,
     status_key,
@@ -190,21 +191,18 @@ def published_summary(series: Sequence[MeasureValue]) -> str:
 
 
 def comparator_line(series: Sequence[MeasureValue]) -> html.P | None:
-    """The England and statistical-neighbour figures, where SEN2 publishes the same measure."""
+    """The council's own published figure beside England's and its statistical neighbours'
+    average, all on one basis and period, and its quartile: where SEN2 supports the measure."""
     with_comparator = [v for v in series if v.england]
     if not with_comparator:
         return None
     v = with_comparator[-1]
-    unit = v.measure.unit
     england, neighbours = v.england, v.neighbours
     return html.P(
         className="comparator",
-        children=f"Comparators ({england['what']}, {england['period']}): England "
-        f"{format_value(_decimal(england['value']), unit)}; statistical neighbours' average "
-        f"{format_value(_decimal(neighbours['value']), unit)}; this council "
-        f"{format_value(v.value, unit)} in {v.period}.",
+        children=f"Published comparison ({england['basis']}; {england['period']}): this council "
+        f"{comparator_figure(v.comparator_council)}, England {comparator_figure(england)}, "
+        f"statistical neighbours' average {comparator_figure(neighbours)} "
+        f"({neighbours['reported']} of {neighbours['of']} reported). "
+        f"Quartile: {quartile_phrase(v.quartile)}.",
     )
-
-
-def _decimal(value: float) -> Decimal:
-    return Decimal(str(value))
