@@ -97,23 +97,29 @@ def _wrap(text: str, width: int = 150) -> str:
     return "<br>".join([*lines, line])
 
 
-def for_print(item: Chart, *, width: int = WIDTH, height: int = HEIGHT) -> go.Figure:
+def for_print(
+    item: Chart, *, width: int = WIDTH, height: int = HEIGHT, marked: bool = True
+) -> go.Figure:
     """The page's figure with what a printed chart needs on it: title, caption and marking.
-    The caption and the lower marking sit a fixed number of pixels below the plot."""
+    The caption and the lower marking sit a fixed number of pixels below the plot. Unmarked
+    (``marked=False``) it is the figure alone, sized: for a document that prints the title,
+    source and marking itself, once, around the image."""
     figure = go.Figure(copy.deepcopy(item.figure.to_dict()))
     caption = _wrap(html.escape(item.caption), width=width // 8)
     lines = caption.count("<br>") + 1
-    below_legend = 100
+    # From the plot down: the time axis's labels and title, the legend, the caption, the marking.
+    axis_px, legend_px, caption_px = 84, 60, 20 * lines
+    bottom = axis_px + legend_px + caption_px + 40
     figure.update_layout(
         width=width,
         height=height,
         title=dict(text=html.escape(item.title), x=0.01, xanchor="left", y=0.97, font_size=22),
-        margin=dict(t=90, b=below_legend + 20 * lines + 50, l=80, r=40),
-        legend=dict(y=-0.1, yanchor="top"),
+        margin=dict(t=90, b=bottom, l=80, r=40),
+        legend=dict(yref="container", y=(bottom - axis_px) / height, yanchor="top"),
     )
     notes = (
-        (caption, "left", 0, -below_legend, 13),
-        (f"<b>{MARKING}</b>", "right", 1, -below_legend - 20 * lines - 10, 14),
+        (caption, "left", 0, -(axis_px + legend_px), 13),
+        (f"<b>{MARKING}</b>", "right", 1, -(axis_px + legend_px + caption_px + 6), 14),
     )
     for text, side, x, shift, size in notes:
         figure.add_annotation(
@@ -182,14 +188,16 @@ class ChartRenderer:
         *,
         width: int = WIDTH,
         height: int = HEIGHT,
+        marked: bool = True,
     ) -> bytes:
-        key = (item.key, fmt, version, width, height)
+        key = (item.key, fmt, version, width, height, marked)
         with self._lock:
             if key in self._kept:
                 return self._kept[key]
             if not self._started:
                 self._start()
-            data = self._draw(for_print(item, width=width, height=height), fmt, width, height)
+            figure = for_print(item, width=width, height=height, marked=marked)
+            data = self._draw(figure, fmt, width, height)
             if fmt == "svg":
                 data = describe_svg(data, item)
             self._kept[key] = data

@@ -1,5 +1,6 @@
-"""One measure's chart: its values over time against its plan or target, with the projection;
-an active title of ten words or fewer; a one-sentence summary; a sparkline for tables."""
+"""One measure's chart: its outturn, forecast, plan or target and trend on a real time axis; an
+active title and a one-sentence summary that lead with the figure the pages lead with; a
+sparkline for tables."""
 
 from __future__ import annotations
 
@@ -8,27 +9,66 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
-from figures.theme import DARK_BLUE, DARK_GREY, ORANGE, TEMPLATE_NAME
-from kpis.formats import format_value, format_variance
-from kpis.measures import MeasureValue
+from figures.theme import (
+    DARK_BLUE,
+    DARK_GREY,
+    DARK_PINK,
+    ORANGE,
+    TEMPLATE_NAME,
+    TEXT,
+    TURQUOISE,
+)
+from figures.timeaxis import axis_dates, time_axis
+from kpis.catalogue import Measure
+from kpis.formats import format_variance
+from kpis.measures import MeasureValue, forecast_of, reported_of
+from kpis.timeline import period_date
+from kpis.trajectory import IMPROVING, WORSENING
+from kpis.wording import (
+    figure_phrase,
+    is_balance,
+    period_phrase,
+    show_value,
+    statement,
+    trend_phrase,
+)
+from storage.periods import parse_term
 
 STATUS_WORDS = {"green": "on track", "amber": "at risk", "red": "off track"}
-# Money is labelled by the axis title, not a tick prefix: Plotly would print "£−10.0m".
-AXIS_FORMAT = {
-    "£m": dict(tickformat=",.1f", title=dict(text="£ millions")),
-    "£": dict(tickformat=",.0f", title=dict(text="£")),
-    "%": dict(ticksuffix="%", tickformat=",.1f"),
-    "ratio": dict(tickformat=",.2f"),
-    "count": dict(tickformat=",.0f"),
+SEASONS = ("Autumn", "Spring", "Summer")
+# One line per season for a termly flow: colour, marker and dash all differ, so the lines can be
+# told apart without colour.
+SEASON_STYLE = {
+    "Autumn": (DARK_BLUE, "circle", "solid"),
+    "Spring": (TURQUOISE, "square", "dashdot"),
+    "Summer": (DARK_PINK, "triangle-up", "longdashdot"),
 }
+SEASON_NOTE = "Each line joins the same term in successive years: terms differ in length"
+UNIT_TITLES = {"£m": "£ millions", "£": "£", "%": "Per cent", "ratio": "Ratio"}
+SIGN_TITLES = {
+    "deficit_positive": "deficit (+) / surplus (-)",
+    "surplus_positive": "surplus (+) / deficit (-)",
+}
+# '~' drops trailing zeros, so zero reads 0; Plotly's own minus sign never gives '-0'.
+TICK_FORMAT = ",~f"
 
 
-def plotted(value: Decimal | float | None, unit: str) -> float | None:
-    """A value as the axis shows it: a % as 4.7 rather than 0.047."""
+def plotted(value: Decimal | float | None, unit: str | None) -> float | None:
+    """A value as the axis shows it: a % as 4.7 rather than 0.047; zero never as -0."""
     if value is None:
         return None
     exact = value if isinstance(value, Decimal) else Decimal(str(value))
-    return float(exact * 100) if unit == "%" else float(exact)
+    return float(exact * 100) + 0.0 if unit == "%" else float(exact) + 0.0
+
+
+def shown(value: Decimal | float | None, measure: Measure) -> str:
+    """show_value, with a figure that rounds to nothing written without a minus sign."""
+    if value is None:
+        return show_value(None, measure)
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    if exact != 0 and show_value(abs(exact), measure) == show_value(Decimal(0), measure):
+        exact = Decimal(0)
+    return show_value(exact, measure)
 
 
 def judged(series: Sequence[MeasureValue]) -> list[MeasureValue]:
@@ -40,167 +80,347 @@ def _target_word(series: Sequence[MeasureValue]) -> str:
     return "plan" if series and series[0].measure.category == "DSG" else "target"
 
 
+def _amount(change: Decimal, measure: Measure) -> str:
+    """A difference without its sign, in the measure's unit: '744', '£4.700m', '0.4 points'."""
+    text = format_variance(abs(change), measure.unit or "count").lstrip("+")
+    return text.replace(" percentage points", " points")
+
+
 def _comparison(value: MeasureValue, word: str) -> str:
-    """'412 above target', '£1.200m below plan', 'on target'."""
-    if value.variance is None:
+    """'744 above target', '£4.700m worse than plan', 'on target'; '' with no variance or when
+    the target is for a different length of time than the figure."""
+    if value.variance is None or value.extra.get("judged_on"):
         return ""
     if value.variance == 0:
         return f"on {word}"
-    side = "above" if value.variance > 0 else "below"
-    unit = value.measure.unit
-    amount = format_variance(abs(value.variance), unit).lstrip("+")
-    if unit == "%":
-        amount = amount.replace(" percentage points", " points")
-    return f"{amount} {side} {word}"
+    amount = _amount(value.variance, value.measure)
+    if is_balance(value.measure):
+        worse = value.status in ("amber", "red") or _worse(value.variance, value.measure)
+        return f"{amount} {'worse' if worse else 'better'} than {word}"
+    return f"{amount} {'above' if value.variance > 0 else 'below'} {word}"
+
+
+def _worse(change: Decimal, measure: Measure) -> bool:
+    return change > 0 if measure.direction == "lower_is_better" else change < 0
+
+
+def _earlier(series: Sequence[MeasureValue], value: MeasureValue) -> MeasureValue | None:
+    """The figure the direction of travel compared with (``compared_with``)."""
+    if value.compared_with is None:
+        return None
+    return next((v for v in judged(series) if v.period == value.compared_with), None)
+
+
+def _movement(value: MeasureValue, earlier: MeasureValue) -> str:
+    """'up 73 on Spring 2026', '£10.424m better than Spring 2026', 'unchanged on Spring 2026'."""
+    change = value.value - earlier.value
+    amount = _amount(change, value.measure)
+    if change == 0 or not any(c in "123456789" for c in amount):
+        return f"unchanged on {earlier.period}"
+    if is_balance(value.measure) and value.direction_of_travel in (IMPROVING, WORSENING):
+        word = "better" if value.direction_of_travel == IMPROVING else "worse"
+        return f"{amount} {word} than {earlier.period}"
+    return f"{'up' if change > 0 else 'down'} {amount} on {earlier.period}"
 
 
 def measure_title(series: Sequence[MeasureValue]) -> str:
-    """An active title: the latest figure and how it stands, in ten words or fewer."""
-    values = judged(series)
-    if not values:
+    """An active title: the figure the page leads with, its period and basis, and how it
+    stands against its plan or target or, with none, against its comparable period."""
+    reported = reported_of(series)
+    if reported is None:
         return "No figures loaded yet for this measure"
-    latest = values[-1]
-    unit = latest.measure.unit
-    head = f"{format_value(latest.value, unit)} in {latest.period}"
-    versus = _comparison(latest, _target_word(series))
+    head = figure_phrase(reported)
+    versus = _comparison(reported, _target_word(series))
     if versus:
         return f"{head}, {versus}"
-    if len(values) > 1:
-        previous = values[-2]
-        change = latest.value - previous.value
-        amount = format_variance(abs(change), unit).lstrip("+").replace(" percentage points", "")
-        if change == 0 or not any(c in "123456789" for c in amount):
-            return f"{head}, unchanged on {previous.period}"
-        side = "up" if change > 0 else "down"
-        return f"{head}, {side} {amount} on {previous.period}"
-    return head
+    earlier = _earlier(series, reported)
+    return f"{head}, {_movement(reported, earlier)}" if earlier else head
+
+
+def _against_plan(value: MeasureValue, word: str) -> str:
+    if value.plan_value is None:
+        return ""
+    status = STATUS_WORDS.get(value.status, "no status")
+    target = shown(value.plan_value, value.measure)
+    if value.extra.get("judged_on"):
+        judged_value = value.extra.get("judged_value")
+        return (
+            f"{shown(judged_value, value.measure)} in {value.extra['judged_on']} against "
+            f"a {word} of {target} for a year ({status})"
+        )
+    return f"against a {word} of {target} ({status})"
+
+
+def _movement_phrase(value: MeasureValue, earlier: MeasureValue) -> str:
+    """'up from 12,809 in Spring 2026', 'better than £13.125m deficit in Spring 2026'."""
+    before = f"{shown(earlier.value, value.measure)} in {earlier.period}"
+    if value.value == earlier.value:
+        return f"unchanged from {before}"
+    if is_balance(value.measure) and value.direction_of_travel in (IMPROVING, WORSENING):
+        return f"{'better' if value.direction_of_travel == IMPROVING else 'worse'} than {before}"
+    return f"{'up' if value.value > earlier.value else 'down'} from {before}"
+
+
+def trend_of(series: Sequence[MeasureValue]) -> dict | None:
+    """The trend carried to the end of the plan, if one was fitted; never for a measure the
+    council forecasts itself."""
+    if not series or series[0].measure.is_council_forecast:
+        return None
+    found = [v.projection for v in series if v.projection]
+    latest = found[-1] if found else None
+    return latest if latest and latest.get("basis") == "trend" else None
 
 
 def summarise_measure(series: Sequence[MeasureValue]) -> str:
-    """The chart in one sentence, for screen readers and for anyone who cannot see it."""
-    values = judged(series)
-    if not values:
+    """The chart in one sentence, for screen readers and for anyone who cannot see it: the
+    reported figure, its plan or target, its movement, the latest forecast and the trend."""
+    reported = reported_of(series)
+    if reported is None:
         return "No figures for this measure have been loaded yet, so there is nothing to chart."
-    measure, latest = values[0].measure, values[-1]
-    unit = measure.unit
-    parts = [f"{measure.label} was {format_value(latest.value, unit)} in {latest.period}"]
-    if latest.plan_value is not None:
-        word = _target_word(series)
-        parts.append(
-            f"against a {word} of {format_value(latest.plan_value, unit)}"
-            f" ({STATUS_WORDS.get(latest.status, 'no status')})"
-        )
-    if len(values) > 1:
-        first = values[0]
-        parts.append(f"from {format_value(first.value, unit)} in {first.period}")
-    if latest.projection:
-        projected = Decimal(str(latest.projection["value"]))
-        parts.append(
-            f"and on its recent trend would be {format_value(projected, unit)} "
-            f"by {latest.projection['period']}"
-        )
-    return ", ".join(parts) + "."
+    parts = [statement(reported)]
+    against = _against_plan(reported, _target_word(series))
+    if against:
+        parts.append(against)
+    earlier = _earlier(series, reported)
+    if earlier is not None:
+        parts.append(_movement_phrase(reported, earlier))
+    forecast = forecast_of(series)
+    if forecast is not None and forecast is not reported:
+        parts.append(f"and is forecast to be {figure_phrase(forecast)}")
+    sentence = ", ".join(parts)
+    trend = trend_of(series)
+    if trend is not None:
+        sentence += "; " + trend_phrase(trend, reported.measure)
+    return sentence + "."
 
 
-def _hover(values: Sequence[MeasureValue], *, planned: bool) -> list[str]:
-    out = []
-    for v in values:
-        amount = v.plan_value if planned else v.value
-        what = "plan or target" if planned else v.basis
-        out.append(f"{v.period}: {format_value(amount, v.measure.unit)} ({what})")
-    return out
+def y_axis_title(measure: Measure) -> str:
+    """The value axis in the measure's one unit; a balance says which way round its sign is."""
+    unit = UNIT_TITLES.get(measure.unit or "count")
+    if unit is None:
+        unit = (measure.count_unit or "number").capitalize()
+    sign = SIGN_TITLES.get(measure.sign or "")
+    return f"{unit}: {sign}" if sign else unit
 
 
-def build_measure_figure(series: Sequence[MeasureValue], *, height: int = 360) -> go.Figure:
-    """The measure against its plan or target, with its projection to the end of the plan."""
-    figure = go.Figure()
-    if not series:
-        return figure
-    unit = series[0].measure.unit
-    planned = [v for v in series if v.plan_value is not None]
-    if planned:
-        figure.add_trace(
-            go.Scatter(
-                x=[v.period for v in planned],
-                y=[plotted(v.plan_value, unit) for v in planned],
-                name=_target_word(series).capitalize(),
-                mode="lines+markers",
-                line=dict(color=DARK_GREY, dash="dash", width=2),
-                marker=dict(symbol="diamond", size=7),
-                hovertext=_hover(planned, planned=True),
-                hoverinfo="text",
-            )
-        )
-    values = judged(series)
+def _hover(values: Sequence[MeasureValue]) -> list[str]:
+    """'12,882 in Summer 2026 (outturn)', in the measure's unit and words."""
+    return [f"{shown(v.value, v.measure)} in {period_phrase(v)}" for v in values]
+
+
+def _scatter(values: Sequence[MeasureValue], **style) -> go.Scatter:
+    measure = values[0].measure
+    return go.Scatter(
+        x=axis_dates([v.period for v in values], measure.grain),
+        y=[plotted(v.value, measure.unit) for v in values],
+        mode="lines+markers",
+        hovertext=_hover(values),
+        hoverinfo="text",
+        **style,
+    )
+
+
+def _add_plan(figure: go.Figure, series: Sequence[MeasureValue]) -> None:
+    # A yearly target beside termly figures would compare a year with a term: left off.
+    planned = [v for v in series if v.plan_value is not None and not v.extra.get("judged_on")]
+    if not planned:
+        return
+    measure, word = planned[0].measure, _target_word(series)
     figure.add_trace(
         go.Scatter(
-            x=[v.period for v in values],
-            y=[plotted(v.value, unit) for v in values],
-            name="Actual or forecast",
+            x=axis_dates([v.period for v in planned], measure.grain),
+            y=[plotted(v.plan_value, measure.unit) for v in planned],
+            name=word.capitalize(),
             mode="lines+markers",
-            line=dict(color=DARK_BLUE, width=3),
-            marker=dict(size=8),
-            hovertext=_hover(values, planned=False),
+            line=dict(color=DARK_GREY, dash="dash", width=2),
+            marker=dict(symbol="diamond", size=8, color=DARK_GREY),
+            hovertext=[f"{shown(v.plan_value, measure)} in {v.period} ({word})" for v in planned],
             hoverinfo="text",
         )
     )
-    _add_projection(figure, values, unit)
-    periods = list(dict.fromkeys([v.period for v in series] + _projection_period(values)))
-    figure.update_layout(
-        template=TEMPLATE_NAME,
-        height=height,
-        margin=dict(t=16, b=16, l=16, r=16),
-        legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
-        xaxis=dict(
-            type="category",
-            categoryorder="array",
-            categoryarray=periods,
-            tickmode="array",
-            tickvals=periods,
-            ticktext=[p.replace(" ", "<br>") for p in periods],
-            tickangle=0,
-            fixedrange=True,
-            automargin=True,
+
+
+def _add_outturn(figure: go.Figure, outturn: list[MeasureValue]) -> None:
+    if not outturn:
+        return
+    if not outturn[0].measure.is_flow:
+        figure.add_trace(
+            _scatter(
+                outturn,
+                name="Outturn",
+                line=dict(color=DARK_BLUE, width=3),
+                marker=dict(symbol="circle", size=9, color=DARK_BLUE),
+            )
+        )
+        return
+    for season in SEASONS:
+        terms = [v for v in outturn if parse_term(v.period).season == season]
+        if not terms:
+            continue
+        colour, symbol, dash = SEASON_STYLE[season]
+        figure.add_trace(
+            _scatter(
+                terms,
+                name=f"{season} terms",
+                line=dict(color=colour, width=3, dash=dash),
+                marker=dict(symbol=symbol, size=10, color=colour),
+            )
+        )
+
+
+def forecast_label(forecasts: Sequence[MeasureValue]) -> str:
+    made = {v.extra.get("made_in") for v in forecasts} - {None}
+    if len(made) == 1:
+        return f"Forecast (made in {made.pop()})"
+    if made and all(v.extra.get("made_in") == v.period for v in forecasts):
+        return "Forecast (each made in the term shown)"
+    return "Forecast"
+
+
+def _add_forecast(
+    figure: go.Figure, outturn: list[MeasureValue], forecasts: list[MeasureValue]
+) -> None:
+    if not forecasts:
+        return
+    measure = forecasts[0].measure
+    # Joined to the last outturn by a dashed line, without a marker on the outturn's point.
+    start = [outturn[-1]] if outturn and not measure.is_flow else []
+    points = start + forecasts
+    trace = _scatter(
+        points,
+        name=forecast_label(forecasts),
+        line=dict(color=DARK_BLUE, width=3, dash="longdash"),
+        marker=dict(
+            symbol="circle-open",
+            size=[0] * len(start) + [10] * len(forecasts),
+            color=DARK_BLUE,
+            line=dict(width=2, color=DARK_BLUE),
         ),
-        yaxis=dict(fixedrange=True, automargin=True, **AXIS_FORMAT.get(unit, {})),
     )
-    return figure
+    figure.add_trace(trace)
+    if outturn:
+        _mark_boundary(figure, outturn[-1], forecasts[0])
 
 
-def _projection_period(values: Sequence[MeasureValue]) -> list[str]:
-    latest = values[-1] if values else None
-    if latest is None or not latest.projection or latest.measure.projection != "linear_trend":
-        return []
-    return [latest.projection["period"]]
+def _mark_boundary(figure: go.Figure, last: MeasureValue, first: MeasureValue) -> None:
+    """A vertical line between the last outturn and the first forecast, saying which is which."""
+    grain = last.measure.grain
+    a, b = period_date(last.period, grain), period_date(first.period, grain)
+    middle = a + (b - a) / 2
+    figure.add_shape(
+        type="line",
+        xref="x",
+        yref="paper",
+        x0=middle,
+        x1=middle,
+        y0=0,
+        y1=1,
+        line=dict(color=TEXT, width=1, dash="dot"),
+    )
+    figure.add_annotation(
+        x=middle,
+        xref="x",
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        xanchor="center",
+        showarrow=False,
+        text=f"Outturn to {last.period} | forecast from {first.period}",
+        font=dict(size=12),
+    )
 
 
-def _add_projection(figure: go.Figure, values: Sequence[MeasureValue], unit: str) -> None:
-    latest = values[-1] if values else None
-    if latest is None or not latest.projection or latest.measure.projection != "linear_trend":
+def _add_trend(figure: go.Figure, series: Sequence[MeasureValue]) -> None:
+    trend = trend_of(series)
+    if trend is None or trend["period"] == trend["from_period"]:
         return
-    end = latest.projection
-    if end["period"] == latest.period:
-        return
+    measure = series[0].measure
     figure.add_trace(
         go.Scatter(
-            x=[latest.period, end["period"]],
-            y=[plotted(latest.value, unit), plotted(end["value"], unit)],
-            name="Projection on recent trend",
+            x=axis_dates([trend["from_period"], trend["period"]], measure.grain),
+            y=[plotted(trend["from_value"], measure.unit), plotted(trend["value"], measure.unit)],
+            name="Trend (not a forecast)",
             mode="lines+markers",
-            line=dict(color=ORANGE, dash="dot", width=2),
-            marker=dict(symbol="circle-open", size=8),
+            line=dict(color=ORANGE, dash="dot", width=3),
+            marker=dict(symbol="hexagon-open", size=[0, 10], color=ORANGE, line=dict(width=2)),
             hovertext=[
                 "",
-                f"{end['period']}: {format_value(Decimal(str(end['value'])), unit)} (projection)",
+                f"about {shown(trend['value'], measure)} by {trend['period']} "
+                "(trend, not a forecast)",
             ],
             hoverinfo="text",
         )
     )
 
 
+def _axis_periods(series: Sequence[MeasureValue]) -> list[str]:
+    periods = [v.period for v in series if v.value is not None or v.plan_value is not None]
+    trend = trend_of(series)
+    return periods + [trend["period"]] if trend else periods
+
+
+def build_measure_figure(series: Sequence[MeasureValue], *, height: int = 360) -> go.Figure:
+    """The measure against its plan or target on a time axis: outturn solid, forecast dashed
+    with open markers, the trend dotted; a termly flow drawn one line per season."""
+    figure = go.Figure()
+    if not series:
+        return figure
+    measure = series[0].measure
+    values = judged(series)
+    outturn = [v for v in values if v.basis == "actual"]
+    forecasts = [v for v in values if v.basis == "forecast"]
+    _add_plan(figure, series)
+    _add_outturn(figure, outturn)
+    _add_forecast(figure, outturn, forecasts)
+    _add_trend(figure, series)
+    if measure.is_flow:
+        figure.add_annotation(
+            text=SEASON_NOTE,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1,
+            yshift=18 if forecasts and outturn else 0,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font=dict(size=12),
+        )
+    figure.update_layout(
+        template=TEMPLATE_NAME,
+        height=height,
+        margin=dict(t=48, b=16, l=16, r=24),
+        showlegend=True,
+        legend=dict(orientation="h", yanchor="bottom", y=0, yref="container", x=0),
+        xaxis=time_axis(_axis_periods(series), measure.grain),
+        yaxis=dict(
+            title=dict(text=y_axis_title(measure)),
+            tickformat=TICK_FORMAT,
+            ticksuffix="%" if measure.unit == "%" else "",
+            # a balance always shows nil, so a deficit and a surplus sit either side of it
+            zeroline=is_balance(measure),
+            rangemode="tozero" if is_balance(measure) else "normal",
+            zerolinecolor=TEXT,
+            fixedrange=True,
+            automargin=True,
+        ),
+    )
+    return figure
+
+
+def _sparkline_values(series: Sequence[MeasureValue]) -> list[MeasureValue]:
+    """For a flow, the latest figure's season only, so the line shows change rather than the
+    difference between a short term and a long one."""
+    values = judged(series)
+    if values and values[0].measure.is_flow:
+        season = parse_term(values[-1].period).season
+        return [v for v in values if parse_term(v.period).season == season]
+    return values
+
+
 def sparkline_svg(series: Sequence[MeasureValue], *, width: int = 96, height: int = 24) -> str:
     """A tiny line of the judged values, as SVG markup, for a row of the status table."""
-    points = [float(v.value) for v in judged(series)]
+    points = [float(v.value) for v in _sparkline_values(series)]
     if len(points) < 2:
         return ""
     low, high = min(points), max(points)
@@ -220,12 +440,10 @@ def sparkline_svg(series: Sequence[MeasureValue], *, width: int = 96, height: in
 
 
 def describe_sparkline(series: Sequence[MeasureValue]) -> str:
-    values = judged(series)
+    """'Summer terms from 452 in Summer 2023 (outturn) to 501 in Summer 2026 (outturn)'."""
+    values = _sparkline_values(series)
     if len(values) < 2:
-        return "Too few periods for a trend line"
-    unit = values[0].measure.unit
+        return "Too few periods for a line"
     first, last = values[0], values[-1]
-    return (
-        f"Trend from {format_value(first.value, unit)} in {first.period} "
-        f"to {format_value(last.value, unit)} in {last.period}"
-    )
+    which = f"{parse_term(last.period).season} terms from" if last.measure.is_flow else "From"
+    return f"{which} {figure_phrase(first)} to {figure_phrase(last)}"

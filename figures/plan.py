@@ -13,6 +13,16 @@ from kpis.formats import format_money_m
 from kpis.measures import MeasureValue
 from kpis.plan_view import IN_YEAR, PlanView
 
+Y_TITLE = "£ millions: deficit (+) / surplus (-)"
+LIGHT_BLUE = "#A9BCD0"  # the dark blue at a third of its strength, under the forecast's hatching
+OUTTURN_BARS = dict(color=DARK_BLUE, line=dict(color=DARK_BLUE, width=1))
+FORECAST_BARS = dict(
+    color=LIGHT_BLUE,
+    line=dict(color=DARK_BLUE, width=2),
+    pattern=dict(
+        shape="/", fgcolor=DARK_BLUE, bgcolor=LIGHT_BLUE, fillmode="overlay", solidity=0.3
+    ),
+)
 # A plan rounded to £0.001m a line derives to within a few thousand pounds of nil when it clears.
 CLEARED_WITHIN = Decimal("0.005")
 
@@ -59,16 +69,48 @@ def _layout(figure: go.Figure, *, y_title: str, x_title: str) -> go.Figure:
         template=TEMPLATE_NAME,
         yaxis_title=y_title,
         xaxis_title=x_title,
-        legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0),
-        margin=dict(t=16, b=16),
+        showlegend=True,
+        legend=dict(orientation="h", yanchor="bottom", y=0, yref="container", x=0),
+        margin=dict(t=40, b=16),
     )
-    figure.update_xaxes(automargin=True)
-    figure.update_yaxes(automargin=True)
+    figure.update_xaxes(automargin=True, type="category")
+    figure.update_yaxes(automargin=True, tickformat=",~f")
     return figure
 
 
+def _split(values: list[MeasureValue]) -> tuple[list[MeasureValue], list[MeasureValue]]:
+    """The outturn years and the forecast years, each with a figure."""
+    judged = [v for v in _judged(values) if v.value is not None]
+    return [v for v in judged if v.basis == "actual"], [v for v in judged if v.basis == "forecast"]
+
+
+def _forecast_name(view: PlanView) -> str:
+    term = view.position.forecast_term
+    return f"Forecast (made in {term})" if term else "Forecast"
+
+
+def _mark_boundary(figure: go.Figure, values: list[MeasureValue]) -> None:
+    """A vertical line between the last outturn year and the first forecast year."""
+    outturn, forecast = _split(values)
+    if not outturn or not forecast:
+        return
+    periods = [v.period for v in values]
+    middle = periods.index(outturn[-1].period) + 0.5
+    figure.add_vline(x=middle, line=dict(color="#0B0C0C", width=1, dash="dot"))
+    figure.add_annotation(
+        x=middle,
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=f"Outturn to {outturn[-1].period} | forecast from {forecast[0].period}",
+        font=dict(size=12),
+    )
+
+
 def build_cumulative_figure(view: PlanView) -> go.Figure:
-    """Cumulative balance after contributions: the plan line against outturn and forecast."""
+    """Cumulative balance after contributions: the plan line against outturn (solid) and
+    forecast (dashed, open markers)."""
     values = view.cumulative
     figure = go.Figure()
     figure.add_trace(
@@ -78,26 +120,47 @@ def build_cumulative_figure(view: PlanView) -> go.Figure:
             name="Plan",
             mode="lines+markers",
             line=dict(color=DARK_GREY, dash="dash", width=2),
-            marker=dict(symbol="circle-open", size=8),
+            marker=dict(symbol="diamond", size=8, color=DARK_GREY),
             hovertext=_hover(values, planned=True),
             hoverinfo="text",
         )
     )
-    judged = _judged(values)
-    if judged:
+    outturn, forecast = _split(values)
+    if outturn:
         figure.add_trace(
             go.Scatter(
-                x=[v.period for v in judged],
-                y=[float(v.value) for v in judged],
-                name=_forecast_label(view),
+                x=[v.period for v in outturn],
+                y=[float(v.value) for v in outturn],
+                name="Outturn",
                 mode="lines+markers",
                 line=dict(color=DARK_BLUE, width=3),
-                marker=dict(symbol="circle", size=9),
-                hovertext=_hover(judged, planned=False),
+                marker=dict(symbol="circle", size=9, color=DARK_BLUE),
+                hovertext=_hover(outturn, planned=False),
                 hoverinfo="text",
             )
         )
-    return _layout(figure, y_title="Cumulative deficit, £m", x_title="At 31 March of")
+    if forecast:
+        # joined to the last outturn by the dashed line, with no marker on the outturn's point
+        start = outturn[-1:]
+        figure.add_trace(
+            go.Scatter(
+                x=[v.period for v in start + forecast],
+                y=[float(v.value) for v in start + forecast],
+                name=_forecast_name(view),
+                mode="lines+markers",
+                line=dict(color=DARK_BLUE, width=3, dash="longdash"),
+                marker=dict(
+                    symbol="circle-open",
+                    size=[0] * len(start) + [10] * len(forecast),
+                    color=DARK_BLUE,
+                    line=dict(width=2, color=DARK_BLUE),
+                ),
+                hovertext=_hover(start + forecast, planned=False),
+                hoverinfo="text",
+            )
+        )
+    _mark_boundary(figure, values)
+    return _layout(figure, y_title=Y_TITLE, x_title="Financial year (balance at 31 March)")
 
 
 def summarise_cumulative(view: PlanView) -> str:
@@ -132,7 +195,9 @@ def in_year_title(view: PlanView) -> str:
 
 
 def build_in_year_figure(view: PlanView) -> go.Figure:
-    """In-year deficit (+) or surplus (-): plan against outturn and forecast, year by year."""
+    """In-year deficit (+) or surplus (-): plan against outturn and forecast, year by year.
+    Every set of bars has a solid fill and an outline, so none is lost on a white page; the
+    forecast is hatched as well, so it differs from the outturn without colour."""
     values = view.in_year
     figure = go.Figure()
     figure.add_trace(
@@ -140,28 +205,32 @@ def build_in_year_figure(view: PlanView) -> go.Figure:
             x=[v.period for v in values],
             y=[float(v.plan_value) for v in values],
             name="Plan",
-            marker=dict(color=TURQUOISE),
+            offsetgroup="plan",
+            marker=dict(color=TURQUOISE, line=dict(color=TURQUOISE, width=1)),
             hovertext=_hover(values, planned=True),
             hoverinfo="text",
         )
     )
-    judged = _judged(values)
-    if judged:
-        figure.add_trace(
-            go.Bar(
-                x=[v.period for v in judged],
-                y=[float(v.value) for v in judged],
-                name=_forecast_label(view),
-                # a pattern as well as a colour, so the two sets of bars differ without colour
-                marker=dict(color=DARK_BLUE, pattern=dict(shape="/", fgcolor="white")),
-                hovertext=_hover(judged, planned=False),
-                hoverinfo="text",
+    outturn, forecast = _split(values)
+    for part, name, marker in (
+        (outturn, "Outturn", OUTTURN_BARS),
+        (forecast, _forecast_name(view), FORECAST_BARS),
+    ):
+        if part:
+            figure.add_trace(
+                go.Bar(
+                    x=[v.period for v in part],
+                    y=[float(v.value) for v in part],
+                    name=name,
+                    offsetgroup="judged",
+                    marker=marker,
+                    hovertext=_hover(part, planned=False),
+                    hoverinfo="text",
+                )
             )
-        )
     figure.update_layout(barmode="group")
-    return _layout(
-        figure, y_title="In-year deficit (+) / surplus (-), £m", x_title="Financial year"
-    )
+    _mark_boundary(figure, values)
+    return _layout(figure, y_title=Y_TITLE, x_title="Financial year")
 
 
 def _first_surplus(values: list[MeasureValue], *, planned: bool) -> str | None:

@@ -83,7 +83,7 @@ class Trend:
         }
 
 
-def _series_words(measure: Measure, periods: Sequence[str]) -> str:
+def series_words(measure: Measure, periods: Sequence[str]) -> str:
     if measure.grain == "financial_year":
         return f"the last {len(periods)} financial years"
     if measure.is_flow:
@@ -126,5 +126,5 @@ def fit_trend(
         to_period=target,
         value=mean_y + slope * (end - mean_x),
         start_value=mean_y + slope * (days[-1] - mean_x),
-        series=_series_words(measure, [p for p, _ in points]),
+        series=series_words(measure, [p for p, _ in points]),
     )

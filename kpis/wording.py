@@ -9,6 +9,7 @@ from decimal import Decimal
 from kpis.catalogue import SIGN_WORDS, Measure
 from kpis.formats import NOT_AVAILABLE, format_money_m, format_percent, format_rate, format_value
 from kpis.measures import MeasureValue
+from kpis.timeline import series_words
 
 BASIS_WORDS = {"actual": "outturn", "forecast": "forecast", "plan": "plan", "trend": "trend"}
 BASIS_LABELS = {"actual": "Outturn", "forecast": "Forecast", "plan": "Plan only", "trend": "Trend"}
@@ -115,6 +116,17 @@ def travel_phrase(value: MeasureValue) -> str:
         return ""
     word = value.direction_of_travel.capitalize()
     return f"{word} on {value.compared_with}" if value.compared_with else word
+
+
+def trend_phrase(projection: dict, measure: Measure) -> str:
+    """A trend named as a trend, never as a forecast: 'on the trend of the last 4 Summer terms it
+    would be about 545 by Summer 2028; a trend, not a forecast'."""
+    fitted = series_words(measure, projection["fitted"])
+    amount = show_value(Decimal(str(projection["value"])), measure)
+    return (
+        f"on the trend of {fitted} it would be about {amount} by {projection['period']}; "
+        "a trend, not a forecast"
+    )
 
 
 QUARTER_WORDS = {1: "lowest", 2: "second-lowest", 3: "second-highest", 4: "highest"}
