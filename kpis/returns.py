@@ -25,6 +25,9 @@ class Returns:
     # from the latest DSG workbook's Targets sheet, as typed (the measure's display unit)
     targets: dict[int, dict[str, Decimal]] = field(default_factory=dict)  # ref -> year -> value
     baselines: dict[int, tuple[Decimal, str | None]] = field(default_factory=dict)
+    # whether each ref's targets are for one term or the whole financial year ("term" or
+    # "year"); a ref left out (targets stored before the Per column) takes the measure's default
+    target_per: dict[int, str] = field(default_factory=dict)
 
     def terms(self, family: str) -> list[str]:
         """The terms a family has figures for, in time order."""

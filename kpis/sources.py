@@ -148,14 +148,17 @@ def read_returns(session: Session, chosen=CURRENT) -> Returns:
 
 
 def _read_targets(session: Session, submission_id: int, returns: Returns) -> None:
-    for ref, year, value, period in session.execute(
+    for ref, year, value, period, per in session.execute(
         select(
             MeasureTarget.ref,
             MeasureTarget.year,
             MeasureTarget.value,
             MeasureTarget.baseline_period,
+            MeasureTarget.per,
         ).where(MeasureTarget.submission_id == submission_id)
     ):
+        if per is not None:
+            returns.target_per[ref] = per
         if year is None:
             returns.baselines[ref] = (Decimal(value), period)
         else:

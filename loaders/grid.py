@@ -22,6 +22,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from loaders.cells import RawCell
 from loaders.errors import WorkbookRejected
+from loaders.number_formats import percent_cells, percent_styles
 
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 
@@ -55,6 +56,8 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
     unsaved_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    # cells whose number format shows a percentage: 0.14 is shown, and was typed, as 14%
+    percent_cells: frozenset[tuple[int, int]] = frozenset()
 
     @property
     def max_row(self) -> int:
@@ -237,6 +240,7 @@ def _read_grids(data: bytes) -> dict[str, Grid]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = _sheet_parts(archive)
         recalculate = b'fullCalcOnLoad="1"' in archive.read("xl/workbook.xml")
+        percent = percent_styles(archive)
         grids = {}
         for meta in book.sheets_metadata:
             part = parts.get(meta.name)
@@ -259,5 +263,6 @@ def _read_grids(data: bytes) -> dict[str, Grid]:
             )
             if xml:
                 _scan_formulas_and_errors(xml, recalculate_on_load=recalculate, grid=grid)
+                grid.percent_cells = percent_cells(xml, percent)
             grids[meta.name] = grid
     return grids

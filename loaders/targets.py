@@ -1,11 +1,19 @@
 """The optional Targets sheet of the DSG workbook: a baseline and yearly targets for any of the
 46 measures, typed in the measure's unit as the dashboard shows it (4.7 or 4.7% for 4.7%; £m
-for £m measures, pounds for £ measures)."""
+for £m measures, pounds for £ measures), and whether a flow's target is for each term or for the
+whole year.
+
+A cell is read as the spreadsheet shows it: 0.14 in a cell formatted as a percentage is shown,
+and was typed, as 14%, so it means 14 (per cent).
+"""
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -13,12 +21,73 @@ from sqlalchemy.orm import Session
 from loaders.cells import CellProblem, RawCell, parse_decimal
 from loaders.grid import Grid
 from loaders.report import ValidationReport
-from loaders.tables import Column, first_row_of_each, parse_count, parse_text, read_table
+from loaders.tables import (
+    Column,
+    Table,
+    choice_parser,
+    first_row_of_each,
+    parse_count,
+    parse_text,
+    read_table,
+)
 from storage.models import MeasureTarget
 
 TARGETS_SHEET = "Targets"
-MEASURES = range(1, 47)
 PLAN_MEASURES = range(16, 23)  # these follow the DSG plan itself
+CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "kpis" / "catalogue.toml"
+TERM, YEAR = "term", "year"
+PER_WORDS = {
+    "term": TERM,
+    "per term": TERM,
+    "termly": TERM,
+    "a term": TERM,
+    "each term": TERM,
+    "year": YEAR,
+    "per year": YEAR,
+    "yearly": YEAR,
+    "annual": YEAR,
+    "a year": YEAR,
+    "financial year": YEAR,
+}
+
+
+@dataclass(frozen=True)
+class MeasureKind:
+    """What the Targets sheet needs to know of a measure: its name and how it is counted."""
+
+    ref: int
+    label: str
+    grain: str | None  # term or financial_year
+    nature: str  # flow (counted over the term) or snapshot (a level on a day)
+
+    @property
+    def is_termly_flow(self) -> bool:
+        return self.grain == "term" and self.nature == "flow"
+
+    @property
+    def default_per(self) -> str:
+        return TERM if self.is_termly_flow else YEAR
+
+
+@cache
+def catalogue_measures() -> dict[int, MeasureKind]:
+    """The catalogue's measures by number. Read as data, because loaders may not import kpis
+    (the layers contract) and the sheet must accept exactly the measures the catalogue declares."""
+    with CATALOGUE_FILE.open("rb") as handle:
+        entries = tomllib.load(handle).get("measure", [])
+    return {
+        entry["ref"]: MeasureKind(
+            ref=entry["ref"],
+            label=entry["label"],
+            grain=entry.get("grain"),
+            nature=entry.get("nature", "snapshot"),
+        )
+        for entry in entries
+    }
+
+
+def measure_refs() -> tuple[int, ...]:
+    return tuple(sorted(catalogue_measures()))
 
 
 def parse_target(value: object) -> Decimal | None:
@@ -29,22 +98,24 @@ def parse_target(value: object) -> Decimal | None:
 
 def parse_ref(value: object) -> int | None:
     ref = parse_count(value)
-    if ref is not None and ref not in MEASURES:
+    if ref is not None and ref not in catalogue_measures():
         raise CellProblem(f"the measure number {ref}")
     return ref
 
 
 TARGET_EXPECTED = "a number in the measure's unit, such as 1,250, 45.613 or 4.7%"
 TARGET_FIX = "Type the target as the dashboard shows the measure, or leave it blank."
+FIGURE_COLUMNS = ("baseline",)  # and every year
 
 
 def _columns(years: tuple[str, ...]) -> tuple[Column, ...]:
+    refs = measure_refs()
     return (
         Column(
             "ref",
             "Ref",
             parse_ref,
-            expected="a measure number from 1 to 46",
+            expected=f"a measure number from {refs[0]} to {refs[-1]}",
             fix="Use the measure's number in the catalogue.",
             aliases=("Measure number",),
         ),
@@ -54,6 +125,17 @@ def _columns(years: tuple[str, ...]) -> tuple[Column, ...]:
             parse_text,
             expected="the measure's name",
             fix="",
+            required=False,
+            blank_allowed=True,
+        ),
+        Column(
+            "per",
+            "Per",
+            choice_parser(PER_WORDS),
+            expected="term or year",
+            fix="Type 'term' when each target is for one term, 'year' when it is for the whole "
+            "financial year, or leave it blank.",
+            aliases=("Target per", "Target for each"),
             required=False,
             blank_allowed=True,
         ),
@@ -94,12 +176,61 @@ def _columns(years: tuple[str, ...]) -> tuple[Column, ...]:
 class Targets:
     baselines: dict[int, tuple[Decimal, str | None]] = field(default_factory=dict)
     yearly: dict[int, dict[str, Decimal]] = field(default_factory=dict)
+    per: dict[int, str] = field(default_factory=dict)  # ref -> term or year, for every ref given
+
+
+def _plain(number: Decimal) -> Decimal:
+    """14.00 as 14 and 1400 as 1400 (not 1.4E+3): the figure as a person would type it."""
+    normal = number.normalize()
+    return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
+
+
+def _as_shown(grid: Grid, table: Table, years: tuple[str, ...]) -> None:
+    """A number in a cell formatted as a percentage is shown (and was typed) as 100 times it."""
+    if not grid.percent_cells:
+        return
+    for key in (*FIGURE_COLUMNS, *years):
+        if key not in table.columns:
+            continue
+        column = table.columns[key]
+        values = table.values[key]
+        for index, row in enumerate(table.rows):
+            raw = grid.value(row, column)
+            shown_as_percent = (row, column) in grid.percent_cells
+            if shown_as_percent and values[index] is not None and isinstance(raw, (int, float)):
+                values[index] = _plain(values[index] * 100)
+
+
+def _per(grid: Grid, table: Table, index: int, ref: int, report: ValidationReport) -> str:
+    """What the row's targets are for: each term, or the whole year; blank is the default."""
+    kind = catalogue_measures()[ref]
+    typed = table.values["per"][index] if "per" in table.values else None
+    if typed is None or typed == YEAR or kind.is_termly_flow:
+        return typed or kind.default_per
+    if kind.grain == "financial_year":
+        report.error(
+            sheet=grid.name,
+            cell=table.cell("per", index),
+            found=f"'term' for measure {ref}, which is counted over the financial year",
+            expected="year, or a blank cell",
+            fix="Type the target for the whole year and 'year' (or leave Per blank).",
+        )
+        return YEAR
+    report.warning(
+        sheet=grid.name,
+        cell=table.cell("per", index),
+        found=f"'term' for measure {ref}, a level at the end of each term (not counted over it)",
+        expected="year, or a blank cell",
+        fix="The target is read as the level wanted at the end of the year's terms.",
+    )
+    return YEAR
 
 
 def read_targets(grid: Grid, years: tuple[str, ...], report: ValidationReport) -> Targets | None:
     table = read_table(grid, _columns(years), report, label="ref")
     if table is None:
         return None
+    _as_shown(grid, table, years)
     targets = Targets()
     rows = first_row_of_each(
         table,
@@ -129,6 +260,8 @@ def read_targets(grid: Grid, years: tuple[str, ...], report: ValidationReport) -
         }
         if yearly:
             targets.yearly[ref] = yearly
+        if yearly or baseline is not None:
+            targets.per[ref] = _per(grid, table, index, ref, report)
     return targets
 
 
@@ -140,6 +273,7 @@ def store_targets(session: Session, submission_id: int, targets: Targets) -> Non
             "year": None,
             "value": str(value),
             "baseline_period": period,
+            "per": targets.per.get(ref),
         }
         for ref, (value, period) in targets.baselines.items()
     ] + [
@@ -149,6 +283,7 @@ def store_targets(session: Session, submission_id: int, targets: Targets) -> Non
             "year": year,
             "value": str(value),
             "baseline_period": None,
+            "per": targets.per.get(ref),
         }
         for ref, years in targets.yearly.items()
         for year, value in years.items()

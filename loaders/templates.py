@@ -19,7 +19,7 @@ from loaders.hnb import EXPENDITURE_LINES, SAVINGS_SHEET, SPEND_SHEET
 from loaders.line_map import LABEL_HEADING, LINE_HEADING, LINE_MAP_SHEET
 from loaders.placements import COLUMNS as PLACEMENT_COLUMNS
 from loaders.placements import PLACEMENTS_SHEET
-from loaders.targets import PLAN_MEASURES, TARGETS_SHEET
+from loaders.targets import PLAN_MEASURES, TARGETS_SHEET, catalogue_measures, measure_refs
 from storage.dsg_plan import INPUT_LINES, LineGroup
 from storage.vocabulary import EHCP_ITEMS, PRIMARY_NEEDS, PROVISION_TYPES, SAVINGS_COHORTS
 
@@ -56,7 +56,16 @@ DSG_INSTRUCTIONS = (
     "",
     "Targets sheet (optional)",
     "- A baseline and yearly targets for any measure other than 16-22 (which follow the plan),",
-    "  in the unit the dashboard shows it: a count, pounds, £m, or a percentage (4.7 or 4.7%).",
+    "  in the unit the dashboard shows it: a count, pounds, £m, or a percentage.",
+    "- Percentages are read as the spreadsheet shows them. Typing 4.7% (Excel stores 0.047 and",
+    "  shows 4.7%), the text '4.7%' and the number 4.7 all mean 4.7%. A plain number is always",
+    "  a number of per cent: 0.14 in a cell not formatted as a percentage means 0.14%, not 14%.",
+    "- Per says what each target covers: 'term' for each term, 'year' for the whole financial",
+    "  year. Only measures counted over a term (spending, savings, requests, exclusions,",
+    "  placements starting or ending) may be set either way; left blank they are per term.",
+    "  For a measure of the financial year, and for a level such as plans maintained, an average",
+    "  cost or a percentage, the target is for the year (the level wanted at the end of the",
+    "  year's terms): leave Per blank or type 'year'.",
     "  A termly measure is judged each term against the target of the year the term falls in.",
     "",
     "Line map sheet (optional)",
@@ -157,23 +166,30 @@ def _line_map_sheet(sheet: Worksheet) -> None:
 
 
 def _targets_sheet(sheet: Worksheet, years, labels: Mapping[int, str], targets: Mapping) -> None:
-    headings = ["Ref", "Measure", "Baseline", "Baseline period", *years]
+    headings = ["Ref", "Measure", "Per", "Baseline", "Baseline period", *years]
     for col, heading in enumerate(headings, start=1):
         sheet.cell(row=1, column=col, value=heading).font = BOLD
-    refs = [ref for ref in range(1, 47) if ref not in PLAN_MEASURES]
+    refs = [ref for ref in measure_refs() if ref not in PLAN_MEASURES]
+    kinds = catalogue_measures()
     for row, ref in enumerate(refs, start=2):
         given = targets.get(ref, {})
         values = [
             ref,
             labels.get(ref),
+            given.get("per"),
             given.get("baseline"),
             given.get("baseline_period"),
             *(given.get(year) for year in years),
         ]
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=col, value=value)
-            if col >= 3 and col != 4:
+            if col == 3 and not kinds[ref].is_termly_flow:
+                continue  # only a termly flow's targets may be per term
+            if col >= 3 and col != 5:
                 cell.fill = INPUT_FILL
+    per = DataValidation(type="list", formula1='"term,year"', allow_blank=True)
+    per.add(f"C2:C{len(refs) + 1}")
+    sheet.add_data_validation(per)
     sheet.column_dimensions["B"].width = 60
     sheet.freeze_panes = "C2"
 

@@ -235,3 +235,5 @@ class MeasureTarget(Base):
     year: Mapped[str | None] = mapped_column(String(7), nullable=True)
     value: Mapped[str] = mapped_column(String(40))
     baseline_period: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # "term" when the targets are for each term, "year" for the whole financial year
+    per: Mapped[str | None] = mapped_column(String(4), nullable=True)
