@@ -62,32 +62,103 @@ CENTRAL_SHARE = {
 }
 
 
-YEARS_WITH_TARGETS = DEMO_YEARS[1:]  # the programme runs 2023-24 to 2028-29
+def _targets(
+    baseline: float, baseline_period: str, *yearly: float, per: str | None = None
+) -> dict[str, object]:
+    """A Targets sheet row: the baseline, a target for every plan year, and Per when typed."""
+    row = {"baseline": baseline, "baseline_period": baseline_period}
+    row.update(zip(DEMO_YEARS, yearly, strict=True))
+    return {**row, "per": per} if per else row
 
 
-def _yearly(*values: float) -> dict[str, float]:
-    return dict(zip(YEARS_WITH_TARGETS, values, strict=True))
-
-
-# Made-up targets of the kind a programme team would set, in the units the dashboard shows.
+TERM = "term"  # a flow's targets, each for one term
+# Made-up targets of the kind a programme team would set for every measure that has a direction
+# (not 16-22, which follow the plan), along the paper's aims: fewer new plans and requests,
+# slower growth in plans, more SEN support, fewer and cheaper independent placements, savings
+# rising, fewer exclusions, more pupils in school-based AP. Typed as the dashboard shows each
+# measure (a count, pounds, £m, a percentage as 4.7). Set so the latest term shows mostly green,
+# some amber and a few red, as a programme part way through would.
 DEMO_TARGETS = {
-    1: {
-        "baseline": 9_500,
-        "baseline_period": "Autumn 2022",
-        **_yearly(11_000, 11_600, 12_000, 12_200, 12_200, 12_000),
-    },
-    4: _yearly(2_000, 1_900, 1_700, 1_500, 1_400, 1_300),
-    6: _yearly(560, 540, 500, 460, 430, 400),
-    25: _yearly(700_000, 1_400_000, 2_100_000, 2_800_000, 3_400_000, 4_000_000),
-    27: _yearly(26_000, 26_000, 25_500, 25_000, 25_000, 25_000),
-    42: {
-        "baseline": 690,
-        "baseline_period": "Autumn 2022",
-        **_yearly(680, 600, 520, 440, 360, 300),
-    },
-    44: _yearly(0.45, 0.40, 0.33, 0.27, 0.22, 0.18),
-    45: _yearly(70, 60, 50, 45, 40, 35),
-    46: _yearly(60, 120, 180, 240, 300, 300),
+    1: _targets(8_986, "Autumn 2022", 10_200, 11_300, 12_000, 12_400, 12_600, 12_700, 12_700),
+    2: _targets(20.6, "Autumn 2023", 12, 15, 10, 6, 4, 3, 2),
+    3: _targets(1_697, "2023-24", 1_800, 1_600, 1_100, 440, 300, 200, 100),
+    4: _targets(2_253, "2023-24", 2_300, 2_100, 1_900, 1_600, 1_400, 1_300, 1_200),
+    5: _targets(3.2, "Autumn 2022", 3.7, 4.0, 4.3, 4.5, 4.6, 4.6, 4.6),
+    6: _targets(399, "Autumn 2022", 520, 520, 515, 510, 505, 490, 470, per=TERM),
+    7: _targets(254, "Autumn 2022", 330, 330, 325, 320, 315, 305, 295, per=TERM),
+    8: _targets(72, "Autumn 2022", 90, 88, 85, 82, 80, 78, 75, per=TERM),
+    9: _targets(13.2, "Autumn 2022", 13.2, 13.4, 13.6, 13.8, 14.0, 14.3, 14.6),
+    # a surplus is positive, a deficit negative: the plan's in-year position, year by year
+    11: _targets(-19.637, "Autumn 2022", -19.637, -25.149, -20.433, -10.925, -0.301, 11.32, 16.675),
+    # a target for each term is set at a Summer term's level, the longest (five months)
+    12: _targets(
+        49_581_333,
+        "Autumn 2022",
+        *(50_600_000, 71_600_000, 72_200_000, 70_000_000, 67_500_000, 65_300_000, 64_100_000),
+        per=TERM,
+    ),
+    13: _targets(
+        46_067_127,
+        "Autumn 2022",
+        *(47_000_000, 65_000_000, 65_000_000, 63_000_000, 61_000_000, 59_000_000, 58_000_000),
+        per=TERM,
+    ),
+    14: _targets(
+        3_514_207,
+        "Autumn 2022",
+        *(3_600_000, 6_600_000, 7_200_000, 7_000_000, 6_500_000, 6_300_000, 6_100_000),
+        per=TERM,
+    ),
+    15: _targets(31_262, "Autumn 2022", 31_500, 30_500, 29_000, 27_500, 26_500, 26_000, 25_500),
+    23: _targets(
+        190_345,
+        "Autumn 2022",
+        *(250_000, 700_000, 1_200_000, 1_700_000, 2_200_000, 2_600_000, 3_000_000),
+        per=TERM,
+    ),
+    24: _targets(
+        68_051,
+        "Autumn 2022",
+        *(100_000, 300_000, 450_000, 650_000, 950_000, 1_100_000, 1_250_000),
+        per=TERM,
+    ),
+    25: _targets(
+        293_396,
+        "Autumn 2022",
+        *(400_000, 1_140_000, 1_890_000, 2_680_000, 3_570_000, 4_180_000, 4_790_000),
+        per=TERM,
+    ),
+    26: _targets(
+        35_000,
+        "Autumn 2022",
+        *(50_000, 140_000, 240_000, 330_000, 420_000, 480_000, 540_000),
+        per=TERM,
+    ),
+    27: _targets(32_115, "Autumn 2022", 32_500, 31_000, 29_500, 27_500, 26_000, 25_500, 25_000),
+    28: _targets(25_133, "Autumn 2022", 25_500, 25_000, 24_500, 24_000, 23_500, 23_000, 22_500),
+    29: _targets(24_891, "Autumn 2022", 25_000, 25_000, 25_000, 25_000, 25_000, 25_250, 25_500),
+    30: _targets(24_323, "Autumn 2022", 24_500, 24_500, 24_000, 23_500, 23_000, 23_000, 23_000),
+    31: _targets(24_744, "Autumn 2022", 25_000, 25_000, 25_000, 25_000, 25_000, 25_000, 25_000),
+    32: _targets(24_189, "Autumn 2022", 25_000, 25_000, 25_000, 25_000, 25_000, 25_000, 25_000),
+    33: _targets(9_585, "Autumn 2022", 10_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000),
+    34: _targets(59_535, "Autumn 2022", 60_000, 60_000, 59_000, 58_000, 57_000, 56_000, 55_000),
+    35: _targets(15_488, "Autumn 2022", 15_500, 15_500, 15_500, 15_500, 15_500, 15_250, 15_000),
+    36: _targets(
+        71_103, "Spring 2023", 65_000, 65_000, 63_000, 62_000, 62_000, 61_000, 60_000, per=TERM
+    ),
+    37: _targets(
+        62_117, "Spring 2023", 66_000, 66_000, 64_000, 62_000, 61_000, 60_000, 59_000, per=TERM
+    ),
+    38: _targets(
+        63_471, "Spring 2023", 60_000, 60_000, 61_000, 62_000, 62_000, 63_000, 64_000, per=TERM
+    ),
+    39: _targets(3_245, "Summer 2023", 3_000, 3_300, 3_500, 3_600, 3_700, 3_800, 3_900),
+    40: _targets(40, "2023-24", 42, 40, 40, 38, 36, 34, 32),
+    42: _targets(690, "Autumn 2022", 700, 680, 600, 520, 460, 400, 350),
+    43: _targets(33.2, "Autumn 2022", 33, 31, 28, 25, 22, 20, 18),
+    44: _targets(0.46, "Autumn 2022", 0.46, 0.42, 0.36, 0.30, 0.25, 0.22, 0.20),
+    45: _targets(71, "Autumn 2022", 75, 70, 60, 50, 45, 40, 35, per=TERM),
+    46: _targets(40, "Autumn 2022", 50, 90, 140, 190, 240, 280, 300),
 }
 
 
@@ -204,6 +275,9 @@ def build_ehcp_returns(terms: list[Term], history: History, rng: random.Random) 
                     "movers_in": flow["in"],
                     "movers_out": flow["out"],
                     "school_population": population,
+                    # about 42-44% of all plans (the rest are under 5, over 16 or in other
+                    # settings): some 4-5% of pupils on roll
+                    "pupils_with_ehcp": round(caseload[index] * (0.42 + 0.002 * index)),
                     "sen_support": round(population * (0.132 + 0.0007 * index)),
                     "permanent_exclusions": rng.randint(55, 90) - 2 * index,
                     "school_based_ap": 40 + 18 * index,

@@ -16,6 +16,9 @@ EHCP_ITEMS: dict[str, str] = {
     "movers_in": "Children and young people with an EHC plan moving into the county",
     "movers_out": "Children and young people with an EHC plan moving out of the county",
     "school_population": "Pupils on roll in the county's state-funded schools (census)",
+    "pupils_with_ehcp": (
+        "Pupils on roll in the county's state-funded schools with an EHC plan (census)"
+    ),
     "sen_support": "Pupils receiving SEN support (census)",
     "permanent_exclusions": "Permanent exclusions in the term",
     "school_based_ap": "Pupils in school-based alternative provision at the end of the term",

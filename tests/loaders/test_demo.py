@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from loaders.demo import build_demo_workbooks, demo_terms
@@ -108,3 +108,108 @@ def test_dem006_the_demo_gives_a_value_for_every_one_of_the_46_measures(demo_dat
     with_value = {r["ref"] for r in records if r["value"] is not None}
     assert with_value == set(range(1, 47))
     assert any(r["projection"] for r in records) and any(r["england"] for r in records)
+
+
+def _latest_dsg(session) -> int:
+    from storage.models import DsgStatement
+
+    return session.scalar(select(func.max(DsgStatement.submission_id)))
+
+
+def test_dem007_every_measure_with_a_direction_has_a_baseline_and_a_target_for_every_year(
+    demo_database,
+):
+    from kpis.catalogue import load_catalogue
+    from storage.models import MeasureTarget
+
+    url, _ = demo_database
+    engine = create_engine(url)
+    with Session(engine) as session:
+        rows = session.execute(
+            select(MeasureTarget.ref, MeasureTarget.year, MeasureTarget.per).where(
+                MeasureTarget.submission_id == _latest_dsg(session)
+            )
+        ).all()
+    engine.dispose()
+    years = {ref: {year for r, year, _ in rows if r == ref} for ref, _, _ in rows}
+    catalogue = load_catalogue().measures
+    directed = {m.ref for m in catalogue if m.direction != "neutral" and not 16 <= m.ref <= 22}
+    # a baseline (year None) and every plan year, 2022-23 to 2028-29
+    every_year = {None, "2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29"}
+    assert set(years) == directed
+    assert all(years[ref] == every_year for ref in directed)
+    # termly flows are set per term; every other measure per year
+    flows = {m.ref for m in catalogue if m.grain == "term" and m.nature == "flow"}
+    assert {ref for ref, _, per in rows if per == "term"} == flows & directed
+    assert {ref for ref, _, per in rows if per == "year"} == directed - flows
+
+
+def test_dem008_the_latest_figures_show_mostly_green_some_amber_and_a_few_red(demo_database):
+    import json
+    from collections import Counter
+
+    url, _ = demo_database
+    result = subprocess.run(
+        [str(LFI), "measures", "--format", "json"],
+        env={**os.environ, "LFI_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    records = [r for r in json.loads(result.stdout) if r["basis"] != "plan"]
+    latest = {}
+    for record in records:  # in period order within each measure
+        if record["value"] is not None:
+            latest[record["ref"]] = record["status"]
+    statuses = Counter(status for ref, status in latest.items() if not 16 <= ref <= 22)
+    # 37 measures other than 16-22 have a direction; each now has a target to be judged by
+    assert sum(statuses[s] for s in ("green", "amber", "red")) >= 35
+    assert statuses["green"] > 2 * (statuses["amber"] + statuses["red"])
+    assert statuses["amber"] >= 2 and statuses["red"] >= 2
+
+
+def test_dem009_pupils_with_a_plan_are_a_share_of_plans_and_of_pupils_on_roll(demo_database):
+    url, _ = demo_database
+    engine = create_engine(url)
+    with Session(engine) as session:
+        figures: dict[int, dict[str, int]] = {}
+        for sid, item, count in session.execute(
+            select(EhcpFigure.submission_id, EhcpFigure.item, EhcpFigure.count)
+        ):
+            figures.setdefault(sid, {})[item] = count
+    engine.dispose()
+    assert len(figures) == len(demo_terms(date.today()))
+    for counts in figures.values():
+        # plans cover ages 0-25; those held by pupils in the county's schools are some 40-45%
+        # of them, and some 3-5% of the pupils on roll
+        with_plan = counts["pupils_with_ehcp"]
+        assert 0.40 <= with_plan / counts["ehcp_caseload"] <= 0.45
+        assert 0.03 <= with_plan / counts["school_population"] <= 0.05
+
+
+def test_dem010_there_are_in_county_specialist_post_16_places_at_plausible_costs(demo_database):
+    from storage.models import Placement
+
+    url, _ = demo_database
+    engine = create_engine(url)
+    with Session(engine) as session:
+        by_term = session.execute(
+            select(
+                Placement.submission_id,
+                func.count(),
+                func.avg(Placement.annual_cost_pence),
+                func.min(Placement.annual_cost_pence),
+            )
+            .where(
+                Placement.provision_type == "specialist_post16",
+                Placement.in_county.is_(True),
+                Placement.age >= 16,
+            )
+            .group_by(Placement.submission_id)
+        ).all()
+    engine.dispose()
+    assert len(by_term) == len(demo_terms(date.today()))  # every term has some
+    for _, places, mean_pence, least_pence in by_term:
+        # specialist post-16 institutions charge some £30,000-£70,000 a year
+        assert places >= 20
+        assert 35_000_00 <= mean_pence <= 60_000_00 and least_pence >= 2_000_00

@@ -42,7 +42,12 @@ def test_tpl001_the_ehcp_template_lists_every_input_with_instructions(tmp_path):
         "New EHC plans issued in the term",
         "EHC plans ceased in the term",
     ]
-    assert len(column_a(activity, 5)) == 12
+    # the twelve items of the first return and the pupils with a plan among those on roll
+    assert len(column_a(activity, 5)) == 13
+    assert column_a(activity, 5)[8:10] == [
+        "Pupils on roll in the county's state-funded schools (census)",
+        "Pupils on roll in the county's state-funded schools with an EHC plan (census)",
+    ]
     needs = column_a(book["Primary need"], 4)
     assert needs[0] == "Autistic spectrum disorder" and needs[-1] == "Total" and len(needs) == 14
 
