@@ -24,7 +24,7 @@ DIRECTION_WORDS = {
     "higher_is_better": "higher is better",
     "neutral": "no direction",
 }
-STATUSES = ("green", "amber", "red", "none")
+STATUSES = ("green", "amber", "red", "no_target", "not_judged", "no_figure")
 WORKSTREAMS = (
     (1, "Mainstream school inclusion, culture and practice"),
     (2, "Early Help and Inclusion (School and community teams)"),
@@ -144,24 +144,34 @@ def _glossary() -> html.Dl:
             ),
             *_term(
                 "Direction of travel",
-                "Whether a measure has got better or worse since the period before: improving, "
-                "worsening or no change. A measure with no better or worse direction is shown as "
-                "not judged.",
+                "Whether a measure has got better or worse against a comparable earlier figure: "
+                "improving, worsening or no change, naming the period compared with. A flow "
+                "counted over a term (spending, savings, requests, exclusions, placements starting "
+                "or ending) is compared with the same term a year earlier, because terms differ in "
+                "length (Spring about three months, Autumn four, Summer five); a snapshot (a level "
+                "at the end of a term) with the term before; a yearly figure with the year before. "
+                "A measure with no better or worse direction is shown as not judged.",
             ),
             *_term(
                 "Projection",
                 "Where a measure is heading if its recent trend carries on: a straight line fitted "
-                "by least squares to the last six periods with a value (at least three are "
-                "needed), carried on to the end of 2028-29. It is a trend, not a forecast.",
+                "by least squares, on a time axis, to the last six comparable figures (at least "
+                "three are needed; for a flow, the same term in successive years), carried on to "
+                "the end of the plan. It is a trend, not a forecast, and is labelled as one. No "
+                "trend is drawn for a measure the council forecasts itself (the DSG measures and "
+                "measure 11), which show the council's forecast instead.",
                 "For the cumulative DSG deficit after contributions, the projection is instead the "
                 "year in which the latest outturn and forecast, then the plan for later years, "
                 "clear the deficit, or the statement that it is not cleared by 2028-29.",
             ),
             *_term(
                 "Comparators",
-                "England's figure and the average of the council's statistical neighbours (councils "
-                "the DfE judges to be similar), from the published SEN2 statistics. They are shown "
-                "beside measure 1 (EHC plans maintained) and measure 4 (new EHC plans).",
+                "The council's own published figure, England's and the average of its ten "
+                "statistical neighbours (councils the DfE judges to be similar, 2025 model), all "
+                "from the published SEN2 statistics on one basis and period, and the council's "
+                "quartile among English councils. A count is never set beside England's total: "
+                "measures 2, 3 and 4 are compared as net and new plans per 1,000 plans maintained "
+                "or as a share; no other measure has a like-for-like published figure.",
             ),
             html.Dt("Workstreams 1 to 5"),
             html.Dd(
@@ -316,21 +326,24 @@ def _sources(measures: tuple[Measure, ...]) -> list:
         html.P(
             "England and statistical-neighbour figures come from the Department for Education's "
             "Education, health and care plans statistics (the SEN2 collection), published under "
-            "the Open Government Licence. The dashboard keeps extracts with the rows for England, "
-            "Norfolk and Norfolk's statistical neighbours:"
+            "the Open Government Licence. The dashboard keeps extracts with the rows for England "
+            "and every council, and the DfE's statistical neighbours of each council:"
         ),
         html.Ul(
             [
                 html.Li(
-                    "EHC plans maintained at the January 2025 census, by primary need, compared "
-                    "with measure 1."
+                    "EHC plans maintained at the January 2025 census, by primary need: the "
+                    "denominator of the rates compared with measures 2, 3 and 4."
                 ),
                 html.Li(
                     "Requests for assessment, assessments, new plans issued and plans issued "
-                    "within 20 weeks, by calendar year from 2019 to 2024; new plans are compared "
-                    "with measure 4."
+                    "within 20 weeks, by calendar year from 2019 to 2024; new plans issued in 2024 "
+                    "per 1,000 plans maintained are compared with measure 4."
                 ),
-                html.Li("Plans ceased, by reason, for calendar years 2022 to 2024."),
+                html.Li(
+                    "Plans ceased, by reason, for calendar years 2022 to 2024; plans issued less "
+                    "plans ceased in 2024 are compared with measures 2 and 3."
+                ),
                 html.Li(
                     "Older SEN2 management information (requests, new plans, 20-week rates, "
                     "tribunals) for calendar years 2014 to 2022."
@@ -338,8 +351,10 @@ def _sources(measures: tuple[Measure, ...]) -> list:
             ]
         ),
         html.P(
-            "The statistical-neighbour figure is the average of the neighbours with a published "
-            "figure; the council itself is left out of it. The extracts are also the source of "
+            "The statistical-neighbour figure is the simple average of the neighbours with a "
+            "published figure, each page naming those averaged and those left out; the council "
+            "itself is not among them. The quartile counts the English councils with a lower "
+            "figure: 1 is the lowest quarter. The extracts are also the source of "
             "the real history in the demo data."
         ),
         html.H3("The DSG recovery plan"),
