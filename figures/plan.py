@@ -12,6 +12,7 @@ from figures.theme import DARK_BLUE, DARK_GREY, TEMPLATE_NAME, TURQUOISE
 from kpis.formats import format_money_m
 from kpis.measures import MeasureValue
 from kpis.plan_view import IN_YEAR, PlanView
+from kpis.wording import show_value
 
 Y_TITLE = "£ millions: deficit (+) / surplus (-)"
 LIGHT_BLUE = "#A9BCD0"  # the dark blue at a third of its strength, under the forecast's hatching
@@ -172,9 +173,11 @@ def summarise_cumulative(view: PlanView) -> str:
             f"{format_money_m(final.plan_value)} at the end of {final.period}; there is no "
             "outturn or forecast yet."
         )
+    # a forecast year in the future tense, an outturn in the past
+    verb = "is forecast to be" if latest.basis == "forecast" else "was"
     sentence = (
         f"On the {view.position.forecast_term} forecast, the cumulative deficit after "
-        f"contributions is {format_money_m(latest.value)} at the end of {latest.period}, "
+        f"contributions {verb} {format_money_m(latest.value)} at the end of {latest.period}, "
         f"{compare_with_plan(latest)}"
     )
     if latest.period != final.period:
@@ -260,7 +263,10 @@ def summarise_in_year(view: PlanView) -> str:
         forecast_text = f"the latest forecast does so in no year up to {values[-1].period}"
     else:
         forecast_text = f"the latest forecast, which runs to {latest.period}, does not yet"
+    measure = view.measure(IN_YEAR)
+    verb = "forecasts" if latest.basis == "forecast" else "shows an outturn of"
     return (
-        f"{plan_text}; {forecast_text}. For {latest.period} it shows "
-        f"{format_money_m(latest.value)} against a planned {format_money_m(latest.plan_value)}."
+        f"{plan_text}; {forecast_text}. For {latest.period} it {verb} "
+        f"{show_value(latest.value, measure)} against a planned "
+        f"{show_value(latest.plan_value, measure)}."
     )

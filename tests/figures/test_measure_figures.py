@@ -1,13 +1,19 @@
-"""A measure's chart, title, summary and sparkline, on series built by hand."""
+"""A measure's chart, title, summary and sparkline, on series built by hand from the catalogue's
+measures. Every expected sentence and number is worked out by hand in the comment beside it."""
 
+import math
 from decimal import Decimal as D
 
 from figures.measure import (
+    SEASON_NOTE,
     build_measure_figure,
     describe_sparkline,
     measure_title,
+    plotted,
+    shown,
     sparkline_svg,
     summarise_measure,
+    y_axis_title,
 )
 from kpis.catalogue import load_catalogue
 from kpis.measures import MeasureValue
@@ -15,7 +21,7 @@ from kpis.measures import MeasureValue
 CATALOGUE = load_catalogue()
 
 
-def value(ref, period, amount, plan=None, status="none", projection=None):
+def value(ref, period, amount, plan=None, status="none", *, basis="actual", made_in=None, **more):
     measure = CATALOGUE.by_ref(ref)
     amount = None if amount is None else D(amount)
     plan = None if plan is None else D(plan)
@@ -23,74 +29,202 @@ def value(ref, period, amount, plan=None, status="none", projection=None):
         measure=measure,
         period=period,
         value=amount,
-        basis="actual",
+        basis=basis,
         plan_value=plan,
         variance=amount - plan if amount is not None and plan is not None else None,
         status=status,
         submission_id=1,
-        projection=projection,
+        extra={"made_in": made_in} if made_in else {},
+        **more,
     )
 
 
 CASELOAD = [
     value(1, "Autumn 2024", "12147", plan="11600", status="green"),
-    value(1, "Spring 2025", "12344", plan="11600", status="amber"),
+    value(1, "Spring 2025", "12344", "11600", "amber", compared_with="Autumn 2024"),
+]
+# Measure 18, the paper's shape: outturn to 2025-26, then the Summer 2026 forecast.
+CUMULATIVE = [
+    value(18, "2024-25", "70.695", "68.195", "amber"),
+    value(18, "2025-26", "72.320", "67.620", "red", compared_with="2024-25",
+          direction_of_travel="worsening"),
+    value(18, "2026-27", "63.521", "56.421", "red", basis="forecast", made_in="Summer 2026"),
+    value(18, "2028-29", "11.803", "0.003", "red", basis="forecast", made_in="Summer 2026"),
+]  # fmt: skip
+SUMMER_TREND = {
+    "period": "Summer 2028",
+    "value": 545.349587,
+    "basis": "trend",
+    "from_period": "Summer 2026",
+    "from_value": 516.710058,
+    "fitted": ["Summer 2023", "Summer 2024", "Summer 2025", "Summer 2026"],
+}
+REFERRALS = [
+    value(6, "Summer 2025", "512"),
+    value(6, "Autumn 2025", "471"),
+    value(6, "Spring 2026", "418"),
+    value(6, "Summer 2026", "501", compared_with="Summer 2025", projection=SUMMER_TREND),
 ]
 
 
-def test_mfg001_the_title_states_the_latest_figure_against_its_target():
+def test_mfg001_the_title_leads_with_the_latest_outturn_its_period_and_basis():
     # 12,344 - 11,600 = 744 above
-    assert measure_title(CASELOAD) == "12,344 in Spring 2025, 744 above target"
+    assert measure_title(CASELOAD) == "12,344 in Spring 2025 (outturn), 744 above target"
 
 
 def test_mfg002_a_percentage_title_speaks_of_points():
     # 13.6% against 14.0%: 0.4 of a percentage point below
     series = [value(9, "Autumn 2024", "0.1356", plan="0.14", status="amber")]
-    assert measure_title(series) == "13.6% in Autumn 2024, 0.4 points below target"
+    assert measure_title(series) == "13.6% in Autumn 2024 (outturn), 0.4 points below target"
 
 
-def test_mfg003_with_no_target_the_title_compares_with_the_period_before():
-    series = [value(44, "Autumn 2024", "0.31"), value(44, "Spring 2025", "0.27")]
-    assert measure_title(series) == "0.27 in Spring 2025, down 0.04 on Autumn 2024"
-    same = [value(44, "Autumn 2024", "0.271"), value(44, "Spring 2025", "0.269")]
-    assert measure_title(same) == "0.27 in Spring 2025, unchanged on Autumn 2024"
+def test_mfg003_with_no_target_the_title_names_the_period_it_compares_with():
+    series = [value(44, "Autumn 2024", "0.31"), value(44, "Spring 2025", "0.27",
+                                                       compared_with="Autumn 2024")]  # fmt: skip
+    assert measure_title(series) == "0.27 in Spring 2025 (outturn), down 0.04 on Autumn 2024"
+    # a flow is compared with the same term a year earlier (512), never the term before (418)
+    assert measure_title(REFERRALS) == "501 in Summer 2026 (outturn), down 11 on Summer 2025"
 
 
-def test_mfg004_titles_have_ten_words_or_fewer_even_for_the_longest_figures():
-    series = [value(17, "2027-28", "-114226.123", plan="102426.5", status="red")]
-    title = measure_title(series)
-    assert title == "-£114,226.123m in 2027-28, £216,652.623m below plan"
-    assert len(title.split()) <= 10
+def test_mfg004_a_dsg_measure_leads_with_its_outturn_and_names_the_forecast_in_the_future():
+    # 72.320 - 67.620 = 4.700 worse than plan; the 2028-29 forecast is not the headline
+    assert (
+        measure_title(CUMULATIVE)
+        == "£72.320m deficit in 2025-26 (outturn), £4.700m worse than plan"
+    )
+    assert summarise_measure(CUMULATIVE) == (
+        "Cumulative DSG surplus/deficit - after safety valve funding was £72.320m deficit in "
+        "2025-26 (outturn), against a plan of £67.620m deficit (off track), worse than £70.695m "
+        "deficit in 2024-25, and is forecast to be £63.521m deficit in 2026-27 (forecast made in "
+        "Summer 2026)."
+    )
 
 
-def test_mfg005_the_summary_is_one_sentence_with_target_start_and_projection():
-    projection = {"period": "2028-29", "value": 14172.4, "method": "straight line"}
-    series = [*CASELOAD[:-1], value(1, "Spring 2025", "12344", "11600", "amber", projection)]
+def test_mfg005_a_measure_with_only_forecasts_leads_with_the_latest_and_draws_no_trend():
+    series = [
+        value(11, "Spring 2026", "-13.125", basis="forecast", made_in="Spring 2026"),
+        value(11, "Summer 2026", "-2.701", basis="forecast", made_in="Summer 2026",
+              compared_with="Spring 2026", direction_of_travel="improving",
+              projection=SUMMER_TREND),
+    ]  # fmt: skip
+    # -2.701 - -13.125 = 10.424 better: surplus is positive for measure 11
+    assert measure_title(series) == (
+        "£2.701m deficit in Summer 2026 (forecast made in Summer 2026), "
+        "£10.424m better than Spring 2026"
+    )
     assert summarise_measure(series) == (
-        "Actual EHCPs was 12,344 in Spring 2025, against a target of 11,600 (at risk), "
-        "from 12,147 in Autumn 2024, and on its recent trend would be 14,172 by 2028-29."
+        "HNB surplus (+) / deficit (-) is forecast to be £2.701m deficit in Summer 2026 "
+        "(forecast made in Summer 2026), better than £13.125m deficit in Spring 2026."
+    )
+    names = [trace.name for trace in build_measure_figure(series).data]
+    assert names == ["Forecast (each made in the term shown)"]
+
+
+def test_mfg006_a_trend_is_named_as_a_trend_with_the_terms_it_was_fitted_on():
+    assert summarise_measure(REFERRALS) == (
+        "EHCP referral rates from schools (requests received in the term) was 501 in Summer "
+        "2026 (outturn), down from 512 in Summer 2025; on the trend of the last 4 Summer terms "
+        "it would be about 545 by Summer 2028; a trend, not a forecast."
     )
     assert summarise_measure([]).endswith("nothing to chart.")
 
 
-def test_mfg006_the_chart_orders_periods_in_time_and_plots_percentages_as_shown():
+def test_mfg007_the_chart_sits_on_a_time_axis_and_plots_percentages_as_shown():
     series = [
         value(9, "Autumn 2024", None, plan="0.14"),
         value(9, "Spring 2025", "0.1356", plan="0.14", status="amber"),
     ]
     figure = build_measure_figure(series)
-    target, actual = figure.data
-    assert list(figure.layout.xaxis.categoryarray) == ["Autumn 2024", "Spring 2025"]
-    assert list(target.y) == [14.0, 14.0]
-    assert list(actual.x) == ["Spring 2025"] and list(actual.y) == [13.56]
+    target, outturn = figure.data
+    assert figure.layout.xaxis.type == "date"
+    # the last days of the Autumn 2024 and Spring 2025 terms
+    assert list(target.x) == ["2024-12-31", "2025-03-31"] and list(target.y) == [14.0, 14.0]
+    assert list(outturn.x) == ["2025-03-31"] and list(outturn.y) == [13.56]
+    assert list(figure.layout.xaxis.ticktext) == ["Autumn<br>2024", "Spring<br>2025"]
     assert figure.layout.yaxis.ticksuffix == "%"
+    assert figure.layout.yaxis.title.text == "Per cent"
 
 
-def test_mfg007_the_sparkline_spans_its_box_from_lowest_to_highest():
+def test_mfg008_outturn_and_forecast_are_drawn_differently_with_a_marker_between():
+    figure = build_measure_figure(CUMULATIVE)
+    plan, outturn, forecast = figure.data
+    assert [plan.name, outturn.name, forecast.name] == [
+        "Plan", "Outturn", "Forecast (made in Summer 2026)"]  # fmt: skip
+    assert outturn.line.dash in (None, "solid") and outturn.marker.symbol == "circle"
+    assert forecast.line.dash == "longdash" and forecast.marker.symbol == "circle-open"
+    assert plan.line.dash == "dash" and plan.marker.symbol == "diamond"
+    # the forecast joins on from the last outturn (31 March 2026) with no marker there
+    assert list(forecast.x) == ["2026-03-31", "2027-03-31", "2029-03-31"]
+    assert list(forecast.marker.size) == [0, 10, 10]
+    # 2028-29 sits two years after 2026-27, not one step: a real date axis
+    assert figure.layout.annotations[0].text == "Outturn to 2025-26 | forecast from 2026-27"
+    # halfway between 31 March 2026 and 31 March 2027: 182 days on, 29 September 2026
+    assert str(figure.layout.shapes[0].x0) == "2026-09-29"
+    assert figure.layout.yaxis.title.text == "£ millions: deficit (+) / surplus (-)"
+
+
+def test_mfg009_a_termly_flow_draws_one_line_per_season_and_says_why():
+    figure = build_measure_figure(REFERRALS)
+    names = [t.name for t in figure.data]
+    assert names == ["Autumn terms", "Spring terms", "Summer terms", "Trend (not a forecast)"]
+    autumn, spring, summer, trend = figure.data
+    assert list(summer.x) == ["2025-08-31", "2026-08-31"] and list(summer.y) == [512, 501]
+    colours = {t.line.color for t in (autumn, spring, summer)}
+    symbols = {t.marker.symbol for t in (autumn, spring, summer)}
+    assert len(colours) == 3 and len(symbols) == 3
+    assert SEASON_NOTE in [a.text for a in figure.layout.annotations]
+    assert (
+        SEASON_NOTE == "Each line joins the same term in successive years: terms differ in length"
+    )
+    # from the fitted line at Summer 2026 to its value at Summer 2028, dotted
+    assert list(trend.x) == ["2026-08-31", "2028-08-31"]
+    assert list(trend.y) == [516.710058, 545.349587] and trend.line.dash == "dot"
+
+
+def test_mfg010_many_terms_are_labelled_by_financial_year_so_labels_do_not_overlap():
+    terms = [f"{s} {y}" for y in (2023, 2024, 2025, 2026) for s in ("Spring", "Summer", "Autumn")]
+    series = [value(1, t, "12000") for t in terms]
+    axis = build_measure_figure(series).layout.xaxis
+    # Spring 2023 falls in 2022-23, Autumn 2026 in 2026-27: five years, one label each
+    assert list(axis.ticktext) == ["2022-23", "2023-24", "2024-25", "2025-26", "2026-27"]
+    assert axis.title.text.startswith("Financial year")
+
+
+def test_mfg011_every_axis_is_titled_in_the_measures_one_unit():
+    assert y_axis_title(CATALOGUE.by_ref(11)) == "£ millions: surplus (+) / deficit (-)"
+    assert y_axis_title(CATALOGUE.by_ref(16)) == "£ millions: deficit (+) / surplus (-)"
+    assert y_axis_title(CATALOGUE.by_ref(6)) == "Requests received in the term"
+    assert y_axis_title(CATALOGUE.by_ref(12)) == "£"
+    assert y_axis_title(CATALOGUE.by_ref(1)) == "Number"
+
+
+def test_mfg012_zero_is_never_written_or_plotted_with_a_minus_sign():
+    ratio = CATALOGUE.by_ref(44)
+    assert shown(D("-0.001"), ratio) == "0.00"
+    assert math.copysign(1, plotted(D("-0.000"), "ratio")) == 1.0
+    assert figure_has_no_negative_zero(build_measure_figure(CUMULATIVE))
+
+
+def figure_has_no_negative_zero(figure) -> bool:
+    return (
+        all(math.copysign(1, y) == 1 for trace in figure.data for y in trace.y if y == 0)
+        and figure.layout.yaxis.tickformat == ",~f"
+    )
+
+
+def test_mfg013_the_sparkline_spans_its_box_from_lowest_to_highest():
     series = [value(44, p, v) for p, v in (("A", "10"), ("B", "20"), ("C", "15"))]
     svg = sparkline_svg(series)
     # 96 x 24 box with 2 px inset: x at 2, 48, 94; the lowest at y 22, the highest at y 2
     assert 'points="2.0,22.0 48.0,2.0 94.0,12.0"' in svg
     assert '<circle cx="94.0" cy="12.0"' in svg
-    assert describe_sparkline(series) == "Trend from 10.00 in A to 15.00 in C"
+    assert describe_sparkline(series) == "From 10.00 in A (outturn) to 15.00 in C (outturn)"
     assert sparkline_svg(series[:1]) == ""
+
+
+def test_mfg014_a_flows_sparkline_joins_the_latest_figures_season_only():
+    # Summer 2025 512 and Summer 2026 501: two points, the Autumn and Spring terms left out
+    assert 'points="2.0,2.0 94.0,22.0"' in sparkline_svg(REFERRALS)
+    assert describe_sparkline(REFERRALS) == (
+        "Summer terms from 512 in Summer 2025 (outturn) to 501 in Summer 2026 (outturn)"
+    )

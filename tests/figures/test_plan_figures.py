@@ -60,22 +60,47 @@ def test_fig003_an_off_track_forecast_is_titled_and_summarised_with_its_gap():
     plan = paper_plan()
     view = view_of(plan, with_extra_spending(plan, OVERSPEND), "Autumn 2024")
     assert cumulative_title(view) == "Deficit of £11.803m forecast at end of 2028-29"
+    # 2028-29 is a forecast year: the future tense
     assert summarise_cumulative(view) == (
-        "On the Autumn 2024 forecast, the cumulative deficit after contributions is £11.803m at "
-        "the end of 2028-29, £11.800m worse than the plan of £0.003m."
+        "On the Autumn 2024 forecast, the cumulative deficit after contributions is forecast to "
+        "be £11.803m at the end of 2028-29, £11.800m worse than the plan of £0.003m."
     )
     # 2024-25, the year of the Autumn 2024 term: forecast in-year 20.433 + 1.6 = 22.033
     assert in_year_title(view) == "In-year deficit above plan in 2024-25"
-    assert len(build_in_year_figure(view).data) == 2
+    # 2028-29: the plan's -16.675 plus 2.3 overspent = -14.375, a surplus, said in words
+    assert summarise_in_year(view).endswith(
+        "For 2028-29 it forecasts £14.375m surplus against a planned £16.675m surplus."
+    )
+
+
+def test_fig005_the_in_year_chart_draws_plan_outturn_and_forecast_bars_with_visible_fills():
+    plan = paper_plan()
+    view = view_of(plan, with_extra_spending(plan, OVERSPEND), "Autumn 2024")
+    figure = build_in_year_figure(view)
+    planned, outturn, forecast = figure.data
+    assert [planned.name, outturn.name, forecast.name] == [
+        "Plan", "Outturn", "Forecast (made in Autumn 2024)"]  # fmt: skip
+    # outturn for 2022-23 and 2023-24; the Autumn 2024 forecast from 2024-25
+    assert list(outturn.x) == ["2022-23", "2023-24"]
+    assert list(forecast.x) == ["2024-25", "2025-26", "2026-27", "2027-28", "2028-29"]
+    assert planned.marker.color == "#28A197" and outturn.marker.color == "#12436D"
+    # the forecast is hatched over a light fill, with a dark outline: never white on nothing
+    pattern = forecast.marker.pattern
+    assert pattern.fillmode == "overlay" and pattern.fgcolor == "#12436D"
+    assert pattern.bgcolor == forecast.marker.color != "white"
+    assert forecast.marker.line.width >= 1
+    assert figure.layout.annotations[0].text == "Outturn to 2023-24 | forecast from 2024-25"
+    assert figure.layout.yaxis.title.text == "£ millions: deficit (+) / surplus (-)"
+    assert figure.layout.xaxis.title.text == "Financial year"
 
 
 def test_fig004_a_forecast_that_stops_early_says_so_rather_than_claiming_no_forecast():
     plan = paper_plan()
     forecast = first_years(with_extra_spending(plan, {"2023-24": "0.9"}), 2)
     view = view_of(plan, forecast, "Autumn 2024")
-    # 2023-24: plan 59.262, outturn 59.262 + 0.9 = 60.162
+    # 2023-24, an outturn year before Autumn 2024 (past tense): plan 59.262, outturn 59.262 + 0.9
     assert summarise_cumulative(view) == (
-        "On the Autumn 2024 forecast, the cumulative deficit after contributions is £60.162m at "
+        "On the Autumn 2024 forecast, the cumulative deficit after contributions was £60.162m at "
         "the end of 2023-24, £0.900m worse than the plan of £59.262m; the forecast does not yet "
         "reach 2028-29."
     )
