@@ -161,6 +161,7 @@ def _comparators(snapshot: Snapshot, measure: Measure) -> html.Section:
             heading,
             data_table(
                 caption="Published SEN2 figures on the same basis (Department for Education)",
+                table_id="measure-comparators-table",
                 headers=["", "Figure"],
                 rows=rows,
                 text_columns={1},
