@@ -105,6 +105,9 @@ def for_print(
     (``marked=False``) it is the figure alone, sized: for a document that prints the title,
     source and marking itself, once, around the image."""
     figure = go.Figure(copy.deepcopy(item.figure.to_dict()))
+    if not marked:
+        figure.update_layout(width=width, height=height)
+        return figure
     caption = _wrap(html.escape(item.caption), width=width // 8)
     lines = caption.count("<br>") + 1
     # From the plot down: the time axis's labels and title, the legend, the caption, the marking.
