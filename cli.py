@@ -56,8 +56,9 @@ def _print_outcome(outcome: LoadOutcome, *, dry_run: bool) -> int:
         return 1
     if outcome.identical_to is not None:
         prior = outcome.identical_to
+        same = "is identical to" if prior.same_bytes else "has the same figures as"
         print(
-            f"{name} is identical to submission {prior.id} ({prior.file_name}), loaded "
+            f"{name} {same} submission {prior.id} ({prior.file_name}), loaded "
             f"{prior.loaded_at:%d %B %Y at %H:%M} UTC; nothing was stored."
         )
         return 0
@@ -107,10 +108,14 @@ CSV_FIELDS = [
     "variance",
     "variance_pct",
     "status",
+    "direction",
     "direction_of_travel",
+    "compared_with",
+    "made_in",
     "projection_period",
     "projection_value",
     "projection_method",
+    "projection_basis",
     "comparator_period",
     "comparator_basis",
     "comparator_unit",
@@ -132,6 +137,7 @@ def _flatten(record: dict) -> dict:
         "projection_period": projection.get("period"),
         "projection_value": projection.get("value"),
         "projection_method": projection.get("method"),
+        "projection_basis": projection.get("basis"),
         "comparator_period": england.get("period"),
         "comparator_basis": england.get("basis"),
         "comparator_unit": england.get("unit"),

@@ -62,6 +62,11 @@ def test_cli001_template_load_measures_reproduces_the_papers_cumulative_balance(
         assert balance[year]["measure_id"] == "dsg_cumulative_deficit_after_contributions"
     assert {r["ref"] for r in records} == {16, 17, 18, 19, 20, 21, 22}
     assert set(records[0]) == {
+        "direction",
+        "compared_with",
+        "made_in",
+        "comparator_council",
+        "quartile",
         "direction_of_travel",
         "variance_pct",
         "projection",

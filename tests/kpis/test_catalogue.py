@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from kpis.catalogue import CatalogueError, load_catalogue, parse_catalogue
+from kpis.catalogue import CatalogueError, load_catalogue, parse_catalogue, stated_sign
 from kpis.formulas import FORMULAS, TERM_FORMULAS
 
 SOURCE = Path(__file__).resolve().parents[1] / "fixtures" / "source" / "kpi-catalogue.csv"
@@ -76,6 +76,7 @@ def _entry(ref: int, **changes) -> dict:
         "source": "manual",
         "regularity": "termly",
         "grain": "term",
+        "nature": "snapshot",
         "unit": "count",
         "display": "count",
         "direction": "lower_is_better",
@@ -117,3 +118,38 @@ def test_cat006_every_problem_in_a_broken_catalogue_is_listed_with_its_entry():
         "catalogue: measure 46 appears 0 times",
         "catalogue: id 'measure_1' is used more than once",
     ]
+
+
+def test_cat010_a_label_that_states_a_sign_must_match_the_stored_sign():
+    # "HNB surplus (+) / deficit (-)" says a surplus is positive; storing it the other way round
+    # (as the first release did) is a catalogue error
+    entries = [_entry(ref) for ref in range(1, 47)]
+    entries[10] = _entry(
+        11,
+        label="HNB surplus (+) / deficit (-)",
+        unit="£m",
+        display="money_m_3dp",
+        sign="deficit_positive",
+    )
+    entries[15] = _entry(16, label="In Year DSG surplus/deficit", unit="£m", display="money_m_3dp")
+    entries[2] = _entry(3, nature="weekly")
+    del entries[3]["nature"]
+    with pytest.raises(CatalogueError) as raised:
+        parse_catalogue(entries, formulas=FORMULAS)
+    assert raised.value.problems == [
+        "measure 3 (measure_3): nature 'weekly' is not one of ['flow', 'snapshot']",
+        "measure 4 (measure_4): a termly measure says whether it is a flow or a snapshot",
+        "measure 11 (measure_11): the label states a surplus is positive (+), a deficit negative "
+        "(-); sign must be 'surplus_positive'",
+        "measure 16 (measure_16): a surplus or deficit in £m says which sign is a deficit (sign)",
+    ]
+
+
+def test_cat011_every_sign_the_catalogues_labels_state_is_the_sign_stored():
+    catalogue = load_catalogue()
+    for measure in catalogue.measures:
+        stated = stated_sign(measure.label)
+        if stated:
+            assert measure.sign == stated, measure.ref
+    assert catalogue.by_ref(11).sign == "surplus_positive"
+    assert {catalogue.by_ref(r).sign for r in (16, 17, 18)} == {"deficit_positive"}

@@ -27,8 +27,10 @@ def counts(
     support,
     exclusions,
     ap,
+    with_plans=None,
 ):
     return {
+        "pupils_with_ehcp": with_plans,
         "ehcp_caseload": caseload,
         "new_plans": new,
         "ceased_plans": ceased,
@@ -77,7 +79,7 @@ def values():
     returns.ehcp = {
         # Summer 2023, Autumn 2023 and Spring 2024 make up the financial year 2023-24
         "Summer 2023": counts(1000, 50, 10, 30, 20, 5, 4, 2, 10_000, 1_200, 3, 7),
-        "Autumn 2023": counts(1040, 60, 15, 36, 22, 6, 5, 1, 10_000, 1_250, 4, 9),
+        "Autumn 2023": counts(1040, 60, 15, 36, 22, 6, 5, 1, 10_000, 1_250, 4, 9, 450),
         "Spring 2024": counts(1080, 55, 12, 33, 25, 7, 3, 5, 10_100, 1_300, 2, 12),
         "Autumn 2024": counts(1092, 48, 30, 28, 18, 4, 2, 3, 10_200, 1_400, 1, 15),
     }
@@ -94,47 +96,48 @@ def values():
             "alternative_provision": 500_000,
         }
     }
-    returns.placements = placements_frame(
-        [
-            placement(
-                "independent_special",
-                12,
-                "SEMH",
-                False,
-                60_000,
-                date(2022, 1, 10),
-                saving=3_000,
-                provider="Ind One",
-            ),  # A
-            placement(
-                "independent_special",
-                17,
-                "ASD",
-                True,
-                50_000,
-                date(2023, 9, 15),
-                provider="Ind One",
-            ),  # B: began in the term
-            placement(
-                "independent_special",
-                14,
-                "SEMH",
-                False,
-                70_000,
-                date(2021, 9, 1),
-                end=date(2023, 11, 30),
-                saving=5_000,
-                provider="Ind Two",
-            ),  # C: ended in it
-            placement("maintained_special", 10, "SEMH", True, 20_000, date(2020, 9, 1)),  # D
-            placement("academy_special", 17, "ASD", True, 24_000, date(2022, 9, 1)),  # E
-            placement("maintained_special", 12, "MLD", False, 30_000, date(2023, 1, 1)),  # F
-            placement("fe_college", 18, "MLD", True, 9_000, date(2023, 9, 4)),  # G
-            placement(
-                "alternative_provision", None, "SEMH", True, 15_000, date(2023, 4, 17), nc_year=10
-            ),  # H: age from the NC year, 10 + 5 = 15
-        ]
-    )
+    autumn = [
+        placement(
+            "independent_special",
+            12,
+            "SEMH",
+            False,
+            60_000,
+            date(2022, 1, 10),
+            saving=3_000,
+            provider="Ind One",
+        ),  # A
+        placement(
+            "independent_special",
+            17,
+            "ASD",
+            True,
+            50_000,
+            date(2023, 9, 15),
+            provider="Ind One",
+        ),  # B: began in the term
+        placement(
+            "independent_special",
+            14,
+            "SEMH",
+            False,
+            70_000,
+            date(2021, 9, 1),
+            end=date(2023, 11, 30),
+            saving=5_000,
+            provider="Ind Two",
+        ),  # C: ended in it
+        placement("maintained_special", 10, "SEMH", True, 20_000, date(2020, 9, 1)),  # D
+        placement("academy_special", 17, "ASD", True, 24_000, date(2022, 9, 1)),  # E
+        placement("maintained_special", 12, "MLD", False, 30_000, date(2023, 1, 1)),  # F
+        placement("fe_college", 18, "MLD", True, 9_000, date(2023, 9, 4)),  # G
+        placement(
+            "alternative_provision", None, "SEMH", True, 15_000, date(2023, 4, 17), nc_year=10
+        ),  # H: age from the NC year, 10 + 5 = 15
+    ]
+    # the same list in the year's other two terms, so 2023-24 is a whole year of lists
+    others = [(term, *row[1:]) for term in ("Summer 2023", "Spring 2024") for row in autumn]
+    returns.placements = placements_frame(autumn + others)
     plan = paper_plan()
     returns.dsg_by_term = {"Autumn 2023": position(plan, plan, "Autumn 2023")}
     results = compute_measures(CATALOGUE, None, returns)
@@ -153,8 +156,8 @@ EXPECTED = [
     # moved out 2 + 1 + 5 = 8: 165 + 12 - 37 - 8 = 132
     (3, "2023-24", D(132)),
     (4, "2023-24", D(165)),
-    # 1,040 plans over 10,000 pupils
-    (5, "Autumn 2023", D("0.104")),
+    # 450 pupils on roll with a plan over 10,000 pupils on roll (both from the census)
+    (5, "Autumn 2023", D("0.045")),
     (6, "Autumn 2023", D(36)),
     (7, "Autumn 2023", D(22)),
     (8, "Autumn 2023", D(6)),
@@ -163,8 +166,9 @@ EXPECTED = [
     # moved in 12 less moved out 8
     (10, "2023-24", D(4)),
     # the Autumn 2023 forecast, here the paper's plan, for 2023-24: the lines add to 25.149,
-    # the paper's printed in-year deficit
-    (11, "Autumn 2023", D("25.149")),
+    # the paper's printed in-year deficit, which the label "surplus (+) / deficit (-)" writes as
+    # -25.149
+    (11, "Autumn 2023", D("-25.149")),
     # £1,000,000.00 direct + £250,000.50 central
     (12, "Autumn 2023", pounds("1250000.50")),
     (13, "Autumn 2023", pounds("1000000")),
@@ -190,8 +194,10 @@ EXPECTED = [
     (37, "Autumn 2023", pounds("50000")),  # B
     (38, "Autumn 2023", pounds("70000")),  # C ended on 30 November, aged 14
     (39, "Autumn 2023", pounds("4000")),  # savings on A 3,000 and C 5,000
-    (40, "2023-24", D(2)),  # Ind One and Ind Two
-    (41, "2023-24", D(1)),  # Ind One has A and B
+    # 2023-24's three lists (Summer 2023, Autumn 2023, Spring 2024) name Ind One and Ind Two
+    (40, "2023-24", D(2)),
+    # in the year's last list (Spring 2024), Ind One has A and B
+    (41, "2023-24", D(1)),
     (42, "Autumn 2023", D(3)),  # A, B, C
     (43, "Autumn 2023", D("0.5")),  # SEMH: A, C, D, H; independent: A, C
     (44, "Autumn 2023", D(1)),  # independent A, B, C for state special D, E, F
@@ -226,7 +232,7 @@ def test_evr003_a_measure_whose_inputs_are_missing_is_not_available_never_zero(v
 
 def test_evr004_a_target_gives_the_measure_a_variance_and_a_status():
     returns = Returns()
-    returns.ehcp = {"Autumn 2023": counts(1040, 60, 15, 36, 22, 6, 5, 1, 10_000, 1_250, 4, 9)}
+    returns.ehcp = {"Autumn 2023": counts(1040, 60, 15, 36, 22, 6, 5, 1, 10_000, 1_250, 4, 9, 1040)}
     # targets as typed in the Targets sheet, in the dashboard's units: 1,000 plans; 10.0%
     returns.targets = {1: {"2023-24": D(1000)}, 5: {"2023-24": D("10.0")}}
     results = {v.measure.ref: v for v in compute_measures(CATALOGUE, None, returns)}

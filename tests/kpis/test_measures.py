@@ -79,8 +79,13 @@ def test_mea005_records_carry_the_keys_the_command_line_prints(catalogue, off_tr
         "plan_value": 25.149,
         "variance": 0.9,
         "status": "amber",
+        "direction": "lower_is_better",
         "direction_of_travel": None,
+        "compared_with": None,
+        "made_in": None,
         "projection": None,
         "england": None,
         "neighbours": None,
+        "comparator_council": None,
+        "quartile": None,
     }

@@ -152,7 +152,13 @@ def test_abt005_the_glossary_defines_every_term_the_dashboard_uses(app):
     ):
         assert expected in terms
     words = text_of(glossary)
-    for status in ("✓Green: on track", "!Amber: at risk", "✕Red: off track", "–No status"):
+    for status in (
+        "✓Green: on track",
+        "!Amber: at risk",
+        "✕Red: off track",
+        "–No target: none set yet",
+        "–Not judged: no better or worse direction",
+    ):
         assert status in words
     assert "Workstream 4: Commission/use Independent differently" in words
     assert "Spring: January to March" in words
