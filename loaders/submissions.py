@@ -2,11 +2,13 @@
 
 A submission is for one family (dsg, ehcp, hnb) and one period. Loading a second file for the
 same family and period is a correction: it needs a reason, and supersedes the first, which stays
-in the history. Loading the same bytes as a current submission again stores nothing.
+in the history. Loading the same bytes, or the same figures saved by another program, as a current
+submission again stores nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from loaders.dsg import read_dsg_workbook, store_dsg_workbook
 from loaders.ehcp import SHEETS as EHCP_SHEETS
 from loaders.ehcp import read_ehcp_workbook, store_ehcp_workbook
 from loaders.errors import WorkbookRejected
+from loaders.fingerprint import content_fingerprint
 from loaders.grid import Grid, read_grids
 from loaders.hnb import SHEETS as HNB_SHEETS
 from loaders.hnb import read_hnb_workbook, store_hnb_workbook
@@ -64,6 +67,8 @@ class PriorSubmission:
     id: int
     file_name: str
     loaded_at: datetime
+    # False when the bytes differ but the figures are the same (the file was re-saved)
+    same_bytes: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,13 @@ class CheckedWorkbook:
     @property
     def period(self) -> str | None:
         return getattr(self.content, "period", None)
+
+    @property
+    def content_sha256(self) -> str | None:
+        """The fingerprint of the figures read (loaders.fingerprint); None for a refused file."""
+        if self.content is None or self.family is None:
+            return None
+        return content_fingerprint(self.family.name, self.period, self.content)
 
 
 @dataclass(frozen=True)
@@ -178,9 +190,32 @@ def _prior(session: Session, *conditions) -> PriorSubmission | None:
     return PriorSubmission(row.id, row.file_name, as_utc(row.loaded_at)) if row else None
 
 
-def find_identical(session: Session, sha256: str) -> PriorSubmission | None:
-    """A current submission with the same bytes. Bringing back a superseded file is a new load."""
-    return _prior(session, Submission.sha256 == sha256)
+def find_identical(
+    session: Session, sha256: str, content_sha256: str | None = None
+) -> PriorSubmission | None:
+    """A current submission with the same bytes or, failing that, the same figures. Bringing back
+    a superseded file is a new load."""
+    prior = _prior(session, Submission.sha256 == sha256)
+    if prior is None and content_sha256 is not None:
+        prior = _prior(session, Submission.content_sha256 == content_sha256)
+        if prior is not None:
+            prior = dataclasses.replace(prior, same_bytes=False)
+    return prior
+
+
+def _same_figures(checked: CheckedWorkbook, prior: PriorSubmission) -> None:
+    """Say why nothing is stored when the bytes differ: the figures were loaded already."""
+    if prior.same_bytes:
+        return
+    checked.report.warning(
+        sheet=None,
+        cell=None,
+        found=f"the same figures as {prior.file_name} (submission {prior.id}), already loaded "
+        f"{prior.loaded_at:%d %B %Y at %H:%M} UTC",
+        expected="new or corrected figures",
+        fix="Nothing was stored: the file holds the figures already loaded, saved again, perhaps "
+        "by another program.",
+    )
 
 
 def find_current(session: Session, family: str, period: str) -> PriorSubmission | None:
@@ -211,8 +246,9 @@ def store_checked(
     same family and period when a reason is given."""
     family, period = checked.family, checked.period
     outcome = {"report": checked.report, "family": family.name, "period": period}
-    prior = find_identical(session, checked.sha256)
+    prior = find_identical(session, checked.sha256, checked.content_sha256)
     if prior is not None:
+        _same_figures(checked, prior)
         return LoadOutcome(**outcome, identical_to=prior)
     current = find_current(session, family.name, period)
     if current is not None and not (reason and reason.strip()):
@@ -223,6 +259,7 @@ def store_checked(
         period=period,
         file_name=checked.file_name,
         sha256=checked.sha256,
+        content_sha256=checked.content_sha256,
         size_bytes=len(checked.data),
         loaded_at=datetime.now(UTC),
         status=SubmissionStatus.CURRENT,
@@ -267,7 +304,9 @@ def load_workbook(
         return LoadOutcome(report=checked.report, family=family)
     if dry_run:
         with Session(engine) as session:
-            prior = find_identical(session, checked.sha256)
+            prior = find_identical(session, checked.sha256, checked.content_sha256)
+        if prior is not None:
+            _same_figures(checked, prior)
         return LoadOutcome(
             report=checked.report,
             family=checked.family.name,

@@ -52,6 +52,9 @@ class Submission(Base):
     period: Mapped[str] = mapped_column(String(16), index=True)
     file_name: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # SHA-256 of the family, period and figures read (loaders/fingerprint.py): the same figures
+    # saved by another program are the same content. None for files stored before it was kept.
+    content_sha256: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(16), index=True)

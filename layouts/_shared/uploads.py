@@ -102,7 +102,7 @@ def _measures(session: Session, catalogue: Catalogue) -> tuple[list[MeasureValue
 def _compare(engine: Engine, catalogue: Catalogue, checked: CheckedWorkbook) -> PendingCheck:
     """Store the workbook in a transaction that is rolled back, and compare every measure."""
     with Session(engine) as session:
-        identical = find_identical(session, checked.sha256)
+        identical = find_identical(session, checked.sha256, checked.content_sha256)
         if identical is not None:
             return PendingCheck(checked, identical_to=identical)
         current = find_current(session, checked.family.name, checked.period)

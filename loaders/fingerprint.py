@@ -1,0 +1,62 @@
+"""A workbook's content fingerprint: the SHA-256 of its family, its period and the figures read
+from it, written as canonical text. Two files with the same figures have the same fingerprint
+whatever program saved them (Excel, LibreOffice and XlsxWriter write different bytes), so loading
+a re-saved copy is recognised as the same content, not taken for a correction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+
+def _canonical(value: object) -> object:
+    """Plain JSON values only, with no trace of how the workbook wrote them."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, Decimal):
+        # 4.70 and 4.7 are the same figure
+        return format(value.normalize(), "f") if value else "0"
+    if isinstance(value, float):
+        return _canonical(Decimal(repr(value)))
+    if isinstance(value, Enum):
+        return _canonical(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(key): _canonical(item) for key, item in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted((_canonical(item) for item in value), key=_text)
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item) for item in value]
+    return str(value)
+
+
+def _text(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _rows(columns: Mapping[str, list]) -> list[str]:
+    """A table held as columns, as rows in sorted order: the order of the rows is not content."""
+    keys = sorted(columns)
+    return sorted(
+        _text({key: _canonical(cell) for key, cell in zip(keys, row, strict=True)})
+        for row in zip(*(columns[key] for key in keys), strict=True)
+    )
+
+
+def content_fingerprint(family: str, period: str, content: object) -> str:
+    """The SHA-256, in hex, of the family, the period and the figures read from a workbook."""
+    figures = _canonical(content)
+    placements = getattr(content, "placements", None)
+    if isinstance(placements, Mapping):
+        figures["placements"] = _rows(placements)
+    text = _text({"family": family, "period": period, "figures": figures})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
