@@ -327,6 +327,16 @@ def test_dsg122_a_blank_cell_in_a_forecast_year_with_figures_is_a_warning(templa
     ]
 
 
+def test_dsg122b_a_forecast_cell_with_text_is_one_error_not_also_a_blank(template, engine, load):
+    book = paper_workbook(template, forecast=_forecast(), term="Autumn 2024")
+    where = cell_ref(book["Forecast"], INDEPENDENT, "2024-25")
+    book["Forecast"][where] = "about 41"
+    report = refused(engine, load, to_bytes(book))
+    assert [(i.level, i.found) for i in report.issues if i.location == f"Forecast!{where}"] == [
+        ("error", "'about 41'")
+    ]
+
+
 def test_dsg123_a_hidden_template_sheet_is_read_with_a_warning(template, load):
     def hide(book):
         book["Plan"].sheet_state = "hidden"
