@@ -208,6 +208,16 @@ class ChartRenderer:
                 self._kept.popitem(last=False)
             return data
 
+    def draw(
+        self, figure: go.Figure, fmt: str, *, width: int, height: int, scale: float = 1
+    ) -> bytes:
+        """The figure as it stands, with no title, caption or marking added and nothing kept:
+        for checking what a chart draws."""
+        with self._lock:
+            if not self._started:
+                self._start()
+            return self._draw(figure, fmt, width, height, scale=scale)
+
     def close(self) -> None:
         """Stop this process's Chromium, if one was started."""
         import kaleido
@@ -218,9 +228,17 @@ class ChartRenderer:
                 self._started = False
 
     @staticmethod
-    def _draw(figure: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT) -> bytes:
+    def _draw(
+        figure: go.Figure,
+        fmt: str,
+        width: int = WIDTH,
+        height: int = HEIGHT,
+        *,
+        scale: float | None = None,
+    ) -> bytes:
         import kaleido
 
-        scale = PNG_SCALE if fmt == "png" else 1
+        if scale is None:
+            scale = PNG_SCALE if fmt == "png" else 1
         opts = dict(format=fmt, width=width, height=height, scale=scale)
         return kaleido.calc_fig_sync(figure.to_dict(), opts=opts)
