@@ -8,13 +8,19 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+import openpyxl
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
+from openpyxl.styles import Font
 
 from exports.disclosure import DerivedRule, suppress
-from exports.document import document, escape, marking, symbol_key, table
+from exports.document import MARKING, document, escape, symbol_key, table
+from exports.latest import latest_as_at, why_not_available
 from exports.pdf import html_to_pdf
-from exports.publish import baseline, value_at
+from exports.publish import baseline
+from exports.symbols import NOT_APPLICABLE as NO_PLAN
+from exports.symbols import NOT_AVAILABLE
 from exports.table import Column, Table
 from exports.tables import STATUS, exact, kind, plan_table, version_text
 from exports.tabular import to_xlsx_book
@@ -23,6 +29,7 @@ from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
 from kpis.notes import Note
 from kpis.rounds import Round, rounds_in
 from kpis.service import Snapshot
+from kpis.wording import made_in
 
 TITLE = "Safety Valve Tri-annual Monitoring Report – Local First Inclusion"
 NOT_ENTERED = "Not yet entered."
@@ -42,34 +49,69 @@ class ReturnRequest:
         return versions[0] if versions else None
 
 
+DEMO_LINE = (
+    "Demo data: every figure in this return is made up, to show how the dashboard works; "
+    "none is the council's. Do not send it to the Department for Education."
+)
+BASIS_WORDS = {"actual": "Outturn", "forecast": "Forecast", "plan": "Plan only"}
+
+
+def demo_line(request: ReturnRequest) -> str | None:
+    return DEMO_LINE if request.snapshot.is_demo else None
+
+
+def _kpi_row(request: ReturnRequest, m):
+    """One measure: the figure the dashboard leads with (value, period, basis) against its plan,
+    the latest forecast beside it, and a note saying why when there is no figure."""
+    unit = kind(m)
+    base, base_period = baseline(request.snapshot, m)
+    latest, forecast = latest_as_at(request.snapshot, m, str(request.round.term))
+    if latest is None:
+        note = why_not_available(request.snapshot, m)
+    elif latest.basis == "forecast":
+        note = "forecast only: no outturn has been returned for this measure"
+    else:
+        note = ""
+    if forecast is latest:
+        forecast = None
+    row = (
+        m.ref,
+        m.label,
+        m.unit or "count",
+        base_period or NOT_AVAILABLE,
+        exact(base, unit) if base is not None else NOT_AVAILABLE,
+        latest.period if latest else NOT_AVAILABLE,
+        BASIS_WORDS[latest.basis] if latest else NOT_AVAILABLE,
+        exact(latest.value, unit) if latest else NOT_AVAILABLE,
+        exact(latest.plan_value, unit) if latest and latest.plan_value is not None else NO_PLAN,
+        exact(latest.variance, unit) if latest and latest.variance is not None else NO_PLAN,
+        STATUS[latest.status] if latest else STATUS["none"],
+        forecast.period if forecast else NO_PLAN,
+        exact(forecast.value, unit) if forecast else NO_PLAN,
+        (made_in(forecast) or NOT_AVAILABLE) if forecast else NO_PLAN,
+        note,
+    )
+    hidden = {
+        4: _count_behind(request, m, base, base_period),
+        7: _count_behind_value(latest, unit),
+        12: _count_behind_value(forecast, unit),
+    }
+    return row, {column: n for column, n in hidden.items() if n is not None}
+
+
 def kpi_table(request: ReturnRequest) -> Table:
     term = str(request.round.term)
     rows, hidden = [], {}
     for r, m in enumerate(request.catalogue.measures):
-        unit = kind(m)
-        base, base_period = baseline(request.snapshot, m)
-        v = value_at(request.snapshot, m, term)
-        value = v.value if v and v.basis != "plan" else None
-        rows.append(
-            (
-                m.ref,
-                m.label,
-                m.unit or "count",
-                base_period,
-                exact(base, unit),
-                v.period if v else term,
-                exact(value, unit),
-                exact(v.plan_value, unit) if v else None,
-                exact(v.variance, unit) if v else None,
-                STATUS[v.status] if v else STATUS["none"],
-            )
-        )
-        for column, counted in (
-            (4, _count_behind(request, m, base, base_period)),
-            (6, _count_behind_value(v, unit)),
-        ):
-            if counted is not None:
-                hidden[(r, column)] = counted
+        row, counts = _kpi_row(request, m)
+        rows.append(row)
+        hidden.update({(r, column): n for column, n in counts.items()})
+    notes = [
+        "Latest is the figure the dashboard leads with: the latest outturn, or the latest "
+        "forecast when a measure has only forecasts. The latest forecast is beside it, with "
+        "the term it was made in.",
+        "Each figure is in its measure's unit; a % is a fraction (0.047 is 4.7%).",
+    ]
     table = Table(
         title=f"Local First Inclusion KPIs for the {request.round.name} return ({term})",
         columns=(
@@ -79,17 +121,22 @@ def kpi_table(request: ReturnRequest) -> Table:
             Column("Baseline period"),
             Column("Baseline", "number", disclosive=False),
             Column("Period"),
+            Column("Basis"),
             Column("Latest", "number"),
-            Column("Target", "number", disclosive=False),
+            Column("Plan or target", "number", disclosive=False),
             Column("Variance", "number", disclosive=False),
             Column("Status"),
+            Column("Latest forecast period"),
+            Column("Latest forecast", "number"),
+            Column("Forecast made in"),
+            Column("Note"),
         ),
         rows=tuple(rows),
         source="The council's termly DSG, EHCP and High Needs Block returns",
         data_version=version_text(request.snapshot),
-        notes=("Each figure is in its measure's unit; a % is a fraction (0.047 is 4.7%).",),
+        notes=tuple(filter(None, [demo_line(request), *notes])),
     )
-    derived = [DerivedRule((r, 8), ((r, 6),)) for r in range(len(rows))]
+    derived = [DerivedRule((r, 9), ((r, 7),)) for r in range(len(rows))]
     return suppress(table, threshold=request.threshold, derived=derived, hidden_counts=hidden)
 
 
@@ -148,7 +195,32 @@ def build_annex(request: ReturnRequest) -> bytes:
     ):
         if t is not None:
             sheets.append((name, t))
-    return to_xlsx_book(sheets, title=f"DfE tri-annual return annex, {request.round.name}")
+    title = f"DfE tri-annual return annex, {request.round.name}"
+    return _with_cover(to_xlsx_book(sheets, title=title), request, title)
+
+
+def _with_cover(book: bytes, request: ReturnRequest, title: str) -> bytes:
+    """A cover sheet first, as the GSS guidance on spreadsheets asks: what the workbook is, for
+    which round, from which data, and whether the figures are demo data."""
+    workbook = openpyxl.load_workbook(io.BytesIO(book))
+    cover = workbook.create_sheet("Cover", 0)
+    lines = [
+        demo_line(request),
+        title,
+        f"Reporting the {request.round.term} term; due {request.round.due:%-d %B %Y}.",
+        f"Produced {request.today:%-d %B %Y} from data version {version_text(request.snapshot)}.",
+        "Sheets: KPIs (every measure's latest figure, plan or target, status and latest "
+        "forecast); DSG balance, DSG plan and DSG forecast; Notes (sources and symbols).",
+    ]
+    for row, line in enumerate(filter(None, lines), start=1):
+        cell = cover.cell(row=row, column=1, value=line)
+        cell.data_type = "s"
+        cell.font = Font(bold=row == 1)
+    cover.column_dimensions["A"].width = 120
+    workbook.active = 0
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def _year_rounds(request: ReturnRequest) -> list[Round]:
@@ -184,7 +256,10 @@ def build_report_docx(request: ReturnRequest) -> bytes:
     doc.core_properties.author = "Local First Inclusion KPI dashboard"
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(11)
-    doc.add_paragraph("OFFICIAL").runs[0].bold = True
+    _mark_every_page(doc)
+    banner = demo_line(request)
+    if banner:
+        doc.add_paragraph().add_run(banner).bold = True
     doc.add_heading(f"{TITLE}, {request.round.name}", level=1)
     doc.add_paragraph(
         f"Reporting the {request.round.term} term. Due {request.round.due:%d %B %Y}. "
@@ -217,6 +292,17 @@ def build_report_docx(request: ReturnRequest) -> bytes:
     return buffer.getvalue()
 
 
+def _mark_every_page(doc) -> None:
+    """OFFICIAL once at the top and once at the foot of every page, as the page's own header
+    and footer rather than in the text."""
+    section = doc.sections[0]
+    for part in (section.header, section.footer):
+        paragraph = part.paragraphs[0]
+        paragraph.text = ""
+        paragraph.add_run(MARKING).bold = True
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
 def _repeat_header(grid) -> None:
     """Mark the first row as the table's header, for screen readers and page breaks."""
     from docx.oxml import OxmlElement
@@ -230,7 +316,9 @@ def _repeat_header(grid) -> None:
 
 def build_report_html(request: ReturnRequest) -> str:
     questions, conditions = _sections(request)
-    body = marking() + f"<h1>{escape(TITLE)}, {escape(request.round.name)}</h1>"
+    banner = demo_line(request)
+    body = f"<p class='banner'><strong>{escape(banner)}</strong></p>" if banner else ""
+    body += f"<h1>{escape(TITLE)}, {escape(request.round.name)}</h1>"
     body += (
         f"<p>Reporting the {escape(request.round.term)} term. Due "
         f"{request.round.due:%d %B %Y}. Produced {request.today:%d %B %Y}, data version "

@@ -7,7 +7,7 @@ from datetime import date
 
 from exports.charts import ChartRenderer
 from exports.dfe_return import ReturnRequest, build_annex, build_report_docx, build_report_pdf
-from exports.pack import PackError, PackRequest, build_pack
+from exports.pack import Meeting, PackError, PackRequest, build_pack
 from kpis.rounds import Round, rounds_in
 from kpis.service import MeasureService
 from storage.periods import PeriodError, parse_term
@@ -34,6 +34,7 @@ def make_pack(
     threshold: int,
     renderer: ChartRenderer,
     today: date | None = None,
+    meeting: Meeting | None = None,
 ) -> tuple[str, bytes]:
     term = pack_term(service, period)
     request = PackRequest(
@@ -43,6 +44,7 @@ def make_pack(
         commentary=service.commentary(term),
         threshold=threshold,
         today=today or date.today(),
+        meeting=meeting or Meeting(),
     )
     return term, build_pack(request, renderer)
 
