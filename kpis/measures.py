@@ -171,7 +171,7 @@ def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[Me
         judged = value is not None and figure is not None and target is not None
         extra: dict = {"base": bases[period]} if period in bases else {}
         if basis == "forecast":
-            extra["made_in"] = period
+            extra |= {"made_in": period, "forecast_of": parse_term(period).financial_year}
         if judged_on and target is not None:
             extra |= {"judged_on": judged_on, "judged_value": figure}
         values.append(

@@ -50,11 +50,21 @@ def made_in(value: MeasureValue) -> str | None:
     return value.extra.get("made_in")
 
 
+def first_upper(text: str) -> str:
+    """'Forecast made in Summer 2026': the first letter raised, the rest left as written."""
+    return text[:1].upper() + text[1:]
+
+
 def basis_phrase(value: MeasureValue) -> str:
-    """'outturn', 'forecast made in Summer 2026', 'plan'."""
-    if value.basis == "forecast" and made_in(value):
-        return f"forecast made in {made_in(value)}"
-    return BASIS_WORDS[value.basis]
+    """'outturn', 'forecast made in Summer 2026', 'forecast for 2026-27', 'plan'."""
+    if value.basis != "forecast":
+        return BASIS_WORDS[value.basis]
+    of, made = value.extra.get("forecast_of"), made_in(value)
+    if of and made == value.period:
+        return f"forecast for {of}"
+    if of:
+        return f"forecast for {of}, made in {made}"
+    return f"forecast made in {made}" if made else "forecast"
 
 
 def period_phrase(value: MeasureValue) -> str:
@@ -92,7 +102,7 @@ STATUS_WORDS = {
     "amber": ("Amber", "at risk"),
     "red": ("Red", "off track"),
     "no_target": ("No target", "none set yet"),
-    "not_judged": ("Not judged", "no better or worse direction"),
+    "not_judged": ("Not judged", "neutral measure"),
     "no_figure": ("No figure", "nothing loaded yet"),
 }
 JUDGED = ("green", "amber", "red")
@@ -111,11 +121,13 @@ def status_key(value: MeasureValue | None, measure: Measure) -> str:
 
 
 def travel_phrase(value: MeasureValue) -> str:
-    """'Improving on Summer 2025', 'Not judged'; '' with nothing to compare."""
+    """'Improving against Summer 2025', 'Not judged'; '' with nothing to compare."""
     if value.direction_of_travel is None:
         return ""
+    if value.direction_of_travel == "not judged":
+        return "Not judged (neutral measure)"
     word = value.direction_of_travel.capitalize()
-    return f"{word} on {value.compared_with}" if value.compared_with else word
+    return f"{word} against {value.compared_with}" if value.compared_with else word
 
 
 def trend_phrase(projection: dict, measure: Measure) -> str:

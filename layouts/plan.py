@@ -15,18 +15,24 @@ from figures.plan import (
     summarise_cumulative,
     summarise_in_year,
 )
-from kpis.formats import (
-    NOT_AVAILABLE,
-    format_money_m,
-    format_plain_m,
-    format_value,
-    format_variance,
-)
-from kpis.measures import MeasureValue, clearing_year
+from kpis.formats import NOT_AVAILABLE, format_plain_m, format_variance
+from kpis.measures import MeasureValue, clearing_year, forecast_of, headline_of
 from kpis.plan_view import PlanView, build_table
 from kpis.trajectory import describe_thresholds
+from kpis.wording import (
+    BASIS_LABELS,
+    basis_phrase,
+    first_upper,
+    made_in,
+    money_m,
+    period_phrase,
+    show_value,
+    sign_note,
+    status_key,
+)
 from layouts._shared.components import chart_block, data_table, demo_notice, status_tag
 from layouts._shared.context import current_service
+from layouts._shared.measures import row_status
 
 dash.register_page(
     __name__,
@@ -43,7 +49,6 @@ PLAN_IN_YEAR_TABLE = "plan-in-year-table"
 PLAN_LINES_TABLE = "plan-lines-table"
 PLAN_FORECAST_TABLE = "plan-forecast-table"
 PLAN_MEASURES_TABLE = "plan-measures-table"
-BASIS_WORDS = {"actual": "Outturn", "forecast": "Forecast", "plan": "Plan only"}
 
 
 def _no_plan() -> html.Div:
@@ -71,13 +76,15 @@ def _source_line(view: PlanView) -> html.P:
     return html.P(
         className="source",
         children=f"Source: {info.file_name}, loaded {info.loaded_at:%d %B %Y}.{forecast} "
-        "All figures in £m; a positive balance is a deficit.",
+        "All figures in £m; in the line tables a positive balance is a deficit, and every balance "
+        "elsewhere says in words whether it is a deficit or a surplus.",
     )
 
 
 def _headline(view: PlanView) -> html.Div:
-    final, latest = view.final, view.latest
-    if latest is None:
+    final, cumulative = view.final, view.cumulative
+    outturn, forecast = headline_of(cumulative), forecast_of(cumulative)
+    if outturn is None and forecast is None:
         return html.Div(
             className="headline",
             children=[
@@ -85,23 +92,37 @@ def _headline(view: PlanView) -> html.Div:
                     f"Planned cumulative deficit at the end of {final.period}",
                     className="headline__label",
                 ),
-                html.P(format_money_m(final.plan_value), className="headline__value"),
+                html.P(money_m(final.plan_value), className="headline__value"),
                 html.P("There is no outturn or forecast to compare with the plan yet."),
             ],
         )
-    what = "Forecast" if latest.basis == "forecast" else "Outturn"
-    return html.Div(
-        className=f"headline headline--{latest.status}",
-        children=[
+    lead = outturn or forecast
+    parts = [
+        html.P(
+            f"{BASIS_LABELS[lead.basis]}: cumulative balance at the end of {period_phrase(lead)}",
+            className="headline__label",
+        ),
+        html.P(show_value(lead.value, lead.measure), className="headline__value"),
+        html.P([status_tag(lead.status), " ", compare_with_plan(lead).capitalize() + "."]),
+    ]
+    last = view.latest
+    if last is not None and last.basis == "forecast":
+        parts.append(
             html.P(
-                f"{what}: cumulative deficit at the end of {latest.period}",
-                className="headline__label",
-            ),
-            html.P(format_money_m(latest.value), className="headline__value"),
-            html.P([status_tag(latest.status), " ", compare_with_plan(latest).capitalize() + "."]),
-            html.P(["Projection: ", clearing_year(view.cumulative)["method"], "."]),
-        ],
-    )
+                [
+                    f"Forecast made in {made_in(last)}: ",
+                    html.Strong(show_value(last.value, last.measure)),
+                    f" at the end of {last.period}, ",
+                    status_tag(last.status),
+                    " ",
+                    compare_with_plan(last) + ".",
+                ],
+                className="headline__forecast",
+            )
+        )
+    parts.append(html.P(["Projection: ", clearing_year(cumulative)["method"], "."]))
+    parts.append(html.P(sign_note(lead.measure) + ".", className="source"))
+    return html.Div(className=f"headline headline--{lead.status}", children=parts)
 
 
 def series_table_for_plan(
@@ -110,11 +131,11 @@ def series_table_for_plan(
     rows = [
         [
             v.period,
-            format_money_m(v.plan_value),
-            format_money_m(v.value) if v.basis != "plan" else NOT_AVAILABLE,
-            BASIS_WORDS[v.basis],
+            show_value(v.plan_value, v.measure),
+            show_value(v.value, v.measure) if v.basis != "plan" else NOT_AVAILABLE,
+            first_upper(basis_phrase(v)),
             format_variance(v.variance, "£m"),
-            status_tag(v.status),
+            status_tag(row_status(v)),
         ]
         for v in values
     ]
@@ -128,39 +149,62 @@ def series_table_for_plan(
     )
 
 
+def _figure_cells(value: MeasureValue | None) -> list[object]:
+    if value is None:
+        return [NOT_AVAILABLE, "–", "–", "–"]
+    measure = value.measure
+    return [
+        show_value(value.value, measure),
+        show_value(value.plan_value, measure),
+        format_variance(value.variance, measure.unit or "count"),
+        status_tag(status_key(value, measure)),
+    ]
+
+
 def _measures_section(view: PlanView) -> html.Section:
-    year = view.current_year or view.position.years[-1]
-    rows, definitions = [], []
+    rows, definitions, refs = [], [], []
+    outturn_year = forecast_year = None
     for measure_id, values in view.measures.items():
         measure = view.measure(measure_id)
-        value = next(v for v in values if v.period == year)
+        refs.append(measure.ref)
+        outturn, forecast = headline_of(values), forecast_of(values)
+        outturn_year = outturn_year or (outturn.period if outturn else None)
+        forecast_year = forecast_year or (period_phrase(forecast) if forecast else None)
         rows.append(
-            [
-                f"{measure.ref}. {measure.label}",
-                format_value(value.value, measure.unit),
-                format_value(value.plan_value, measure.unit),
-                format_variance(value.variance, measure.unit),
-                status_tag(value.status),
-            ]
+            [f"{measure.ref}. {measure.label}", *_figure_cells(outturn), *_figure_cells(forecast)]
         )
         definitions += [
             html.Dt(f"{measure.ref}. {measure.label}"),
             html.Dd(
                 [
                     html.P(measure.definition),
+                    html.P(["Sign: ", sign_note(measure)]) if sign_note(measure) else None,
                     html.P(["Caveat: ", measure.caveats]),
                     html.P(["Status: ", describe_thresholds(measure)]),
                 ]
             ),
         ]
+    outturn_words = outturn_year or "no year yet"
+    forecast_words = forecast_year or "no forecast"
     return html.Section(
         [
-            html.H2(f"Measures 16 to 22 in {year}"),
+            html.H2(f"Measures {min(refs)} to {max(refs)}: outturn and forecast"),
             data_table(
-                caption=f"DSG measures for {year}: latest outturn or forecast against plan",
+                caption=f"DSG measures: the outturn for {outturn_words} and the forecast for "
+                f"{forecast_words}, each against the plan",
                 table_id=PLAN_MEASURES_TABLE,
                 download="dsg-measures",
-                headers=["Measure", "Latest", "Plan", "Difference from plan", "Status"],
+                headers=[
+                    "Measure",
+                    f"Outturn {outturn_words}",
+                    "Plan",
+                    "Difference from plan",
+                    "Status",
+                    "Forecast",
+                    "Plan",
+                    "Difference from plan",
+                    "Status",
+                ],
                 rows=rows,
             ),
             html.H3("What each measure means and how its status is decided"),

@@ -17,6 +17,7 @@ from kpis.service import Snapshot
 from kpis.wording import (
     basis_phrase,
     comparator_figure,
+    first_upper,
     period_phrase,
     quartile_phrase,
     show_value,
@@ -57,7 +58,7 @@ def series_table(
         row = [
             v.period,
             show_value(v.value, measure) if v.basis != "plan" else NOT_AVAILABLE,
-            basis_phrase(v).capitalize(),
+            first_upper(basis_phrase(v)),
             show_value(v.plan_value, measure) if v.plan_value is not None else "none set",
             format_variance(v.variance, measure.unit or "count")
             if v.variance is not None
@@ -144,7 +145,7 @@ def _figure_line(measure: Measure, value: MeasureValue | None, label: str) -> ht
             html.Span(show_value(value.value, measure), className="latest__value"),
             f" in {period_phrase(value)}. {plan}. ",
             status_tag(status_key(value, measure)),
-            f" Direction of travel: {travel.lower()}." if travel else "",
+            f" Direction of travel: {travel[:1].lower()}{travel[1:]}." if travel else "",
         ],
     )
 

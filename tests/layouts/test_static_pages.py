@@ -157,7 +157,7 @@ def test_abt005_the_glossary_defines_every_term_the_dashboard_uses(app):
         "!Amber: at risk",
         "✕Red: off track",
         "–No target: none set yet",
-        "–Not judged: no better or worse direction",
+        "–Not judged: neutral measure",
     ):
         assert status in words
     assert "Workstream 4: Commission/use Independent differently" in words
