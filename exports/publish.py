@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from exports.symbols import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED
 from kpis.catalogue import Measure
-from kpis.formats import format_value, format_variance
+from kpis.formats import format_variance
 from kpis.measures import MeasureValue
 from kpis.service import Snapshot
+from kpis.wording import show_value
 from storage.periods import parse_term
 
 
@@ -62,13 +63,13 @@ def shown(value: MeasureValue | None, threshold: int) -> str:
         return NOT_AVAILABLE
     if withheld(value, threshold):
         return SUPPRESSED
-    return format_value(value.value, value.measure.unit)
+    return show_value(value.value, value.measure)
 
 
 def shown_plan(value: MeasureValue | None) -> str:
     if value is None or value.plan_value is None:
         return NOT_APPLICABLE
-    return format_value(value.plan_value, value.measure.unit)
+    return show_value(value.plan_value, value.measure)
 
 
 def shown_variance(value: MeasureValue | None, threshold: int) -> str:

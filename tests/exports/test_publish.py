@@ -101,7 +101,7 @@ def test_pub006_a_chart_download_does_not_show_a_withheld_figure():
     plotted = [y for trace in item.figure.data for y in trace.y if y is not None]
     assert plotted == [63.0]
     assert "3 in Summer 2026" not in item.title and " 3 " not in item.summary
-    assert item.title == "63 in Spring 2026"
+    assert item.title == "63 in Spring 2026 (outturn)"
 
 
 def test_pub007_the_return_withholds_a_small_baseline():
