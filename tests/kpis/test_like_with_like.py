@@ -116,3 +116,22 @@ def test_lwl006_a_year_counted_from_part_of_its_terms_is_not_shown():
     providers = _by_ref(compute_measures(CATALOGUE, None, returns), 40)
     assert set(providers) == {"2025-26"}
     assert providers["2025-26"].value == D(3)
+
+
+def test_lwl007_a_target_typed_as_measure_11s_label_reads_judges_an_on_plan_council_green():
+    # The paper plans a £0.300m in-year deficit in 2026-27. Measure 11's label, "HNB surplus (+)
+    # / deficit (-)", writes it -0.300, and so does a finance officer typing its target. A
+    # forecast exactly on plan is then on target: green, nil difference.
+    plan = paper_plan()
+    on_plan = position(plan, plan, "Summer 2026")
+    returns = Returns(dsg_by_term={"Summer 2026": on_plan})
+    returns.targets[11] = {"2026-27": D("-0.300")}
+    eleven = _by_ref(compute_measures(CATALOGUE, on_plan, returns), 11)["Summer 2026"]
+    # the plan's lines, each rounded to £0.001m in the paper, add to 0.301: £1,000 off the target
+    assert (eleven.value, eleven.variance, eleven.status) == (D("-0.301"), D("-0.001"), "green")
+    # £2.4m more spending than planned: -2.700 against -0.300 is £2.4m worse, beyond the £2.0m red
+    # threshold
+    over = position(plan, with_extra_spending(plan, {"2026-27": "2.4"}), "Summer 2026")
+    returns.dsg_by_term = {"Summer 2026": over}
+    eleven = _by_ref(compute_measures(CATALOGUE, over, returns), 11)["Summer 2026"]
+    assert (eleven.value, eleven.status) == (D("-2.701"), "red")
