@@ -187,10 +187,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _export_pack(args: argparse.Namespace, settings, service, renderer) -> int:
+    from exports.pack import read_meeting
     from exports.reports import make_pack
 
+    meeting = read_meeting(args.meeting, args.meeting_date, args.agenda_item)
     term, pdf = make_pack(
-        service, period=args.period, threshold=settings.suppress_threshold, renderer=renderer
+        service,
+        period=args.period,
+        threshold=settings.suppress_threshold,
+        renderer=renderer,
+        meeting=meeting,
     )
     Path(args.output).write_bytes(pdf)
     print(f"Wrote the Schools Forum pack for {term} to {args.output}")
@@ -274,6 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TERM",
         help="the term, such as 'Summer 2026' (default: the latest term loaded)",
     )
+    pack.add_argument("--meeting", metavar="NAME", help="the meeting, for the cover")
+    pack.add_argument(
+        "--meeting-date", metavar="YYYY-MM-DD", help="the date of the meeting, for the cover"
+    )
+    pack.add_argument("--agenda-item", metavar="ITEM", help="the agenda item, for the cover")
     pack.add_argument("-o", "--output", required=True, metavar="FILE")
     dfe = outputs.add_parser("return", help="the DfE tri-annual return: XLSX annex, DOCX and PDF")
     dfe.add_argument(

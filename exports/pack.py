@@ -87,7 +87,7 @@ class Meeting:
     def describe(self) -> list[tuple[str, str]]:
         return [
             ("Meeting", self.name or "not stated"),
-            ("Date of the meeting", f"{self.on:%A %-d %B %Y}" if self.on else "not stated"),
+            ("Meeting date", f"{self.on:%A %-d %B %Y}" if self.on else "not stated"),
             ("Agenda item", self.agenda_item or "not stated"),
         ]
 

@@ -8,7 +8,9 @@ NOT_AVAILABLE = "not available"
 
 
 def _round(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Rounded for display; a value that rounds to zero is zero, never "-0.00"."""
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return rounded if rounded else abs(rounded)
 
 
 def format_money_m(value: Decimal, *, places: int = 3, signed: bool = False) -> str:

@@ -6,7 +6,7 @@ from flask import Flask, Response, abort, current_app, request
 
 from exports.charts import FORMATS, ChartExportError, ChartRenderer, chart
 from exports.dfe_return import build_annex, build_report_docx, build_report_pdf
-from exports.pack import PackError
+from exports.pack import PackError, read_meeting
 from exports.pdf import PdfError
 from exports.reports import make_pack, return_request
 from exports.tables import table_for
@@ -63,11 +63,20 @@ def _pack() -> Response:
     service, settings = current_service(), current_settings()
     renderer: ChartRenderer = current_app.extensions[RENDERER_KEY]
     try:
+        meeting = read_meeting(
+            request.args.get("meeting"),
+            request.args.get("meeting_date"),
+            request.args.get("agenda_item"),
+        )
+    except PackError as error:
+        return Response(str(error), status=400, mimetype="text/plain")
+    try:
         term, pdf = make_pack(
             service,
             period=request.args.get("period") or None,
             threshold=settings.suppress_threshold,
             renderer=renderer,
+            meeting=meeting,
         )
     except PackError as error:
         return Response(str(error), status=404, mimetype="text/plain")

@@ -4,8 +4,9 @@ enough to read on a projector and laid out to print one to a block."""
 from __future__ import annotations
 
 import dash
-from dash import html
+from dash import dcc, html
 
+from exports.pack import AGENDA_ITEM_MAX, MEETING_NAME_MAX
 from layouts._shared.components import demo_notice
 from layouts._shared.context import current_service
 from layouts._shared.measures import measure_card
@@ -20,35 +21,81 @@ dash.register_page(
 )
 
 
-def _pack_links(snapshot) -> html.Section:
-    """The pack for the latest term with one click, and for the terms before it."""
+def _field(key: str, label: str, hint: str, **attributes) -> html.Div:
+    return html.Div(
+        className="form-group",
+        children=[
+            # dcc.Input takes no aria-describedby, so the hint is read as part of the label.
+            html.Label(
+                [label, html.Span(hint, className="form-hint")],
+                htmlFor=f"sf-pack-{key}",
+                className="form-label",
+            ),
+            dcc.Input(
+                id=f"sf-pack-{key}", name=key, type="text", className="form-input", **attributes
+            ),
+        ],
+    )
+
+
+def _pack_form(snapshot) -> html.Section:
+    """The pack for a term and a meeting: the cover names the meeting, its date and agenda
+    item. A plain GET form, so it works without JavaScript; the download route checks it."""
     terms = sorted(
-        {s.period for s in snapshot.submissions if s.period != "plan"},
+        {s.period for s in snapshot.submissions if s.period != "plan" and s.family != "dsg"},
         key=period_sort_key,
         reverse=True,
     )
     if not terms:
         return html.P("The pack needs a termly return: none has been loaded yet.")
-    links = [
-        html.Li(
-            html.A(
-                f"Schools Forum pack for {term} (PDF)",
-                href=f"/download/pack.pdf?period={term.replace(' ', '+')}",
-                download="",
-                className="button" if i == 0 else None,
-            )
-        )
-        for i, term in enumerate(terms[:6])
-    ]
     return html.Section(
         [
             html.H2("The pack for the meeting"),
             html.P(
-                "A PDF: cover, status of all 46 measures, these 15 measures with their charts "
-                "and commentary, and the symbol key. Small counts are withheld as [c]. It takes "
-                "about ten seconds to make."
+                "A PDF: a cover naming the meeting, the status of all measures, these measures "
+                "with their charts and commentary, and the symbol key. Small counts are "
+                "withheld as [c]. It takes about ten seconds to make."
             ),
-            html.Ul(links, className="pack-links"),
+            html.Form(
+                action="/download/pack.pdf",
+                method="get",
+                className="pack-form",
+                children=[
+                    html.Div(
+                        className="form-group",
+                        children=[
+                            html.Label("Term", htmlFor="sf-pack-period", className="form-label"),
+                            html.Select(
+                                id="sf-pack-period",
+                                name="period",
+                                className="form-input",
+                                children=[html.Option(t, value=t) for t in terms[:6]],
+                            ),
+                        ],
+                    ),
+                    _field(
+                        "meeting",
+                        "Meeting (optional)",
+                        "For example, Schools Forum. Left empty, the cover says the meeting "
+                        "is not stated.",
+                        maxLength=MEETING_NAME_MAX,
+                    ),
+                    _field(
+                        "meeting_date",
+                        "Date of the meeting (optional)",
+                        "Year, month and day, for example 2026-12-09",
+                        maxLength=10,
+                        inputMode="numeric",
+                    ),
+                    _field(
+                        "agenda_item",
+                        "Agenda item (optional)",
+                        "For example, 5",
+                        maxLength=AGENDA_ITEM_MAX,
+                    ),
+                    html.Button("Download the pack (PDF)", type="submit", className="button"),
+                ],
+            ),
         ]
     )
 
@@ -70,7 +117,7 @@ def layout(**_query: str) -> html.Div:
                 "its status and its chart. Print this page for the meeting pack.",
                 className="lede",
             ),
-            _pack_links(snapshot),
+            _pack_form(snapshot),
             html.Div(className="sf-grid", children=[measure_card(m, snapshot) for m in measures]),
         ],
     )
