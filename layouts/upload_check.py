@@ -109,7 +109,7 @@ def _summary(pending, check: PendingCheck) -> html.Table:
         ("Kind", checked.family.title),
         ("Period", "Plan only" if checked.period == "plan" else checked.period),
         ("Size", f"{len(pending.content) / 1000:,.0f} kB"),
-        ("Read", "; ".join(f"{sheet}: {gave}" for sheet, gave in sheet_counts(checked))),
+        ("Rows read", "; ".join(f"{sheet}: {gave}" for sheet, gave in sheet_counts(checked))),
         ("Warnings", str(len(checked.report.warnings))),
     ]
     return html.Table(

@@ -32,6 +32,12 @@ def _caseload(path: Path) -> int:
     return row[1].value
 
 
+def _figures_typed(path: Path) -> int:
+    """The Activity sheet's counts that are filled in."""
+    sheet = openpyxl.load_workbook(path)["Activity"]
+    return sum(1 for row in sheet.iter_rows(min_row=5) if row[0].value and row[1].value is not None)
+
+
 def _submission_count(page, url: str) -> int:
     page.goto(f"{url}/submissions")
     page.wait_for_selector("#submissions-table")
@@ -53,6 +59,16 @@ def test_upl001_a_good_workbook_is_stored_and_shows_on_the_overview(
     changes = page.locator("#upload-changes tbody").inner_text()
     caseload = f"{_caseload(autumn_2026):,}"
     assert "1. Actual EHCPs" in changes and "Autumn 2026" in changes and caseload in changes
+    # the caseload now is the previous term's, labelled with its term; every figure its basis
+    first = page.locator("#upload-changes tbody tr").first.inner_text()
+    assert "Summer 2026, outturn" in first and "Autumn 2026, outturn" in first
+    assert (
+        f"Activity: {_figures_typed(autumn_2026)} figures"
+        in page.locator(".summary-list").inner_text()
+    )
+    # the yearly sums wait for Spring 2027, the year's last term
+    waiting = page.locator("#upload-waiting tbody").inner_text()
+    assert "4. New EHCPs" in waiting and "Spring 2027" in waiting
     # nothing is stored before the confirmation
     assert _submission_count(page, url) == before
     page.go_back()
@@ -68,7 +84,8 @@ def test_upl001_a_good_workbook_is_stored_and_shows_on_the_overview(
     page.goto(f"{url}/")
     page.wait_for_selector("#overview-table")
     first = page.locator("#overview-table tbody tr").first.inner_text().split("\t")
-    assert first[:3] == ["1. Actual EHCPs", caseload, "Autumn 2026"]
+    # the overview leads with the latest outturn, now this term's
+    assert first[:3] == ["1. Actual EHCPs", caseload, "Autumn 2026 (outturn)"]
     assert page.console_errors == []
 
 

@@ -148,7 +148,7 @@ def test_upv002_each_status_change_follows_the_catalogues_thresholds(page):
 
 def test_upv003_the_summary_says_how_many_rows_each_sheet_gave(page):
     words = text_of(page)
-    assert "ReadActivity: 13 figures; Primary need: 3 needs" in words
+    assert "Rows readActivity: 13 figures; Primary need: 3 needs" in words
 
 
 def test_upv004_measures_still_waiting_for_data_say_why(page):
