@@ -69,8 +69,8 @@ def build_frame() -> html.Div:
                 className="app-footer",
                 children=[
                     html.P(
-                        "Local First Inclusion KPI dashboard. Figures are in £ millions (£m) "
-                        "unless stated; a positive balance is a deficit."
+                        "Local First Inclusion KPI dashboard. Each figure is in its measure's "
+                        "unit; every surplus or deficit says in words which it is."
                     ),
                     html.P(
                         [
