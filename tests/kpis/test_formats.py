@@ -34,3 +34,15 @@ def test_fmt004_a_missing_value_says_so_rather_than_zero():
 def test_fmt005_variances_are_signed():
     assert format_variance(D("11.8"), "£m") == "+£11.800m"
     assert format_variance(D("-0.004"), "%") == "-0.4 percentage points"
+
+
+def test_fmt_no_figure_rounding_to_zero_is_printed_with_a_minus_sign():
+    from decimal import Decimal
+
+    from kpis.formats import format_value
+
+    # -0.004 is 0.00 to two places; Python's Decimal would print "-0.00"
+    assert format_value(Decimal("-0.004"), "ratio") == "0.00"
+    assert format_value(Decimal("-0.0004"), "£m") == "£0.000m"
+    assert format_value(Decimal("-0.00004"), "%") == "0.0%"
+    assert format_value(Decimal("-0.4"), "count") == "0"
