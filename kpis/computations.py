@@ -141,8 +141,7 @@ def _spend_sum(inputs: Mapping, returns: Returns) -> Series:
     out: Series = {}
     # every HNB term: one whose Spend sheet was left blank stored no lines, and is 'not
     # available', never £0
-    terms = {term for family, term in returns.submissions if family == "hnb"}
-    for term in sorted(terms | set(returns.spend), key=period_sort_key):
+    for term in _hnb_terms(returns):
         lines = returns.spend.get(term)
         out[term] = (
             Decimal(sum(v[index[c]] for v in lines.values() for c in inputs["columns"])) / PENCE
@@ -152,9 +151,15 @@ def _spend_sum(inputs: Mapping, returns: Returns) -> Series:
     return out
 
 
+def _hnb_terms(returns: Returns) -> list[str]:
+    """Every term an HNB return is loaded for, whichever of its blocks were filled in."""
+    terms = {term for family, term in returns.submissions if family == "hnb"}
+    return sorted(terms | set(returns.spend) | set(returns.savings), key=period_sort_key)
+
+
 def _savings_sum(inputs: Mapping, returns: Returns) -> Series:
     out: Series = {}
-    for term in returns.terms("spend"):
+    for term in _hnb_terms(returns):
         cohorts = returns.savings.get(term, {})
         present = all(c in cohorts for c in inputs["cohorts"])
         out[term] = Decimal(sum(cohorts[c] for c in inputs["cohorts"])) / PENCE if present else None

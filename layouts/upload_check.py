@@ -257,7 +257,8 @@ def _valid(token: str, pending, check: PendingCheck) -> html.Div:
             html.P("The file has no errors. Nothing is stored until you confirm.", className="lede")
             if identical is None
             else html.P(
-                f"This file is already stored: {identical.file_name}, loaded "
+                f"{'This file is' if identical.same_bytes else 'The figures in this file are'} "
+                f"already stored: {identical.file_name}, loaded "
                 f"{identical.loaded_at:%d %B %Y at %H:%M} UTC. There is nothing to do.",
                 className="lede",
             ),

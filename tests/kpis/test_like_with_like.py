@@ -135,3 +135,12 @@ def test_lwl007_a_target_typed_as_measure_11s_label_reads_judges_an_on_plan_coun
     returns.dsg_by_term = {"Summer 2026": over}
     eleven = _by_ref(compute_measures(CATALOGUE, over, returns), 11)["Summer 2026"]
     assert (eleven.value, eleven.status) == (D("-2.701"), "red")
+
+
+def test_lwl008_savings_are_read_for_a_term_whose_spend_sheet_was_left_blank():
+    # Autumn 2025's HNB return had no spending entered but £40,000 of savings under 16
+    returns = Returns(savings={"Autumn 2025": {"under_16": 4_000_000}})
+    returns.submissions[("hnb", "Autumn 2025")] = 7
+    values = compute_measures(CATALOGUE, None, returns)
+    assert _by_ref(values, 23)["Autumn 2025"].value == D(40000)
+    assert _by_ref(values, 12)["Autumn 2025"].value is None
