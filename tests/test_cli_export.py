@@ -54,3 +54,36 @@ def test_exp003_bad_choices_are_explained(demo_env, tmp_path):
     assert "Winter 2025" in result.stderr
     assert not (tmp_path / "p").exists()
     assert run(demo_env, "export", "pack").returncode == 2
+
+
+def test_exp004_the_pack_cover_names_the_meeting(demo_env, tmp_path):
+    out = tmp_path / "pack.pdf"
+    result = run(
+        demo_env,
+        "export",
+        "pack",
+        "--meeting",
+        "Schools Forum",
+        "--meeting-date",
+        "2026-12-09",
+        "--agenda-item",
+        "5",
+        "-o",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    cover = subprocess.run(
+        ["pdftotext", "-l", "1", "-layout", str(out), "-"], capture_output=True, text=True
+    ).stdout
+    cover = " ".join(cover.split())
+    assert "Meeting Schools Forum" in cover
+    assert "Meeting date Wednesday 9 December 2026" in cover
+    assert "Agenda item 5" in cover
+
+
+def test_exp005_a_meeting_date_that_is_not_a_date_is_refused(demo_env, tmp_path):
+    out = tmp_path / "pack.pdf"
+    result = run(demo_env, "export", "pack", "--meeting-date", "2026-02-30", "-o", str(out))
+    assert result.returncode == 1
+    assert "Meeting date '2026-02-30' is not a real date" in result.stderr
+    assert not out.exists()

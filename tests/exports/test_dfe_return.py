@@ -8,8 +8,10 @@ import openpyxl
 import pytest
 from docx import Document
 
+from exports.dfe_return import ReturnRequest, kpi_table
 from exports.reports import make_return
 from kpis.rounds import parse_round
+from kpis.service import Snapshot
 from storage.notes import save_return_entries
 from tests.exports.conftest import TODAY
 from tests.exports.pdf_tools import is_blank, page_texts, pages_as_png
@@ -53,7 +55,7 @@ def test_ret001_three_files_named_for_the_round(files):
 
 def test_ret002_the_annex_holds_all_46_measures_and_no_formula(files):
     book = _book(files)
-    assert book.sheetnames == ["KPIs", "DSG balance", "DSG plan", "DSG forecast", "Notes"]
+    assert book.sheetnames == ["Cover", "KPIs", "DSG balance", "DSG plan", "DSG forecast", "Notes"]
     kpis = book["KPIs"]
     header = [c.value for c in kpis[1]]
     assert header == [
@@ -63,21 +65,82 @@ def test_ret002_the_annex_holds_all_46_measures_and_no_formula(files):
         "Baseline period",
         "Baseline",
         "Period",
+        "Basis",
         "Latest",
-        "Target",
+        "Plan or target",
         "Variance",
         "Status",
+        "Latest forecast period",
+        "Latest forecast",
+        "Forecast made in",
+        "Note",
     ]
     rows = list(kpis.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == list(range(1, 47))
-    # the September round reports the Summer term; financial-year measures its year, 2026-27
-    assert rows[0][5] == "Summer 2026" and rows[15][5] == "2026-27"
+    # Measure 1 leads with the Summer 2026 outturn. Measure 16 with the latest year of outturn,
+    # 2025-26 (the DSG forecast made in Summer 2026 falls in 2026-27, which has not ended), and
+    # the forecast for 2026-27 beside it, made in Summer 2026.
+    assert rows[0][5:7] == ("Summer 2026", "Outturn")
+    assert rows[15][5:7] == ("2025-26", "Outturn")
+    assert (rows[15][11], rows[15][13]) == ("2026-27", "Summer 2026")
+    # Measure 20 is the HNB DSG allocation: the paper's plan for 2025-26 is £145.175m.
+    assert rows[19][8] == pytest.approx(145.175)
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f"
                 assert not (isinstance(cell.value, str) and cell.value[:1] in "=+-@")
     assert not any(sheet.merged_cells.ranges for sheet in book.worksheets)
+
+
+def test_ret007_every_measure_has_the_dashboards_figure_or_a_reason(files, demo_service):
+    snapshot = demo_service.snapshot()
+    rows = list(_book(files)["KPIs"].iter_rows(min_row=2, values_only=True))
+    for row in rows:
+        latest = snapshot.latest(row[0])
+        if latest is None:
+            assert row[7] == "[x]" and row[14].startswith("not available: "), row
+            continue
+        assert row[5] == latest.period, row
+        assert row[6] == {"actual": "Outturn", "forecast": "Forecast"}[latest.basis]
+        if row[7] != "[c]":
+            assert Decimal(str(row[7])) == pytest.approx(latest.value, abs=Decimal("0.01"))
+    # Measure 11 has only forecasts: it leads with one and says so.
+    assert rows[10][6] == "Forecast" and rows[10][14].startswith("forecast only")
+
+
+def test_ret008_a_measure_with_no_figure_says_why(demo_service):
+    empty = Snapshot(version=(0, 0), measures=(), plan_view=None, submissions=())
+    request = ReturnRequest(
+        round=parse_round("September 2026"),
+        snapshot=empty,
+        catalogue=demo_service.catalogue,
+        entries={},
+        threshold=4,
+        today=TODAY,
+    )
+    rows = {r[0]: r for r in kpi_table(request).rows}
+    assert len(rows) == 46
+    assert rows[1][7] == "[x]" and rows[1][14] == "not available: no EHCP return loaded"
+    assert rows[12][14] == "not available: no High Needs Block return loaded"
+    assert rows[18][14] == "not available: no DSG workbook loaded"
+
+
+def test_ret009_demo_data_is_said_in_every_file(files, poppler, tmp_path):
+    book = _book(files)
+    assert book["Cover"]["A1"].value.startswith("Demo data: every figure")
+    notes = " ".join(str(c.value) for row in book["Notes"].iter_rows() for c in row if c.value)
+    assert "Demo data: every figure" in notes
+    doc = Document(io.BytesIO(files["lfi-dfe-return-september-2026-report.docx"]))
+    assert doc.paragraphs[0].text.startswith("Demo data: every figure")
+    assert doc.sections[0].header.paragraphs[0].text == "OFFICIAL"
+    assert doc.sections[0].footer.paragraphs[0].text == "OFFICIAL"
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(files["lfi-dfe-return-september-2026-report.pdf"])
+    pages = page_texts(pdf)
+    assert "Demo data: every figure" in " ".join(pages[0].split())
+    for number, page in enumerate(pages, start=1):
+        assert page.count("OFFICIAL") == 2, f"page {number}"
 
 
 def test_ret003_the_dsg_plan_sheet_is_the_papers_plan(files):
@@ -97,7 +160,7 @@ def test_ret004_the_annex_withholds_small_counts_and_explains_the_symbols(files,
     notes = " ".join(str(c.value) for row in book["Notes"].iter_rows() for c in row if c.value)
     for symbol in ("[c]", "[x]", "[z]", "[low]"):
         assert symbol in notes
-    latest = [r[6] for r in book["KPIs"].iter_rows(min_row=2, values_only=True)]
+    latest = [r[7] for r in book["KPIs"].iter_rows(min_row=2, values_only=True)]
     numbers = [v for v in latest if isinstance(v, int | float)]
     assert numbers, "the annex holds figures as numbers"
     # no count of children between 1 and 4 is shown in the Latest column
