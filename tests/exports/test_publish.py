@@ -117,4 +117,5 @@ def test_pub007_the_return_withholds_a_small_baseline():
     )
     row = kpi_table(request).rows[44]
     assert row[0] == 45 and row[3] == "Autumn 2025" and row[4] == "[c]"
-    assert row[6] == D(63)
+    # the latest figure, its period and basis: Summer 2026's 63, an outturn
+    assert (row[5], row[6], row[7]) == ("Summer 2026", "Outturn", D(63))
