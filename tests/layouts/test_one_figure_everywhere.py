@@ -97,3 +97,36 @@ def test_one004_the_table_download_gives_the_same_figure(service, snapshot, csv_
             continue
         # published at the precision the measure is read at (3 places for £m, 4 for a fraction)
         assert abs(Decimal(row["Latest"]) - latest.value) <= Decimal("0.005"), ref
+
+
+class _NoChart:
+    """The pack's words without drawing its charts (the charts are tested on their own)."""
+
+    def render(self, *_args, **_kwargs) -> bytes:
+        return b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+
+
+def test_one005_the_pack_leads_with_the_same_figure(service, snapshot):
+    from datetime import date
+    from html import escape
+
+    from exports.latest import worded
+    from exports.pack import PackRequest, build_pack_html
+
+    request = PackRequest(
+        term=snapshot.latest_term(),
+        snapshot=snapshot,
+        catalogue=service.catalogue,
+        commentary={},
+        threshold=THRESHOLD,
+        today=date(2026, 11, 30),
+    )
+    page = build_pack_html(request, _NoChart())
+    for measure in service.catalogue.measures:
+        latest = snapshot.latest(measure.ref)
+        figure, period = escape(worded(latest, THRESHOLD)), escape(period_phrase(latest))
+        # the one-page summary of every measure: figure, then its period and basis
+        assert f"<td class=num>{figure}</td><td>{period}</td>" in page, measure.ref
+        if measure.schools_forum:
+            lead = f"<span class='figure'>{figure}</span> in {period}"
+            assert lead in page, measure.ref
