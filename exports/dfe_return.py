@@ -22,7 +22,7 @@ from exports.publish import baseline
 from exports.symbols import NOT_APPLICABLE as NO_PLAN
 from exports.symbols import NOT_AVAILABLE
 from exports.table import Column, Table
-from exports.tables import STATUS, exact, kind, plan_table, version_text
+from exports.tables import exact, kind, plan_table, status_word, version_text
 from exports.tabular import to_xlsx_book
 from kpis.catalogue import Catalogue
 from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
@@ -85,7 +85,7 @@ def _kpi_row(request: ReturnRequest, m):
         exact(latest.value, unit) if latest else NOT_AVAILABLE,
         exact(latest.plan_value, unit) if latest and latest.plan_value is not None else NO_PLAN,
         exact(latest.variance, unit) if latest and latest.variance is not None else NO_PLAN,
-        STATUS[latest.status] if latest else STATUS["none"],
+        status_word(latest, m),
         forecast.period if forecast else NO_PLAN,
         exact(forecast.value, unit) if forecast else NO_PLAN,
         (made_in(forecast) or NOT_AVAILABLE) if forecast else NO_PLAN,

@@ -9,6 +9,7 @@ page; the chart images carry none, nor a caption, so nothing is said twice."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,12 +28,16 @@ from kpis.formats import NOT_AVAILABLE
 from kpis.measures import MeasureValue
 from kpis.notes import Note
 from kpis.service import Snapshot
-from kpis.wording import period_phrase, show_value, sign_note
+from kpis.wording import (
+    STATUS_WORDS,
+    period_phrase,
+    sign_note,
+    status_key,
+    target_phrase,
+)
 
-STATUS = {"green": "✓ Green: on track", "amber": "! Amber: at risk", "red": "✕ Red: off track"}
-NO_STATUS = "– No status"
-STATUS_ORDER = ("red", "amber", "green", "none")
-STATUS_TALLY = {"red": "red (off track)", "amber": "amber (at risk)", "green": "green (on track)"}
+STATUS_ICONS = {"green": "✓", "amber": "!", "red": "✕"}
+STATUS_ORDER = ("red", "amber", "green", "no_target", "not_judged", "no_figure")
 
 # The printed width of an A4 page inside its 16 mm side margins (178 mm at 96 CSS pixels an
 # inch): a chart drawn this wide prints at 1:1, so its lettering is the size it was drawn at.
@@ -131,14 +136,16 @@ class PackRequest:
     meeting: Meeting = field(default_factory=Meeting)
 
 
-def _plan(value: MeasureValue | None) -> str:
+def _plan(value: MeasureValue | None, *, short: bool = False) -> str:
     if value is None or value.plan_value is None:
         return NOT_APPLICABLE
-    return show_value(value.plan_value, value.measure)
+    return target_phrase(value, short=short)
 
 
-def _status(value: MeasureValue | None) -> str:
-    return STATUS.get(value.status, NO_STATUS) if value else NO_STATUS
+def _status(value: MeasureValue | None, measure: Measure) -> str:
+    key = status_key(value, measure)
+    word, meaning = STATUS_WORDS[key]
+    return f"{STATUS_ICONS.get(key, '–')} {word}: {meaning}"
 
 
 def _cover(request: PackRequest) -> str:
@@ -173,12 +180,16 @@ def _cover(request: PackRequest) -> str:
     )
 
 
-def _tally(values: list[MeasureValue | None]) -> str:
+def _tally(values: list[MeasureValue | None], measures: Sequence[Measure]) -> str:
     counts = {s: 0 for s in STATUS_ORDER}
-    for v in values:
-        counts[v.status if v and v.status in counts else "none"] += 1
-    parts = [f"{counts[s]} {STATUS_TALLY[s]}" for s in STATUS_ORDER[:3]]
-    return "; ".join(parts) + f"; {counts['none']} with no plan or target to judge against"
+    for v, m in zip(values, measures, strict=True):
+        counts[status_key(v, m)] += 1
+    parts = [
+        f"{counts[s]} {STATUS_WORDS[s][0].lower()} ({STATUS_WORDS[s][1]})"
+        for s in STATUS_ORDER
+        if s in ("red", "amber", "green") or counts[s]
+    ]
+    return "; ".join(parts)
 
 
 def _summary(request: PackRequest) -> str:
@@ -189,14 +200,14 @@ def _summary(request: PackRequest) -> str:
             f"{m.ref}. {m.label}",
             worded(v, request.threshold),
             period_phrase(v) if v else NOT_AVAILABLE,
-            _plan(v),
-            _status(v),
+            _plan(v, short=True),
+            _status(v, m),
         ]
         for m, v in zip(measures, latest, strict=True)
     ]
     return (
         f"<section class='page summary'><h2>All {len(measures)} measures: the latest figures "
-        f"at {escape(request.term)}</h2><p>{escape(_tally(latest))}.</p>"
+        f"at {escape(request.term)}</h2><p>{escape(_tally(latest, measures))}.</p>"
         + table(
             "Each measure's latest figure, its period and basis, against its plan or target",
             ["Measure", "Latest figure", "Period and basis", "Plan or target", "Status"],
@@ -291,10 +302,14 @@ def _facts(request: PackRequest, measure: Measure) -> str:
     travel = (v.direction_of_travel or "not judged") if v else "not judged"
     if v and v.compared_with and v.direction_of_travel:
         travel += f" (compared with {v.compared_with})"
+    difference = shown_variance(v, request.threshold)
+    if v is not None and v.extra.get("judged_on"):
+        # a yearly target is set against twelve months' figures, not the term's
+        difference += f" over the twelve months to {v.period}"
     cells = [
-        ("Plan or target", _plan(v)),
-        ("Difference", shown_variance(v, request.threshold)),
-        ("Status", _status(v)),
+        ("Plan or target", _plan(v, short=True)),
+        ("Difference", difference),
+        ("Status", _status(v, measure)),
         ("Direction of travel", travel),
     ]
     row = "".join(f"<th scope='row'>{escape(k)}</th><td>{escape(x)}</td>" for k, x in cells[:2])

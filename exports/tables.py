@@ -16,8 +16,6 @@ from kpis.wording import BASIS_LABELS, STATUS_WORDS, made_in, sign_note, status_
 
 UNIT_KINDS = {"count": "count", "£m": "money_m", "£": "money", "%": "percent", "ratio": "ratio"}
 BASIS = BASIS_LABELS
-# A status by its raw key, for tables that have no measure at hand (prefer _status_word).
-STATUS = {key: STATUS_WORDS[key][0] for key in ("green", "amber", "red")} | {"none": "No status"}
 PERCENT_NOTE = "Percentages are fractions: 0.047 is 4.7%. Money in £m is in millions of pounds."
 
 
@@ -76,7 +74,7 @@ def measure_table(measure: Measure, snapshot: Snapshot, *, threshold: int) -> Ta
                 BASIS[v.basis],
                 exact(v.plan_value, unit),
                 exact(v.variance, unit),
-                _status_word(v, measure),
+                status_word(v, measure),
                 v.direction_of_travel or "",
                 v.compared_with or "",
                 made_in(v) or "",
@@ -92,7 +90,7 @@ def measure_table(measure: Measure, snapshot: Snapshot, *, threshold: int) -> Ta
     return suppress(table, threshold=threshold, derived=derived, hidden_counts=hidden)
 
 
-def _status_word(value: MeasureValue | None, measure: Measure) -> str:
+def status_word(value: MeasureValue | None, measure: Measure) -> str:
     if value is not None and value.basis == "plan":
         return STATUS_WORDS["no_figure"][0]
     return STATUS_WORDS[status_key(value, measure)][0]
@@ -137,7 +135,7 @@ def status_table(
             exact(v.value, kind(m)) if v else None,
             exact(v.plan_value, kind(m)) if v else None,
             exact(v.variance, kind(m)) if v else None,
-            _status_word(v, m),
+            status_word(v, m),
             (v.direction_of_travel or "") if v else "",
             (v.compared_with or "") if v else "",
             sign_note(m) or "",

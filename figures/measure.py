@@ -394,7 +394,8 @@ def build_measure_figure(series: Sequence[MeasureValue], *, height: int = 360) -
         legend=dict(orientation="h", yanchor="bottom", y=0, yref="container", x=0),
         xaxis=time_axis(_axis_periods(series), measure.grain),
         yaxis=dict(
-            title=dict(text=y_axis_title(measure)),
+            # a set gap: without it a short title such as "£" is drawn among long tick labels
+            title=dict(text=y_axis_title(measure), standoff=12),
             tickformat=TICK_FORMAT,
             ticksuffix="%" if measure.unit == "%" else "",
             # a balance always shows nil, so a deficit and a surplus sit either side of it

@@ -164,3 +164,22 @@ def quartile_phrase(record: dict | None) -> str:
         f"{quarter} of 4: the {QUARTER_WORDS[quarter]} quarter of the {record['of']} English "
         f"councils reporting{better}"
     )
+
+
+def target_phrase(value: MeasureValue, *, short: bool = False) -> str:
+    """The plan or target as the figure was judged against it: '£168,000,000 for the year,
+    against £166,000,000 in the twelve months to the end of Summer 2026' for a flow whose target
+    is set for a year ('£168,000,000 a year' where room is short); otherwise the target."""
+    measure = value.measure
+    if value.plan_value is None:
+        return "none set"
+    target = show_value(value.plan_value, measure)
+    judged_on = value.extra.get("judged_on")
+    if not judged_on:
+        return target
+    if short:
+        return f"{target} a year"
+    return (
+        f"{target} for the year, against "
+        f"{show_value(value.extra['judged_value'], measure)} in {judged_on}"
+    )

@@ -22,6 +22,7 @@ from kpis.wording import (
     period_phrase,
     show_value,
     status_key,
+    target_phrase,
     travel_phrase,
     unit_label,
 )
@@ -121,9 +122,7 @@ def _row(snapshot: Snapshot, measure: Measure) -> list[object]:
         dcc.Link(f"{measure.ref}. {unit_label(measure)}", href=f"/measure/{measure.ref}"),
         show_value(latest.value, measure) if latest else NOT_AVAILABLE,
         period_phrase(latest) if latest else "–",
-        show_value(latest.plan_value, measure)
-        if latest and latest.plan_value is not None
-        else "none set",
+        target_phrase(latest, short=True) if latest else "none set",
         format_variance(latest.variance, measure.unit or "count")
         if latest and latest.variance is not None
         else "–",

@@ -72,6 +72,7 @@ def _targets(
 
 
 TERM = "term"  # a flow's targets, each for one term
+YEAR = "year"  # a flow's targets for a whole year, judged on the twelve months to each term
 # Made-up targets of the kind a programme team would set for every measure that has a direction
 # (not 16-22, which follow the plan), along the paper's aims: fewer new plans and requests,
 # slower growth in plans, more SEN support, fewer and cheaper independent placements, savings
@@ -84,55 +85,74 @@ DEMO_TARGETS = {
     3: _targets(1_697, "2023-24", 1_800, 1_600, 1_100, 440, 300, 200, 100),
     4: _targets(2_253, "2023-24", 2_300, 2_100, 1_900, 1_600, 1_400, 1_300, 1_200),
     5: _targets(3.2, "Autumn 2022", 3.7, 4.0, 4.3, 4.5, 4.6, 4.6, 4.6),
-    6: _targets(399, "Autumn 2022", 520, 520, 515, 510, 505, 490, 470, per=TERM),
-    7: _targets(254, "Autumn 2022", 330, 330, 325, 320, 315, 305, 295, per=TERM),
-    8: _targets(72, "Autumn 2022", 90, 88, 85, 82, 80, 78, 75, per=TERM),
+    # requests are counted over each term and terms differ in length: targets are for a year,
+    # judged on the twelve months to each term
+    6: _targets(1_329, "2023-24", 1_400, 1_400, 1_420, 1_410, 1_380, 1_330, 1_280, per=YEAR),
+    7: _targets(846, "2023-24", 880, 880, 900, 890, 870, 840, 810, per=YEAR),
+    8: _targets(241, "2023-24", 250, 250, 255, 250, 235, 225, 215, per=YEAR),
     9: _targets(13.2, "Autumn 2022", 13.2, 13.4, 13.6, 13.8, 14.0, 14.3, 14.6),
     # a surplus is positive, a deficit negative: the plan's in-year position, year by year
     11: _targets(-19.637, "Autumn 2022", -19.637, -25.149, -20.433, -10.925, -0.301, 11.32, 16.675),
-    # a target for each term is set at a Summer term's level, the longest (five months)
+    # spending is counted over each term (Summer five months, Autumn four, Spring three): targets
+    # are for a year, judged on the twelve months to each term
     12: _targets(
-        49_581_333,
-        "Autumn 2022",
-        *(50_600_000, 71_600_000, 72_200_000, 70_000_000, 67_500_000, 65_300_000, 64_100_000),
-        per=TERM,
+        169_801_000,
+        "2023-24",
+        *(
+            170_000_000,
+            172_000_000,
+            174_000_000,
+            170_000_000,
+            168_000_000,
+            163_000_000,
+            158_000_000,
+        ),
+        per=YEAR,
     ),
     13: _targets(
-        46_067_127,
-        "Autumn 2022",
-        *(47_000_000, 65_000_000, 65_000_000, 63_000_000, 61_000_000, 59_000_000, 58_000_000),
-        per=TERM,
+        154_214_820,
+        "2023-24",
+        *(
+            155_000_000,
+            155_000_000,
+            157_000_000,
+            153_000_000,
+            151_000_000,
+            147_000_000,
+            143_000_000,
+        ),
+        per=YEAR,
     ),
     14: _targets(
-        3_514_207,
-        "Autumn 2022",
-        *(3_600_000, 6_600_000, 7_200_000, 7_000_000, 6_500_000, 6_300_000, 6_100_000),
-        per=TERM,
+        15_586_180,
+        "2023-24",
+        *(16_000_000, 16_000_000, 17_500_000, 17_000_000, 16_500_000, 16_000_000, 15_500_000),
+        per=YEAR,
     ),
     15: _targets(31_262, "Autumn 2022", 31_500, 30_500, 29_000, 27_500, 26_500, 26_000, 25_500),
     23: _targets(
-        190_345,
-        "Autumn 2022",
-        *(250_000, 700_000, 1_200_000, 1_700_000, 2_200_000, 2_600_000, 3_000_000),
-        per=TERM,
+        2_079_290,
+        "2023-24",
+        *(1_500_000, 2_000_000, 3_600_000, 5_000_000, 5_800_000, 6_600_000, 7_400_000),
+        per=YEAR,
     ),
     24: _targets(
-        68_051,
-        "Autumn 2022",
-        *(100_000, 300_000, 450_000, 650_000, 950_000, 1_100_000, 1_250_000),
-        per=TERM,
+        876_692,
+        "2023-24",
+        *(600_000, 850_000, 1_350_000, 2_100_000, 2_500_000, 2_900_000, 3_300_000),
+        per=YEAR,
     ),
     25: _targets(
-        293_396,
-        "Autumn 2022",
-        *(400_000, 1_140_000, 1_890_000, 2_680_000, 3_570_000, 4_180_000, 4_790_000),
-        per=TERM,
+        3_375_982,
+        "2023-24",
+        *(2_500_000, 3_300_000, 5_800_000, 8_300_000, 9_000_000, 10_000_000, 11_000_000),
+        per=YEAR,
     ),
     26: _targets(
-        35_000,
-        "Autumn 2022",
-        *(50_000, 140_000, 240_000, 330_000, 420_000, 480_000, 540_000),
-        per=TERM,
+        420_000,
+        "2023-24",
+        *(300_000, 420_000, 730_000, 1_050_000, 1_200_000, 1_350_000, 1_500_000),
+        per=YEAR,
     ),
     27: _targets(32_115, "Autumn 2022", 32_500, 31_000, 29_500, 27_500, 26_000, 25_500, 25_000),
     28: _targets(25_133, "Autumn 2022", 25_500, 25_000, 24_500, 24_000, 23_500, 23_000, 22_500),
@@ -157,7 +177,7 @@ DEMO_TARGETS = {
     42: _targets(690, "Autumn 2022", 700, 680, 600, 520, 460, 400, 350),
     43: _targets(33.2, "Autumn 2022", 33, 31, 28, 25, 22, 20, 18),
     44: _targets(0.46, "Autumn 2022", 0.46, 0.42, 0.36, 0.30, 0.25, 0.22, 0.20),
-    45: _targets(71, "Autumn 2022", 75, 70, 60, 50, 45, 40, 35, per=TERM),
+    45: _targets(233, "2023-24", 240, 235, 170, 140, 135, 120, 105, per=YEAR),
     46: _targets(40, "Autumn 2022", 50, 90, 140, 190, 240, 280, 300),
 }
 

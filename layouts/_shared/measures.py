@@ -23,6 +23,7 @@ from kpis.wording import (
     show_value,
     sign_note,
     status_key,
+    target_phrase,
     travel_phrase,
     unit_label,
 )
@@ -59,7 +60,7 @@ def series_table(
             v.period,
             show_value(v.value, measure) if v.basis != "plan" else NOT_AVAILABLE,
             first_upper(basis_phrase(v)),
-            show_value(v.plan_value, measure) if v.plan_value is not None else "none set",
+            target_phrase(v),
             format_variance(v.variance, measure.unit or "count")
             if v.variance is not None
             else NOT_AVAILABLE,
@@ -133,7 +134,7 @@ def _figure_line(measure: Measure, value: MeasureValue | None, label: str) -> ht
     if value.basis == "forecast":
         label = "Latest forecast"
     plan = (
-        f"{target_word(measure)} {show_value(value.plan_value, measure)}"
+        f"{target_word(measure)} {target_phrase(value)}"
         if value.plan_value is not None
         else f"No {target_word(measure).lower()} set"
     )

@@ -144,3 +144,16 @@ def test_lwl008_savings_are_read_for_a_term_whose_spend_sheet_was_left_blank():
     values = compute_measures(CATALOGUE, None, returns)
     assert _by_ref(values, 23)["Autumn 2025"].value == D(40000)
     assert _by_ref(values, 12)["Autumn 2025"].value is None
+
+
+def test_lwl009_a_yearly_target_is_shown_with_the_twelve_months_it_was_judged_on():
+    from kpis.wording import target_phrase
+
+    returns = _spend_returns([500, 400, 300, 480, 420, 280])
+    returns.targets[12] = {"2025-26": D(1300)}
+    returns.target_per[12] = "year"
+    spring = _by_ref(compute_measures(CATALOGUE, None, returns), 12)["Spring 2026"]
+    assert target_phrase(spring) == (
+        "£1,300 for the year, against £1,180 in the twelve months to the end of Spring 2026"
+    )
+    assert target_phrase(spring, short=True) == "£1,300 a year"

@@ -2,7 +2,6 @@
 row, unless the 'Line map' sheet maps its label to a line of the plan; then its figures are read as
 that line, added to the line's own row when there is one. Plan and Forecast sheets alike."""
 
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
