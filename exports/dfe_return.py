@@ -29,7 +29,7 @@ from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
 from kpis.notes import Note
 from kpis.rounds import Round, rounds_in
 from kpis.service import Snapshot
-from kpis.wording import made_in
+from kpis.wording import made_in, sign_note, target_phrase
 
 TITLE = "Safety Valve Tri-annual Monitoring Report – Local First Inclusion"
 NOT_ENTERED = "Not yet entered."
@@ -72,6 +72,11 @@ def _kpi_row(request: ReturnRequest, m):
         note = "forecast only: no outturn has been returned for this measure"
     else:
         note = ""
+    if latest is not None and latest.extra.get("judged_on"):
+        # the variance is the twelve months' total against the year's target, not the term's
+        note = "; ".join(filter(None, [note, target_phrase(latest)]))
+    if sign_note(m):
+        note = "; ".join(filter(None, [note, sign_note(m)]))
     if forecast is latest:
         forecast = None
     row = (
