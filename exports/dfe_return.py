@@ -75,7 +75,7 @@ def _kpi_row(request: ReturnRequest, m):
     if latest is not None and latest.extra.get("judged_on"):
         # the variance is the twelve months' total against the year's target, not the term's
         note = "; ".join(filter(None, [note, target_phrase(latest)]))
-    if sign_note(m):
+    if latest is not None and sign_note(m):
         note = "; ".join(filter(None, [note, sign_note(m)]))
     if forecast is latest:
         forecast = None
