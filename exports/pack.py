@@ -74,7 +74,12 @@ PACK_STYLE = """
 
 
 class PackError(ValueError):
-    """The pack cannot be made as asked: the message names the field and what is wrong."""
+    """The pack cannot be made as asked: the message names the field and what is wrong;
+    ``field`` is the form field at fault (meeting, meeting_date, agenda_item), if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -97,12 +102,14 @@ class Meeting:
         ]
 
 
-def _text(value: str | None, *, field_name: str, longest: int) -> str:
+def _text(value: str | None, *, field_name: str, field: str, longest: int) -> str:
     text = " ".join((value or "").split())
     if len(text) > longest:
-        raise PackError(f"{field_name}: {len(text)} characters; at most {longest} are printed.")
+        raise PackError(
+            f"{field_name}: {len(text)} characters; at most {longest} are printed.", field=field
+        )
     if any(ord(c) < 32 for c in text):
-        raise PackError(f"{field_name}: contains a control character.")
+        raise PackError(f"{field_name}: contains a control character.", field=field)
     return text
 
 
@@ -116,12 +123,15 @@ def read_meeting(name: str | None, on: str | None, agenda_item: str | None) -> M
         except ValueError:
             raise PackError(
                 f"Meeting date {on.strip()[:20]!r} is not a real date: write it as YYYY-MM-DD, "
-                "such as 2026-12-09."
+                "such as 2026-12-09.",
+                field="meeting_date",
             ) from None
     return Meeting(
-        name=_text(name, field_name="Meeting name", longest=MEETING_NAME_MAX),
+        name=_text(name, field_name="Meeting name", field="meeting", longest=MEETING_NAME_MAX),
         on=day,
-        agenda_item=_text(agenda_item, field_name="Agenda item", longest=AGENDA_ITEM_MAX),
+        agenda_item=_text(
+            agenda_item, field_name="Agenda item", field="agenda_item", longest=AGENDA_ITEM_MAX
+        ),
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, current_app, request
+from urllib.parse import urlencode
+
+from flask import Flask, Response, abort, current_app, redirect, request
 
 from exports.charts import FORMATS, ChartExportError, ChartRenderer, chart
 from exports.dfe_return import build_annex, build_report_docx, build_report_pdf
@@ -68,8 +70,10 @@ def _pack() -> Response:
             request.args.get("meeting_date"),
             request.args.get("agenda_item"),
         )
-    except PackError as error:
-        return Response(str(error), status=400, mimetype="text/plain")
+    except PackError:
+        # back to the form, which checks the same fields and says what is wrong beside them,
+        # with everything typed kept
+        return redirect("/schools-forum?" + urlencode(_pack_fields()) + "#pack-errors", 303)
     try:
         term, pdf = make_pack(
             service,
@@ -84,6 +88,13 @@ def _pack() -> Response:
         return Response(str(error), status=503, mimetype="text/plain")
     slug = term.lower().replace(" ", "-")
     return _attachment(pdf, "application/pdf", f"lfi-schools-forum-pack-{slug}.pdf")
+
+
+PACK_FIELDS = ("period", "meeting", "meeting_date", "agenda_item")
+
+
+def _pack_fields() -> dict[str, str]:
+    return {key: request.args.get(key, "")[:200] for key in PACK_FIELDS}
 
 
 RETURN_FILES = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from exports.pack import AGENDA_ITEM_MAX, MEETING_NAME_MAX
+from exports.pack import AGENDA_ITEM_MAX, MEETING_NAME_MAX, PackError, read_meeting
 from layouts._shared.components import demo_notice
 from layouts._shared.context import current_service
 from layouts._shared.measures import measure_card
@@ -21,24 +21,62 @@ dash.register_page(
 )
 
 
-def _field(key: str, label: str, hint: str, **attributes) -> html.Div:
+def _field(
+    key: str, label: str, hint: str, *, value: str, error: str | None, **attributes
+) -> html.Div:
     return html.Div(
-        className="form-group",
+        className="form-group form-group--error" if error else "form-group",
         children=[
-            # dcc.Input takes no aria-describedby, so the hint is read as part of the label.
+            # dcc.Input takes no aria-describedby, so the hint and the error are read as part of
+            # the label.
             html.Label(
-                [label, html.Span(hint, className="form-hint")],
+                [
+                    label,
+                    html.Span(hint, className="form-hint"),
+                    html.Span(f"Error: {error}", className="error-message") if error else None,
+                ],
                 htmlFor=f"sf-pack-{key}",
                 className="form-label",
             ),
             dcc.Input(
-                id=f"sf-pack-{key}", name=key, type="text", className="form-input", **attributes
+                id=f"sf-pack-{key}",
+                name=key,
+                type="text",
+                className="form-input",
+                value=value,
+                **attributes,
             ),
         ],
     )
 
 
-def _pack_form(snapshot) -> html.Section:
+def _pack_problem(query: dict[str, str]) -> PackError | None:
+    """What is wrong with the meeting typed, when the pack's route sent the form back."""
+    try:
+        read_meeting(query.get("meeting"), query.get("meeting_date"), query.get("agenda_item"))
+    except PackError as error:
+        return error
+    return None
+
+
+def _error_summary(problem: PackError) -> html.Div:
+    return html.Div(
+        id="pack-errors",
+        className="error-summary",
+        role="alert",
+        tabIndex="-1",
+        **{"aria-labelledby": "pack-errors-title"},
+        children=[
+            html.H2("There is a problem", id="pack-errors-title", className="error-summary__title"),
+            html.Ul(
+                className="error-summary__list",
+                children=[html.Li(html.A(str(problem), href=f"#sf-pack-{problem.field}"))],
+            ),
+        ],
+    )
+
+
+def _pack_form(snapshot, query: dict[str, str]) -> html.Section:
     """The pack for a term and a meeting: the cover names the meeting, its date and agenda
     item. A plain GET form, so it works without JavaScript; the download route checks it."""
     terms = sorted(
@@ -48,9 +86,13 @@ def _pack_form(snapshot) -> html.Section:
     )
     if not terms:
         return html.P("The pack needs a termly return: none has been loaded yet.")
+    problem = _pack_problem(query)
+    error = {problem.field: str(problem)} if problem and problem.field else {}
     return html.Section(
-        [
+        id="pack-form",
+        children=[
             html.H2("The pack for the meeting"),
+            _error_summary(problem) if problem else None,
             html.P(
                 "A PDF: a cover naming the meeting, the status of all measures, these measures "
                 "with their charts and commentary, and the symbol key. Small counts are "
@@ -69,7 +111,10 @@ def _pack_form(snapshot) -> html.Section:
                                 id="sf-pack-period",
                                 name="period",
                                 className="form-input",
-                                children=[html.Option(t, value=t) for t in terms[:6]],
+                                children=[
+                                    html.Option(t, value=t, selected=t == query.get("period"))
+                                    for t in terms[:6]
+                                ],
                             ),
                         ],
                     ),
@@ -78,12 +123,16 @@ def _pack_form(snapshot) -> html.Section:
                         "Meeting (optional)",
                         "For example, Schools Forum. Left empty, the cover says the meeting "
                         "is not stated.",
+                        value=query.get("meeting", ""),
+                        error=error.get("meeting"),
                         maxLength=MEETING_NAME_MAX,
                     ),
                     _field(
                         "meeting_date",
                         "Date of the meeting (optional)",
                         "Year, month and day, for example 2026-12-09",
+                        value=query.get("meeting_date", ""),
+                        error=error.get("meeting_date"),
                         maxLength=10,
                         inputMode="numeric",
                     ),
@@ -91,16 +140,18 @@ def _pack_form(snapshot) -> html.Section:
                         "agenda_item",
                         "Agenda item (optional)",
                         "For example, 5",
+                        value=query.get("agenda_item", ""),
+                        error=error.get("agenda_item"),
                         maxLength=AGENDA_ITEM_MAX,
                     ),
                     html.Button("Download the pack (PDF)", type="submit", className="button"),
                 ],
             ),
-        ]
+        ],
     )
 
 
-def layout(**_query: str) -> html.Div:
+def layout(**query: str) -> html.Div:
     service = current_service()
     snapshot = service.snapshot()
     measures = sorted(
@@ -117,7 +168,7 @@ def layout(**_query: str) -> html.Div:
                 "its status and its chart. Print this page for the meeting pack.",
                 className="lede",
             ),
-            _pack_form(snapshot),
+            _pack_form(snapshot, {k: str(v) for k, v in query.items()}),
             html.Div(className="sf-grid", children=[measure_card(m, snapshot) for m in measures]),
         ],
     )

@@ -199,3 +199,38 @@ def test_frm006_a_kept_page_shows_commentary_saved_after_it_was_kept(app, client
         data={"token": token, "text": "Parents' requests are rising", "written_by": "Officer E"},
     )
     assert "Parents' requests are rising" in _page_content(client, "/measure/7")
+
+
+def test_dwn005_a_meeting_date_that_is_not_a_date_goes_back_to_the_form_with_all_kept(app, client):
+    from urllib.parse import parse_qsl, urlsplit
+
+    from layouts.schools_forum import layout
+    from tests.layouts.test_static_pages import text_of, walk
+
+    response = client.get(
+        "/download/pack.pdf?period=Summer+2026&meeting=Schools+Forum&meeting_date=2026-02-30"
+        "&agenda_item=5"
+    )
+    assert response.status_code == 303
+    target = urlsplit(response.headers["Location"])
+    assert (target.path, target.fragment) == ("/schools-forum", "pack-errors")
+    query = dict(parse_qsl(target.query))
+    assert query == {
+        "period": "Summer 2026",
+        "meeting": "Schools Forum",
+        "meeting_date": "2026-02-30",
+        "agenda_item": "5",
+    }
+    with app.server.test_request_context():
+        page = layout(**query)
+    summary = next(n for n in walk(page) if getattr(n, "id", None) == "pack-errors")
+    assert "'2026-02-30' is not a real date" in text_of(summary)
+    link = next(n for n in walk(summary) if getattr(n, "href", None))
+    assert link.href == "#sf-pack-meeting_date"
+    inputs = {
+        n.id: getattr(n, "value", None)
+        for n in walk(page)
+        if str(getattr(n, "id", "")).startswith("sf-pack-")
+    }
+    assert inputs["sf-pack-meeting"] == "Schools Forum" and inputs["sf-pack-agenda_item"] == "5"
+    assert inputs["sf-pack-meeting_date"] == "2026-02-30"
