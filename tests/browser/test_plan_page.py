@@ -24,13 +24,14 @@ def test_pln001_the_plan_page_shows_its_charts_and_tables(server_url, page):
     summary = page.locator("#plan-cumulative-graph-summary").inner_text()
     assert re.fullmatch(
         r"On the (Autumn|Spring|Summer) 20\d\d forecast, the cumulative deficit after contributions "
-        r"is £11\.803m at the end of 2028-29, £11\.800m worse than the plan of £0\.003m\.",
+        r"is forecast to be £11\.803m at the end of 2028-29, £11\.800m worse than the plan of "
+        r"£0\.003m\.",
         summary,
     ), summary
     assert page.locator("#plan-cumulative-table tbody tr").count() == 7
     assert page.locator("#plan-in-year-table tbody tr").count() == 7
     first_row = page.locator("#plan-cumulative-table tbody tr").first.inner_text()
-    assert first_row.split("\t")[:3] == ["2022-23", "£45.613m", "£45.613m"]
+    assert first_row.split("\t")[:3] == ["2022-23", "£45.613m deficit", "£45.613m deficit"]
     # The plan, line by line: 16 lines and 5 derived rows.
     assert page.locator("#plan-lines-table tbody tr").count() == 21
     # The demo data is labelled as such, and the off-track end is stated in words.
