@@ -7,9 +7,9 @@ from app import create_app
 from settings import Settings
 
 
-def app_on(folder: Path, *, load_demo: bool):
+def app_on(folder: Path, *, load_demo: bool, database_url: str | None = None):
     settings = Settings(
-        database_url=f"sqlite:///{folder / 'lfi.sqlite3'}",
+        database_url=database_url or f"sqlite:///{folder / 'lfi.sqlite3'}",
         host="127.0.0.1",
         port=8050,
         debug=False,

@@ -15,15 +15,22 @@ from exports.publish import withheld
 from exports.symbols import SUPPRESSED
 from figures.measure import measure_title, summarise_measure
 from kpis.wording import BASIS_LABELS, period_phrase, show_value
+from tests.conftest import _reset_postgres
 from tests.layouts.conftest import app_on
 from tests.layouts.test_static_pages import text_of, walk
 
 THRESHOLD = 4  # LFI_SUPPRESS_THRESHOLD's default
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return app_on(tmp_path_factory.mktemp("one-figure"), load_demo=True)
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def app(request, tmp_path_factory):
+    url = None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_server_url")
+        _reset_postgres(url)
+    return app_on(tmp_path_factory.mktemp("one-figure"), load_demo=True, database_url=url)
 
 
 @pytest.fixture(scope="module")
