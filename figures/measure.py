@@ -13,10 +13,12 @@ from figures.theme import (
     DARK_BLUE,
     DARK_GREY,
     DARK_PINK,
+    FORECAST_LINE,
     ORANGE,
     TEMPLATE_NAME,
     TEXT,
     TURQUOISE,
+    forecast_marker,
 )
 from figures.timeaxis import axis_dates, time_axis
 from kpis.catalogue import Measure
@@ -289,13 +291,8 @@ def _add_forecast(
     trace = _scatter(
         points,
         name=forecast_label(forecasts),
-        line=dict(color=DARK_BLUE, width=3, dash="longdash"),
-        marker=dict(
-            symbol="circle-open",
-            size=[0] * len(start) + [10] * len(forecasts),
-            color=DARK_BLUE,
-            line=dict(width=2, color=DARK_BLUE),
-        ),
+        line=FORECAST_LINE,
+        marker=forecast_marker(joined=len(start), forecasts=len(forecasts)),
     )
     figure.add_trace(trace)
     if outturn:

@@ -8,7 +8,14 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
-from figures.theme import DARK_BLUE, DARK_GREY, TEMPLATE_NAME, TURQUOISE
+from figures.theme import (
+    DARK_BLUE,
+    DARK_GREY,
+    FORECAST_LINE,
+    TEMPLATE_NAME,
+    TURQUOISE,
+    forecast_marker,
+)
 from kpis.formats import format_money_m
 from kpis.measures import MeasureValue
 from kpis.plan_view import IN_YEAR, PlanView
@@ -149,13 +156,8 @@ def build_cumulative_figure(view: PlanView) -> go.Figure:
                 y=[float(v.value) for v in start + forecast],
                 name=_forecast_name(view),
                 mode="lines+markers",
-                line=dict(color=DARK_BLUE, width=3, dash="longdash"),
-                marker=dict(
-                    symbol="circle-open",
-                    size=[0] * len(start) + [10] * len(forecast),
-                    color=DARK_BLUE,
-                    line=dict(width=2, color=DARK_BLUE),
-                ),
+                line=FORECAST_LINE,
+                marker=forecast_marker(joined=len(start), forecasts=len(forecast)),
                 hovertext=_hover(start + forecast, planned=False),
                 hoverinfo="text",
             )

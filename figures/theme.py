@@ -10,6 +10,20 @@ TEMPLATE_NAME = "lfi"
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = PALETTE
 TEXT = "#0B0C0C"
+# A forecast is drawn apart from the outturn everywhere: a long-dashed line, open markers.
+FORECAST_LINE = dict(color=DARK_BLUE, width=3, dash="longdash")
+
+
+def forecast_marker(*, joined: int, forecasts: int) -> dict:
+    """Open circles on the forecast points; none on the outturn points the line starts from."""
+    return dict(
+        symbol="circle-open",
+        size=[0] * joined + [10] * forecasts,
+        color=DARK_BLUE,
+        line=dict(width=2, color=DARK_BLUE),
+    )
+
+
 GRID = "#D9D9D9"
 FONT = "Arial, Helvetica, sans-serif"
 
