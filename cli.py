@@ -112,6 +112,7 @@ CSV_FIELDS = [
     "direction_of_travel",
     "compared_with",
     "made_in",
+    "forecast_of",
     "projection_period",
     "projection_value",
     "projection_method",

@@ -29,7 +29,7 @@ from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
 from kpis.notes import Note
 from kpis.rounds import Round, rounds_in
 from kpis.service import Snapshot
-from kpis.wording import made_in, sign_note, target_phrase
+from kpis.wording import basis_phrase, first_upper, made_in, sign_note, target_phrase
 
 TITLE = "Safety Valve Tri-annual Monitoring Report – Local First Inclusion"
 NOT_ENTERED = "Not yet entered."
@@ -53,7 +53,6 @@ DEMO_LINE = (
     "Demo data: every figure in this return is made up, to show how the dashboard works; "
     "none is the council's. Do not send it to the Department for Education."
 )
-BASIS_WORDS = {"actual": "Outturn", "forecast": "Forecast", "plan": "Plan only"}
 
 
 def demo_line(request: ReturnRequest) -> str | None:
@@ -86,7 +85,7 @@ def _kpi_row(request: ReturnRequest, m):
         base_period or NOT_AVAILABLE,
         exact(base, unit) if base is not None else NOT_AVAILABLE,
         latest.period if latest else NOT_AVAILABLE,
-        BASIS_WORDS[latest.basis] if latest else NOT_AVAILABLE,
+        first_upper(basis_phrase(latest)) if latest else NOT_AVAILABLE,
         exact(latest.value, unit) if latest else NOT_AVAILABLE,
         exact(latest.plan_value, unit) if latest and latest.plan_value is not None else NO_PLAN,
         exact(latest.variance, unit) if latest and latest.variance is not None else NO_PLAN,

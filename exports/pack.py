@@ -31,13 +31,14 @@ from kpis.service import Snapshot
 from kpis.wording import (
     STATUS_WORDS,
     period_phrase,
+    show_value,
     sign_note,
     status_key,
     target_phrase,
 )
 
 STATUS_ICONS = {"green": "✓", "amber": "!", "red": "✕"}
-STATUS_ORDER = ("red", "amber", "green", "no_target", "not_judged", "no_figure")
+STATUS_ORDER = ("red", "amber", "green", "part_year", "no_target", "not_judged", "no_figure")
 
 # The printed width of an A4 page inside its 16 mm side margins (178 mm at 96 CSS pixels an
 # inch): a chart drawn this wide prints at 1:1, so its lettering is the size it was drawn at.
@@ -149,7 +150,9 @@ class PackRequest:
 def _plan(value: MeasureValue | None, *, short: bool = False) -> str:
     if value is None or value.plan_value is None:
         return NOT_APPLICABLE
-    return target_phrase(value, short=short)
+    if short and value.extra.get("judged_on"):
+        return f"{show_value(value.plan_value, value.measure)} a year"
+    return target_phrase(value)
 
 
 def _status(value: MeasureValue | None, measure: Measure) -> str:
@@ -185,8 +188,10 @@ def _cover(request: PackRequest) -> str:
         "order of the paper of 17 May 2023: each with its latest figure, the latest forecast "
         "beside it, its chart, plan or target, status, direction of travel and the commentary "
         "for the term.</li><li>The symbols used and the sources of the figures.</li></ol>"
-        "<p>Each measure leads with its latest outturn; a forecast is labelled as a forecast "
-        "with the term it was made in.</p></section>"
+        "<p>Each measure leads with its latest outturn, or with its latest forecast where it "
+        "is only ever forecast (the High Needs Block's in-year position, forecast each term); "
+        "a forecast is labelled as one, with the year it is for and the term it was made "
+        "in.</p></section>"
     )
 
 

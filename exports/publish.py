@@ -8,10 +8,9 @@ from decimal import Decimal
 
 from exports.symbols import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED
 from kpis.catalogue import Measure
-from kpis.formats import format_variance
 from kpis.measures import MeasureValue
 from kpis.service import Snapshot
-from kpis.wording import show_value
+from kpis.wording import difference_phrase, show_value
 from storage.periods import parse_term
 
 
@@ -77,7 +76,7 @@ def shown_variance(value: MeasureValue | None, threshold: int) -> str:
         return NOT_APPLICABLE if value is None or value.plan_value is None else NOT_AVAILABLE
     if withheld(value, threshold):
         return SUPPRESSED
-    return format_variance(value.variance, value.measure.unit)
+    return difference_phrase(value)
 
 
 def baseline(snapshot: Snapshot, measure: Measure) -> tuple[Decimal | None, str]:

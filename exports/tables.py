@@ -12,7 +12,17 @@ from kpis.catalogue import Catalogue, Measure
 from kpis.measures import MeasureValue
 from kpis.plan_view import build_table
 from kpis.service import Snapshot
-from kpis.wording import BASIS_LABELS, STATUS_WORDS, made_in, sign_note, status_key, unit_label
+from kpis.wording import (
+    BASIS_LABELS,
+    BASIS_WORDS,
+    STATUS_WORDS,
+    basis_phrase,
+    first_upper,
+    made_in,
+    sign_note,
+    status_key,
+    unit_label,
+)
 
 UNIT_KINDS = {"count": "count", "£m": "money_m", "£": "money", "%": "percent", "ratio": "ratio"}
 BASIS = BASIS_LABELS
@@ -65,6 +75,7 @@ def measure_table(measure: Measure, snapshot: Snapshot, *, threshold: int) -> Ta
             Column("Direction of travel"),
             Column("Compared with"),
             Column("Forecast made in"),
+            Column("Forecast for"),
             Column("Source file"),
         ),
         rows=tuple(
@@ -78,6 +89,7 @@ def measure_table(measure: Measure, snapshot: Snapshot, *, threshold: int) -> Ta
                 v.direction_of_travel or "",
                 v.compared_with or "",
                 made_in(v) or "",
+                v.extra.get("forecast_of") or "",
                 _file(snapshot, v.submission_id),
             )
             for v in values
@@ -154,11 +166,7 @@ def status_table(
 
 
 def _basis_text(value: MeasureValue | None) -> str:
-    if value is None:
-        return ""
-    if made_in(value):
-        return f"{BASIS[value.basis]} made in {made_in(value)}"
-    return BASIS[value.basis]
+    return first_upper(basis_phrase(value)) if value is not None else ""
 
 
 def _withhold_latest(table, measures, latest, threshold: int) -> Table:
@@ -187,7 +195,14 @@ def plan_table(snapshot: Snapshot, *, forecast: bool) -> Table | None:
     what = "Latest outturn and forecast" if forecast else "DSG recovery plan"
     return Table(
         title=f"{what}, line by line, £m",
-        columns=(Column("Line"), *(Column(y, "money_m") for y in figures.years)),
+        # each forecast year says whether it is outturn (the year had ended) or forecast
+        columns=(
+            Column("Line"),
+            *(
+                Column(f"{y} ({BASIS_WORDS[view.position.basis(y)]})" if forecast else y, "money_m")
+                for y in figures.years
+            ),
+        ),
         rows=tuple((row.label, *(row.values[y] for y in figures.years)) for row in rows),
         source=view.position.submission.file_name,
         data_version=version_text(snapshot),

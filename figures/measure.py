@@ -332,16 +332,22 @@ def _add_trend(figure: go.Figure, series: Sequence[MeasureValue]) -> None:
     if trend is None or trend["period"] == trend["from_period"]:
         return
     measure = series[0].measure
+    # the line runs through the figures it was fitted on, so it reads as their line of best fit
+    # and not as a series of its own starting beside the latest figure
+    if "first_value" in trend:
+        first, start = trend["fitted"][0], trend["first_value"]
+    else:
+        first, start = trend["from_period"], trend["from_value"]
     figure.add_trace(
         go.Scatter(
-            x=axis_dates([trend["from_period"], trend["period"]], measure.grain),
-            y=[plotted(trend["from_value"], measure.unit), plotted(trend["value"], measure.unit)],
+            x=axis_dates([first, trend["period"]], measure.grain),
+            y=[plotted(start, measure.unit), plotted(trend["value"], measure.unit)],
             name="Trend (not a forecast)",
             mode="lines+markers",
             line=dict(color=ORANGE, dash="dot", width=3),
             marker=dict(symbol="hexagon-open", size=[0, 10], color=ORANGE, line=dict(width=2)),
             hovertext=[
-                "",
+                f"trend fitted from {first}",
                 f"about {shown(trend['value'], measure)} by {trend['period']} "
                 "(trend, not a forecast)",
             ],

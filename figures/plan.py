@@ -17,7 +17,7 @@ from figures.theme import (
     forecast_marker,
 )
 from kpis.formats import format_money_m
-from kpis.measures import MeasureValue
+from kpis.measures import MeasureValue, forecast_of, headline_of
 from kpis.plan_view import IN_YEAR, PlanView
 from kpis.wording import show_value
 
@@ -55,20 +55,28 @@ def _judged(values: list[MeasureValue]) -> list[MeasureValue]:
 
 def compare_with_plan(value: MeasureValue) -> str:
     """'£11.800m worse than the plan of £0.003m', for a lower-is-better £m measure."""
+    plan = show_value(value.plan_value, value.measure)
     if value.variance > 0:
-        return f"{format_money_m(value.variance)} worse than the plan of {format_money_m(value.plan_value)}"
-    return f"on or better than the plan of {format_money_m(value.plan_value)}"
+        return f"{format_money_m(value.variance)} worse than the plan of {plan}"
+    return f"on or better than the plan of {plan}"
 
 
 def cumulative_title(view: PlanView) -> str:
-    final, latest = view.final, view.latest
-    if latest is None or latest.period != final.period:
+    """The latest outturn first, then where the latest forecast ends: the same figure the page's
+    headline leads with."""
+    final, latest, outturn = view.final, view.latest, headline_of(view.cumulative)
+    if latest is None:
         if final.plan_value <= CLEARED_WITHIN:
             return f"Plan clears the deficit by {final.period}"
         return f"Plan leaves a deficit of {format_money_m(final.plan_value)} in {final.period}"
-    if final.value <= CLEARED_WITHIN:
-        return f"Deficit forecast to be cleared by {final.period}"
-    return f"Deficit of {format_money_m(final.value)} forecast at end of {final.period}"
+    ending = (
+        f"forecast to be cleared by {latest.period}"
+        if latest.value <= CLEARED_WITHIN
+        else f"forecast {show_value(latest.value, latest.measure)} at end of {latest.period}"
+    )
+    if outturn is None or outturn is latest:
+        return ending[0].upper() + ending[1:]
+    return f"{show_value(outturn.value, outturn.measure)} at end of {outturn.period} (outturn); {ending}"
 
 
 def _layout(figure: go.Figure, *, y_title: str, x_title: str) -> go.Figure:
@@ -175,28 +183,39 @@ def summarise_cumulative(view: PlanView) -> str:
             f"{format_money_m(final.plan_value)} at the end of {final.period}; there is no "
             "outturn or forecast yet."
         )
+    outturn = headline_of(view.cumulative)
+    parts = []
+    if outturn is not None and outturn is not latest:
+        parts.append(
+            f"The cumulative deficit after contributions was "
+            f"{show_value(outturn.value, outturn.measure)} at the end of {outturn.period} "
+            f"(outturn), {compare_with_plan(outturn)}"
+        )
     # a forecast year in the future tense, an outturn in the past
     verb = "is forecast to be" if latest.basis == "forecast" else "was"
+    lead = "on" if parts else "On"
     sentence = (
-        f"On the {view.position.forecast_term} forecast, the cumulative deficit after "
-        f"contributions {verb} {format_money_m(latest.value)} at the end of {latest.period}, "
+        f"{lead} the {view.position.forecast_term} forecast, the cumulative deficit after "
+        f"contributions {verb} {show_value(latest.value, latest.measure)} at the end of "
+        f"{latest.period}, "
         f"{compare_with_plan(latest)}"
     )
     if latest.period != final.period:
         sentence += f"; the forecast does not yet reach {final.period}"
-    return sentence + "."
+    return "; ".join([*parts, sentence]) + "."
 
 
 def in_year_title(view: PlanView) -> str:
+    """The latest outturn year first, as the page's headline; the plan alone when there is none."""
     judged = _judged(view.in_year)
     if not judged:
         return "Planned in-year position, year by year"
-    current = judged[-1] if view.current_year is None else view.at(IN_YEAR, view.current_year)
-    if current.variance is None:
-        current = judged[-1]
-    if current.variance > 0:
-        return f"In-year deficit above plan in {current.period}"
-    return f"In-year deficit on or below plan in {current.period}"
+    current = headline_of(view.in_year) or forecast_of(view.in_year) or judged[-1]
+    shown = f"{show_value(current.value, current.measure)} in {current.period}"
+    basis = "outturn" if current.basis == "actual" else "forecast"
+    if current.variance is not None and current.variance > 0:
+        return f"In-year {shown} ({basis}), worse than plan"
+    return f"In-year {shown} ({basis}), on or better than plan"
 
 
 def build_in_year_figure(view: PlanView) -> go.Figure:

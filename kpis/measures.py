@@ -68,6 +68,7 @@ class MeasureValue:
             "direction_of_travel": self.direction_of_travel,
             "compared_with": self.compared_with,
             "made_in": self.extra.get("made_in"),
+            "forecast_of": self.extra.get("forecast_of"),
             "projection": self.projection,
             "england": self.england,
             "neighbours": self.neighbours,
@@ -173,6 +174,7 @@ def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[Me
         if basis == "forecast":
             extra |= {"made_in": period, "forecast_of": parse_term(period).financial_year}
         if judged_on and target is not None:
+            # kept when the twelve months are not all loaded yet, so the page can say so
             extra |= {"judged_on": judged_on, "judged_value": figure}
         values.append(
             MeasureValue(
@@ -200,7 +202,7 @@ def _with_travel(values: list[MeasureValue]) -> list[MeasureValue]:
             out.append(value)
             continue
         earlier = by_period.get(comparable_period(value.measure, value.period))
-        if earlier is None or earlier.value is None:
+        if earlier is None or earlier.value is None or not _same_target(value, earlier):
             out.append(value)
             continue
         travel = direction_of_travel(value.value, earlier.value, value.measure.direction)
@@ -208,10 +210,17 @@ def _with_travel(values: list[MeasureValue]) -> list[MeasureValue]:
     return out
 
 
+def _same_target(value: MeasureValue, earlier: MeasureValue) -> bool:
+    """Forecasts compare only when they forecast the same year: a Summer term's forecast of the
+    new year is not 'better' than Spring's forecast of the year just ending."""
+    return value.extra.get("forecast_of") == earlier.extra.get("forecast_of")
+
+
 def _with_projection(
     values: list[MeasureValue], position: DsgPosition | None
 ) -> list[MeasureValue]:
-    judged = [v for v in values if v.basis != "plan"]
+    # the trend belongs to the latest figure there is, not to a period with none (a part year)
+    judged = [v for v in values if v.basis != "plan" and v.value is not None]
     if not judged:
         return values
     measure, latest = values[0].measure, judged[-1]

@@ -66,6 +66,7 @@ class Trend:
     to_period: str
     value: float  # at to_period, in the measure's unit
     start_value: float  # on the line at the last fitted period
+    first_value: float  # on the line at the first fitted period
     series: str  # which periods were fitted, in words
 
     def as_record(self, measure: Measure) -> dict[str, object]:
@@ -75,6 +76,7 @@ class Trend:
             "basis": "trend",
             "from_period": self.fitted[-1],
             "from_value": round(self.start_value, 6),
+            "first_value": round(self.first_value, 6),
             "fitted": list(self.fitted),
             "date": period_date(self.to_period, measure.grain).isoformat(),
             "method": f"trend, not a forecast: a straight line fitted by least squares to "
@@ -126,5 +128,6 @@ def fit_trend(
         to_period=target,
         value=mean_y + slope * (end - mean_x),
         start_value=mean_y + slope * (days[-1] - mean_x),
+        first_value=mean_y + slope * (days[0] - mean_x),
         series=series_words(measure, [p for p, _ in points]),
     )

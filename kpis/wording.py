@@ -7,9 +7,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kpis.catalogue import SIGN_WORDS, Measure
-from kpis.formats import NOT_AVAILABLE, format_money_m, format_percent, format_rate, format_value
+from kpis.formats import (
+    NOT_AVAILABLE,
+    format_money_m,
+    format_percent,
+    format_rate,
+    format_value,
+    format_variance,
+)
 from kpis.measures import MeasureValue
 from kpis.timeline import series_words
+from kpis.trajectory import adverse_amount
 
 BASIS_WORDS = {"actual": "outturn", "forecast": "forecast", "plan": "plan", "trend": "trend"}
 BASIS_LABELS = {"actual": "Outturn", "forecast": "Forecast", "plan": "Plan only", "trend": "Trend"}
@@ -60,15 +68,17 @@ def basis_phrase(value: MeasureValue) -> str:
     if value.basis != "forecast":
         return BASIS_WORDS[value.basis]
     of, made = value.extra.get("forecast_of"), made_in(value)
-    if of and made == value.period:
-        return f"forecast for {of}"
     if of:
         return f"forecast for {of}, made in {made}"
     return f"forecast made in {made}" if made else "forecast"
 
 
 def period_phrase(value: MeasureValue) -> str:
-    """'2025-26 (outturn)', 'Summer 2026 (forecast made in Summer 2026)'."""
+    """'2025-26 (outturn)', '2028-29 (forecast made in Summer 2026)'; a term's forecast of its
+    year names the year it is for: '2026-27 (forecast made in Summer 2026)'."""
+    of, made = value.extra.get("forecast_of"), made_in(value)
+    if value.basis == "forecast" and of and made == value.period:
+        return f"{of} (forecast made in {made})"
     return f"{value.period} ({basis_phrase(value)})"
 
 
@@ -104,6 +114,7 @@ STATUS_WORDS = {
     "no_target": ("No target", "none set yet"),
     "not_judged": ("Not judged", "neutral measure"),
     "no_figure": ("No figure", "nothing loaded yet"),
+    "part_year": ("Not judged yet", "needs twelve months of terms"),
 }
 JUDGED = ("green", "amber", "red")
 
@@ -117,6 +128,8 @@ def status_key(value: MeasureValue | None, measure: Measure) -> str:
         return "no_figure"
     if value.status in JUDGED:
         return value.status
+    if value.plan_value is not None and value.extra.get("judged_on"):
+        return "part_year"
     return "no_target"
 
 
@@ -177,9 +190,28 @@ def target_phrase(value: MeasureValue, *, short: bool = False) -> str:
     judged_on = value.extra.get("judged_on")
     if not judged_on:
         return target
+    judged = value.extra.get("judged_value")
+    if judged is None:
+        return f"{target} for the year (judged once twelve months of terms are loaded)"
     if short:
-        return f"{target} a year"
+        return f"{target} a year, against {show_value(judged, measure)} over 12 months"
     return (
         f"{target} for the year, against "
         f"{show_value(value.extra['judged_value'], measure)} in {judged_on}"
     )
+
+
+def difference_phrase(value: MeasureValue) -> str:
+    """The difference from plan or target in words that cannot be misread whatever the sign
+    convention: '£2.400m worse', '1.2 percentage points better', 'on target'."""
+    measure = value.measure
+    if value.variance is None:
+        return NOT_AVAILABLE
+    unit = measure.unit or "count"
+    amount = format_variance(abs(value.variance), unit).lstrip("+")
+    if measure.direction not in ("lower_is_better", "higher_is_better"):
+        return format_variance(value.variance, unit)
+    if not any(c in "123456789" for c in amount):
+        return "on plan" if measure.category == "DSG" else "on target"
+    worse = adverse_amount(variance=value.variance, direction=measure.direction) > 0
+    return f"{amount} {'worse' if worse else 'better'}"

@@ -24,7 +24,7 @@ DIRECTION_WORDS = {
     "higher_is_better": "higher is better",
     "neutral": "no direction",
 }
-STATUSES = ("green", "amber", "red", "no_target", "not_judged", "no_figure")
+STATUSES = ("green", "amber", "red", "part_year", "no_target", "not_judged", "no_figure")
 WORKSTREAMS = (
     (1, "Mainstream school inclusion, culture and practice"),
     (2, "Early Help and Inclusion (School and community teams)"),

@@ -10,7 +10,7 @@ from dash import html
 
 from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
 from kpis.rounds import RoundError, latest_round, parse_round, rounds_to_offer
-from layouts._shared.components import option_group, scrolling_table
+from layouts._shared.components import demo_notice, option_group, scrolling_table
 from layouts._shared.context import current_service
 
 dash.register_page(
@@ -58,7 +58,8 @@ def layout(round: str = "", **_query: str) -> html.Div:  # noqa: A002 - the addr
         chosen = parse_round(round) if round else latest_round(today)
     except RoundError as error:
         return html.Div(className="page", children=[html.H1("Round not found"), html.P(str(error))])
-    entries = current_service().return_entries(chosen.name)
+    service = current_service()
+    entries = service.return_entries(chosen.name)
     questions = []
     for item, question in QUESTIONS:
         _, text, by = _entry(entries, item)
@@ -80,10 +81,12 @@ def layout(round: str = "", **_query: str) -> html.Div:  # noqa: A002 - the addr
         className="page page--return",
         children=[
             html.H1(f"DfE tri-annual return: {chosen.name}"),
+            demo_notice() if service.snapshot().is_demo else None,
             html.P(
-                f"Due {chosen.due:%d %B %Y}, reporting the {chosen.term} term: the four "
-                "questions of the DfE's template, the nine conditions of the agreement with "
-                "their assurance level, and the 46 measures with the DSG plan in the annex.",
+                f"Due {chosen.due:%d %B %Y}, reporting the {chosen.term} term: the "
+                f"{len(QUESTIONS)} questions and items of the DfE's template, the "
+                f"{len(CONDITIONS)} conditions of the agreement with their assurance level, and "
+                f"the {len(service.catalogue.measures)} measures with the DSG plan in the annex.",
                 className="lede",
             ),
             _rounds(chosen, today),

@@ -14,7 +14,14 @@ from kpis.catalogue import Measure
 from kpis.formats import format_value
 from kpis.service import MeasureService, Snapshot
 from kpis.trajectory import describe_thresholds
-from kpis.wording import comparator_figure, quartile_phrase, show_value, sign_note, unit_label
+from kpis.wording import (
+    comparator_figure,
+    first_upper,
+    quartile_phrase,
+    show_value,
+    sign_note,
+    unit_label,
+)
 from kpis.workstreams import workstream
 from layouts._shared.components import chart_block, data_table, demo_notice, not_found
 from layouts._shared.context import current_service
@@ -126,8 +133,7 @@ def _projection(snapshot: Snapshot, measure: Measure) -> html.Section:
     else:
         value = show_value(Decimal(str(projection["value"])), measure)
         text = (
-            f"On its trend, {value} by {projection['period']}. This is a trend, not a forecast: "
-            f"{projection['method']}."
+            f"On its trend, {value} by {projection['period']}. {first_upper(projection['method'])}."
         )
     return html.Section([html.H2("Trend"), html.P(text, id="measure-projection")])
 

@@ -13,11 +13,12 @@ from figures.captions import plan_source
 from figures.measure import describe_sparkline, sparkline_svg
 from figures.plan import build_cumulative_figure, cumulative_title, summarise_cumulative
 from kpis.catalogue import Measure
-from kpis.formats import NOT_AVAILABLE, format_variance
+from kpis.formats import NOT_AVAILABLE
 from kpis.measures import MeasureValue
 from kpis.service import Snapshot
 from kpis.wording import (
     STATUS_WORDS,
+    difference_phrase,
     figure_phrase,
     period_phrase,
     show_value,
@@ -44,7 +45,7 @@ dash.register_page(
     title="Programme overview - Local First Inclusion",
 )
 
-STATUSES = ("red", "amber", "green", "no_target", "not_judged", "no_figure")
+STATUSES = ("red", "amber", "green", "part_year", "no_target", "not_judged", "no_figure")
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 SORTS = {"paper": "Paper order", "status": "Status, worst first", "variance": "Furthest off plan"}
 FILTERS = ("category", "workstream", "status", "sort")
@@ -123,9 +124,7 @@ def _row(snapshot: Snapshot, measure: Measure) -> list[object]:
         show_value(latest.value, measure) if latest else NOT_AVAILABLE,
         period_phrase(latest) if latest else "–",
         target_phrase(latest, short=True) if latest else "none set",
-        format_variance(latest.variance, measure.unit or "count")
-        if latest and latest.variance is not None
-        else "–",
+        difference_phrase(latest) if latest and latest.variance is not None else "–",
         status_tag(_status(latest, measure)),
         (travel_phrase(latest) or "Nothing to compare") if latest else "–",
         _forecast_cell(snapshot, measure, latest),
@@ -135,7 +134,8 @@ def _row(snapshot: Snapshot, measure: Measure) -> list[object]:
 
 def status_table(snapshot: Snapshot, measures: list[Measure], total: int) -> html.Div:
     return data_table(
-        caption=f"{len(measures)} of {total} measures: latest outturn against plan or target",
+        caption=f"{len(measures)} of {total} measures: latest outturn (or, for a measure that "
+        "is only forecast, latest forecast) against plan or target",
         table_id=TABLE_ID,
         headers=[
             "Measure",
@@ -161,6 +161,7 @@ COUNT_WORDS = {
     "no_target": "with no target set",
     "not_judged": "not judged (no better or worse direction)",
     "no_figure": "with no figure loaded",
+    "part_year": "not judged yet: a yearly target needs twelve months of terms",
 }
 
 

@@ -15,13 +15,14 @@ from figures.plan import (
     summarise_cumulative,
     summarise_in_year,
 )
-from kpis.formats import NOT_AVAILABLE, format_plain_m, format_variance
+from kpis.formats import NOT_AVAILABLE, format_plain_m
 from kpis.measures import MeasureValue, clearing_year, forecast_of, headline_of
 from kpis.plan_view import PlanView, build_table
 from kpis.trajectory import describe_thresholds
 from kpis.wording import (
     BASIS_LABELS,
     basis_phrase,
+    difference_phrase,
     first_upper,
     made_in,
     money_m,
@@ -134,7 +135,7 @@ def series_table_for_plan(
             show_value(v.plan_value, v.measure),
             show_value(v.value, v.measure) if v.basis != "plan" else NOT_AVAILABLE,
             first_upper(basis_phrase(v)),
-            format_variance(v.variance, "£m"),
+            difference_phrase(v),
             status_tag(row_status(v)),
         ]
         for v in values
@@ -156,7 +157,7 @@ def _figure_cells(value: MeasureValue | None) -> list[object]:
     return [
         show_value(value.value, measure),
         show_value(value.plan_value, measure),
-        format_variance(value.variance, measure.unit or "count"),
+        difference_phrase(value),
         status_tag(status_key(value, measure)),
     ]
 

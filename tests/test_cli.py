@@ -65,6 +65,7 @@ def test_cli001_template_load_measures_reproduces_the_papers_cumulative_balance(
         "direction",
         "compared_with",
         "made_in",
+        "forecast_of",
         "comparator_council",
         "quartile",
         "direction_of_travel",

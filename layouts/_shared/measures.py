@@ -7,16 +7,17 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
-from exports.publish import without_withheld
+from exports.publish import withheld, without_withheld
 from figures.captions import measure_source
 from figures.measure import build_measure_figure, measure_title, summarise_measure
 from kpis.catalogue import Measure
-from kpis.formats import NOT_AVAILABLE, format_variance
+from kpis.formats import NOT_AVAILABLE
 from kpis.measures import MeasureValue
 from kpis.service import Snapshot
 from kpis.wording import (
     basis_phrase,
     comparator_figure,
+    difference_phrase,
     first_upper,
     period_phrase,
     quartile_phrase,
@@ -61,9 +62,7 @@ def series_table(
             show_value(v.value, measure) if v.basis != "plan" else NOT_AVAILABLE,
             first_upper(basis_phrase(v)),
             target_phrase(v),
-            format_variance(v.variance, measure.unit or "count")
-            if v.variance is not None
-            else NOT_AVAILABLE,
+            difference_phrase(v) if v.variance is not None else NOT_AVAILABLE,
             status_tag(row_status(v)),
         ]
         if snapshot is not None:
@@ -125,7 +124,24 @@ def latest_line(measure: Measure, latest: MeasureValue | None, forecast=None) ->
     note = sign_note(measure)
     if note:
         parts.append(html.P(note + ".", className="source sign-note"))
+    threshold = current_settings().suppress_threshold
+    if latest is not None and withheld(latest, threshold):
+        parts.append(
+            html.P(
+                f"Published outputs (table downloads, the Schools Forum pack, the DfE return) "
+                f"show this figure as [c]: it rests on {_base_words(latest)}, and counts of "
+                f"1 to {threshold} are withheld there so that no child can be identified.",
+                className="source withheld-note",
+            )
+        )
     return html.Div(parts, className="latest-block")
+
+
+def _base_words(value: MeasureValue) -> str:
+    base = value.extra.get("base")
+    if base is None:
+        return f"a count of {show_value(value.value, value.measure)}"
+    return f"{base} {'case' if base == 1 else 'cases'}"
 
 
 def _figure_line(measure: Measure, value: MeasureValue | None, label: str) -> html.P:

@@ -22,10 +22,13 @@ def test_pln001_the_plan_page_shows_its_charts_and_tables(server_url, page):
     # (the paper's rounding), so the forecast ends at £11.803m, £11.800m worse.
     # The demo's latest forecast is from the latest complete term, whichever that is today.
     summary = page.locator("#plan-cumulative-graph-summary").inner_text()
+    # The latest outturn leads, then the forecast's end, in the future tense.
     assert re.fullmatch(
-        r"On the (Autumn|Spring|Summer) 20\d\d forecast, the cumulative deficit after contributions "
-        r"is forecast to be £11\.803m at the end of 2028-29, £11\.800m worse than the plan of "
-        r"£0\.003m\.",
+        r"The cumulative deficit after contributions was £[\d.]+m deficit at the end of "
+        r"20\d\d-\d\d \(outturn\), £[\d.]+m worse than the plan of £[\d.]+m deficit; on the "
+        r"(Autumn|Spring|Summer) 20\d\d forecast, the cumulative deficit after contributions is "
+        r"forecast to be £11\.803m deficit at the end of 2028-29, £11\.800m worse than the plan "
+        r"of £0\.003m deficit\.",
         summary,
     ), summary
     assert page.locator("#plan-cumulative-table tbody tr").count() == 7
@@ -37,7 +40,9 @@ def test_pln001_the_plan_page_shows_its_charts_and_tables(server_url, page):
     # The demo data is labelled as such, and the off-track end is stated in words.
     assert "Demo data." in page.locator(".notice--demo").inner_text()
     assert "Red: off track" in page.locator(".headline").inner_text()
-    assert "£11.800m worse than the plan of £0.003m" in page.locator(".headline").inner_text()
+    assert (
+        "£11.800m worse than the plan of £0.003m deficit" in page.locator(".headline").inner_text()
+    )
     # the demo forecast never brings the cumulative deficit to nil
     assert (
         "Projection: the cumulative deficit is not cleared by 2028-29."

@@ -102,11 +102,13 @@ def test_ret007_every_measure_has_the_dashboards_figure_or_a_reason(files, demo_
             assert row[7] == "[x]" and row[14].startswith("not available: "), row
             continue
         assert row[5] == latest.period, row
-        assert row[6] == {"actual": "Outturn", "forecast": "Forecast"}[latest.basis]
+        assert row[6].startswith({"actual": "Outturn", "forecast": "Forecast"}[latest.basis])
         if row[7] != "[c]":
             assert Decimal(str(row[7])) == pytest.approx(latest.value, abs=Decimal("0.01"))
-    # Measure 11 has only forecasts: it leads with one and says so.
-    assert rows[10][6] == "Forecast" and rows[10][14].startswith("forecast only")
+    # Measure 11 has only forecasts: it leads with one, says which year it is for and when it
+    # was made, and says so.
+    assert rows[10][6] == "Forecast for 2026-27, made in Summer 2026"
+    assert rows[10][14].startswith("forecast only")
 
 
 def test_ret008_a_measure_with_no_figure_says_why(demo_service):

@@ -110,9 +110,12 @@ def test_pck005_each_measure_leads_with_the_dashboards_figure(pack, demo_service
 def test_pck006_balances_are_worded_and_forecasts_name_their_term(pack):
     _, path, _ = pack
     parts = _measure_pages(path)
-    # Measure 11 has forecasts only, made each term: it leads with the Summer 2026 forecast,
-    # labelled as a forecast, and has no second forecast beside it.
-    assert re.search(r"Latest: £\d+\.\d{3}m (deficit|surplus) in Summer 2026 \(forecast", parts[11])
+    # Measure 11 has forecasts only, made each term: it leads with the forecast made in Summer
+    # 2026, for the year it is of, 2026-27, labelled as a forecast, with no second one beside it.
+    assert re.search(
+        r"Latest: £\d+\.\d{3}m (deficit|surplus) in 2026-27 \(forecast made in Summer 2026\)",
+        parts[11],
+    )
     assert "Latest forecast" not in parts[11]
     # Measure 18 leads with the latest outturn, 2025-26, and the forecast for 2026-27 beside it
     # made in Summer 2026. The paper prints the plan's cumulative balance for 2025-26 as

@@ -51,12 +51,16 @@ CUMULATIVE = [
     value(18, "2026-27", "63.521", "56.421", "red", basis="forecast", made_in="Summer 2026"),
     value(18, "2028-29", "11.803", "0.003", "red", basis="forecast", made_in="Summer 2026"),
 ]  # fmt: skip
+# The Summer terms' requests 452, 516, 512, 501 (2023-2026), at 31 August each year (days 0, 366,
+# 731, 1,096): least squares gives 0.0392 a day, 473.770 on the line at Summer 2023, 516.710 at
+# Summer 2026 and 545.350 at Summer 2028 (day 1,827).
 SUMMER_TREND = {
     "period": "Summer 2028",
     "value": 545.349587,
     "basis": "trend",
     "from_period": "Summer 2026",
     "from_value": 516.710058,
+    "first_value": 473.770353,
     "fitted": ["Summer 2023", "Summer 2024", "Summer 2025", "Summer 2026"],
 }
 REFERRALS = [
@@ -176,9 +180,10 @@ def test_mfg009_a_termly_flow_draws_one_line_per_season_and_says_why():
     assert (
         SEASON_NOTE == "Each line joins the same term in successive years: terms differ in length"
     )
-    # from the fitted line at Summer 2026 to its value at Summer 2028, dotted
-    assert list(trend.x) == ["2026-08-31", "2028-08-31"]
-    assert list(trend.y) == [516.710058, 545.349587] and trend.line.dash == "dot"
+    # the fitted line from the first Summer it was fitted on to its value at Summer 2028, dotted,
+    # so it reads as the line through those figures and not as a series of its own
+    assert list(trend.x) == ["2023-08-31", "2028-08-31"]
+    assert list(trend.y) == [473.770353, 545.349587] and trend.line.dash == "dot"
 
 
 def test_mfg010_many_terms_are_labelled_by_financial_year_so_labels_do_not_overlap():

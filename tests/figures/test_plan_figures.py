@@ -59,14 +59,20 @@ def test_fig002_a_plan_that_ends_in_deficit_does_not_claim_to_clear_it():
 def test_fig003_an_off_track_forecast_is_titled_and_summarised_with_its_gap():
     plan = paper_plan()
     view = view_of(plan, with_extra_spending(plan, OVERSPEND), "Autumn 2024")
-    assert cumulative_title(view) == "Deficit of £11.803m forecast at end of 2028-29"
-    # 2028-29 is a forecast year: the future tense
-    assert summarise_cumulative(view) == (
-        "On the Autumn 2024 forecast, the cumulative deficit after contributions is forecast to "
-        "be £11.803m at the end of 2028-29, £11.800m worse than the plan of £0.003m."
+    # the latest outturn leads, as on the page: 2023-24 had ended by Autumn 2024, its balance the
+    # plan's 59.262 plus 0.9 overspent; then where the forecast ends
+    assert cumulative_title(view) == (
+        "£60.162m deficit at end of 2023-24 (outturn); forecast £11.803m deficit at end of 2028-29"
     )
-    # 2024-25, the year of the Autumn 2024 term: forecast in-year 20.433 + 1.6 = 22.033
-    assert in_year_title(view) == "In-year deficit above plan in 2024-25"
+    # 2023-24 is past (was); 2028-29 is a forecast year: the future tense
+    assert summarise_cumulative(view) == (
+        "The cumulative deficit after contributions was £60.162m deficit at the end of 2023-24 "
+        "(outturn), £0.900m worse than the plan of £59.262m deficit; on the Autumn 2024 "
+        "forecast, the cumulative deficit after contributions is forecast to be £11.803m deficit "
+        "at the end of 2028-29, £11.800m worse than the plan of £0.003m deficit."
+    )
+    # 2023-24's in-year outturn: the plan's 25.149 plus 0.9 = 26.049
+    assert in_year_title(view) == "In-year £26.049m deficit in 2023-24 (outturn), worse than plan"
     # 2028-29: the plan's -16.675 plus 2.3 overspent = -14.375, a surplus, said in words
     assert summarise_in_year(view).endswith(
         "For 2028-29 it forecasts £14.375m surplus against a planned £16.675m surplus."
@@ -100,9 +106,9 @@ def test_fig004_a_forecast_that_stops_early_says_so_rather_than_claiming_no_fore
     view = view_of(plan, forecast, "Autumn 2024")
     # 2023-24, an outturn year before Autumn 2024 (past tense): plan 59.262, outturn 59.262 + 0.9
     assert summarise_cumulative(view) == (
-        "On the Autumn 2024 forecast, the cumulative deficit after contributions was £60.162m at "
-        "the end of 2023-24, £0.900m worse than the plan of £59.262m; the forecast does not yet "
-        "reach 2028-29."
+        "On the Autumn 2024 forecast, the cumulative deficit after contributions was £60.162m "
+        "deficit at the end of 2023-24, £0.900m worse than the plan of £59.262m deficit; the "
+        "forecast does not yet reach 2028-29."
     )
-    assert in_year_title(view) == "In-year deficit above plan in 2023-24"
+    assert in_year_title(view) == "In-year £26.049m deficit in 2023-24 (outturn), worse than plan"
     assert "which runs to 2023-24, does not yet" in summarise_in_year(view)

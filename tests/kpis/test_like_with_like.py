@@ -11,6 +11,7 @@ import pandas as pd
 from kpis.catalogue import load_catalogue
 from kpis.measures import compute_measures, forecast_of, headline_of, reported_of
 from kpis.returns import Returns, placements_frame
+from kpis.wording import status_key
 from tests.kpis.helpers import paper_plan, position, with_extra_spending
 
 CATALOGUE = load_catalogue()
@@ -156,4 +157,32 @@ def test_lwl009_a_yearly_target_is_shown_with_the_twelve_months_it_was_judged_on
     assert target_phrase(spring) == (
         "£1,300 for the year, against £1,180 in the twelve months to the end of Spring 2026"
     )
-    assert target_phrase(spring, short=True) == "£1,300 a year"
+    assert target_phrase(spring, short=True) == "£1,300 a year, against £1,180 over 12 months"
+    # Autumn 2024 has a target for 2024-25 but no twelve months of terms behind it yet
+    returns.targets[12]["2024-25"] = D(1100)
+    autumn = _by_ref(compute_measures(CATALOGUE, None, returns), 12)["Autumn 2024"]
+    assert status_key(autumn, autumn.measure) == "part_year"
+    assert target_phrase(autumn) == (
+        "£1,100 for the year (judged once twelve months of terms are loaded)"
+    )
+
+
+def test_lwl010_a_difference_says_better_or_worse_whatever_the_sign_convention():
+    from kpis.wording import difference_phrase
+
+    plan = paper_plan()
+    over = position(plan, with_extra_spending(plan, {"2026-27": "2.4"}), "Summer 2026")
+    returns = Returns(dsg_by_term={"Summer 2026": over})
+    returns.targets[11] = {"2026-27": D("-0.301")}
+    values = compute_measures(CATALOGUE, over, returns)
+    eleven = _by_ref(values, 11)["Summer 2026"]
+    sixteen = _by_ref(values, 16)["2026-27"]
+    # the same £2.4m overspend: -2.4 on measure 11 (surplus +), +2.4 on measure 16 (deficit +)
+    assert (eleven.variance, sixteen.variance) == (D("-2.400"), D("2.400"))
+    assert difference_phrase(eleven) == difference_phrase(sixteen) == "£2.400m worse"
+    # savings, higher is better: £212,806 above the target is better
+    returns = _spend_returns([500, 400, 300, 480, 420, 280])
+    returns.savings = {"Spring 2026": {"under_16": 21_280_600}}
+    returns.targets[23] = {"2025-26": D("0")}
+    savings = _by_ref(compute_measures(CATALOGUE, None, returns), 23)["Spring 2026"]
+    assert difference_phrase(savings) == "£212,806 better"

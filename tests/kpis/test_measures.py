@@ -83,6 +83,7 @@ def test_mea005_records_carry_the_keys_the_command_line_prints(catalogue, off_tr
         "direction_of_travel": None,
         "compared_with": None,
         "made_in": None,
+        "forecast_of": None,
         "projection": None,
         "england": None,
         "neighbours": None,

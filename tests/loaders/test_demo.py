@@ -216,3 +216,14 @@ def test_dem010_there_are_in_county_specialist_post_16_places_at_plausible_costs
         # specialist post-16 institutions charge some £30,000-£70,000 a year
         assert places >= 20
         assert 35_000_00 <= mean_pence <= 60_000_00 and least_pence >= 2_000_00
+
+
+def test_dem011_the_all_hnb_savings_target_is_the_sum_of_its_cohorts():
+    from loaders.demo import DEMO_TARGETS
+
+    # measure 25 (all HNB) is measures 23 (under 16), 24 (over 16) and 26 (AP) added together
+    years = [key for key in DEMO_TARGETS[25] if key[:2] == "20"]
+    assert len(years) == 7
+    for year in years:
+        parts = sum(DEMO_TARGETS[ref][year] for ref in (23, 24, 26))
+        assert parts == DEMO_TARGETS[25][year], year
