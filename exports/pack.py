@@ -35,6 +35,7 @@ from kpis.wording import (
     sign_note,
     status_key,
     target_phrase,
+    travel_phrase,
 )
 
 STATUS_ICONS = {"green": "✓", "amber": "!", "red": "✕"}
@@ -314,9 +315,7 @@ def _headline(request: PackRequest, measure: Measure) -> str:
 
 def _facts(request: PackRequest, measure: Measure) -> str:
     v, _ = latest_as_at(request.snapshot, measure, request.term)
-    travel = (v.direction_of_travel or "not judged") if v else "not judged"
-    if v and v.compared_with and v.direction_of_travel:
-        travel += f" (compared with {v.compared_with})"
+    travel = (travel_phrase(v) or "nothing comparable to compare with") if v else "no figure"
     difference = shown_variance(v, request.threshold)
     if v is not None and v.extra.get("judged_on"):
         # a yearly target is set against twelve months' figures, not the term's
