@@ -149,7 +149,7 @@ def status_table(snapshot: Snapshot, measures: list[Measure], total: int) -> htm
             "Trend",
         ],
         rows=[_row(snapshot, m) for m in measures],
-        text_columns={2, 5, 6, 7, 8},
+        text_columns={2, 3, 5, 6, 7, 8},
         download="measures",
     )
 

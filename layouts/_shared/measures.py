@@ -78,7 +78,7 @@ def series_table(
         headers=headers,
         rows=rows,
         table_id=table_id,
-        text_columns={2, 5, 6, 7},
+        text_columns={2, 3, 5, 6, 7},
         download=download,
     )
 
