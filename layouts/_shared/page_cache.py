@@ -5,6 +5,12 @@ callback (the page's whole content) is kept for each address until a submission,
 a return entry is stored. A hit costs a few small queries for those versions, instead of building
 charts and tables again.
 Upload checks are not kept: they depend on a pending file, not on the stored data.
+
+Dash hands the router its inputs, then its state, by position, whatever ids and properties the
+request names. A page is therefore kept, or answered from here, only for a body shaped exactly as
+Dash's renderer sends it: the two outputs, the pathname then the search of the page's location,
+no state and nothing else. Any other body goes to Dash untouched and is not kept, so no request
+can store one page under another address.
 """
 
 from __future__ import annotations
@@ -19,7 +25,50 @@ from sqlalchemy.orm import Session
 from kpis.service import MeasureService, content_version
 
 ROUTING_OUTPUT = ".._pages_content.children..._pages_store.data.."
+ROUTING_OUTPUTS = [
+    {"id": "_pages_content", "property": "children"},
+    {"id": "_pages_store", "property": "data"},
+]
+LOCATION = "_pages_location"
+ROUTING_INPUTS = ("pathname", "search")  # the order Dash's router takes them in
+CHANGED = {f"{LOCATION}.{prop}" for prop in ROUTING_INPUTS}
+BODY_FIELDS = {"output", "outputs", "inputs", "state", "changedPropIds", "parsedChangedPropsIds"}
 NOT_KEPT = ("/upload/",)
+
+
+def routing_values(body: object) -> tuple[str | None, ...] | None:
+    """The pathname and search Dash's router renders from, or None if the body is not exactly
+    a routing request as the renderer sends it."""
+    if not isinstance(body, dict) or not body.keys() <= BODY_FIELDS:
+        return None
+    if body.get("output") != ROUTING_OUTPUT or body.get("outputs") != ROUTING_OUTPUTS:
+        return None
+    if body.get("state", []) != [] or not _only_location_changed(body):
+        return None
+    inputs = body.get("inputs")
+    if not isinstance(inputs, list) or len(inputs) != len(ROUTING_INPUTS):
+        return None
+    if not all(map(_is_location_input, inputs, ROUTING_INPUTS)):
+        return None
+    return tuple(given.get("value") for given in inputs)
+
+
+def _is_location_input(given: object, prop: str) -> bool:
+    return (
+        isinstance(given, dict)
+        and given.keys() <= {"id", "property", "value"}
+        and given.get("id") == LOCATION
+        and given.get("property") == prop
+        and isinstance(given.get("value"), str | None)
+    )
+
+
+def _only_location_changed(body: dict) -> bool:
+    return all(
+        isinstance(changed := body.get(field, []), list)
+        and all(isinstance(c, str) and c in CHANGED for c in changed)
+        for field in ("changedPropIds", "parsedChangedPropsIds")
+    )
 
 
 class PageCache:
@@ -32,12 +81,11 @@ class PageCache:
     def _key(self) -> tuple | None:
         if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
             return None
-        body = request.get_json(silent=True) or {}
-        if body.get("output") != ROUTING_OUTPUT:
+        values = routing_values(request.get_json(silent=True))
+        if values is None:
             return None
-        where = {i.get("property"): i.get("value") for i in body.get("inputs", [])}
-        path, search = where.get("pathname") or "", where.get("search") or ""
-        if path.startswith(NOT_KEPT):
+        path, search = values
+        if path is not None and path.startswith(NOT_KEPT):
             return None
         with Session(self.service.engine) as session:
             version = content_version(session)

@@ -1,0 +1,192 @@
+"""The page cache keeps a page under exactly what Dash's router rendered it from, so no request
+can make other visitors see a different page. Through Flask's test client, with no data loaded.
+
+Dash hands the router its inputs, then its state, by position, whatever ids and properties the
+request body names; each crafted body below names one address and has Dash render another."""
+
+from __future__ import annotations
+
+import json
+
+import dash
+import pytest
+
+from layouts._shared.page_cache import routing_values
+from tests.layouts.conftest import app_on
+
+OVERVIEW_H1 = "Local First Inclusion: is the programme on plan?"
+ABOUT_H1 = "About the measures and data"
+OUTPUTS = [
+    {"id": "_pages_content", "property": "children"},
+    {"id": "_pages_store", "property": "data"},
+]
+
+
+def _location(prop: str, value: str) -> dict:
+    return {"id": "_pages_location", "property": prop, "value": value}
+
+
+def _body(inputs: list, *, outputs: list = OUTPUTS, **extra) -> dict:
+    """A routing request shaped as Dash 4's renderer sends it (no state: the router has none)."""
+    changed = ["_pages_location.pathname"]
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": outputs,
+        "inputs": inputs,
+        "changedPropIds": changed,
+        "parsedChangedPropsIds": changed,
+        **extra,
+    }
+
+
+def _routing(path: str, search: str = "") -> dict:
+    return _body([_location("pathname", path), _location("search", search)])
+
+
+@pytest.fixture
+def client(tmp_path):
+    client = app_on(tmp_path, load_demo=False).server.test_client()
+    client.get("/")  # Dash sets up its page routing on the first request
+    return client
+
+
+@pytest.fixture
+def overview_renders(monkeypatch) -> list:
+    """How many times the overview page has been built (a page served from the cache is not)."""
+    page = dash.page_registry["layouts.overview"]
+    built, layout = [], page["layout"]
+
+    def counted(**query):
+        built.append(query)
+        return layout(**query)
+
+    monkeypatch.setitem(page, "layout", counted)
+    return built
+
+
+def _post(client, body: dict):
+    return client.post("/_dash-update-component", json=body)
+
+
+def _content(response) -> str:
+    """The page content the browser would put on screen, as JSON text."""
+    assert response.status_code == 200
+    return json.dumps(response.get_json()["response"]["_pages_content"]["children"])
+
+
+def test_pc001_normal_requests_get_their_own_page_and_are_kept(client, overview_renders):
+    about = _content(_post(client, _routing("/about")))
+    assert ABOUT_H1 in about and OVERVIEW_H1 not in about
+    first = _content(_post(client, _routing("/")))
+    assert OVERVIEW_H1 in first and ABOUT_H1 not in first
+    # the same request with the empty state some clients send is the same page, kept
+    again = _content(_post(client, _routing("/") | {"state": []}))
+    assert again == first
+    assert len(overview_renders) == 1
+
+
+def test_pc002_a_different_search_is_a_different_page(client, overview_renders):
+    _content(_post(client, _routing("/")))
+    _content(_post(client, _routing("/", "?status=red")))
+    assert overview_renders == [{}, {"status": "red"}]
+
+
+# Each body names the address "/" (by property) while Dash renders "/about" from the values at
+# the positions it reads.
+CRAFTED = {
+    "duplicate pathname": _body([_location("pathname", "/about"), _location("pathname", "/")]),
+    "hash in the pathname's place": _body(
+        [_location("hash", "/about"), _location("pathname", "/")]
+    ),
+    "another id in the pathname's place": _body(
+        [{"id": "x", "property": "pathname", "value": "/about"}, _location("pathname", "/")]
+    ),
+}
+
+
+@pytest.mark.parametrize("crafted", CRAFTED.values(), ids=CRAFTED.keys())
+def test_pc003_a_crafted_body_never_changes_the_page_others_see(client, crafted):
+    assert ABOUT_H1 in _content(_post(client, crafted))
+    page = _content(_post(client, _routing("/")))
+    assert OVERVIEW_H1 in page and ABOUT_H1 not in page
+
+
+# Bodies naming "/" in the right places that are not what the browser sends, each with whether
+# Dash builds the overview from it (it refuses three values for two arguments).
+NOT_CANONICAL = {
+    "state instead of the search input": (
+        _body([_location("pathname", "/")], state=[_location("search", "")]),
+        True,
+    ),
+    "extra state after both inputs": (
+        _body([_location("pathname", "/"), _location("search", "")], state=[_location("hash", "")]),
+        False,
+    ),
+    "swapped order": (
+        _body([_location("search", "/"), _location("pathname", "/")]),
+        True,
+    ),
+    "an output property with a suffix": (
+        _body(
+            [_location("pathname", "/"), _location("search", "")],
+            outputs=[{"id": "_pages_content", "property": "children@x"}, OUTPUTS[1]],
+        ),
+        True,
+    ),
+    "extra input": (
+        _body([_location("pathname", "/"), _location("search", ""), _location("hash", "")]),
+        False,
+    ),
+    "extra key in an input": (
+        _body([_location("pathname", "/") | {"extra": 1}, _location("search", "")]),
+        True,
+    ),
+    "a search that is not text": (
+        _body([_location("pathname", "/"), _location("search", "") | {"value": 0}]),
+        True,
+    ),
+    "an unknown field": (
+        _body([_location("pathname", "/"), _location("search", "")], extra=1),
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("odd, rendered", NOT_CANONICAL.values(), ids=NOT_CANONICAL.keys())
+def test_pc005_a_body_not_shaped_as_the_browser_sends_it_is_neither_served_nor_kept(
+    client, overview_renders, odd, rendered
+):
+    kept = _content(_post(client, _routing("/")))
+    for times in (1, 2):  # answered by Dash itself each time: not from the cache, and not kept
+        response = _post(client, odd)
+        assert response.status_code == (200 if rendered else 500)
+        assert len(overview_renders) == 1 + (times if rendered else 0)
+    # the page others get is still the one kept from the normal request
+    assert _content(_post(client, _routing("/"))) == kept
+    assert len(overview_renders) == 1 + (2 if rendered else 0)
+
+
+def test_pc006_the_key_is_the_pathname_then_the_search_of_a_browser_shaped_body():
+    assert routing_values(_routing("/measure/7", "?period=2025-26")) == (
+        "/measure/7",
+        "?period=2025-26",
+    )
+    # a value the renderer could not read is left out of the body; Dash reads it as None
+    missing = _body([_location("pathname", "/"), {"id": "_pages_location", "property": "search"}])
+    assert routing_values(missing) == ("/", None)
+
+
+ODD_SHAPES = {
+    "not an object": ["/"],
+    "inputs not a list": _routing("/") | {"inputs": {"pathname": "/"}},
+    "an input not an object": _body(["/", _location("search", "")]),
+    "state not a list": _routing("/") | {"state": None},
+    "a changed property that is not text": _routing("/") | {"changedPropIds": [{"id": 1}]},
+    "another property changed": _routing("/") | {"changedPropIds": ["_pages_location.hash"]},
+    "a pathname that is a list": _body([_location("pathname", ["/"]), _location("search", "")]),
+}
+
+
+@pytest.mark.parametrize("odd", ODD_SHAPES.values(), ids=ODD_SHAPES.keys())
+def test_pc007_any_other_shape_has_no_key(odd):
+    assert routing_values(odd) is None
