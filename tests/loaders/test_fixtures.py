@@ -122,13 +122,16 @@ REFUSED = {
         ("Placements!L1", "a column headed 'Date of birth', a date of birth")
     ],
     "personal-upn-values.xlsx": [
-        ("Placements!L", "values that look like unique pupil numbers (first in L3)")
+        (
+            "Placements!L",
+            "values that look like unique pupil numbers (first in L3: 'A************')",
+        )
     ],
     "personal-postcode-hidden-sheet.xlsx": [
         ("Lookup!B1", "a column headed 'Home postcode', a postcode")
     ],
     "personal-nhs-number-values.xlsx": [
-        ("Activity!D", "values that look like NHS numbers (first in D5)")
+        ("Activity!D", "values that look like NHS numbers (first in D5: '9** 4** 5***')")
     ],
     "personal-uln-column.xlsx": [
         ("Placements!L1", "a column headed 'ULN', a unique learner number (ULN)")
