@@ -18,13 +18,14 @@ from layouts._shared.upload_parts import (
     status_change,
 )
 from layouts._shared.uploads import (
+    Overtaken,
     PendingCheck,
     forget_pending,
     pending_check,
     read_pending,
     sheet_counts,
+    store_pending,
 )
-from loaders.submissions import load_workbook
 
 PAGE_TITLE = "Check your workbook - Local First Inclusion"
 NAME_LIMIT = 120
@@ -237,6 +238,9 @@ def _confirm_form(token: str, check: PendingCheck) -> html.Section:
             html.Div(id="upload-confirm-errors"),
             *fields,
             dcc.Store(id="upload-token", data=token),
+            # What the changes above were worked out against: confirming stores the file only
+            # if this is still the current file for its period.
+            dcc.Store(id="upload-replaces", data=check.replaces.id if check.replaces else None),
             dcc.Store(id="upload-title"),
             dcc.Store(id="upload-title-sink"),
             html.Button("Store the figures", id="upload-confirm", className="button", n_clicks=0),
@@ -247,12 +251,35 @@ def _confirm_form(token: str, check: PendingCheck) -> html.Section:
     )
 
 
-def _valid(token: str, pending, check: PendingCheck) -> html.Div:
+def _overtaken_banner(check: PendingCheck) -> html.Div:
+    now = check.identical_to or check.replaces
+    stored = (
+        f"{now.file_name}, loaded {now.loaded_at:%d %B %Y at %H:%M} UTC"
+        if now is not None
+        else "another file"
+    )
+    return html.Div(
+        className="error-summary",
+        role="alert",
+        id="overtaken-banner",
+        children=[
+            html.H2("Nothing was stored", className="error-summary__title"),
+            html.P(
+                f"Someone else stored a file for this period while you were checking yours: "
+                f"{stored}. What storing your file would change has been worked out again "
+                "below, against it. Check it and confirm again."
+            ),
+        ],
+    )
+
+
+def _valid(token: str, pending, check: PendingCheck, overtaken: bool = False) -> html.Div:
     warnings = check.checked.report.warnings
     identical = check.identical_to
     return html.Div(
         className="page page--upload-check",
         children=[
+            _overtaken_banner(check) if overtaken else None,
             html.H1("Check your workbook"),
             html.P("The file has no errors. Nothing is stored until you confirm.", className="lede")
             if identical is None
@@ -273,14 +300,22 @@ def _valid(token: str, pending, check: PendingCheck) -> html.Div:
     )
 
 
-def layout(token: str = "", **_query: str) -> html.Div:
+def layout(token: str = "", overtaken: str = "", **_query: str) -> html.Div:
     found = _check(token)
     if found is None:
         return _expired()
     pending, check = found
     if not check.checked.report.ok:
         return _with_errors(pending, check)
-    return _valid(token, pending, check)
+    return _valid(token, pending, check, overtaken=overtaken == "1")
+
+
+def _overtaken(check: PendingCheck, replaces: int | None) -> bool:
+    """Whether the file now current for the period is not the one the officer's page showed."""
+    if not check.checked.report.ok:
+        return False
+    now = check.replaces.id if check.replaces else None
+    return check.identical_to is not None or now != replaces
 
 
 def _missing(name: str, reason: str | None, needs_reason: bool) -> list[tuple[str, str]]:
@@ -300,15 +335,20 @@ def _missing(name: str, reason: str | None, needs_reason: bool) -> list[tuple[st
     State("upload-token", "data"),
     State("upload-name", "value"),
     State("upload-reason", "value"),
+    State("upload-replaces", "data"),
     prevent_initial_call=True,
 )
-def confirm(n_clicks: int, token: str, name: str | None, reason: str | None = None):
+def confirm(n_clicks: int, token: str, name: str | None, reason: str | None, replaces: int | None):
     if not n_clicks:
         return no_update, no_update, no_update
     found = _check(token)
     if found is None:
         return "/upload", no_update, no_update
     pending, check = found
+    if _overtaken(check, replaces):
+        # Checked again before asking for a missing reason: a file stored meanwhile changes
+        # whether one is needed. The page is worked out again against it, and says why.
+        return f"/upload/{token}?overtaken=1", no_update, no_update
     name = " ".join((name or "").split())[:NAME_LIMIT]
     reason = (reason or "").strip()
     problems = _missing(name, reason, check.needs_reason)
@@ -318,16 +358,17 @@ def confirm(n_clicks: int, token: str, name: str | None, reason: str | None = No
             error_summary(problems, summary_id="confirm-errors"),
             "Error: " + PAGE_TITLE,
         )
-    service, settings = current_service(), current_settings()
-    outcome = load_workbook(
+    service = current_service()
+    outcome = store_pending(
         service.engine,
-        pending.content,
-        file_name=pending.file_name,
-        years=settings.plan_years,
-        max_bytes=settings.max_upload_bytes,
+        pending,
+        current_settings(),
+        replaces=replaces,
         reason=reason or None,
         loaded_by=name,
     )
+    if isinstance(outcome, Overtaken):  # stored by someone else since the check above
+        return f"/upload/{token}?overtaken=1", no_update, no_update
     if outcome.stored_id is None:
         text = [(problem_text(issue), "upload-confirm") for issue in outcome.report.errors]
         return (
