@@ -29,6 +29,7 @@ from kpis.measures import MeasureValue
 from kpis.notes import Note
 from kpis.service import Snapshot
 from kpis.wording import (
+    ABBREVIATIONS,
     STATUS_WORDS,
     period_phrase,
     show_value,
@@ -65,6 +66,9 @@ PACK_STYLE = """
 .facts th, .facts td { padding: 1.5pt 6pt 1.5pt 0; }
 .facts th { width: auto; }
 .commentary { margin: 2pt 0; font-size: 9.5pt; }
+.abbreviations { display: grid; grid-template-columns: max-content 1fr; gap: 2pt 10pt;
+  font-size: 10pt; margin: 4pt 0; }
+.abbreviations dt { font-weight: 700; } .abbreviations dd { margin: 0; }
 .commentary p { margin: 2pt 0; }
 .measure .source { margin: 2pt 0 0; }
 .demo { border: 3pt solid #d4351c; padding: 6pt 10pt; font-size: 13pt; margin: 12pt 0; }
@@ -192,7 +196,10 @@ def _cover(request: PackRequest) -> str:
         "<p>Each measure leads with its latest outturn, or with its latest forecast where it "
         "is only ever forecast (the High Needs Block's in-year position, forecast each term); "
         "a forecast is labelled as one, with the year it is for and the term it was made "
-        "in.</p></section>"
+        "in.</p>"
+        "<h2>Short forms used</h2><dl class='abbreviations'>"
+        + "".join(f"<dt>{escape(a)}</dt><dd>{escape(m)}</dd>" for a, m in ABBREVIATIONS)
+        + "</dl></section>"
     )
 
 

@@ -215,3 +215,16 @@ def difference_phrase(value: MeasureValue) -> str:
         return "on plan" if measure.category == "DSG" else "on target"
     worse = adverse_amount(variance=value.variance, direction=measure.direction) > 0
     return f"{amount} {'worse' if worse else 'better'}"
+
+
+# The short forms the measures' names use, spelled out wherever a reader may meet them cold.
+ABBREVIATIONS = (
+    ("AP", "alternative provision: education arranged outside school"),
+    ("DSG", "Dedicated Schools Grant, the government grant for schools"),
+    ("EHCP", "education, health and care plan"),
+    ("FE", "further education"),
+    ("HNB", "High Needs Block, the part of the DSG for children with high needs"),
+    ("PEX", "permanent exclusions"),
+    ("SEMH", "social, emotional and mental health needs"),
+    ("SEN", "special educational needs"),
+)

@@ -145,6 +145,11 @@ def test_pck008_the_summary_and_the_symbol_key(pack):
     for symbol in ("[c]", "[x]", "[z]", "[low]"):
         assert symbol in last
     assert "SEN2" in last
+    # the short forms in the measures' names are spelled out, on the cover, for a reader
+    # meeting them cold
+    cover = _flat(page_texts(path)[0])
+    for short, meaning in (("PEX", "permanent exclusions"), ("SEMH", "social, emotional")):
+        assert f"{short} {meaning}" in cover
 
 
 class _NoCharts:
