@@ -55,8 +55,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     if settings.cache:
         PageCache(service).install(app.server)
     app.server.extensions[SETTINGS_KEY] = settings
-    # dcc.Upload sends the file base64-encoded, a third larger, inside a JSON body.
-    app.server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes * 4 // 3 + 1_000_000
+    # dcc.Upload sends the file base64-encoded, a third larger, inside a JSON body: no body may
+    # be longer than the largest file's encoding and the rest of the request. The file itself is
+    # measured exactly before anything reads it (layouts/upload_routes.py); both answer 413.
+    app.server.config["MAX_CONTENT_LENGTH"] = -(-settings.max_upload_bytes // 3) * 4 + 100_000
     register_upload_routes(app.server)
     register_download_routes(app.server)
     register_form_routes(app.server)
