@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, delete, select
 from flask import has_app_context
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from kpis.catalogue import Catalogue
@@ -28,6 +28,7 @@ from loaders.dsg import FORECAST_SHEET, PLAN_SHEET
 from loaders.ehcp import ACTIVITY_SHEET, NEEDS_SHEET
 from loaders.hnb import SAVINGS_SHEET, SPEND_SHEET
 from loaders.placements import PLACEMENTS_SHEET
+from loaders.report import Issue, Level, ValidationReport
 from loaders.submissions import (
     FAMILIES,
     CheckedWorkbook,
@@ -38,7 +39,6 @@ from loaders.submissions import (
     find_identical,
     store_checked,
 )
-from loaders.report import Issue, Level, ValidationReport
 from loaders.targets import TARGETS_SHEET
 from settings import Settings, read_settings
 from storage.database import write_session
