@@ -23,6 +23,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 from loaders.cells import RawCell
 from loaders.errors import WorkbookRejected
 from loaders.number_formats import percent_cells, percent_styles
+from loaders.workbook import open_archive
 
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 
@@ -199,26 +200,55 @@ def _scan_formulas_and_errors(xml: bytes, *, recalculate_on_load: bool, grid: Gr
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
+# A sheet is read as a grid from A1 to its furthest cell. A grid of up to DENSE_CELLS is cheap;
+# a larger one may hold at most SPARSENESS times the cells the sheet has, or a single stray cell
+# far out would cost gigabytes (GR200000 alone makes a grid of 40 million cells).
+DENSE_CELLS = 500_000
+SPARSENESS = 4
 _LAST_ROW = re.compile(rb'<(?:\w+:)?row r="(\d+)"')
-_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
-_WIDE_CELL_PREFIXED = re.compile(rb'<\w+:c r="([A-Z]{2,3})\d')
+STRAY_FIX = (
+    "Delete the stray cells (Ctrl+End in Excel shows the last one) and save the workbook again."
+)
+
+
+def _widest(xml: bytes, letters: bytes) -> int:
+    """The furthest column of the cells whose column letters match ``letters``."""
+    # a plain literal start makes the common case fast; prefixed tags are rare and checked apart
+    start = rb"<\w+:c" if b':c r="' in xml else rb"<c"
+    pattern = re.compile(start + rb' r="(' + letters + rb")\d")
+    return max((column_number(m.group(1).decode()) for m in pattern.finditer(xml)), default=0)
+
+
+def _grid_columns(xml: bytes, widest: int, rows: int, allowed: int) -> int:
+    """The sheet's last column, or a bound on it when that is enough to show the grid fits."""
+    fits = allowed // max(rows, 1)
+    if widest or fits >= 26:
+        return widest or min(fits, 26)
+    # no column past Z: look only for columns that would make the grid too large
+    return _widest(xml, b"[%c-Z]" % (65 + fits)) or fits
 
 
 def _check_size(name: str, xml: bytes) -> None:
-    """Refuse a sheet whose cells reach far beyond any real table before it is read: a single
-    stray cell in the last row would make the reader build a grid of a billion cells."""
-    start = max(0, xml.rfind(b'<row r="') - 1)
-    last = _LAST_ROW.search(xml, start)
+    """Refuse a sheet whose cells reach far beyond any real table, or far beyond the rest of
+    its cells, before it is read, so its cost grows with its cells, not with its furthest one."""
+    start = xml.rfind(b"<", 0, max(0, xml.rfind(b'row r="')))  # prefixed rows too
+    last = _LAST_ROW.search(xml, max(0, start))
     rows = int(last.group(1)) if last else 0
-    # a plain literal start makes the common case fast; prefixed tags are rare and checked apart
-    pattern = _WIDE_CELL_PREFIXED if b':c r="' in xml else _WIDE_CELL
-    widest = max((column_number(m.group(1).decode()) for m in pattern.finditer(xml)), default=0)
+    widest = _widest(xml, rb"[A-Z]{2,3}")
     if rows > MAX_ROWS or widest > MAX_COLUMNS:
         far = f"row {rows:,}" if rows > MAX_ROWS else f"column {column_letters(widest)}"
         raise WorkbookRejected(
             f"The sheet '{name}' has a cell in {far}, far beyond any table it could hold (at most "
-            f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns). Delete the stray cells (Ctrl+End in "
-            "Excel shows the last one) and save the workbook again."
+            f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns). {STRAY_FIX}"
+        )
+    cells = xml.count(b":c " if b':c r="' in xml else b"<c ")
+    allowed = max(DENSE_CELLS, SPARSENESS * cells)
+    columns = _grid_columns(xml, widest, rows, allowed)
+    if rows * columns > allowed:
+        raise WorkbookRejected(
+            f"The sheet '{name}' has cells as far as column {column_letters(columns)} and row "
+            f"{rows:,}, far beyond the rest of its cells: read from A1 it would be a grid of "
+            f"{rows * columns:,} cells. {STRAY_FIX}"
         )
 
 
@@ -237,7 +267,7 @@ def read_grids(data: bytes) -> dict[str, Grid]:
 
 def _read_grids(data: bytes) -> dict[str, Grid]:
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    with open_archive(data) as archive:
         parts = _sheet_parts(archive)
         recalculate = b'fullCalcOnLoad="1"' in archive.read("xl/workbook.xml")
         percent = percent_styles(archive)

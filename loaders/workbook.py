@@ -7,7 +7,9 @@ file (a decompression bomb, entity expansion) costs microseconds, not minutes.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 
 from loaders.errors import WorkbookRejected
 
@@ -19,6 +21,11 @@ MAX_ZIP_ENTRIES = 10_000
 MAX_UNCOMPRESSED_BYTES = 300 << 20
 MAX_COMPRESSION_RATIO = 100
 LARGE_ENTRY_BYTES = 1 << 20
+# Parts are inflated this much at a time, so a part that lies about its size costs one chunk.
+CHUNK_BYTES = 1 << 20
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # signature ... name length, extra length
+_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+UNSAFE = "The file was refused as unsafe."
 SAVE_AS_XLSX = "Open it in Excel and use Save As, choosing 'Excel Workbook (*.xlsx)'."
 
 
@@ -88,16 +95,89 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
             "The workbook contains macros (.xlsm), which are not accepted. "
             f"{SAVE_AS_XLSX} Macros are removed when you do."
         )
+
+
+def _stream(data: bytes, entry: zipfile.ZipInfo) -> memoryview:
+    """The part's compressed bytes, found as every reader finds them: after its local header,
+    which must agree with the directory on how the part is compressed."""
+    fields = _LOCAL_HEADER.unpack_from(data, entry.header_offset)
+    if fields[0] != ZIP_MAGIC or fields[3] != entry.compress_type:
+        raise zipfile.BadZipFile(entry.filename)
+    start = entry.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10]
+    stream = memoryview(data)[start : start + entry.compress_size]
+    if len(stream) != entry.compress_size:
+        raise zipfile.BadZipFile(entry.filename)
+    return stream
+
+
+def _chunks(entry: zipfile.ZipInfo, stream: memoryview):
+    """The part inflated chunk by chunk, refused as soon as it outgrows its declared size:
+    a directory can declare a few kilobytes for a stream that inflates to gigabytes."""
+    if entry.flag_bits & 1 or entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise WorkbookRejected(
+            f"Part {entry.filename} of the workbook is encrypted or compressed in a way Excel "
+            f"never uses. {UNSAFE}"
+        )
+    if entry.compress_type == zipfile.ZIP_STORED:
+        if entry.compress_size != entry.file_size:
+            raise zipfile.BadZipFile(entry.filename)
+        yield stream
+        return
+    inflater, size, position = zlib.decompressobj(-zlib.MAX_WBITS), 0, 0
+    while not inflater.eof:
+        feed = inflater.unconsumed_tail
+        if not feed:
+            feed, position = stream[position : position + CHUNK_BYTES], position + CHUNK_BYTES
+            if not feed:
+                raise zipfile.BadZipFile(entry.filename)  # the stream stops short of its end
+        chunk = inflater.decompress(feed, CHUNK_BYTES)
+        size += len(chunk)
+        if size > entry.file_size:
+            raise WorkbookRejected(
+                f"Part {entry.filename} of the workbook inflates to more than the size its zip "
+                f"directory declares, as in a decompression bomb. {UNSAFE}"
+            )
+        yield chunk
+    if size != entry.file_size:
+        raise zipfile.BadZipFile(entry.filename)
+
+
+def _check_parts(data: bytes, entries: list[zipfile.ZipInfo]) -> None:
+    """Inflate every part once, with a cap on each and on their total, before anything else
+    reads them; afterwards every reader (zipfile, calamine) finds the sizes declared."""
+    total = 0
     for entry in entries:
-        # sheets are checked as they are read (grid.py); the other parts are small
-        if entry.filename.endswith((".xml", ".rels")) and "/worksheets/" not in entry.filename:
-            with archive.open(entry) as part:
-                head = part.read()
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        # sheets are checked for entities as they are read (grid.py)
+        scan = entry.filename.endswith((".xml", ".rels")) and "/worksheets/" not in entry.filename
+        tail = b""
+        for chunk in _chunks(entry, _stream(data, entry)):
+            total += len(chunk)
+            if total > MAX_UNCOMPRESSED_BYTES:
                 raise WorkbookRejected(
-                    f"Part {entry.filename} of the workbook declares XML entities, which Excel "
-                    "never writes. The file was refused as unsafe."
+                    f"The workbook expands past {MAX_UNCOMPRESSED_BYTES >> 20:,} MB. {UNSAFE}"
                 )
+            if scan:
+                window = tail + bytes(chunk)
+                if any(marker in window for marker in _MARKERS):
+                    raise WorkbookRejected(
+                        f"Part {entry.filename} of the workbook declares XML entities, which "
+                        f"Excel never writes. {UNSAFE}"
+                    )
+                tail = window[-len(_MARKERS[0]) :]
+
+
+class CappedZipFile(zipfile.ZipFile):
+    """A zip whose ``read`` inflates no more than each part's declared size: ZipFile.read
+    inflates the whole stream first and only then cuts it to that size."""
+
+    def read(self, name, pwd=None) -> bytes:
+        info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
+        with self.open(info, pwd=pwd) as part:
+            return part.read(info.file_size)
+
+
+def open_archive(data: bytes) -> CappedZipFile:
+    return CappedZipFile(io.BytesIO(data))
 
 
 def check_workbook_bytes(data: bytes, *, max_bytes: int) -> None:
@@ -116,7 +196,8 @@ def check_workbook_bytes(data: bytes, *, max_bytes: int) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_archive(archive)
-    except zipfile.BadZipFile:
+            _check_parts(data, archive.infolist())
+    except (zipfile.BadZipFile, struct.error):
         raise WorkbookRejected(
             "The file is damaged: it starts like a workbook but cannot be opened. "
             "Save it again from Excel."
