@@ -169,6 +169,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from loaders.demo import build_demo_workbooks, load_demo_data
 
     settings, engine, _ = _services()
+    if args.remove:
+        return _remove_demo(engine)
     if args.write:
         folder = Path(args.write)
         folder.mkdir(parents=True, exist_ok=True)
@@ -184,6 +186,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         return 1
     print(f"Loaded the demo data: {stored} workbooks, every one labelled as demo data.")
+    return 0
+
+
+def _remove_demo(engine) -> int:
+    from loaders.demo import DemoDataError, remove_demo_data
+
+    try:
+        removed = remove_demo_data(engine)
+    except DemoDataError as refused:
+        print(refused, file=sys.stderr)
+        return 1
+    if removed == 0:
+        print("The database holds no demo data: nothing was removed.")
+    else:
+        print(f"Removed the demo data: {removed} workbooks and every figure stored from them.")
     return 0
 
 
@@ -271,6 +288,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="load the demo data into an empty database")
     demo.add_argument("--write", metavar="DIR", help="also write the demo workbooks to DIR")
+    demo.add_argument(
+        "--remove",
+        action="store_true",
+        help="delete every demo workbook and its figures instead, before real figures are loaded",
+    )
     demo.set_defaults(run=cmd_demo)
 
     export = commands.add_parser("export", help="write the Schools Forum pack or the DfE return")

@@ -32,7 +32,8 @@ class Settings:
     port: int
     # Dash debug mode (hot reload, error pages): never on a shared server.
     debug: bool
-    # Load the synthetic demo data set when the app starts on an empty database.
+    # Load the synthetic demo data set when the app starts on an empty database: off unless asked
+    # for (scripts/run asks), so a production start never shows made-up figures.
     load_demo: bool
     # Largest workbook accepted, in megabytes.
     max_upload_mb: int
@@ -105,7 +106,7 @@ def read_settings() -> Settings:
         host=os.environ.get("LFI_HOST") or "127.0.0.1",
         port=_read_int("LFI_PORT", 8050),
         debug=_read_bool("LFI_DEBUG", False),
-        load_demo=_read_bool("LFI_LOAD_DEMO", True),
+        load_demo=_read_bool("LFI_LOAD_DEMO", False),
         max_upload_mb=_read_int("LFI_MAX_UPLOAD_MB", 20),
         plan_first_year=_read_year("LFI_PLAN_FIRST_YEAR", "2022-23"),
         plan_last_year=_read_year("LFI_PLAN_LAST_YEAR", "2028-29"),

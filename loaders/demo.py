@@ -20,14 +20,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from loaders.errors import LoaderError
 from loaders.submissions import CheckedWorkbook, check_workbook, store_checked
 from loaders.templates import write_dsg_workbook, write_ehcp_workbook, write_hnb_workbook
 from storage.database import write_session
-from storage.models import Submission
+from storage.models import Base, Submission
 from storage.periods import Term, financial_year_start, latest_complete_term, terms_between
 from storage.vocabulary import PROVISION_TYPES
 
@@ -646,3 +646,32 @@ def load_demo_data(
 
 def database_is_empty(session: Session) -> bool:
     return session.scalar(select(func.count(Submission.id))) == 0
+
+
+def remove_demo_data(engine: Engine) -> int:
+    """Delete every demo submission and every row stored from it, in one transaction; the number
+    of submissions removed. Refused, changing nothing, if a council file was corrected by a demo
+    file: removing that would leave the council file superseded by nothing."""
+    with write_session(engine) as session:
+        demo = select(Submission.id).where(Submission.is_demo.is_(True))
+        ids = list(session.scalars(demo))
+        if not ids:
+            return 0
+        overtaken = session.scalars(
+            select(Submission.file_name).where(
+                Submission.is_demo.is_(False), Submission.superseded_by_id.in_(ids)
+            )
+        ).all()
+        if overtaken:
+            raise DemoDataError(
+                f"{', '.join(overtaken)} (council data) was corrected by demo data; load its "
+                "correction again before removing the demo data. Nothing was removed."
+            )
+        session.execute(
+            update(Submission).where(Submission.id.in_(ids)).values(superseded_by_id=None)
+        )
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name != Submission.__tablename__ and "submission_id" in table.c:
+                session.execute(delete(table).where(table.c.submission_id.in_(ids)))
+        session.execute(delete(Submission).where(Submission.id.in_(ids)))
+    return len(ids)
