@@ -30,7 +30,11 @@ def app(request, tmp_path_factory):
     if request.param == "postgresql":
         url = request.getfixturevalue("postgres_server_url")
         _reset_postgres(url)
-    return app_on(tmp_path_factory.mktemp("one-figure"), load_demo=True, database_url=url)
+    app = app_on(tmp_path_factory.mktemp("one-figure"), load_demo=True, database_url=url)
+    yield app
+    # close the pool's connections now: left to the garbage collector, a PostgreSQL connection
+    # warns in whichever later test happens to collect it
+    app.server.extensions["lfi"].engine.dispose()
 
 
 @pytest.fixture(scope="module")
