@@ -43,20 +43,30 @@ def _text(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _column(values: list) -> str:
+    """A column of a large table as canonical text. Python's own repr is canonical for the text,
+    whole numbers, dates and blanks the loaders produce, and runs in C; only decimals and floats
+    (4.70 and 4.7 are the same figure) are written one by one."""
+    if set(map(type, values)) & {Decimal, float}:
+        return "\x1f".join(_text(_canonical(value)) for value in values)
+    return repr(values)
+
+
 def _rows(columns: Mapping[str, list]) -> list[str]:
-    """A table held as columns, as rows in sorted order: the order of the rows is not content."""
-    keys = sorted(columns)
-    return sorted(
-        _text({key: _canonical(cell) for key, cell in zip(keys, row, strict=True)})
-        for row in zip(*(columns[key] for key in keys), strict=True)
-    )
+    """A table held as columns (a 100,000-row placement list), column by column in the order of
+    their keys, so it costs a fraction of a second. Rows keep the order the file gave them: a
+    spreadsheet re-saved by another program keeps its rows in order."""
+    return [f"{key}\x1e{_column(columns[key])}" for key in sorted(columns)]
 
 
 def content_fingerprint(family: str, period: str, content: object) -> str:
     """The SHA-256, in hex, of the family, the period and the figures read from a workbook."""
-    figures = _canonical(content)
     placements = getattr(content, "placements", None)
-    if isinstance(placements, Mapping):
+    table = isinstance(placements, Mapping)
+    if table:
+        content = dataclasses.replace(content, placements={})
+    figures = _canonical(content)
+    if table:
         figures["placements"] = _rows(placements)
     text = _text({"family": family, "period": period, "figures": figures})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

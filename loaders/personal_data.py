@@ -288,8 +288,11 @@ def _finding(
     """(kind, cell, value to show masked) of the personal data a column holds, or None. A UPN,
     postcode or spaced NHS number is enough alone; names, plain ten-digit numbers and dates
     only when there are several, as there would be in a list of children."""
-    distinct = set(column.values)
-    texts = [v for v in distinct if type(v) is str and v.strip()]
+    # one pass sorts the column's distinct values by type: the checks below each read one type
+    by_type: dict[type, list] = {}
+    for value in set(column.values):
+        by_type.setdefault(type(value), []).append(value)
+    texts = [v for v in by_type.get(str, ()) if v.strip()]
     by_kind: dict[str, list[object]] = {}
     for text in texts:
         if text not in column.kinds:
@@ -303,13 +306,14 @@ def _finding(
     names = by_kind.get("name", [])
     if len(names) >= MIN_FOUND and len(names) * NAME_SHARE >= len(texts):
         return "people's names", *column.first(names)
-    numbers = [v for v in distinct if type(v) is float and 1e9 <= v < 1e10 and v.is_integer()]
+    numbers = [v for v in by_type.get(float, ()) if 1e9 <= v < 1e10 and v.is_integer()]
     numbers += by_kind.get("ten digits", [])
     for kind, valid in (("NHS numbers", _valid_nhs_number), ("unique learner numbers", _valid_uln)):
         passing = [v for v in numbers if valid(str(column.shown(v)))]
         if len(passing) >= MIN_FOUND and len(passing) * 2 > len(numbers):
             return kind, *column.first(passing)
-    dates = [v for v in distinct if isinstance(v, date)] + by_kind.get("date", [])
+    dates = [v for kind, values in by_type.items() if issubclass(kind, date) for v in values]
+    dates += by_kind.get("date", [])
     if len(dates) >= MIN_FOUND and _births(column, dates, sheet, ages, today):
         return "dates of birth", *column.first(dates)
     return None

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
@@ -89,7 +90,7 @@ class CheckedWorkbook:
     def period(self) -> str | None:
         return getattr(self.content, "period", None)
 
-    @property
+    @cached_property
     def content_sha256(self) -> str | None:
         """The fingerprint of the figures read (loaders.fingerprint); None for a refused file."""
         if self.content is None or self.family is None:
