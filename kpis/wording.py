@@ -139,6 +139,11 @@ def travel_phrase(value: MeasureValue) -> str:
         return ""
     if value.direction_of_travel == "not judged":
         return "Not judged (neutral measure)"
+    if value.basis == "forecast":
+        # a forecast has not happened: it is forecast to improve, not improving
+        future = {"improving": "Forecast to improve", "worsening": "Forecast to worsen"}
+        word = future.get(value.direction_of_travel, "Forecast unchanged")
+        return f"{word} on {value.compared_with}" if value.compared_with else word
     word = value.direction_of_travel.capitalize()
     return f"{word} against {value.compared_with}" if value.compared_with else word
 

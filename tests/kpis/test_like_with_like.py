@@ -186,3 +186,15 @@ def test_lwl010_a_difference_says_better_or_worse_whatever_the_sign_convention()
     returns.targets[23] = {"2025-26": D("0")}
     savings = _by_ref(compute_measures(CATALOGUE, None, returns), 23)["Spring 2026"]
     assert difference_phrase(savings) == "£212,806 better"
+
+
+def test_lwl011_a_forecasts_direction_of_travel_is_in_the_future_tense():
+    from kpis.wording import travel_phrase
+
+    plan = paper_plan()
+    dsg = position(plan, with_extra_spending(plan, {"2026-27": "1.0"}), "Summer 2026")
+    values = _by_ref(compute_measures(CATALOGUE, dsg, Returns()), 18)
+    # 2026-27 is a forecast: the plan's cumulative balance falls from 67.618 to 56.418, and
+    # £1.0m more spending still leaves it lower than 2025-26's outturn
+    assert travel_phrase(values["2026-27"]) == "Forecast to improve on 2025-26"
+    assert travel_phrase(values["2025-26"]).startswith("Improving against 2024-25")
