@@ -8,3 +8,11 @@ VENV="${LFI_VENV:-.venv}"
 if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
+
+# install_locked LOCKFILE: exactly the pinned versions, each checked against its hash, then the
+# project itself (its build tool, setuptools, comes from the same lock: nothing unpinned is fetched).
+install_locked() {
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$1"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps \
+        --no-build-isolation -e .
+}
