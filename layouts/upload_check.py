@@ -221,8 +221,7 @@ def _confirm_form(token: str, check: PendingCheck) -> html.Section:
                         "Reason for the correction", htmlFor="upload-reason", className="form-label"
                     ),
                     html.Span(
-                        f"This replaces {replaced.file_name}, loaded "
-                        f"{replaced.loaded_at:%d %B %Y at %H:%M} UTC, which stays in the history.",
+                        f"This replaces {replaced.described}, which stays in the history.",
                         className="form-hint",
                     ),
                     dcc.Textarea(id="upload-reason", rows=3, className="form-textarea"),
@@ -253,11 +252,7 @@ def _confirm_form(token: str, check: PendingCheck) -> html.Section:
 
 def _overtaken_banner(check: PendingCheck) -> html.Div:
     now = check.identical_to or check.replaces
-    stored = (
-        f"{now.file_name}, loaded {now.loaded_at:%d %B %Y at %H:%M} UTC"
-        if now is not None
-        else "another file"
-    )
+    stored = now.described if now is not None else "another file"
     return html.Div(
         className="error-summary",
         role="alert",
@@ -285,8 +280,7 @@ def _valid(token: str, pending, check: PendingCheck, overtaken: bool = False) ->
             if identical is None
             else html.P(
                 f"{'This file is' if identical.same_bytes else 'The figures in this file are'} "
-                f"already stored: {identical.file_name}, loaded "
-                f"{identical.loaded_at:%d %B %Y at %H:%M} UTC. There is nothing to do.",
+                f"already stored: {identical.described}. There is nothing to do.",
                 className="lede",
             ),
             _summary(pending, check),

@@ -71,6 +71,11 @@ class PriorSubmission:
     # False when the bytes differ but the figures are the same (the file was re-saved)
     same_bytes: bool = True
 
+    @property
+    def described(self) -> str:
+        """'plan.xlsx, loaded 30 November 2026 at 14:05 UTC': how every message names it."""
+        return f"{self.file_name}, loaded {self.loaded_at:%d %B %Y at %H:%M} UTC"
+
 
 @dataclass(frozen=True)
 class CheckedWorkbook:
@@ -227,8 +232,7 @@ def _needs_reason(checked: CheckedWorkbook, current: PriorSubmission) -> None:
     checked.report.error(
         sheet=None,
         cell=None,
-        found=f"a {checked.family.title} for {checked.period} already stored: "
-        f"{current.file_name}, loaded {current.loaded_at:%d %B %Y at %H:%M} UTC",
+        found=f"a {checked.family.title} for {checked.period} already stored: {current.described}",
         expected="a reason for replacing it",
         fix="If this file corrects it, load it again with a reason (lfi load FILE --reason "
         "'...'); the earlier file stays in the history.",
