@@ -1,0 +1,377 @@
+"""Accounts: adding, roles, disabling, signing in with a password or the identity provider, the
+limits on failed sign-ins, and the audit trail's record of each."""
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.actors import ANONYMOUS, Actor, Forbidden, SignInRefused
+from domain.roles import Role
+from services.accounts import (
+    AccountError,
+    AccountRecord,
+    add_account,
+    authenticate,
+    count_accounts,
+    find_account,
+    list_accounts,
+    set_disabled,
+    set_password,
+    set_role,
+    sign_in_oidc,
+)
+from services.audit import read_events
+from storage.models import Account
+
+ADMIN = Actor("head@norfolk.gov.uk", Role.ADMIN, "10.0.0.9")
+ANN = "ann.lee@norfolk.gov.uk"
+PASSWORD = "harbour-violet-kestrel"
+WRONG_DETAILS = "Enter a correct e-mail address and password"
+TOO_MANY = (
+    "There have been too many failed attempts to sign in. Wait 15 minutes and try again, or ask "
+    "an administrator to check your account"
+)
+
+
+def _add_ann(engine, role=Role.FINANCE_OFFICER) -> AccountRecord:
+    return add_account(engine, ADMIN, email=ANN, role=role, password=PASSWORD)
+
+
+def _stored_hash(engine, email: str) -> str | None:
+    with Session(engine) as session:
+        return session.scalar(select(Account.password_hash).where(Account.email == email))
+
+
+def _sign_in(engine, password: str, *, email: str = ANN, address: str | None = "10.0.0.1"):
+    return authenticate(engine, email=email, password=password, address=address)
+
+
+def test_acc001_an_account_is_added_lower_case_with_its_role_and_a_hash(engine):
+    # Given an admin, when they add an account typed in mixed case with spaces around it,
+    record = add_account(
+        engine,
+        ADMIN,
+        email="  Ann.Lee@Norfolk.GOV.uk ",
+        role=Role.FINANCE_OFFICER,
+        password=PASSWORD,
+    )
+    # then it is stored in lower case, with its role, local and enabled,
+    assert (record.email, record.role, record.source, record.disabled) == (
+        ANN,
+        Role.FINANCE_OFFICER,
+        "local",
+        False,
+    )
+    assert find_account(engine, "ANN.LEE@norfolk.gov.uk") == record
+    assert count_accounts(engine) == 1
+    # and the password is kept only as an argon2id hash.
+    stored = _stored_hash(engine, ANN)
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+
+
+def test_acc002_a_second_account_for_the_same_email_is_refused(engine):
+    # Given Ann's account, when another is added for her e-mail in capitals, then it is refused.
+    _add_ann(engine)
+    with pytest.raises(AccountError) as refused:
+        add_account(
+            engine, ADMIN, email="ANN.LEE@norfolk.gov.uk", role=Role.ADMIN, password=PASSWORD
+        )
+    assert str(refused.value) == "There is already an account for ann.lee@norfolk.gov.uk"
+    assert count_accounts(engine) == 1
+    assert find_account(engine, ANN).role is Role.FINANCE_OFFICER
+
+
+@pytest.mark.parametrize(
+    "email", ["not-an-email", "ann@norfolk", "ann@@norfolk.gov.uk", "ann lee@norfolk.gov.uk", ""]
+)
+def test_acc003_text_that_is_not_an_email_is_refused(engine, email):
+    with pytest.raises(AccountError) as refused:
+        add_account(engine, ADMIN, email=email, role=Role.VIEWER, password=PASSWORD)
+    assert str(refused.value) == f"{email!r} is not an e-mail address"
+    assert count_accounts(engine) == 0
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [
+        Actor("vi@norfolk.gov.uk", Role.VIEWER),
+        Actor("fo@norfolk.gov.uk", Role.FINANCE_OFFICER),
+        Actor("pl@norfolk.gov.uk", Role.PROGRAMME_LEAD),
+        ANONYMOUS,
+    ],
+)
+def test_acc004_only_an_admin_may_add_an_account(engine, actor):
+    # Given someone who is not an admin, when they add an account, then they are forbidden,
+    with pytest.raises(Forbidden) as refused:
+        add_account(engine, actor, email=ANN, role=Role.ADMIN, password=PASSWORD)
+    assert str(refused.value) == f"{actor.name} may not administer"
+    # nothing is stored and nothing is recorded.
+    assert count_accounts(engine) == 0
+    assert read_events(engine) == []
+
+
+def test_acc005_only_an_admin_may_change_an_account(engine):
+    _add_ann(engine)
+    lead = Actor("pl@norfolk.gov.uk", Role.PROGRAMME_LEAD)
+    with pytest.raises(Forbidden):
+        set_role(engine, lead, email=ANN, role=Role.ADMIN)
+    with pytest.raises(Forbidden):
+        set_disabled(engine, lead, email=ANN, disabled=True)
+    with pytest.raises(Forbidden):
+        list_accounts(engine, lead)
+    assert find_account(engine, ANN).role is Role.FINANCE_OFFICER
+    assert not find_account(engine, ANN).disabled
+    assert [e.action for e in read_events(engine)] == ["account_add"]
+
+
+def test_acc006_accounts_are_listed_by_email(engine):
+    # Given three accounts added out of order, when listed, then they come by e-mail.
+    for email, role in [
+        ("cy.jones@norfolk.gov.uk", Role.VIEWER),
+        (ANN, Role.FINANCE_OFFICER),
+        ("bo.chen@norfolk.gov.uk", Role.ADMIN),
+    ]:
+        add_account(engine, ADMIN, email=email, role=role, password=PASSWORD)
+    listed = list_accounts(engine, ADMIN)
+    assert [(a.email, a.role) for a in listed] == [
+        (ANN, Role.FINANCE_OFFICER),
+        ("bo.chen@norfolk.gov.uk", Role.ADMIN),
+        ("cy.jones@norfolk.gov.uk", Role.VIEWER),
+    ]
+
+
+def test_acc007_an_admin_changes_a_role(engine):
+    _add_ann(engine)
+    changed = set_role(engine, ADMIN, email="Ann.Lee@norfolk.gov.uk", role=Role.PROGRAMME_LEAD)
+    assert changed.role is Role.PROGRAMME_LEAD
+    assert find_account(engine, ANN).role is Role.PROGRAMME_LEAD
+    signed_in = _sign_in(engine, PASSWORD)
+    assert signed_in.role is Role.PROGRAMME_LEAD
+
+
+def test_acc008_changing_an_account_that_does_not_exist_is_refused(engine):
+    with pytest.raises(AccountError) as refused:
+        set_role(engine, ADMIN, email=ANN, role=Role.VIEWER)
+    assert str(refused.value) == "There is no account for ann.lee@norfolk.gov.uk"
+    assert read_events(engine) == []
+
+
+def test_acc009_a_disabled_account_cannot_sign_in(engine):
+    # Given Ann's account that signs in, when an admin disables it,
+    _add_ann(engine)
+    assert isinstance(_sign_in(engine, PASSWORD), AccountRecord)
+    disabled = set_disabled(engine, ADMIN, email=ANN, disabled=True)
+    assert disabled.disabled
+    assert disabled.as_actor().role is None
+    # then her right password is refused with the same words as a wrong one,
+    assert _sign_in(engine, PASSWORD) == SignInRefused(WRONG_DETAILS)
+    # and once enabled again she signs in.
+    set_disabled(engine, ADMIN, email=ANN, disabled=False)
+    assert isinstance(_sign_in(engine, PASSWORD), AccountRecord)
+
+
+def test_acc010_the_right_password_signs_in_and_a_wrong_one_does_not(engine):
+    added = _add_ann(engine)
+    # When Ann signs in with her password typed after her e-mail in capitals, then she is in;
+    assert authenticate(
+        engine, email=" ANN.LEE@norfolk.gov.uk", password=PASSWORD, address=None
+    ) == (added)
+    # a wrong password and an unknown e-mail are refused in the same words.
+    assert _sign_in(engine, "harbour-violet-kestrel!") == SignInRefused(WRONG_DETAILS)
+    assert _sign_in(engine, PASSWORD, email="nobody@norfolk.gov.uk") == SignInRefused(WRONG_DETAILS)
+    assert _sign_in(engine, PASSWORD, email="") == SignInRefused(WRONG_DETAILS)
+
+
+def test_acc011_after_five_failures_the_sixth_attempt_is_limited(engine):
+    # Given five wrong passwords for Ann's account,
+    _add_ann(engine)
+    for _ in range(5):
+        assert _sign_in(engine, "wrong-password-here") == SignInRefused(WRONG_DETAILS)
+    # when the sixth attempt has the right password, from another address too, it is refused,
+    assert _sign_in(engine, PASSWORD) == SignInRefused(TOO_MANY)
+    assert _sign_in(engine, PASSWORD, address="10.0.0.2") == SignInRefused(TOO_MANY)
+    # and recorded as limited.
+    outcomes = [e.outcome for e in read_events(engine) if e.action == "sign_in"]
+    assert outcomes == ["limited", "limited", "failed", "failed", "failed", "failed", "failed"]
+
+
+def test_acc012_four_failures_leave_the_account_open(engine):
+    _add_ann(engine)
+    for _ in range(4):
+        _sign_in(engine, "wrong-password-here")
+    assert isinstance(_sign_in(engine, PASSWORD), AccountRecord)
+
+
+def test_acc013_twenty_failures_from_one_address_limit_that_address(engine):
+    # Given twenty failed sign-ins from one address, each for a different e-mail,
+    _add_ann(engine)
+    for n in range(20):
+        refused = _sign_in(engine, PASSWORD, email=f"guess{n}@norfolk.gov.uk", address="192.0.2.7")
+        assert refused == SignInRefused(WRONG_DETAILS)
+    # when Ann's right password comes from that address, then it is refused,
+    assert _sign_in(engine, PASSWORD, address="192.0.2.7") == SignInRefused(TOO_MANY)
+    # but from another address she signs in.
+    assert _sign_in(engine, PASSWORD, address="192.0.2.8").email == ANN
+
+
+def test_acc014_every_sign_in_attempt_is_recorded(engine):
+    # Given Ann's account, when she fails, succeeds, and someone unknown tries,
+    _add_ann(engine)
+    _sign_in(engine, "wrong-password-here", email="Ann.Lee@norfolk.gov.uk", address="10.0.0.1")
+    _sign_in(engine, PASSWORD, address="10.0.0.2")
+    _sign_in(engine, PASSWORD, email="nobody@norfolk.gov.uk", address="10.0.0.3")
+    _sign_in(engine, PASSWORD, address=None)
+    # then each is in the trail, newest first, with who, the outcome and the address.
+    events = [
+        (e.actor, e.action, e.outcome, e.address, e.target)
+        for e in read_events(engine)
+        if e.action == "sign_in"
+    ]
+    assert events == [
+        (ANN, "sign_in", "ok", None, None),
+        ("nobody@norfolk.gov.uk", "sign_in", "failed", "10.0.0.3", None),
+        (ANN, "sign_in", "ok", "10.0.0.2", None),
+        (ANN, "sign_in", "failed", "10.0.0.1", None),
+    ]
+
+
+def test_acc015_account_changes_are_recorded_with_the_admin_and_the_account(engine):
+    # Given an admin who adds Ann, changes her role and disables her,
+    _add_ann(engine, role=Role.VIEWER)
+    set_role(engine, ADMIN, email=ANN, role=Role.PROGRAMME_LEAD)
+    set_disabled(engine, ADMIN, email=ANN, disabled=True)
+    set_disabled(engine, ADMIN, email=ANN, disabled=False)
+    # then the trail holds each change: the admin, the action, Ann, and what changed.
+    events = [
+        (e.actor, e.action, e.outcome, e.target, e.detail, e.address) for e in read_events(engine)
+    ]
+    assert events == [
+        ("head@norfolk.gov.uk", "account_enable", "ok", ANN, '{"disabled": false}', "10.0.0.9"),
+        ("head@norfolk.gov.uk", "account_disable", "ok", ANN, '{"disabled": true}', "10.0.0.9"),
+        (
+            "head@norfolk.gov.uk",
+            "account_role",
+            "ok",
+            ANN,
+            '{"role": "programme_lead"}',
+            "10.0.0.9",
+        ),
+        ("head@norfolk.gov.uk", "account_add", "ok", ANN, '{"role": "viewer"}', "10.0.0.9"),
+    ]
+
+
+def test_acc016_no_password_or_hash_appears_in_the_trail(engine):
+    # Given Ann's account whose password is then changed and used,
+    _add_ann(engine)
+    first_hash = _stored_hash(engine, ANN)
+    new_password = "copper-kettle-lantern"
+    set_password(engine, ADMIN, email=ANN, password=new_password)
+    second_hash = _stored_hash(engine, ANN)
+    assert first_hash != second_hash
+    _sign_in(engine, PASSWORD)
+    _sign_in(engine, new_password)
+    # then neither password nor either hash is in any event of the trail.
+    events = read_events(engine)
+    assert [e.action for e in events] == [
+        "sign_in",
+        "sign_in",
+        "account_password",
+        "account_add",
+    ]
+    assert events[2].detail is None
+    for event in events:
+        text = repr(event)
+        for secret in (PASSWORD, new_password, first_hash, second_hash, "$argon2"):
+            assert secret not in text
+
+
+def test_acc017_first_sign_in_through_the_identity_provider_makes_an_account(engine):
+    # Given no account, when the identity provider vouches for Bo as a finance officer,
+    signed_in = sign_in_oidc(
+        engine,
+        subject="sub-0001",
+        email="Bo.Chen@norfolk.gov.uk",
+        role=Role.FINANCE_OFFICER,
+        address="10.0.0.4",
+    )
+    # then an account is made for him, with the role and no password,
+    assert (signed_in.email, signed_in.role, signed_in.source, signed_in.disabled) == (
+        "bo.chen@norfolk.gov.uk",
+        Role.FINANCE_OFFICER,
+        "oidc",
+        False,
+    )
+    assert find_account(engine, "bo.chen@norfolk.gov.uk") == signed_in
+    assert _stored_hash(engine, "bo.chen@norfolk.gov.uk") is None
+    # and the sign-in is recorded as through the provider.
+    [event] = read_events(engine)
+    assert (event.actor, event.action, event.outcome, event.detail, event.address) == (
+        "bo.chen@norfolk.gov.uk",
+        "sign_in",
+        "ok",
+        '{"role": "finance_officer", "via": "oidc"}',
+        "10.0.0.4",
+    )
+
+
+def test_acc018_the_providers_role_is_taken_at_each_sign_in(engine):
+    first = sign_in_oidc(
+        engine, subject="sub-0001", email="bo.chen@norfolk.gov.uk", role=Role.VIEWER, address=None
+    )
+    again = sign_in_oidc(
+        engine, subject="sub-0001", email="bo.chen@norfolk.gov.uk", role=Role.ADMIN, address=None
+    )
+    assert again.id == first.id
+    assert again.role is Role.ADMIN
+    assert count_accounts(engine) == 1
+
+
+def test_acc019_an_identity_provider_account_cannot_sign_in_with_a_password(engine):
+    sign_in_oidc(
+        engine, subject="sub-0001", email="bo.chen@norfolk.gov.uk", role=Role.VIEWER, address=None
+    )
+    refused = _sign_in(engine, PASSWORD, email="bo.chen@norfolk.gov.uk")
+    assert refused == SignInRefused(WRONG_DETAILS)
+
+
+def test_acc020_no_role_from_the_provider_means_no_sign_in(engine):
+    # Given the provider vouches for Bo but gives him no role, then he is refused and no
+    # account is made.
+    refused = sign_in_oidc(
+        engine, subject="sub-0001", email="bo.chen@norfolk.gov.uk", role=None, address="10.0.0.4"
+    )
+    assert refused == SignInRefused(
+        "Your account has no role in this dashboard. Ask your administrator to give you one"
+    )
+    assert count_accounts(engine) == 0
+    [event] = read_events(engine)
+    assert (event.actor, event.action, event.outcome) == (
+        "bo.chen@norfolk.gov.uk",
+        "sign_in",
+        "failed",
+    )
+
+
+def test_acc021_a_disabled_provider_account_is_refused(engine):
+    sign_in_oidc(
+        engine, subject="sub-0001", email="bo.chen@norfolk.gov.uk", role=Role.VIEWER, address=None
+    )
+    set_disabled(engine, ADMIN, email="bo.chen@norfolk.gov.uk", disabled=True)
+    refused = sign_in_oidc(
+        engine, subject="sub-0001", email="bo.chen@norfolk.gov.uk", role=Role.VIEWER, address=None
+    )
+    assert refused == SignInRefused("Your account has been disabled. Ask your administrator")
+
+
+def test_acc022_a_provider_sign_in_for_a_local_accounts_email_is_refused(engine):
+    # Given Ann's local account, when the provider vouches for someone with her e-mail,
+    _add_ann(engine)
+    refused = sign_in_oidc(engine, subject="sub-0002", email=ANN, role=Role.ADMIN, address=None)
+    # then it is refused and her account is unchanged.
+    assert refused == SignInRefused(
+        "There is already a local account for ann.lee@norfolk.gov.uk. Ask your administrator"
+    )
+    assert count_accounts(engine) == 1
+    kept = find_account(engine, ANN)
+    assert (kept.role, kept.source) == (Role.FINANCE_OFFICER, "local")
