@@ -5,12 +5,13 @@ The README's configuration table lists the same variables; keep the two in step.
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.periods import PeriodError, financial_years, parse_financial_year
 from kpis.comparators import ComparatorError, check_council
-from storage.periods import PeriodError, financial_years, parse_financial_year
 
 PROJECT_DIR = Path(__file__).resolve().parent
 DEFAULT_DATABASE_FILE = PROJECT_DIR / "data" / "lfi.sqlite3"
@@ -48,6 +49,29 @@ class Settings:
     suppress_threshold: int = 4
     # The council's new-style LA code (E10000020): whose published figures and neighbours are shown.
     council_la_code: str = DEFAULT_COUNCIL_LA_CODE
+    # Anonymous visitors may read the publication-safe pages (disclosure control applied).
+    public_view: bool = False
+    # Host names the server answers to; any other Host header gets 400.
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
+    # Addresses or networks of reverse proxies whose X-Forwarded-* headers are believed.
+    trusted_proxies: tuple[str, ...] = ()
+    # A signed-in session ends after this long unused, and after this long whatever happens.
+    session_idle_minutes: int = 30
+    session_lifetime_hours: int = 12
+    # Single sign-on with OpenID Connect: the issuer's URL (its discovery document is read from
+    # ISSUER/.well-known/openid-configuration), the client registered there, and the ID token
+    # claim that carries the app roles (Entra ID: "roles").
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    oidc_roles_claim: str = "roles"
+    # Signs the cookie that holds a single sign-on's state while the browser is at the provider;
+    # the same on every server. Needed only with single sign-on.
+    secret_key: str | None = field(default=None, repr=False)
+    # Uploads waiting for confirmation: per account and in all; uploads per account per hour.
+    pending_per_user: int = 5
+    pending_total: int = 50
+    uploads_per_hour: int = 30
 
     @property
     def plan_years(self) -> tuple[str, ...]:
@@ -99,6 +123,62 @@ def _read_council(name: str, default: str) -> str:
         raise SettingsError(f"{name}: {exc}") from None
 
 
+def _read_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+def _read_networks(name: str) -> tuple[str, ...]:
+    networks = _read_list(name, ())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise SettingsError(f"{name}: {network!r} is not an address or network") from None
+    return networks
+
+
+def _read_url(name: str) -> str | None:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise SettingsError(f"{name}={raw!r}: expected an https:// address")
+    return raw.rstrip("/")
+
+
+def _check_debug(settings: Settings) -> None:
+    if settings.debug and not _is_loopback(settings.host):
+        raise SettingsError(
+            f"LFI_DEBUG is on and LFI_HOST={settings.host!r}: debug mode runs only on a loopback "
+            "address (127.0.0.1 or ::1), since its error pages show the code"
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_oidc(settings: Settings) -> None:
+    given = [settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret]
+    if any(given) and not all(given):
+        raise SettingsError(
+            "Single sign-on needs LFI_OIDC_ISSUER, LFI_OIDC_CLIENT_ID and LFI_OIDC_CLIENT_SECRET "
+            "together"
+        )
+    if all(given) and len(settings.secret_key or "") < 32:
+        raise SettingsError(
+            "Single sign-on needs LFI_SECRET_KEY: 32 characters or more, the same on every server"
+        )
+
+
 def read_settings() -> Settings:
     """Read the settings from the environment as it is now; SettingsError names a bad value."""
     settings = Settings(
@@ -114,7 +194,22 @@ def read_settings() -> Settings:
         workers=_read_int("LFI_WORKERS", 2),
         suppress_threshold=_read_int("LFI_SUPPRESS_THRESHOLD", 4),
         council_la_code=_read_council("LFI_COUNCIL_LA_CODE", DEFAULT_COUNCIL_LA_CODE),
+        public_view=_read_bool("LFI_PUBLIC_VIEW", False),
+        allowed_hosts=_read_list("LFI_ALLOWED_HOSTS", ("localhost", "127.0.0.1", "::1")),
+        trusted_proxies=_read_networks("LFI_TRUSTED_PROXIES"),
+        session_idle_minutes=_read_int("LFI_SESSION_IDLE_MINUTES", 30),
+        session_lifetime_hours=_read_int("LFI_SESSION_LIFETIME_HOURS", 12),
+        oidc_issuer=_read_url("LFI_OIDC_ISSUER"),
+        oidc_client_id=os.environ.get("LFI_OIDC_CLIENT_ID") or None,
+        oidc_client_secret=os.environ.get("LFI_OIDC_CLIENT_SECRET") or None,
+        oidc_roles_claim=os.environ.get("LFI_OIDC_ROLES_CLAIM") or "roles",
+        secret_key=os.environ.get("LFI_SECRET_KEY") or None,
+        pending_per_user=_read_int("LFI_PENDING_PER_USER", 5),
+        pending_total=_read_int("LFI_PENDING_TOTAL", 50),
+        uploads_per_hour=_read_int("LFI_UPLOADS_PER_HOUR", 30),
     )
+    _check_debug(settings)
+    _check_oidc(settings)
     try:
         financial_years(settings.plan_first_year, settings.plan_last_year)
     except PeriodError as exc:

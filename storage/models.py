@@ -64,7 +64,7 @@ class Submission(Base):
     )
     supersede_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     # As the person loading it gave it (the upload page asks; lfi load takes the login name).
-    loaded_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    loaded_by: Mapped[str | None] = mapped_column(String(254), nullable=True)
 
     file: Mapped[SubmissionFile] = relationship(back_populates="submission")
 
@@ -90,6 +90,8 @@ class PendingUpload(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The account that uploaded it: only that account may see or confirm it.
+    owner: Mapped[str | None] = mapped_column(String(254), index=True, nullable=True)
 
 
 class Commentary(Base):
@@ -103,7 +105,7 @@ class Commentary(Base):
     ref: Mapped[int] = mapped_column(Integer)
     period: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
-    written_by: Mapped[str] = mapped_column(String(120))
+    written_by: Mapped[str] = mapped_column(String(254))
     written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -119,7 +121,7 @@ class ReturnEntry(Base):
     item: Mapped[str] = mapped_column(String(32))
     rag: Mapped[str | None] = mapped_column(String(8), nullable=True)
     text: Mapped[str] = mapped_column(Text)
-    written_by: Mapped[str] = mapped_column(String(120))
+    written_by: Mapped[str] = mapped_column(String(254))
     written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -240,3 +242,57 @@ class MeasureTarget(Base):
     baseline_period: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # "term" when the targets are for each term, "year" for the whole financial year
     per: Mapped[str | None] = mapped_column(String(4), nullable=True)
+
+
+class Account(Base):
+    """Someone who may sign in: a local account with an argon2id password hash, or one made at
+    first sign-in through the council's identity provider (no password here)."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Lower case; the name every record of who did what carries.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # "local" or "oidc"; an OIDC account is matched on its issuer's subject, not its e-mail.
+    source: Mapped[str] = mapped_column(String(8))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored, so a copy
+    of the database signs nobody in."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    # Sent back by every form and by the browser's callbacks (X-CSRFToken): bound to this session.
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AuditEvent(Base):
+    """One thing someone did, or tried to do. Append-only: the database refuses to change or
+    delete a row (triggers in migration 0009), and no code path asks it to."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # An account's e-mail, "anonymous", or the operating-system user of a command ("os:jsmith").
+    actor: Mapped[str] = mapped_column(String(254), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    # "ok", or why not: "refused" (bad input), "denied" (role), "failed" (sign-in), "limited".
+    outcome: Mapped[str] = mapped_column(String(16))
+    # What it was done to: a file name, a submission, a measure and period, an account.
+    target: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The client's address as the trusted proxies report it; None for the command line.
+    address: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)

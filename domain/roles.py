@@ -1,0 +1,66 @@
+"""Who may do what. Each role may do everything the one before it may, and more.
+
+- viewer: reads every internal page and download;
+- finance officer: also uploads, confirms and corrects returns;
+- programme lead: also writes commentary and the DfE return's entries, and prints the pack;
+- admin: also manages accounts and reads the audit trail.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    FINANCE_OFFICER = "finance_officer"
+    PROGRAMME_LEAD = "programme_lead"
+    ADMIN = "admin"
+
+    @property
+    def title(self) -> str:
+        return ROLE_TITLES[self]
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def may(self, permission: Permission) -> bool:
+        return self.rank >= PERMISSIONS[permission].rank
+
+
+class Permission(StrEnum):
+    READ = "read"
+    UPLOAD = "upload"
+    WRITE_NOTES = "write_notes"
+    ADMINISTER = "administer"
+
+
+ROLE_TITLES = {
+    Role.VIEWER: "Viewer",
+    Role.FINANCE_OFFICER: "Finance officer",
+    Role.PROGRAMME_LEAD: "Programme lead",
+    Role.ADMIN: "Admin",
+}
+
+# The least role that holds each permission.
+PERMISSIONS = {
+    Permission.READ: Role.VIEWER,
+    Permission.UPLOAD: Role.FINANCE_OFFICER,
+    Permission.WRITE_NOTES: Role.PROGRAMME_LEAD,
+    Permission.ADMINISTER: Role.ADMIN,
+}
+
+
+class RoleError(ValueError):
+    """A role name that is not one of the four."""
+
+
+def parse_role(text: str) -> Role:
+    """A role from its name as typed ("finance officer", "finance_officer", "Finance-Officer")."""
+    key = "_".join(text.strip().lower().replace("-", " ").split())
+    try:
+        return Role(key)
+    except ValueError:
+        names = ", ".join(role.value for role in Role)
+        raise RoleError(f"{text!r} is not a role: use one of {names}") from None

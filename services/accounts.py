@@ -1,0 +1,240 @@
+"""Accounts: adding them, their roles, disabling them, and checking a password at sign-in.
+
+Failed sign-ins are limited per account and per address by counting the audit trail's own
+records of them, so every worker and server applies the same limit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from domain.actors import Actor, SignInRefused
+from domain.roles import Permission, Role
+from services.audit import Action, Outcome, count_recent, record
+from services.passwords import check_password, hash_password, needs_rehash, verify_password
+from storage.database import as_utc, write_session
+from storage.models import Account, WebSession
+
+LOCAL = "local"
+OIDC = "oidc"
+# Failed attempts allowed within the window before sign-in is refused for a while.
+FAILURES_PER_ACCOUNT = 5
+FAILURES_PER_ADDRESS = 20
+FAILURE_WINDOW = timedelta(minutes=15)
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+class AccountError(ValueError):
+    """An account cannot be added or changed as asked: the message says why."""
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    id: int
+    email: str
+    role: Role
+    source: str
+    disabled: bool
+    created_at: datetime
+
+    def as_actor(self, address: str | None = None) -> Actor:
+        return Actor(self.email, None if self.disabled else self.role, address)
+
+
+WRONG_DETAILS = "Enter a correct e-mail address and password"
+TOO_MANY = (
+    "There have been too many failed attempts to sign in. Wait 15 minutes and try again, or ask "
+    "an administrator to check your account"
+)
+
+
+def normalise_email(email: str) -> str:
+    text = email.strip().lower()
+    if len(text) > 254 or not _EMAIL.match(text):
+        raise AccountError(f"{email!r} is not an e-mail address")
+    return text
+
+
+def _record(account: Account) -> AccountRecord:
+    return AccountRecord(
+        account.id,
+        account.email,
+        Role(account.role),
+        account.source,
+        account.disabled,
+        as_utc(account.created_at),
+    )
+
+
+def _find(session: Session, email: str) -> Account | None:
+    return session.scalar(select(Account).where(Account.email == email))
+
+
+def list_accounts(engine: Engine, actor: Actor) -> list[AccountRecord]:
+    actor.require(Permission.ADMINISTER)
+    with Session(engine) as session:
+        return [_record(a) for a in session.scalars(select(Account).order_by(Account.email))]
+
+
+def find_account(engine: Engine, email: str) -> AccountRecord | None:
+    with Session(engine) as session:
+        found = _find(session, normalise_email(email))
+        return _record(found) if found else None
+
+
+def count_accounts(engine: Engine) -> int:
+    with Session(engine) as session:
+        return len(session.scalars(select(Account.id)).all())
+
+
+def add_account(
+    engine: Engine, actor: Actor, *, email: str, role: Role, password: str
+) -> AccountRecord:
+    """A local account; the password is checked against the policy and stored hashed."""
+    actor.require(Permission.ADMINISTER)
+    email = normalise_email(email)
+    check_password(password, email=email)
+    with write_session(engine) as session:
+        if _find(session, email) is not None:
+            raise AccountError(f"There is already an account for {email}")
+        account = Account(
+            email=email,
+            role=role.value,
+            password_hash=hash_password(password),
+            source=LOCAL,
+            disabled=False,
+            created_at=datetime.now(UTC),
+        )
+        session.add(account)
+        session.flush()
+        record(session, actor, Action.ACCOUNT_ADD, target=email, detail={"role": role.value})
+        return _record(account)
+
+
+def _change(engine: Engine, actor: Actor, email: str, action: str, **values) -> AccountRecord:
+    actor.require(Permission.ADMINISTER)
+    email = normalise_email(email)
+    with write_session(engine) as session:
+        account = _find(session, email)
+        if account is None:
+            raise AccountError(f"There is no account for {email}")
+        for name, value in values.items():
+            setattr(account, name, value)
+        if values.get("disabled"):
+            # Its sessions end with it, so enabling it again does not bring them back.
+            session.execute(
+                update(WebSession)
+                .where(WebSession.account_id == account.id, WebSession.ended_at.is_(None))
+                .values(ended_at=datetime.now(UTC))
+            )
+        detail = {k: v for k, v in values.items() if k != "password_hash"}
+        record(session, actor, action, target=email, detail=detail or None)
+        return _record(account)
+
+
+def set_role(engine: Engine, actor: Actor, *, email: str, role: Role) -> AccountRecord:
+    return _change(engine, actor, email, Action.ACCOUNT_ROLE, role=role.value)
+
+
+def set_disabled(engine: Engine, actor: Actor, *, email: str, disabled: bool) -> AccountRecord:
+    """Disabling also ends the account's sessions: its next request is refused."""
+    action = Action.ACCOUNT_DISABLE if disabled else Action.ACCOUNT_ENABLE
+    return _change(engine, actor, email, action, disabled=disabled)
+
+
+def set_password(engine: Engine, actor: Actor, *, email: str, password: str) -> AccountRecord:
+    actor.require(Permission.ADMINISTER)
+    email = normalise_email(email)
+    check_password(password, email=email)
+    return _change(
+        engine, actor, email, Action.ACCOUNT_PASSWORD, password_hash=hash_password(password)
+    )
+
+
+def authenticate(
+    engine: Engine, *, email: str, password: str, address: str | None
+) -> AccountRecord | SignInRefused:
+    """The account, if the password is right, the account enabled and the limits not reached.
+    Every attempt is recorded; the message never says whether the account exists."""
+    name = email.strip().lower()[:254] or "(blank)"
+    attempt = Actor(name, None, address)
+    with write_session(engine) as session:
+        if _limited(session, name, address):
+            record(session, attempt, Action.SIGN_IN, outcome=Outcome.LIMITED)
+            return SignInRefused(TOO_MANY)
+        account = _find(session, name)
+        usable = account is not None and not account.disabled and account.source == LOCAL
+        good = verify_password(account.password_hash if usable else None, password)
+        if not (usable and good):
+            record(session, attempt, Action.SIGN_IN, outcome=Outcome.FAILED)
+            return SignInRefused(WRONG_DETAILS)
+        if needs_rehash(account.password_hash):
+            account.password_hash = hash_password(password)
+        record(session, attempt, Action.SIGN_IN)
+        return _record(account)
+
+
+def _limited(session: Session, name: str, address: str | None) -> bool:
+    failures = {"within": FAILURE_WINDOW, "outcome": Outcome.FAILED}
+    if count_recent(session, Action.SIGN_IN, actor=name, **failures) >= FAILURES_PER_ACCOUNT:
+        return True
+    return address is not None and (
+        count_recent(session, Action.SIGN_IN, address=address, **failures) >= FAILURES_PER_ADDRESS
+    )
+
+
+def sign_in_oidc(
+    engine: Engine, *, subject: str, email: str, role: Role | None, address: str | None
+) -> AccountRecord | SignInRefused:
+    """An account for someone the identity provider vouched for, made at their first sign-in.
+    Their role comes from the provider's claim each time; with no role they may not sign in."""
+    email = normalise_email(email)
+    attempt = Actor(email, None, address)
+    with write_session(engine) as session:
+        account = session.scalar(select(Account).where(Account.oidc_subject == subject))
+        refused = _oidc_refusal(session, account, email, role)
+        if refused is not None:
+            record(
+                session,
+                attempt,
+                Action.SIGN_IN,
+                outcome=Outcome.FAILED,
+                detail={"via": OIDC, "why": refused.message},
+            )
+            return refused
+        if account is None:
+            account = Account(
+                email=email,
+                role=role.value,
+                password_hash=None,
+                source=OIDC,
+                oidc_subject=subject,
+                disabled=False,
+                created_at=datetime.now(UTC),
+            )
+            session.add(account)
+            session.flush()
+        account.role = role.value
+        record(session, attempt, Action.SIGN_IN, detail={"via": OIDC, "role": role.value})
+        return _record(account)
+
+
+def _oidc_refusal(
+    session: Session, account: Account | None, email: str, role: Role | None
+) -> SignInRefused | None:
+    if role is None:
+        return SignInRefused(
+            "Your account has no role in this dashboard. Ask your administrator to give you one"
+        )
+    if account is not None and account.disabled:
+        return SignInRefused("Your account has been disabled. Ask your administrator")
+    if account is None and _find(session, email) is not None:
+        return SignInRefused(
+            f"There is already a local account for {email}. Ask your administrator"
+        )
+    return None

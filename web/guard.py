@@ -1,0 +1,177 @@
+"""Every request, before anything answers it: who is asking, may they, and did this site send it.
+
+- The session cookie names a server-side session (services/web_sessions.py); without one the
+  visitor is anonymous.
+- The route's, callback's or page's rule (web/access.py) decides; an anonymous visitor is sent to
+  the sign-in page, or answered 401; an account without the role gets 403 and the refusal is in
+  the audit trail.
+- A request that may change anything (any method but GET, HEAD and OPTIONS, Dash's callbacks
+  included) must come from this site's own origin and carry the session's token, which Dash's
+  renderer sends from the ``_csrf_token`` cookie as X-CSRFToken and forms send as ``csrf_token``.
+  Without a session the token must match that cookie (the sign-in form, the public view).
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+import dash
+from flask import Flask, Response, g, jsonify, redirect, request
+
+from domain.actors import ANONYMOUS, Actor, SignedIn
+from web.access import DASH_ROUTES, Access, allows, declared
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
+CSRF_HEADER = "X-CSRFToken"
+CSRF_FIELD = "csrf_token"
+SESSION_COOKIE = "lfi_session"
+SECURE_SESSION_COOKIE = "__Host-lfi_session"
+CALLBACK_ENDPOINT = "_dash-update-component"
+SIGN_IN_PATH = "/sign-in"
+
+
+@dataclass(frozen=True)
+class GuardSettings:
+    public_view: bool
+
+
+def session_cookie_name() -> str:
+    return SECURE_SESSION_COOKIE if request.is_secure else SESSION_COOKIE
+
+
+def current_actor() -> Actor:
+    return g.get("lfi_actor", ANONYMOUS)
+
+
+def current_signed_in() -> SignedIn | None:
+    return g.get("lfi_signed_in")
+
+
+def csrf_token() -> str:
+    """The token this response's forms must carry back."""
+    signed = current_signed_in()
+    if signed is not None:
+        return signed.csrf_token
+    token = g.get("lfi_csrf") or request.cookies.get(CSRF_COOKIE) or ""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{32,64}", token):
+        token = secrets.token_urlsafe(32)
+    g.lfi_csrf = token
+    return token
+
+
+def _page_rule(path: str | None) -> Access | None:
+    """The rule of the page Dash's router would render for ``path``."""
+    path = "/" + (path or "/").strip("/")
+    for page in dash.page_registry.values():
+        template = page.get("path_template")
+        if page.get("path") == path or (
+            template and re.fullmatch(re.sub(r"<[^>]+>", "[^/]+", re.escape(template)), path)
+        ):
+            return page.get("access")
+    return Access.PUBLIC_VIEW  # no such page: Dash shows the 'not found' page
+
+
+def _callback_rule(app: dash.Dash) -> Access | None:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return None
+    if body["output"] == ROUTING_OUTPUT:  # Dash's router: the page's own rule decides
+        inputs = body.get("inputs")
+        first = inputs[0] if isinstance(inputs, list) and inputs else {}
+        return _page_rule(first.get("value") if isinstance(first, dict) else None)
+    entry = app.callback_map.get(body["output"])
+    return declared(entry.get("callback")) if entry is not None else None
+
+
+ROUTING_OUTPUT = ".._pages_content.children..._pages_store.data.."
+
+
+def request_rule(app: dash.Dash) -> Access | None:
+    endpoint = request.endpoint
+    if endpoint is None:
+        return Access.PUBLIC  # no route: Flask answers 404
+    if endpoint.endswith(CALLBACK_ENDPOINT):
+        return _callback_rule(app)
+    view = app.server.view_functions.get(endpoint)
+    return declared(view) or DASH_ROUTES.get(endpoint) or DASH_ROUTES.get(str(request.url_rule))
+
+
+def _same_origin() -> bool:
+    origin = request.headers.get("Origin")
+    if origin is None:
+        referrer = urlsplit(request.headers.get("Referer", ""))
+        origin = f"{referrer.scheme}://{referrer.netloc}" if referrer.netloc else None
+    return origin is not None and origin == f"{request.scheme}://{request.host}"
+
+
+def _token_matches(signed: SignedIn | None) -> bool:
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        sent = request.form.get(CSRF_FIELD)
+    expected = signed.csrf_token if signed else request.cookies.get(CSRF_COOKIE)
+    return bool(sent and expected) and hmac.compare_digest(sent, expected)
+
+
+def _refuse(status: int, message: str) -> Response:
+    if request.accept_mimetypes.best == "text/html" and request.method == "GET":
+        return Response(
+            f"<!doctype html><title>{status}</title><h1>{message}</h1>",
+            status=status,
+            mimetype="text/html",
+        )
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+def _to_sign_in() -> Response:
+    target = request.full_path if request.query_string else request.path
+    return redirect(f"{SIGN_IN_PATH}?next={quote(target, safe='/?=&')}", code=302)
+
+
+class Guard:
+    def __init__(self, app: dash.Dash, *, settings: GuardSettings, service) -> None:
+        self.app, self.settings, self.service = app, settings, service
+
+    def check(self) -> Response | None:
+        signed = self.service.read_session(
+            request.cookies.get(session_cookie_name(), ""), address=request.remote_addr
+        )
+        actor = signed.actor if signed else Actor(ANONYMOUS.name, None, request.remote_addr)
+        g.lfi_actor, g.lfi_signed_in = actor, signed
+        if request.method not in SAFE_METHODS and not (_same_origin() and _token_matches(signed)):
+            self.service.record_refusal(actor, "cross-site or missing token", request.path)
+            return _refuse(403, "This request did not come from this site's own pages")
+        rule = request_rule(self.app)
+        if rule is None:
+            self.service.record_refusal(actor, "no access rule", request.path)
+            return _refuse(403, "You do not have access to this")
+        if allows(rule, actor, public_view=self.settings.public_view):
+            return None
+        if not actor.signed_in:
+            if request.method == "GET" and request.endpoint not in (None, CALLBACK_ENDPOINT):
+                return _to_sign_in()
+            return _refuse(401, "Sign in to use this")
+        self.service.record_refusal(actor, f"needs {rule.value}", request.path)
+        return _refuse(403, "Your role does not allow this")
+
+    def finish(self, response: Response) -> Response:
+        token = csrf_token()
+        if request.cookies.get(CSRF_COOKIE) != token:
+            response.set_cookie(
+                CSRF_COOKIE, token, secure=request.is_secure, samesite="Lax", httponly=False
+            )
+        return response
+
+    def install(self, server: Flask) -> None:
+        # First of every hook: nothing, not even the page cache, answers before it.
+        server.before_request_funcs.setdefault(None, []).insert(0, self.check)
+        server.after_request(self.finish)
