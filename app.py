@@ -9,15 +9,15 @@ from pathlib import Path
 from dash import Dash
 from flask import Flask
 
-from kpis.catalogue import load_catalogue
-from kpis.service import MeasureService
 from layouts._shared.context import EXTENSION_KEY, SETTINGS_KEY
 from layouts._shared.frame import INDEX_STRING, build_frame
 from layouts._shared.page_cache import PageCache
 from layouts.download_routes import register_download_routes
 from layouts.forms import register_form_routes
 from layouts.upload_routes import register_upload_routes
-from loaders.demo import load_demo_data
+from services.dashboard import DashboardService
+from services.demo import load_demo_data
+from services.interface import Service
 from settings import Settings, read_settings
 from storage.database import create_database_engine, upgrade_database
 
@@ -45,12 +45,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
-    service = MeasureService(
-        engine=engine,
-        catalogue=load_catalogue(),
-        cache=settings.cache,
-        council=settings.council_la_code,
-    )
+    service: Service = DashboardService.build(engine, settings)
     app.server.extensions[EXTENSION_KEY] = service
     if settings.cache:
         PageCache(service).install(app.server)

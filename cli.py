@@ -14,23 +14,20 @@ import sys
 from pathlib import Path
 
 from loaders.errors import LoaderError
-from loaders.submissions import LoadOutcome, load_workbook
+from loaders.submissions import LoadOutcome
 from loaders.templates import FAMILIES, write_template
+from services.submissions import load_workbook
 from settings import SettingsError, read_settings
 
 
 def _services():
-    from kpis.catalogue import load_catalogue
-    from kpis.service import MeasureService
+    from services.dashboard import DashboardService
     from storage.database import create_database_engine, upgrade_database
 
     settings = read_settings()
     engine = create_database_engine(settings.database_url)
     upgrade_database(engine)
-    service = MeasureService(
-        engine=engine, catalogue=load_catalogue(), council=settings.council_la_code
-    )
-    return settings, engine, service
+    return settings, engine, DashboardService.build(engine, settings)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -166,7 +163,8 @@ def cmd_measures(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from loaders.demo import build_demo_workbooks, load_demo_data
+    from loaders.demo import build_demo_workbooks
+    from services.demo import load_demo_data
 
     settings, engine, _ = _services()
     if args.remove:
@@ -190,7 +188,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _remove_demo(engine) -> int:
-    from loaders.demo import DemoDataError, remove_demo_data
+    from loaders.demo import DemoDataError
+    from services.demo import remove_demo_data
 
     try:
         removed = remove_demo_data(engine)

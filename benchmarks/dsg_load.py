@@ -22,11 +22,11 @@ from sqlalchemy import create_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from domain.periods import Term, financial_years  # noqa: E402
 from loaders.demo import build_forecast, read_paper_plan  # noqa: E402
-from loaders.submissions import load_workbook  # noqa: E402
 from loaders.templates import write_dsg_workbook  # noqa: E402
+from services.submissions import load_workbook  # noqa: E402
 from storage.database import create_database_engine, upgrade_database  # noqa: E402
-from storage.periods import Term, financial_years  # noqa: E402
 
 YEARS = financial_years("2022-23", "2028-29")
 

@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 from exports.charts import ChartRenderer, chart, for_print  # noqa: E402
 from exports.reports import make_pack  # noqa: E402
 from kpis.catalogue import load_catalogue  # noqa: E402
-from kpis.service import MeasureService  # noqa: E402
-from loaders.demo import load_demo_data  # noqa: E402
+from services.demo import load_demo_data  # noqa: E402
+from services.measures import MeasureService  # noqa: E402
 from settings import read_settings  # noqa: E402
 from storage.database import create_database_engine, upgrade_database  # noqa: E402
 

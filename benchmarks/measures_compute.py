@@ -21,6 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from domain.periods import parse_term  # noqa: E402
+from domain.vocabulary import PROVISION_TYPES  # noqa: E402
 from kpis.catalogue import load_catalogue  # noqa: E402
 from kpis.computations import FIELDS  # noqa: E402
 from kpis.measures import compute_measures  # noqa: E402
@@ -35,8 +37,6 @@ from loaders.demo import (  # noqa: E402
     read_history,
     read_paper_plan,
 )
-from storage.periods import parse_term  # noqa: E402
-from storage.vocabulary import PROVISION_TYPES  # noqa: E402
 
 PROVISION_BY_LABEL = {label: code for code, label in PROVISION_TYPES.items()}
 from tests.kpis.helpers import paper_plan, position  # noqa: E402

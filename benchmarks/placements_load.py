@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from domain.vocabulary import PRIMARY_NEEDS, PROVISION_TYPES  # noqa: E402
 from loaders.templates import write_hnb_workbook  # noqa: E402
-from storage.vocabulary import PRIMARY_NEEDS, PROVISION_TYPES  # noqa: E402
 
 TERM_START = date(2024, 9, 1)
 
@@ -32,7 +32,7 @@ PRODUCT = """
 import json, sys, time
 from datetime import date
 start = time.perf_counter()
-from loaders.submissions import load_workbook
+from services.submissions import load_workbook
 from storage.database import create_database_engine, upgrade_database
 engine = create_database_engine(f"sqlite:///{sys.argv[2]}")
 upgrade_database(engine)

@@ -27,7 +27,7 @@ from figures.plan import (
     summarise_in_year,
 )
 from kpis.catalogue import Catalogue
-from kpis.service import Snapshot
+from kpis.snapshot import Snapshot
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 MARKING = "OFFICIAL"

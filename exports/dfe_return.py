@@ -28,7 +28,7 @@ from kpis.catalogue import Catalogue
 from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
 from kpis.notes import Note
 from kpis.rounds import Round, rounds_in
-from kpis.service import Snapshot
+from kpis.snapshot import Snapshot
 from kpis.wording import basis_phrase, first_upper, made_in, sign_note, target_phrase
 
 TITLE = "Safety Valve Tri-annual Monitoring Report – Local First Inclusion"

@@ -5,14 +5,14 @@ the reason in words rather than a blank."""
 
 from __future__ import annotations
 
+from domain.periods import period_sort_key
 from exports.publish import period_key, withheld
 from exports.symbols import SUPPRESSED
 from kpis.catalogue import Measure
 from kpis.formats import NOT_AVAILABLE
 from kpis.measures import MeasureValue, forecast_of, reported_of, source_family
-from kpis.service import Snapshot
+from kpis.snapshot import Snapshot
 from kpis.wording import show_value
-from storage.periods import period_sort_key
 
 RETURN_NAMES = {"dsg": "DSG workbook", "ehcp": "EHCP return", "hnb": "High Needs Block return"}
 

@@ -27,7 +27,7 @@ from kpis.catalogue import Catalogue, Measure
 from kpis.formats import NOT_AVAILABLE
 from kpis.measures import MeasureValue
 from kpis.notes import Note
-from kpis.service import Snapshot
+from kpis.snapshot import Snapshot
 from kpis.wording import (
     ABBREVIATIONS,
     STATUS_WORDS,

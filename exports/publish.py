@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from domain.periods import parse_term
 from exports.symbols import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED
 from kpis.catalogue import Measure
 from kpis.measures import MeasureValue
-from kpis.service import Snapshot
+from kpis.snapshot import Snapshot
 from kpis.wording import difference_phrase, show_value
-from storage.periods import parse_term
 
 
 def period_key(measure: Measure, term: str) -> str:

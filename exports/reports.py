@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.periods import PeriodError, parse_term
 from exports.charts import ChartRenderer
 from exports.dfe_return import ReturnRequest, build_annex, build_report_docx, build_report_pdf
 from exports.pack import Meeting, PackError, PackRequest, build_pack
 from kpis.rounds import Round, rounds_in
-from kpis.service import MeasureService
-from storage.periods import PeriodError, parse_term
+from services.interface import Service
 
 
-def pack_term(service: MeasureService, period: str | None) -> str:
+def pack_term(service: Service, period: str | None) -> str:
     """The term asked for, or the latest term loaded; PackError says why one cannot be used."""
     snapshot = service.snapshot()
     if period is None:
@@ -28,7 +28,7 @@ def pack_term(service: MeasureService, period: str | None) -> str:
 
 
 def make_pack(
-    service: MeasureService,
+    service: Service,
     *,
     period: str | None,
     threshold: int,
@@ -50,7 +50,7 @@ def make_pack(
 
 
 def return_request(
-    service: MeasureService, chosen: Round, *, threshold: int, today: date | None = None
+    service: Service, chosen: Round, *, threshold: int, today: date | None = None
 ) -> ReturnRequest:
     names = {r.name for r in rounds_in(chosen.due.year)} | {chosen.name}
     return ReturnRequest(
@@ -64,7 +64,7 @@ def return_request(
 
 
 def make_return(
-    service: MeasureService, chosen: Round, *, threshold: int, today: date | None = None
+    service: Service, chosen: Round, *, threshold: int, today: date | None = None
 ) -> dict[str, bytes]:
     """The three files of a return, by file name."""
     request = return_request(service, chosen, threshold=threshold, today=today)

@@ -11,7 +11,7 @@ from exports.table import Column, Table
 from kpis.catalogue import Catalogue, Measure
 from kpis.measures import MeasureValue
 from kpis.plan_view import build_table
-from kpis.service import Snapshot
+from kpis.snapshot import Snapshot
 from kpis.wording import (
     BASIS_LABELS,
     BASIS_WORDS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from figures.measure import judged
 from kpis.catalogue import Measure
 from kpis.plan_view import PlanView
-from kpis.service import Snapshot
+from kpis.snapshot import Snapshot
 
 
 def data_version(snapshot: Snapshot) -> str:

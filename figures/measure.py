@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
+from domain.periods import parse_term
 from figures.theme import (
     DARK_BLUE,
     DARK_GREY,
@@ -34,7 +35,6 @@ from kpis.wording import (
     statement,
     trend_phrase,
 )
-from storage.periods import parse_term
 
 STATUS_WORDS = {"green": "on track", "amber": "at risk", "red": "off track"}
 SEASONS = ("Autumn", "Spring", "Summer")

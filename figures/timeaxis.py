@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from domain.periods import financial_year_of, parse_term
 from kpis.timeline import period_date
-from storage.periods import financial_year_of, parse_term
 
 # The plot area of a chart drawn 700 px wide (the page's column), after the value axis's title
 # and ticks; the pack draws at 860 px and downloads at 1,200, so what fits here fits there.

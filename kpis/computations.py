@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pandas as pd
 
+from domain.periods import financial_year_start, parse_term, period_sort_key
 from kpis.catalogue import Measure
 from kpis.returns import Returns
-from storage.periods import financial_year_start, parse_term, period_sort_key
 
 Series = dict[str, Decimal | None]
 PENCE = Decimal(100)

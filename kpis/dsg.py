@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from storage.dsg_plan import DerivedYear, derive_years
-from storage.money import millions
-from storage.periods import Term, financial_year_start
+from domain.money import millions
+from domain.periods import Term, financial_year_start
+from domain.plan_lines import DerivedYear, derive_years
 
 __all__ = ["DsgFigures", "DsgPosition", "DsgSubmissionInfo", "millions"]
 

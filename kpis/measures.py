@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from domain.periods import parse_term
 from kpis import comparators
 from kpis.catalogue import Catalogue, Measure
 from kpis.computations import Series, base_counts, compute_series
@@ -15,7 +16,6 @@ from kpis.formulas import FORMULAS, TERM_FORMULAS
 from kpis.returns import Returns
 from kpis.timeline import comparable_period, fit_trend, previous_term
 from kpis.trajectory import NONE, PROJECT_TO_YEAR, direction_of_travel, rag_status
-from storage.periods import parse_term
 
 FAMILY_OF_SOURCE = {
     "ehcp": "ehcp",

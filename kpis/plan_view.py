@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
-
+from domain.plan_lines import DERIVED_LABELS, INPUT_LINES, LineGroup
 from kpis.catalogue import Catalogue, Measure
 from kpis.dsg import DsgFigures, DsgPosition, millions
 from kpis.measures import MeasureValue, compute_measure
-from kpis.sources import read_dsg_position
-from storage.dsg_plan import DERIVED_LABELS, INPUT_LINES, LineGroup
 
 IN_YEAR = "dsg_in_year_deficit"
 CUMULATIVE_BEFORE = "dsg_cumulative_deficit_before_contributions"
@@ -101,8 +98,3 @@ def build_plan_view(catalogue: Catalogue, position: DsgPosition) -> PlanView:
         measures={m.id: compute_measure(m, position) for m in dsg_measures},
         catalogue=catalogue,
     )
-
-
-def read_plan_view(session: Session, catalogue: Catalogue) -> PlanView | None:
-    position = read_dsg_position(session)
-    return build_plan_view(catalogue, position) if position else None

@@ -7,10 +7,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.periods import financial_year_start, parse_term, period_sort_key
 from kpis.catalogue import Measure
 from kpis.measures import MeasureValue, source_family
 from kpis.wording import status_key
-from storage.periods import financial_year_start, parse_term, period_sort_key
 
 
 @dataclass(frozen=True)

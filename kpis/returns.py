@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pandas as pd
 
+from domain.periods import Term, parse_term, period_sort_key
 from kpis.dsg import DsgPosition
-from storage.periods import Term, parse_term, period_sort_key
 
 
 @dataclass

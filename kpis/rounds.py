@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from storage.periods import Term
+from domain.periods import Term
 
 # (month, day the return is due, the term it reports)
 DUE = ((6, 16, "Spring"), (9, 15, "Summer"), (12, 15, "Autumn"))

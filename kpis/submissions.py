@@ -5,12 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from storage.database import as_utc
-from storage.models import Submission
-
 FAMILY_TITLES = {
     "dsg": "DSG plan and forecast",
     "ehcp": "EHCP return",
@@ -39,24 +33,3 @@ class SubmissionRecord:
     @property
     def period_label(self) -> str:
         return "Plan only" if self.period == "plan" else self.period
-
-
-def read_submissions(session: Session) -> list[SubmissionRecord]:
-    """Every submission, newest first."""
-    rows = session.scalars(select(Submission).order_by(Submission.id.desc())).all()
-    return [
-        SubmissionRecord(
-            id=s.id,
-            family=s.family,
-            period=s.period,
-            file_name=s.file_name,
-            loaded_at=as_utc(s.loaded_at),
-            loaded_by=s.loaded_by,
-            status=s.status,
-            is_demo=s.is_demo,
-            size_bytes=s.size_bytes,
-            superseded_by_id=s.superseded_by_id,
-            supersede_reason=s.supersede_reason,
-        )
-        for s in rows
-    ]

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from domain.periods import Term, financial_year_of, financial_year_start, parse_term
 from kpis.catalogue import Measure
-from storage.periods import Term, financial_year_of, financial_year_start, parse_term
 
 TREND_PERIODS = 6
 MIN_POINTS = 3

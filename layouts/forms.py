@@ -12,15 +12,14 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, abort, make_response, redirect, render_template_string, request
-from sqlalchemy.orm import Session
 
+from domain.periods import PeriodError, parse_term
 from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
-from kpis.notes import commentary_history, return_entries
+from kpis.notes import NoteError
 from kpis.rounds import RoundError, parse_round
 from layouts._shared.context import current_service
 from layouts._shared.frame import NAVIGATION
-from storage.notes import NoteError, save_commentary, save_return_entries
-from storage.periods import PeriodError, parse_term
+from services.interface import Service
 
 COOKIE = "lfi_form"
 
@@ -167,8 +166,7 @@ def _commentary(ref: int):
         period = str(parse_term(period))
     except PeriodError:
         abort(404)
-    with Session(service.engine) as session:
-        history = commentary_history(session, ref, period)
+    history = service.commentary_history(ref, period)
     back = f"/measure/{ref}#commentary"
     text = history[0].text if history else ""
     written_by = ""
@@ -178,9 +176,7 @@ def _commentary(ref: int):
             abort(400)
         text, written_by = request.form.get("text", ""), request.form.get("written_by", "")
         try:
-            save_commentary(
-                service.engine, ref=ref, period=period, text=text, written_by=written_by
-            )
+            service.save_commentary(ref=ref, period=period, text=text, written_by=written_by)
             return redirect(back, code=303)
         except NoteError as error:
             field = "written_by" if "name" in str(error) else "text"
@@ -199,9 +195,8 @@ def _commentary(ref: int):
     )
 
 
-def _current_values(round_name: str, service) -> dict[str, tuple[str | None, str]]:
-    with Session(service.engine) as session:
-        entries = return_entries(session, round_name)
+def _current_values(round_name: str, service: Service) -> dict[str, tuple[str | None, str]]:
+    entries = service.return_entries(round_name)
     items = [q for q, _ in QUESTIONS] + [condition_item(n) for n in range(1, 10)]
     return {
         item: (entries[item][0].rag, entries[item][0].text) if item in entries else (None, "")
@@ -251,8 +246,8 @@ def _return(slug: str):
                 if (rag, text.strip()) != current[item]
             }
             try:
-                save_return_entries(
-                    service.engine, round_name=chosen.name, entries=changed, written_by=written_by
+                service.save_return_entries(
+                    round_name=chosen.name, entries=changed, written_by=written_by
                 )
                 return redirect(back, code=303)
             except NoteError as error:

@@ -12,7 +12,7 @@ from figures.captions import measure_source
 from figures.measure import build_measure_figure, judged, measure_title, summarise_measure
 from kpis.catalogue import Measure
 from kpis.formats import format_value
-from kpis.service import MeasureService, Snapshot
+from kpis.snapshot import Snapshot
 from kpis.trajectory import describe_thresholds
 from kpis.wording import (
     comparator_figure,
@@ -31,6 +31,7 @@ from layouts._shared.measures import (
     series_table,
     target_word,
 )
+from services.interface import Service
 
 GRAPH_ID = "measure-graph"
 TABLE_ID = "measure-table"
@@ -181,7 +182,7 @@ def _comparators(snapshot: Snapshot, measure: Measure) -> html.Section:
     )
 
 
-def _superseded(service: MeasureService, measure: Measure, show: bool) -> html.Section:
+def _superseded(service: Service, measure: Measure, show: bool) -> html.Section:
     base = f"/measure/{measure.ref}"
     if not show:
         return html.Section(
@@ -228,7 +229,7 @@ def _superseded(service: MeasureService, measure: Measure, show: bool) -> html.S
     )
 
 
-def _commentary(service: MeasureService, measure: Measure) -> html.Section:
+def _commentary(service: Service, measure: Measure) -> html.Section:
     """The team's commentary on the measure for the latest term: what the pack prints."""
     term = service.snapshot().latest_term()
     if term is None:

@@ -15,7 +15,7 @@ from figures.plan import build_cumulative_figure, cumulative_title, summarise_cu
 from kpis.catalogue import Measure
 from kpis.formats import NOT_AVAILABLE
 from kpis.measures import MeasureValue
-from kpis.service import Snapshot
+from kpis.snapshot import Snapshot
 from kpis.wording import (
     STATUS_WORDS,
     difference_phrase,

@@ -6,11 +6,11 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from domain.periods import period_sort_key
 from exports.pack import AGENDA_ITEM_MAX, MEETING_NAME_MAX, PackError, read_meeting
 from layouts._shared.components import demo_notice
 from layouts._shared.context import current_service
 from layouts._shared.measures import measure_card
-from storage.periods import period_sort_key
 
 dash.register_page(
     __name__,

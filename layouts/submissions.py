@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from kpis.service import Snapshot
+from kpis.snapshot import Snapshot
 from kpis.submissions import SubmissionRecord
 from layouts._shared.components import scrolling_table, table_downloads
 from layouts._shared.context import current_service

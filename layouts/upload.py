@@ -11,7 +11,6 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html,
 
 from layouts._shared.context import current_service, current_settings
 from layouts._shared.upload_parts import GO_ID, UPLOAD_ID, file_picker
-from layouts._shared.uploads import keep_pending
 
 dash.register_page(
     __name__,
@@ -100,7 +99,7 @@ def receive(contents: str | None, filename: str | None):
     data = decode_upload(contents)
     if data is None:
         return no_update, "The file could not be read from the browser. Try choosing it again."
-    token = keep_pending(current_service().engine, filename or "workbook.xlsx", data)
+    token = current_service().keep_upload(filename or "workbook.xlsx", data)
     return f"/upload/{token}", "Checking the file…"
 
 

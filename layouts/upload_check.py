@@ -17,26 +17,19 @@ from layouts._shared.upload_parts import (
     report_table,
     status_change,
 )
-from layouts._shared.uploads import (
-    Overtaken,
-    PendingCheck,
-    forget_pending,
-    pending_check,
-    read_pending,
-    sheet_counts,
-    store_pending,
-)
+from services.interface import Overtaken, PendingCheck, PendingFile
+from services.pending import sheet_counts
 
 PAGE_TITLE = "Check your workbook - Local First Inclusion"
 NAME_LIMIT = 120
 
 
-def _check(token: str) -> tuple[object, PendingCheck] | None:
+def _check(token: str) -> tuple[PendingFile, PendingCheck] | None:
     service = current_service()
-    pending = read_pending(service.engine, token)
+    pending = service.read_upload(token)
     if pending is None:
         return None
-    return pending, pending_check(service, pending, current_settings())
+    return pending, service.check_upload(pending)
 
 
 def _title(token: str = "") -> str:
@@ -353,10 +346,8 @@ def confirm(n_clicks: int, token: str, name: str | None, reason: str | None, rep
             "Error: " + PAGE_TITLE,
         )
     service = current_service()
-    outcome = store_pending(
-        service.engine,
+    outcome = service.store_upload(
         pending,
-        current_settings(),
         replaces=replaces,
         reason=reason or None,
         loaded_by=name,
@@ -372,7 +363,7 @@ def confirm(n_clicks: int, token: str, name: str | None, reason: str | None, rep
             ),
             "Error: " + PAGE_TITLE,
         )
-    forget_pending(service.engine, token)
+    service.forget_upload(token)
     return f"/submissions?stored={outcome.stored_id}", None, PAGE_TITLE
 
 

@@ -11,15 +11,15 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
-
-from loaders.cells import CellProblem, cell_text, parse_decimal
-from loaders.grid import Grid, cell_name, has_sheets
-from loaders.line_map import LINE_MAP_SHEET, read_line_map
-from loaders.report import ValidationReport
-from loaders.targets import TARGETS_SHEET, Targets, read_targets, store_targets
-from storage.dsg_plan import (
+from domain.money import millions, pence_from_millions
+from domain.periods import (
+    PeriodError,
+    Term,
+    financial_year_start,
+    parse_financial_year,
+    parse_term,
+)
+from domain.plan_lines import (
     DERIVED_LABELS,
     INPUT_LINES,
     LINES_BY_CODE,
@@ -28,15 +28,11 @@ from storage.dsg_plan import (
     derive_years,
     normalise_label,
 )
-from storage.models import DsgFigure, DsgStatement
-from storage.money import millions, pence_from_millions
-from storage.periods import (
-    PeriodError,
-    Term,
-    financial_year_start,
-    parse_financial_year,
-    parse_term,
-)
+from loaders.cells import CellProblem, cell_text, parse_decimal
+from loaders.grid import Grid, cell_name, has_sheets
+from loaders.line_map import LINE_MAP_SHEET, read_line_map
+from loaders.report import ValidationReport
+from loaders.targets import TARGETS_SHEET, Targets, read_targets
 
 PLAN_SHEET = "Plan"
 FORECAST_SHEET = "Forecast"
@@ -566,31 +562,3 @@ def _with_zeros(
     return {
         code: {year: lines.get(code, {}).get(year, 0) for year in years} for code in LINES_BY_CODE
     }
-
-
-def store_dsg_workbook(session: Session, submission_id: int, workbook: DsgWorkbook) -> None:
-    """Write the workbook's statement and every figure, each naming its submission."""
-    session.add(
-        DsgStatement(
-            submission_id=submission_id,
-            first_year=workbook.years[0],
-            last_year=workbook.years[-1],
-            opening_balance_pence=workbook.opening_balance,
-            forecast_term=str(workbook.forecast_term) if workbook.forecast_term else None,
-        )
-    )
-    rows = [
-        {
-            "submission_id": submission_id,
-            "basis": basis,
-            "line": code,
-            "year": year,
-            "amount_pence": pence,
-        }
-        for basis, lines in (("plan", workbook.plan), ("forecast", workbook.forecast))
-        for code, years in lines.items()
-        for year, pence in years.items()
-    ]
-    session.execute(insert(DsgFigure), rows)
-    if workbook.targets is not None:
-        store_targets(session, submission_id, workbook.targets)

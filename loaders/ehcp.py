@@ -5,16 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
-
+from domain.periods import Term
+from domain.vocabulary import EHCP_ITEMS, NEED_LOOKUP, PRIMARY_NEEDS, build_lookup
 from loaders.grid import Grid, has_sheets
 from loaders.report import ValidationReport
 from loaders.tables import Column, Table, choice_parser, first_row_of_each, parse_count, read_table
 from loaders.terms import read_term
-from storage.models import EhcpFigure, EhcpNeed
-from storage.periods import Term
-from storage.vocabulary import EHCP_ITEMS, NEED_LOOKUP, PRIMARY_NEEDS, build_lookup
 
 ACTIVITY_SHEET = "Activity"
 NEEDS_SHEET = "Primary need"
@@ -138,22 +134,3 @@ def read_ehcp_workbook(
     if report.errors or term is None:
         return None
     return EhcpReturn(term=term, counts=counts, needs=needs)
-
-
-def store_ehcp_workbook(session: Session, submission_id: int, ehcp: EhcpReturn) -> None:
-    if ehcp.counts:
-        session.execute(
-            insert(EhcpFigure),
-            [
-                {"submission_id": submission_id, "item": item, "count": count}
-                for item, count in ehcp.counts.items()
-            ],
-        )
-    if ehcp.needs:
-        session.execute(
-            insert(EhcpNeed),
-            [
-                {"submission_id": submission_id, "need": need, "plans": plans}
-                for need, plans in ehcp.needs.items()
-            ],
-        )

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
-
+from domain.periods import Term
+from domain.plan_lines import INPUT_LINES, LineGroup
+from domain.vocabulary import COHORT_LOOKUP, SAVINGS_COHORTS, build_lookup
 from loaders.grid import Grid, has_sheets
-from loaders.placements import PLACEMENTS_SHEET, read_placements, store_placements
+from loaders.placements import PLACEMENTS_SHEET, read_placements
 from loaders.report import ValidationReport
 from loaders.tables import (
     Column,
@@ -21,10 +21,6 @@ from loaders.tables import (
     read_table,
 )
 from loaders.terms import read_term
-from storage.dsg_plan import INPUT_LINES, LineGroup
-from storage.models import HnbSaving, HnbSpend
-from storage.periods import Term
-from storage.vocabulary import COHORT_LOOKUP, SAVINGS_COHORTS, build_lookup
 
 SPEND_SHEET = "Spend"
 SAVINGS_SHEET = "Savings"
@@ -167,28 +163,3 @@ def read_hnb_workbook(
     if report.errors or term is None or placements is None:
         return None
     return HnbReturn(term=term, spend=spend, savings=savings, placements=placements)
-
-
-def store_hnb_workbook(session: Session, submission_id: int, hnb: HnbReturn) -> None:
-    if hnb.spend:
-        session.execute(
-            insert(HnbSpend),
-            [
-                {
-                    "submission_id": submission_id,
-                    "line": line,
-                    "direct_pence": direct,
-                    "central_pence": central,
-                }
-                for line, (direct, central) in hnb.spend.items()
-            ],
-        )
-    if hnb.savings:
-        session.execute(
-            insert(HnbSaving),
-            [
-                {"submission_id": submission_id, "cohort": cohort, "amount_pence": amount}
-                for cohort, amount in hnb.savings.items()
-            ],
-        )
-    store_placements(session, submission_id, hnb.placements)

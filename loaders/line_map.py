@@ -4,11 +4,11 @@ of the standard plan, so a plan laid out in the council's words can be loaded wi
 
 from __future__ import annotations
 
+from domain.plan_lines import INPUT_LINES, code_for_label, normalise_label
 from loaders.cells import CellProblem
 from loaders.grid import Grid
 from loaders.report import ValidationReport
 from loaders.tables import Column, first_row_of_each, parse_text, read_table
-from storage.dsg_plan import INPUT_LINES, code_for_label, normalise_label
 
 LINE_MAP_SHEET = "Line map"
 LABEL_HEADING = "Label in your plan"

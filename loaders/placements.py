@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
+from domain.periods import Term
+from domain.vocabulary import (
+    LOCATIONS,
+    NEED_LOOKUP,
+    PROVISION_LOOKUP,
+    PROVISION_TYPES,
+    build_lookup,
+)
 from loaders.cells import CellProblem
 from loaders.grid import Grid
 from loaders.report import ValidationReport
@@ -17,15 +23,6 @@ from loaders.tables import (
     parse_pounds,
     parse_text,
     read_table,
-)
-from storage.models import Placement
-from storage.periods import Term
-from storage.vocabulary import (
-    LOCATIONS,
-    NEED_LOOKUP,
-    PROVISION_LOOKUP,
-    PROVISION_TYPES,
-    build_lookup,
 )
 
 PLACEMENTS_SHEET = "Placements"
@@ -277,20 +274,3 @@ def read_placements(
     _check_rows(table, term, report)
     count = len(table.rows)
     return {column.key: table.values.get(column.key, [None] * count) for column in COLUMNS}
-
-
-def store_placements(session: Session, submission_id: int, placements: dict[str, list]) -> None:
-    """Insert through the driver's executemany: a term's list can run to 100,000 rows."""
-    count = len(placements["reference"])
-    if not count:
-        return
-    connection = session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {Placement.__tablename__} (submission_id, {', '.join(STORED)}) "
-        f"VALUES ({', '.join([marker] * (len(STORED) + 1))})"
-    )
-    rows = list(
-        zip([submission_id] * count, *(placements[key] for key in STORED.values()), strict=True)
-    )
-    connection.exec_driver_sql(sql, rows)

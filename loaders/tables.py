@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from operator import itemgetter
 
+from domain.money import pence_from_pounds
 from loaders.cells import CellProblem, RawCell, cell_text, describe, parse_decimal
 from loaders.grid import Grid, cell_name, column_letters
 from loaders.report import ValidationReport
-from storage.money import pence_from_pounds
 
 HEADER_SEARCH_ROWS = 20
 MAX_ISSUES_PER_COLUMN = 50

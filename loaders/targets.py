@@ -15,9 +15,6 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
-
 from loaders.cells import CellProblem, RawCell, parse_decimal
 from loaders.grid import Grid
 from loaders.report import ValidationReport
@@ -30,7 +27,6 @@ from loaders.tables import (
     parse_text,
     read_table,
 )
-from storage.models import MeasureTarget
 
 TARGETS_SHEET = "Targets"
 PLAN_MEASURES = range(16, 23)  # these follow the DSG plan itself
@@ -263,30 +259,3 @@ def read_targets(grid: Grid, years: tuple[str, ...], report: ValidationReport) -
         if yearly or baseline is not None:
             targets.per[ref] = _per(grid, table, index, ref, report)
     return targets
-
-
-def store_targets(session: Session, submission_id: int, targets: Targets) -> None:
-    rows = [
-        {
-            "submission_id": submission_id,
-            "ref": ref,
-            "year": None,
-            "value": str(value),
-            "baseline_period": period,
-            "per": targets.per.get(ref),
-        }
-        for ref, (value, period) in targets.baselines.items()
-    ] + [
-        {
-            "submission_id": submission_id,
-            "ref": ref,
-            "year": year,
-            "value": str(value),
-            "baseline_period": None,
-            "per": targets.per.get(ref),
-        }
-        for ref, years in targets.yearly.items()
-        for year, value in years.items()
-    ]
-    if rows:
-        session.execute(insert(MeasureTarget), rows)

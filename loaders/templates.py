@@ -12,6 +12,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from domain.plan_lines import INPUT_LINES, LineGroup
+from domain.vocabulary import EHCP_ITEMS, PRIMARY_NEEDS, PROVISION_TYPES, SAVINGS_COHORTS
 from loaders.dsg import FORECAST_SHEET, OPENING_LABEL, PLAN_SHEET, TERM_LABEL
 from loaders.ehcp import ACTIVITY_SHEET, NEEDS_SHEET
 from loaders.errors import TemplateError
@@ -20,8 +22,6 @@ from loaders.line_map import LABEL_HEADING, LINE_HEADING, LINE_MAP_SHEET
 from loaders.placements import COLUMNS as PLACEMENT_COLUMNS
 from loaders.placements import PLACEMENTS_SHEET
 from loaders.targets import PLAN_MEASURES, TARGETS_SHEET, catalogue_measures, measure_refs
-from storage.dsg_plan import INPUT_LINES, LineGroup
-from storage.vocabulary import EHCP_ITEMS, PRIMARY_NEEDS, PROVISION_TYPES, SAVINGS_COHORTS
 
 FAMILIES = ("dsg", "ehcp", "hnb")
 MONEY_FORMAT = "#,##0.000;-#,##0.000"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.periods import PeriodError, Term, parse_term
 from loaders.cells import cell_text
 from loaders.grid import Grid, cell_name
 from loaders.report import ValidationReport
-from storage.periods import PeriodError, Term, parse_term
 
 TERM_LABEL = "Term"
 

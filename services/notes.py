@@ -7,15 +7,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from kpis.notes import NoteError
 from storage.database import write_session
 from storage.models import Commentary, ReturnEntry
 
 TEXT_LIMIT = 20_000
 NAME_LIMIT = 120
-
-
-class NoteError(ValueError):
-    """What was typed cannot be saved: the message says what to change."""
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

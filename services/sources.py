@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.periods import financial_years, parse_term, period_sort_key
 from kpis.dsg import DsgFigures, DsgPosition, DsgSubmissionInfo
 from kpis.returns import Returns, placements_frame
 from storage.database import as_utc
@@ -23,7 +24,6 @@ from storage.models import (
     Submission,
     SubmissionStatus,
 )
-from storage.periods import financial_years, parse_term, period_sort_key
 
 CURRENT = Submission.status == SubmissionStatus.CURRENT
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
+from domain.periods import financial_years
 from storage.database import create_database_engine, upgrade_database
-from storage.periods import financial_years
 
 POSTGRES_URL = os.environ.get(
     "LFI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -10,8 +10,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app import create_app
-from loaders.demo import DemoDataError, remove_demo_data
-from loaders.submissions import check_workbook, store_checked
+from loaders.demo import DemoDataError
+from loaders.submissions import check_workbook
+from services.demo import remove_demo_data
+from services.submissions import store_checked
 from storage.database import create_database_engine, write_session
 from storage.models import Base
 from tests import paper

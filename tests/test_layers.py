@@ -24,13 +24,32 @@ def test_lay001_the_tree_keeps_its_layers():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_lay002_a_kpi_module_importing_dash_breaks_the_contract(tmp_path):
-    for part in ("kpis", "loaders", "storage", "figures", "layouts"):
+PACKAGES = ("domain", "loaders", "kpis", "storage", "services", "figures", "exports", "layouts")
+
+
+def _copy_tree(tmp_path: Path) -> Path:
+    for part in PACKAGES:
         shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     shutil.copy(ROOT / "settings.py", tmp_path / "settings.py")
-    with (tmp_path / "kpis" / "formats.py").open("a") as handle:
+    return tmp_path
+
+
+def test_lay002_a_kpi_module_importing_dash_breaks_the_contract(tmp_path):
+    tree = _copy_tree(tmp_path)
+    with (tree / "kpis" / "formats.py").open("a") as handle:
         handle.write("\nimport dash  # noqa\n")
-    result = _lint(tmp_path)
+    result = _lint(tree)
     assert result.returncode == 1
-    assert "Loaders, KPIs and storage know nothing of Dash or Plotly BROKEN" in result.stdout
+    assert "Loaders, KPIs and the domain are pure BROKEN" in result.stdout
+
+
+def test_lay003_a_page_reaching_the_database_through_a_service_breaks_the_contract(tmp_path):
+    """Not only a direct import: a page importing the module that stores uploads reaches
+    SQLAlchemy through it, and that is refused too."""
+    tree = _copy_tree(tmp_path)
+    with (tree / "layouts" / "about.py").open("a") as handle:
+        handle.write("\nimport services.uploads  # noqa\n")
+    result = _lint(tree)
+    assert result.returncode == 1
+    assert "Pages, exports and figures never reach the database BROKEN" in result.stdout

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import current_app
 
-from kpis.service import MeasureService
+from services.interface import Service
 from settings import Settings
 
 EXTENSION_KEY = "lfi"
 SETTINGS_KEY = "lfi-settings"
 
 
-def current_service() -> MeasureService:
+def current_service() -> Service:
     return current_app.extensions[EXTENSION_KEY]
 
 

@@ -13,7 +13,7 @@ from figures.measure import build_measure_figure, measure_title, summarise_measu
 from kpis.catalogue import Measure
 from kpis.formats import NOT_AVAILABLE
 from kpis.measures import MeasureValue
-from kpis.service import Snapshot
+from kpis.snapshot import Snapshot
 from kpis.wording import (
     basis_phrase,
     comparator_figure,

@@ -20,9 +20,8 @@ from collections import OrderedDict
 from datetime import date
 
 from flask import Flask, Response, g, request
-from sqlalchemy.orm import Session
 
-from kpis.service import MeasureService, content_version
+from services.interface import Service
 
 ROUTING_OUTPUT = ".._pages_content.children..._pages_store.data.."
 ROUTING_OUTPUTS = [
@@ -72,7 +71,7 @@ def _only_location_changed(body: dict) -> bool:
 
 
 class PageCache:
-    def __init__(self, service: MeasureService, *, size: int = 256) -> None:
+    def __init__(self, service: Service, *, size: int = 256) -> None:
         self.service = service
         self.size = size
         self._pages: OrderedDict[tuple, bytes] = OrderedDict()
@@ -87,8 +86,7 @@ class PageCache:
         path, search = values
         if path is not None and path.startswith(NOT_KEPT):
             return None
-        with Session(self.service.engine) as session:
-            version = content_version(session)
+        version = self.service.content_version()
         # Pages that default to the current round or term change with the date, too.
         return (version, date.today(), path, search)
 

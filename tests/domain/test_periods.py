@@ -1,6 +1,6 @@
 import pytest
 
-from storage.periods import PeriodError, financial_years, parse_financial_year, parse_term
+from domain.periods import PeriodError, financial_years, parse_financial_year, parse_term
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from storage.dsg_plan import code_for_label, derive_years
+from domain.plan_lines import code_for_label, derive_years
 from tests import paper
 
 TOLERANCE_PENCE = 500_000  # £0.005m: the paper rounds each figure to £0.001m

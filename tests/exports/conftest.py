@@ -8,8 +8,8 @@ import pytest
 
 from exports.charts import ChartRenderer
 from kpis.catalogue import load_catalogue
-from kpis.service import MeasureService
-from loaders.demo import load_demo_data
+from services.demo import load_demo_data
+from services.measures import MeasureService
 from storage.database import create_database_engine, upgrade_database
 
 TODAY = date(2026, 11, 22)

@@ -11,8 +11,8 @@ from docx import Document
 from exports.dfe_return import ReturnRequest, kpi_table
 from exports.reports import make_return
 from kpis.rounds import parse_round
-from kpis.service import Snapshot
-from storage.notes import save_return_entries
+from kpis.snapshot import Snapshot
+from services.notes import save_return_entries
 from tests.exports.conftest import TODAY
 from tests.exports.pdf_tools import is_blank, page_texts, pages_as_png
 from tests.paper import LINES

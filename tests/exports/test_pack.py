@@ -10,7 +10,7 @@ from exports.pack import Meeting, PackError, PackRequest, build_pack_html, read_
 from exports.reports import make_pack
 from kpis.notes import Note
 from kpis.wording import period_phrase, show_value
-from storage.notes import save_commentary
+from services.notes import save_commentary
 from tests.exports.conftest import TODAY
 from tests.exports.pdf_tools import is_blank, page_texts, pages_as_png
 from tests.paper import CUMULATIVE_BALANCE

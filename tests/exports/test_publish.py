@@ -6,7 +6,7 @@ from exports.publish import shown, shown_variance, withheld, without_withheld
 from exports.tables import measure_table
 from kpis.catalogue import load_catalogue
 from kpis.measures import MeasureValue
-from kpis.service import Snapshot
+from kpis.snapshot import Snapshot
 
 CATALOGUE = load_catalogue()
 

@@ -3,9 +3,9 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from domain.periods import parse_term
+from domain.plan_lines import code_for_label
 from kpis.dsg import DsgFigures, DsgPosition, DsgSubmissionInfo
-from storage.dsg_plan import code_for_label
-from storage.periods import parse_term
 from tests import paper
 
 M = 100_000_000  # pence in £1m

@@ -122,7 +122,7 @@ def test_dwn002_text_typed_by_people_cannot_run_as_a_formula(app, client):
     from datetime import date
 
     from loaders.demo import build_demo_workbooks
-    from loaders.submissions import load_workbook
+    from services.submissions import load_workbook
 
     files = dict(build_demo_workbooks(date(2027, 1, 10)))
     load_workbook(

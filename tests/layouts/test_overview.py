@@ -7,7 +7,7 @@ import pytest
 
 from kpis.catalogue import load_catalogue
 from kpis.measures import MeasureValue
-from kpis.service import Snapshot
+from kpis.snapshot import Snapshot
 
 CATALOGUE = load_catalogue()
 

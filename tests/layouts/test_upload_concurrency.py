@@ -19,9 +19,8 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from layouts._shared.upload_parts import GO_ID
-from layouts._shared.uploads import keep_pending, read_pending
-from loaders.submissions import load_workbook
 from loaders.templates import write_ehcp_workbook
+from services.submissions import load_workbook
 from storage.database import create_database_engine, write_session
 from storage.models import Submission, SubmissionStatus
 from tests.layouts.conftest import app_on
@@ -112,7 +111,7 @@ def _submissions(engine) -> list[tuple[str, SubmissionStatus]]:
 def test_ucc001_another_worker_storing_a_file_while_the_page_renders_breaks_nothing(
     app, engine, other
 ):
-    token = keep_pending(engine, "ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
+    token = app.server.extensions["lfi"].keep_upload("ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
     done, stop = _meanwhile(
         engine, lambda: _store(other, "ehcp-autumn.xlsx", _ehcp("Autumn 2026", 13_000))
     )
@@ -130,7 +129,7 @@ def test_ucc002_a_write_held_open_by_another_connection_during_the_render_breaks
     app, engine, other
 ):
     """Another connection holds the write lock while the page starts, and commits mid-render."""
-    token = keep_pending(engine, "ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
+    token = app.server.extensions["lfi"].keep_upload("ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
     holding, release, committed = threading.Event(), threading.Event(), threading.Event()
     failures = []
 
@@ -210,7 +209,7 @@ def _confirm(app, client, page, *, name: str, reason: str):
 def test_ucc003_a_correction_is_not_stored_over_a_file_its_officer_never_saw(app, engine, other):
     client = app.server.test_client()
     client.get("/")  # Dash sets up its callbacks on the first request
-    token = keep_pending(engine, "ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
+    token = app.server.extensions["lfi"].keep_upload("ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
     page = _render(app, token)
     assert "This replaces ehcp-a.xlsx" in text_of(page)
     # meanwhile someone else corrects the same return
@@ -224,7 +223,7 @@ def test_ucc003_a_correction_is_not_stored_over_a_file_its_officer_never_saw(app
         ("ehcp-c.xlsx", SubmissionStatus.CURRENT),
     ]
     assert "stored=" not in answer
-    assert read_pending(engine, token) is not None
+    assert app.server.extensions["lfi"].read_upload(token) is not None
     # the page, shown again, says why, and now replaces C, its changes worked out against C
     again = _asked_again(app, token, answer)
     words = text_of(again)
@@ -246,7 +245,9 @@ def test_ucc004_a_new_file_is_not_stored_when_another_arrived_for_its_period_mea
 ):
     client = app.server.test_client()
     client.get("/")
-    token = keep_pending(engine, "ehcp-autumn-b.xlsx", _ehcp("Autumn 2026", 12_900))
+    token = app.server.extensions["lfi"].keep_upload(
+        "ehcp-autumn-b.xlsx", _ehcp("Autumn 2026", 12_900)
+    )
     page = _render(app, token)
     assert "This replaces" not in text_of(page)
     _store(other, "ehcp-autumn-c.xlsx", _ehcp("Autumn 2026", 12_600))
@@ -262,21 +263,21 @@ def test_ucc004_a_new_file_is_not_stored_when_another_arrived_for_its_period_mea
 
 def test_ucc005_the_check_is_made_again_inside_the_write_transaction(app, engine, other):
     """A file stored after the confirmation's first check, before it writes, still stops it."""
-    from layouts._shared.uploads import Overtaken, store_pending
+    from services.interface import Overtaken
 
-    settings = app.server.extensions["lfi-settings"]
+    service = app.server.extensions["lfi"]
     with Session(engine) as session:
         stored_a = session.scalar(select(Submission.id))
-    pending = read_pending(engine, keep_pending(engine, "ehcp-b.xlsx", _ehcp(SUMMER, 12_900)))
+    pending = service.read_upload(service.keep_upload("ehcp-b.xlsx", _ehcp(SUMMER, 12_900)))
     stored_c = _store(other, "ehcp-c.xlsx", _ehcp(SUMMER, 12_600), reason="Caseload recounted")
 
-    outcome = store_pending(
-        engine, pending, settings, replaces=stored_a, reason="Autumn recount", loaded_by="B"
+    outcome = service.store_upload(
+        pending, replaces=stored_a, reason="Autumn recount", loaded_by="B"
     )
 
     assert isinstance(outcome, Overtaken) and outcome.current.id == stored_c
     assert [name for name, _ in _submissions(engine)] == ["ehcp-a.xlsx", "ehcp-c.xlsx"]
-    outcome = store_pending(
-        engine, pending, settings, replaces=stored_c, reason="Autumn recount", loaded_by="B"
+    outcome = service.store_upload(
+        pending, replaces=stored_c, reason="Autumn recount", loaded_by="B"
     )
     assert outcome.stored_id is not None and outcome.superseded.id == stored_c

@@ -12,10 +12,9 @@ import io
 import pytest
 from dash import html
 
-from layouts._shared.uploads import keep_pending
 from loaders.demo import read_paper_plan
-from loaders.submissions import load_workbook
 from loaders.templates import write_dsg_workbook, write_ehcp_workbook
+from services.submissions import load_workbook
 from tests.layouts.conftest import app_on
 from tests.layouts.test_static_pages import text_of, walk
 
@@ -82,9 +81,8 @@ def app(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(app):
-    engine = app.server.extensions["lfi"].engine
     data = _bytes(write_ehcp_workbook, term="Autumn 2026", counts=AUTUMN, needs=AUTUMN_NEEDS)
-    token = keep_pending(engine, "ehcp-autumn-2026.xlsx", data)
+    token = app.server.extensions["lfi"].keep_upload("ehcp-autumn-2026.xlsx", data)
     module = importlib.import_module("layouts.upload_check")
     with app.server.test_request_context():
         return module.layout(token=token)

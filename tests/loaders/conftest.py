@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from loaders.submissions import load_workbook
+from services.submissions import load_workbook
 from storage.models import (
     DsgFigure,
     DsgStatement,

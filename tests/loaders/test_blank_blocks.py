@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kpis.catalogue import load_catalogue
-from kpis.service import MeasureService
-from loaders.submissions import load_workbook
 from loaders.templates import write_ehcp_workbook, write_hnb_workbook
+from services.measures import MeasureService
+from services.submissions import load_workbook
 from storage.models import EhcpFigure, HnbSaving, HnbSpend
 from tests.fixtures.build_fixtures import COUNTS, NEEDS, PLACEMENTS
 from tests.loaders.conftest import MAX_BYTES

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+from domain.periods import Term
 from loaders.demo import build_demo_workbooks, demo_terms
 from storage.models import EhcpFigure, Submission
-from storage.periods import Term
 
 LFI = Path(sys.executable).parent / "lfi"
 

@@ -416,8 +416,8 @@ def test_dsg129_a_term_before_the_plan_began_is_refused(template, engine, load):
 
 
 def test_dsg130_a_plan_of_one_year_can_be_loaded(engine, tmp_path):
-    from loaders.submissions import load_workbook
     from loaders.templates import write_dsg_workbook
+    from services.submissions import load_workbook
 
     path = tmp_path / "one-year.xlsx"
     write_dsg_workbook(path, years=("2022-23",), opening_balance=Decimal("53.976"))

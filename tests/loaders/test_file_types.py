@@ -128,7 +128,7 @@ def test_fil002_a_decompression_bomb_is_refused_before_it_is_parsed(template, en
 
 
 def test_fil003_a_file_over_the_size_limit_is_refused(engine, plan_years):
-    from loaders.submissions import load_workbook
+    from services.submissions import load_workbook
 
     outcome = load_workbook(
         engine,

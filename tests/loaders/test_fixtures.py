@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loaders.submissions import load_workbook
+from services.submissions import load_workbook
 from storage.models import HnbSpend, Placement
 from tests.loaders.conftest import MAX_BYTES, snapshot
 

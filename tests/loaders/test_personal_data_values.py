@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import layouts._shared.uploads as uploads
+import services.uploads as uploads
 from loaders.demo import build_demo_workbooks
 from loaders.submissions import check_workbook
 from storage.models import PendingUpload
@@ -253,7 +253,7 @@ def test_pdv014_a_refused_web_upload_leaves_none_of_its_bytes(app, fixture, prob
     data = (FIXTURES / fixture).read_bytes()
     page = importlib.import_module("layouts.upload_check")
     with app.server.test_request_context():
-        token = uploads.keep_pending(app.server.extensions["lfi"].engine, fixture, data)
+        token = app.server.extensions["lfi"].keep_upload(fixture, data)
         assert _held_anywhere(app, data) == []
         shown = text_of(page.layout(token=token))
     # the officer still sees what was wrong, and nothing of the file is kept afterwards either
@@ -265,7 +265,7 @@ def test_pdv014_a_refused_web_upload_leaves_none_of_its_bytes(app, fixture, prob
 def test_pdv015_a_sound_web_upload_is_kept_until_it_is_confirmed(app):
     data = (FIXTURES / "hnb-blank-spend.xlsx").read_bytes()
     with app.server.test_request_context():
-        token = uploads.keep_pending(app.server.extensions["lfi"].engine, "hnb.xlsx", data)
+        token = app.server.extensions["lfi"].keep_upload("hnb.xlsx", data)
     with Session(app.server.extensions["lfi"].engine) as session:
         kept = session.scalar(select(PendingUpload.content).where(PendingUpload.token == token))
     assert kept == data

@@ -1,7 +1,6 @@
 """Workbooks as real offices and real programs write them: odd but sound ones load, unsafe or
 spoilt ones are refused with a reason, and nothing is stored from a refused file."""
 
-import dataclasses
 import io
 import sys
 import zipfile
@@ -11,8 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import loaders.submissions
-from loaders.submissions import check_workbook, load_workbook
+from loaders.submissions import check_workbook
+from services.stores import STORES
+from services.submissions import load_workbook
 from tests.loaders.conftest import MAX_BYTES, snapshot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
@@ -143,16 +143,14 @@ def test_rwf009_an_hnb_return_with_an_extra_sheet_called_plan_is_still_an_hnb_re
 def test_rwf010_a_failed_hnb_load_leaves_nothing_behind(engine, plan_years, monkeypatch):
     buffer = io.BytesIO()
     hnb_book().save(buffer)
-    family = loaders.submissions.FAMILIES["hnb"]
+    store = STORES["hnb"]
 
     def fail_after_writing(session, submission_id, content):
-        family.store(session, submission_id, content)
+        store(session, submission_id, content)
         session.flush()
         raise RuntimeError("the connection dropped")
 
-    monkeypatch.setitem(
-        loaders.submissions.FAMILIES, "hnb", dataclasses.replace(family, store=fail_after_writing)
-    )
+    monkeypatch.setitem(STORES, "hnb", fail_after_writing)
     before = snapshot(engine)
     with pytest.raises(RuntimeError):
         load_workbook(

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy.orm import Session
 
 from kpis.catalogue import load_catalogue
-from kpis.sources import read_returns
 from loaders.number_formats import is_percent_format, percent_cells
 from loaders.submissions import check_workbook
 from loaders.targets import measure_refs
 from loaders.templates import write_dsg_workbook
+from services.sources import read_returns
 
 YEARS = ("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29")
 MAX_BYTES = 20_000_000
@@ -100,7 +100,7 @@ def test_tgt002_the_baseline_is_read_the_same_way_and_other_cells_are_untouched(
 
 
 def test_tgt003_a_target_of_14_percent_reaches_the_measures_as_the_fraction_0_14(engine):
-    from loaders.submissions import store_checked
+    from services.submissions import store_checked
 
     book = dsg_book()
     for year, value in (("2024-25", 0.14), ("2025-26", "13.5%")):
@@ -206,7 +206,7 @@ def test_tgt009_an_unknown_word_in_per_is_refused():
 
 
 def test_tgt010_per_is_stored_and_reaches_the_measures(engine):
-    from loaders.submissions import store_checked
+    from services.submissions import store_checked
 
     book = dsg_book()
     cell(book, 6, "2024-25").value = 500

@@ -90,7 +90,7 @@ def test_tpl002_the_hnb_template_holds_spend_savings_and_the_placement_list(tmp_
 def test_tpl003_an_empty_template_is_not_mistaken_for_a_return(
     tmp_path, family, engine, plan_years
 ):
-    from loaders.submissions import load_workbook
+    from services.submissions import load_workbook
 
     path = tmp_path / f"{family}.xlsx"
     subprocess.run([str(LFI), "template", family, "-o", str(path)], check=True, capture_output=True)

@@ -10,18 +10,19 @@ from tests.workbooks import paper_workbook, to_bytes
 
 KILLER = textwrap.dedent(
     """
-    import dataclasses, os, signal, sys
-    import loaders.submissions as submissions
+    import os, signal, sys
+    import services.stores as stores
+    import services.submissions as submissions
     from storage.database import create_database_engine
 
-    family = submissions.FAMILIES["dsg"]
+    store = stores.STORES["dsg"]
 
     def store_then_die(session, submission_id, content):
-        family.store(session, submission_id, content)
+        store(session, submission_id, content)
         session.flush()  # every row has reached the database; the commit has not
         os.kill(os.getpid(), signal.SIGKILL)
 
-    submissions.FAMILIES["dsg"] = dataclasses.replace(family, store=store_then_die)
+    stores.STORES["dsg"] = store_then_die
     engine = create_database_engine(sys.argv[1])
     submissions.load_workbook(
         engine, open(sys.argv[2], "rb").read(), file_name="plan.xlsx",

@@ -5,9 +5,9 @@ import io
 from decimal import Decimal
 
 from kpis.catalogue import load_catalogue
-from kpis.service import MeasureService
-from loaders.submissions import load_workbook
 from loaders.templates import write_ehcp_workbook
+from services.measures import MeasureService
+from services.submissions import load_workbook
 from tests.fixtures.build_fixtures import COUNTS, NEEDS
 
 CATALOGUE = load_catalogue()

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from kpis.catalogue import load_catalogue
 from kpis.measures import compute_measures
-from kpis.sources import read_dsg_position, read_returns
-from layouts._shared.uploads import with_pending
 from loaders.demo import DEMO_YEARS, build_demo_workbooks
-from loaders.submissions import check_workbook, find_current, store_checked
+from loaders.submissions import check_workbook
+from services.pending import with_pending
+from services.sources import read_dsg_position, read_returns
+from services.submissions import find_current, store_checked
 from storage.database import create_database_engine, upgrade_database, write_session
 
 TODAY = date(2027, 1, 10)  # the demo then runs to Autumn 2026

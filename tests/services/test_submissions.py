@@ -1,13 +1,12 @@
 """Submissions are stored whole or not at all, recognised when repeated, and superseded in turn."""
 
-import dataclasses
 import threading
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import loaders.submissions
+from services.stores import STORES
 from storage.models import Submission, SubmissionFile
 from tests.loaders.conftest import snapshot
 from tests.workbooks import find_row, paper_workbook, to_bytes, year_column
@@ -108,16 +107,14 @@ def test_sub004_a_failure_part_way_through_storing_leaves_nothing_behind(
 ):
     load(_variant(template, 2.393))
     before = snapshot(engine)
-    family = loaders.submissions.FAMILIES["dsg"]
+    store = STORES["dsg"]
 
     def fail_after_writing(session, submission_id, workbook):
-        family.store(session, submission_id, workbook)
+        store(session, submission_id, workbook)
         session.flush()  # the rows have reached the database when the failure comes
         raise RuntimeError("the disk filled up")
 
-    monkeypatch.setitem(
-        loaders.submissions.FAMILIES, "dsg", dataclasses.replace(family, store=fail_after_writing)
-    )
+    monkeypatch.setitem(STORES, "dsg", fail_after_writing)
     with pytest.raises(RuntimeError, match="the disk filled up"):
         load(_variant(template, 2.500), reason="correction")
     assert snapshot(engine) == before

@@ -1,0 +1,114 @@
+"""The dashboard service: the one object pages and exports are handed (services.interface says
+what they may ask of it). Every session and every write happens here or below."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from kpis.catalogue import Catalogue, Measure, load_catalogue
+from kpis.measures import MeasureValue
+from kpis.notes import Note
+from kpis.plan_view import PlanView
+from kpis.snapshot import Snapshot
+from kpis.submissions import SubmissionRecord
+from loaders.submissions import LoadOutcome
+from services import notes, uploads
+from services.interface import Overtaken, PendingCheck, PendingFile
+from services.measures import MeasureService, content_version
+from settings import Settings
+
+
+@dataclass
+class DashboardService:
+    measures_service: MeasureService
+    settings: Settings
+
+    @classmethod
+    def build(cls, engine: Engine, settings: Settings) -> DashboardService:
+        """The service for the database ``engine`` reaches, as ``settings`` configure it."""
+        measures = MeasureService(
+            engine=engine,
+            catalogue=load_catalogue(),
+            cache=settings.cache,
+            council=settings.council_la_code,
+        )
+        return cls(measures, settings)
+
+    @property
+    def engine(self) -> Engine:
+        return self.measures_service.engine
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.measures_service.catalogue
+
+    # ---- the measures ------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        return self.measures_service.snapshot()
+
+    def measure(self, ref: int) -> Measure | None:
+        return self.measures_service.measure(ref)
+
+    def plan_view(self) -> PlanView | None:
+        return self.measures_service.plan_view()
+
+    def measures(self) -> list[MeasureValue]:
+        return self.measures_service.measures()
+
+    def superseded(self, ref: int) -> list[tuple[SubmissionRecord, MeasureValue]]:
+        return self.measures_service.superseded(ref)
+
+    def content_version(self) -> tuple[int, ...]:
+        with Session(self.engine) as session:
+            return content_version(session)
+
+    # ---- what the programme team writes ------------------------------------------------------
+
+    def commentary(self, period: str) -> dict[int, Note]:
+        return self.measures_service.commentary(period)
+
+    def commentary_history(self, ref: int, period: str) -> list[Note]:
+        return self.measures_service.commentary_history(ref, period)
+
+    def return_entries(self, round_name: str) -> dict[str, list[Note]]:
+        return self.measures_service.return_entries(round_name)
+
+    def save_commentary(self, *, ref: int, period: str, text: str, written_by: str) -> None:
+        notes.save_commentary(self.engine, ref=ref, period=period, text=text, written_by=written_by)
+
+    def save_return_entries(
+        self, *, round_name: str, entries: dict[str, tuple[str | None, str]], written_by: str
+    ) -> None:
+        notes.save_return_entries(
+            self.engine, round_name=round_name, entries=entries, written_by=written_by
+        )
+
+    # ---- uploads -----------------------------------------------------------------------------
+
+    def keep_upload(self, file_name: str, data: bytes) -> str:
+        return uploads.keep_pending(self.engine, file_name, data, self.settings)
+
+    def read_upload(self, token: str) -> PendingFile | None:
+        return uploads.read_pending(self.engine, token)
+
+    def check_upload(self, pending: PendingFile) -> PendingCheck:
+        return uploads.pending_check(self.engine, self.catalogue, pending, self.settings)
+
+    def store_upload(
+        self, pending: PendingFile, *, replaces: int | None, reason: str | None, loaded_by: str
+    ) -> LoadOutcome | Overtaken:
+        return uploads.store_pending(
+            self.engine,
+            pending,
+            self.settings,
+            replaces=replaces,
+            reason=reason,
+            loaded_by=loaded_by,
+        )
+
+    def forget_upload(self, token: str) -> None:
+        uploads.forget_pending(self.engine, token)

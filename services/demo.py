@@ -1,0 +1,88 @@
+"""Load the demo data set (loaders.demo builds its workbooks) into an empty database, exactly as
+uploads are loaded, and remove it again."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from loaders.demo import DEMO_YEARS, DemoDataError, build_demo_workbooks
+from loaders.submissions import CheckedWorkbook, check_workbook
+from services.submissions import store_checked
+from storage.database import write_session
+from storage.models import Base, Submission
+
+
+def _check_all(
+    files: list[tuple[str, bytes]], years: tuple[str, ...], max_bytes: int, today: date
+) -> list[CheckedWorkbook]:
+    checked = []
+    for name, data in files:
+        result = check_workbook(data, file_name=name, years=years, max_bytes=max_bytes, today=today)
+        if not result.report.ok:
+            problems = "; ".join(str(issue) for issue in result.report.errors[:5])
+            raise DemoDataError(f"The demo workbook {name} has errors: {problems}")
+        checked.append(result)
+    return checked
+
+
+def load_demo_data(
+    engine: Engine, *, years: tuple[str, ...], max_bytes: int, today: date | None = None
+) -> int:
+    """Load the demo data into an empty database; the number of workbooks stored (0 if the
+    database already held submissions).
+
+    The emptiness check and every load share one write transaction, so two app workers starting
+    together load it once, and a failure loads none of it.
+    """
+    if years != DEMO_YEARS:
+        raise DemoDataError(
+            f"The demo data covers the plan years {DEMO_YEARS[0]} to {DEMO_YEARS[-1]}, but the "
+            f"plan is set to run {years[0]} to {years[-1]}. Set LFI_LOAD_DEMO=false."
+        )
+    today = today or date.today()
+    with Session(engine) as session:
+        if not database_is_empty(session):
+            return 0
+    checked = _check_all(build_demo_workbooks(today), years, max_bytes, today)
+    with write_session(engine) as session:
+        if not database_is_empty(session):
+            return 0
+        for workbook in checked:
+            store_checked(session, workbook, is_demo=True, loaded_by="Demo data generator")
+    return len(checked)
+
+
+def database_is_empty(session: Session) -> bool:
+    return session.scalar(select(func.count(Submission.id))) == 0
+
+
+def remove_demo_data(engine: Engine) -> int:
+    """Delete every demo submission and every row stored from it, in one transaction; the number
+    of submissions removed. Refused, changing nothing, if a council file was corrected by a demo
+    file: removing that would leave the council file superseded by nothing."""
+    with write_session(engine) as session:
+        demo = select(Submission.id).where(Submission.is_demo.is_(True))
+        ids = list(session.scalars(demo))
+        if not ids:
+            return 0
+        overtaken = session.scalars(
+            select(Submission.file_name).where(
+                Submission.is_demo.is_(False), Submission.superseded_by_id.in_(ids)
+            )
+        ).all()
+        if overtaken:
+            raise DemoDataError(
+                f"{', '.join(overtaken)} (council data) was corrected by demo data; load its "
+                "correction again before removing the demo data. Nothing was removed."
+            )
+        session.execute(
+            update(Submission).where(Submission.id.in_(ids)).values(superseded_by_id=None)
+        )
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name != Submission.__tablename__ and "submission_id" in table.c:
+                session.execute(delete(table).where(table.c.submission_id.in_(ids)))
+        session.execute(delete(Submission).where(Submission.id.in_(ids)))
+    return len(ids)

@@ -1,0 +1,147 @@
+"""What the pages and the command line ask of the measures, in one place.
+
+Computed measures are kept in memory, keyed on the database's data version (how many submissions
+there are and the newest one's id). Storing a submission changes the version, so every worker
+process sees the new figures on its next request, and nothing is recomputed until then.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, and_, func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from kpis.catalogue import Catalogue, Measure
+from kpis.measures import MeasureValue, compute_measures, source_family
+from kpis.notes import Note
+from kpis.plan_view import PlanView, build_plan_view
+from kpis.snapshot import Snapshot
+from kpis.submissions import SubmissionRecord
+from services.records import (
+    commentary_for_period,
+    commentary_history,
+    read_submissions,
+    return_entries,
+)
+from services.sources import CURRENT, read_dsg_position, read_returns
+from storage.models import Commentary, ReturnEntry, Submission
+
+
+def _by_ref(measures: list[MeasureValue]) -> dict[int, tuple[MeasureValue, ...]]:
+    grouped: dict[int, list[MeasureValue]] = {}
+    for value in measures:
+        grouped.setdefault(value.measure.ref, []).append(value)
+    return {ref: tuple(values) for ref, values in grouped.items()}
+
+
+def content_version(session: Session) -> tuple[int, ...]:
+    """The data version and the newest commentary and return entry: everything a page shows."""
+    commentary = session.scalar(select(func.max(Commentary.id))) or 0
+    entries = session.scalar(select(func.max(ReturnEntry.id))) or 0
+    return (*data_version(session), commentary, entries)
+
+
+def data_version(session: Session) -> tuple[int, int]:
+    count, newest = session.execute(
+        select(func.count(Submission.id), func.max(Submission.id))
+    ).one()
+    return count, newest or 0
+
+
+@dataclass
+class MeasureService:
+    engine: Engine
+    catalogue: Catalogue
+    cache: bool = True
+    # The council's LA code (settings LFI_COUNCIL_LA_CODE): the published comparators are its own.
+    council: str | None = None
+    _snapshot: Snapshot | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def snapshot(self) -> Snapshot:
+        """The measures for the data as it is now, computed at most once per data version."""
+        with Session(self.engine) as session:
+            version = data_version(session)
+            cached = self._snapshot
+            if self.cache and cached is not None and cached.version == version:
+                return cached
+            with self._lock:
+                cached = self._snapshot
+                if self.cache and cached is not None and cached.version == version:
+                    return cached
+                snapshot = self._compute(session, version)
+                if self.cache:
+                    self._snapshot = snapshot
+                return snapshot
+
+    def _compute(self, session: Session, version: tuple[int, int]) -> Snapshot:
+        position = read_dsg_position(session)
+        returns = read_returns(session)
+        measures = compute_measures(self.catalogue, position, returns, self.council)
+        return Snapshot(
+            version=version,
+            measures=tuple(measures),
+            plan_view=build_plan_view(self.catalogue, position) if position else None,
+            submissions=tuple(read_submissions(session)),
+            by_ref=_by_ref(measures),
+            baselines=dict(returns.baselines),
+        )
+
+    def superseded(self, ref: int) -> list[tuple[SubmissionRecord, MeasureValue]]:
+        """What the measure was on each superseded file, worked out with that file in place of
+        the one that replaced it: the history behind a corrected figure."""
+        measure = self.measure(ref)
+        snapshot = self.snapshot()
+        family = source_family(measure) if measure else None
+        found = []
+        with Session(self.engine) as session:
+            for record in snapshot.submissions:
+                if record.status != "superseded" or record.family != family:
+                    continue
+                chosen = or_(
+                    and_(
+                        CURRENT,
+                        not_(
+                            and_(
+                                Submission.family == record.family,
+                                Submission.period == record.period,
+                            )
+                        ),
+                    ),
+                    Submission.id == record.id,
+                )
+                position = read_dsg_position(session, chosen)
+                values = compute_measures(self.catalogue, position, read_returns(session, chosen))
+                found += [
+                    (record, v)
+                    for v in values
+                    if v.measure.ref == ref
+                    and v.submission_id == record.id
+                    and v.basis != "plan"
+                    and v.value is not None
+                ]
+        return found
+
+    def commentary(self, period: str) -> dict[int, Note]:
+        with Session(self.engine) as session:
+            return commentary_for_period(session, period)
+
+    def commentary_history(self, ref: int, period: str) -> list[Note]:
+        with Session(self.engine) as session:
+            return commentary_history(session, ref, period)
+
+    def return_entries(self, round_name: str) -> dict[str, list[Note]]:
+        with Session(self.engine) as session:
+            return return_entries(session, round_name)
+
+    def measure(self, ref: int) -> Measure | None:
+        return next((m for m in self.catalogue.measures if m.ref == ref), None)
+
+    def plan_view(self) -> PlanView | None:
+        return self.snapshot().plan_view
+
+    def measures(self) -> list[MeasureValue]:
+        """Every computed measure for every period; empty when nothing has been loaded."""
+        return list(self.snapshot().measures)
