@@ -1,4 +1,5 @@
-"""The database: its schema, its migrations and the vocabulary both sides of it share.
+"""The database: its schema, its migrations and the queries on it.
 
-Loaders write here; KPIs read from here. Nothing in this package knows of either.
+Only services/ reaches it: pages, exports and figures go through services, and loaders and kpis
+stay pure (the import-linter contracts in pyproject.toml keep it so).
 """
