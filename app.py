@@ -20,6 +20,11 @@ from services.demo import load_demo_data
 from services.interface import Service
 from settings import Settings, read_settings
 from storage.database import create_database_engine, upgrade_database
+from web.guard import Guard, GuardSettings
+from web.headers import SecurityHeaders
+from web.oidc import SsoSettings, register_sso
+from web.proxies import TrustedProxies
+from web.signin import register_sign_in_routes
 
 
 def prepare_database(settings: Settings) -> None:
@@ -47,18 +52,43 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.index_string = INDEX_STRING
     service: Service = DashboardService.build(engine, settings)
     app.server.extensions[EXTENSION_KEY] = service
+    app.server.extensions[SETTINGS_KEY] = settings
+    _secure(app, settings, service)
     if settings.cache:
         PageCache(service).install(app.server)
-    app.server.extensions[SETTINGS_KEY] = settings
     # dcc.Upload sends the file base64-encoded, a third larger, inside a JSON body: no body may
     # be longer than the largest file's encoding and the rest of the request. The file itself is
     # measured exactly before anything reads it (layouts/upload_routes.py); both answer 413.
     app.server.config["MAX_CONTENT_LENGTH"] = -(-settings.max_upload_bytes // 3) * 4 + 100_000
+    register_sign_in_routes(app.server)
     register_upload_routes(app.server)
     register_download_routes(app.server)
     register_form_routes(app.server)
-    app.layout = build_frame()
+    app.layout = build_frame
     return app
+
+
+def _secure(app: Dash, settings: Settings, service: Service) -> None:
+    """Sign-in, the access rules, the origin and token checks and the headers, on every request;
+    the guard first of all, so that nothing answers before it."""
+    server = app.server
+    server.config["TRUSTED_HOSTS"] = list(settings.allowed_hosts)
+    server.wsgi_app = TrustedProxies(server.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
+    Guard(app, settings=GuardSettings(public_view=settings.public_view), service=service).install(
+        server
+    )
+    SecurityHeaders(app).install(server)
+    if settings.oidc_issuer and settings.oidc_client_id and settings.oidc_client_secret:
+        register_sso(
+            server,
+            SsoSettings(
+                issuer=settings.oidc_issuer,
+                client_id=settings.oidc_client_id,
+                client_secret=settings.oidc_client_secret,
+                roles_claim=settings.oidc_roles_claim,
+            ),
+            secret_key=(settings.secret_key or "").encode(),
+        )
 
 
 def wsgi() -> Flask:

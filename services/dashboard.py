@@ -3,7 +3,7 @@ what they may ask of it). Every session and every write happens here or below.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -16,15 +16,18 @@ from kpis.snapshot import Snapshot
 from kpis.submissions import SubmissionRecord
 from loaders.submissions import LoadOutcome
 from services import notes, uploads
+from services.access import AccessService, session_policy
 from services.interface import Overtaken, PendingCheck, PendingFile
 from services.measures import MeasureService, content_version
 from settings import Settings
 
 
 @dataclass
-class DashboardService:
-    measures_service: MeasureService
-    settings: Settings
+class DashboardService(AccessService):
+    """The measures, uploads and notes; signing in, sessions and the audit trail it inherits."""
+
+    measures_service: MeasureService = field(kw_only=True)
+    settings: Settings = field(kw_only=True)
 
     @classmethod
     def build(cls, engine: Engine, settings: Settings) -> DashboardService:
@@ -35,11 +38,11 @@ class DashboardService:
             cache=settings.cache,
             council=settings.council_la_code,
         )
-        return cls(measures, settings)
-
-    @property
-    def engine(self) -> Engine:
-        return self.measures_service.engine
+        policy = session_policy(
+            idle_minutes=settings.session_idle_minutes,
+            lifetime_hours=settings.session_lifetime_hours,
+        )
+        return cls(engine, policy, measures_service=measures, settings=settings)
 
     @property
     def catalogue(self) -> Catalogue:

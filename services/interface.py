@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.actors import Actor, SessionStarted, SignedIn, SignInRefused
+from domain.audit import AuditFilter, AuditRecord
+from domain.roles import Role
 from kpis.catalogue import Catalogue, Measure
 from kpis.measures import MeasureValue
 from kpis.notes import Note
@@ -108,4 +111,26 @@ class Service(Protocol):
         self, *, round_name: str, entries: dict[str, tuple[str | None, str]], written_by: str
     ) -> None:
         """Raises kpis.notes.NoteError when what was typed cannot be saved."""
+        ...
+
+    # ---- signing in, sessions and the audit trail (services.access) --------------------------
+
+    def sign_in(
+        self, *, email: str, password: str, address: str | None
+    ) -> SessionStarted | SignInRefused: ...
+
+    def sign_in_sso(
+        self, *, subject: str, email: str, role: Role | None, address: str | None
+    ) -> SessionStarted | SignInRefused: ...
+
+    def sign_out(self, token: str, actor: Actor) -> None: ...
+
+    def read_session(self, token: str, *, address: str | None) -> SignedIn | None: ...
+
+    def record_refusal(self, actor: Actor, why: str, path: str) -> None: ...
+
+    def record_export(self, actor: Actor, what: str) -> None: ...
+
+    def audit_events(self, actor: Actor, wanted: AuditFilter | None = None) -> list[AuditRecord]:
+        """The audit trail, newest first; admins only (domain.actors.Forbidden otherwise)."""
         ...

@@ -47,17 +47,16 @@ def declared(function: object) -> Access | None:
 # Dash's own routes, by Flask endpoint: its scripts and styles are static; the layout and the
 # callback list hold no figures but are served only to those who may read some page.
 DASH_ROUTES = {
-    "_dash_assets.static": Access.PUBLIC,
     "static": Access.PUBLIC,
-    "_dash-component-suites": Access.PUBLIC,
-    "_favicon.ico": Access.PUBLIC,
-    "_dash-layout": Access.PUBLIC_VIEW,
-    "_dash-dependencies": Access.PUBLIC_VIEW,
-    "_reload-hash": Access.PUBLIC_VIEW,
-    # Each callback is decided by its own rule (callback_access).
-    "_dash-update-component": Access.PUBLIC,
+    "_dash_assets.static": Access.PUBLIC,
+    "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>": Access.PUBLIC,
+    "/_favicon.ico": Access.PUBLIC,
+    "/_dash-layout": Access.PUBLIC_VIEW,
+    "/_dash-dependencies": Access.PUBLIC_VIEW,
+    "/_reload-hash": Access.PUBLIC_VIEW,
+    # Each callback is decided by its own rule (web.guard's callback rule).
+    "/_dash-update-component": Access.PUBLIC,
     # The page shell; the page's content comes through its routing callback.
-    "index": Access.PUBLIC_VIEW,
     "/": Access.PUBLIC_VIEW,
     "/<path:path>": Access.PUBLIC_VIEW,
 }

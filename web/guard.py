@@ -97,8 +97,7 @@ def request_rule(app: dash.Dash) -> Access | None:
         return Access.PUBLIC  # no route: Flask answers 404
     if endpoint.endswith(CALLBACK_ENDPOINT):
         return _callback_rule(app)
-    view = app.server.view_functions.get(endpoint)
-    return declared(view) or DASH_ROUTES.get(endpoint) or DASH_ROUTES.get(str(request.url_rule))
+    return declared(app.server.view_functions.get(endpoint)) or DASH_ROUTES.get(endpoint)
 
 
 def _same_origin() -> bool:

@@ -9,6 +9,7 @@ from flask import (
     Flask,
     Response,
     current_app,
+    g,
     make_response,
     redirect,
     render_template_string,
@@ -104,7 +105,8 @@ def _service():
 
 def safe_next(target: str | None) -> str:
     """Only a path on this site: a sign-in must never send anyone elsewhere."""
-    parts = urlsplit(target or "/")
+    target = target or "/"
+    parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/") or "\\" in target:
         return "/"
     if parts.path.startswith(("//", SIGN_IN_PATH, SIGN_OUT_PATH)):
@@ -129,6 +131,7 @@ def render_sign_in(
 
 
 def start_session(response: Response, started: SessionStarted) -> Response:
+    g.lfi_csrf = started.csrf_token  # the cookie Dash's renderer sends back starts right away
     response.set_cookie(
         session_cookie_name(),
         started.token,
