@@ -147,11 +147,11 @@ class Guard:
         actor = signed.actor if signed else Actor(ANONYMOUS.name, None, request.remote_addr)
         g.lfi_actor, g.lfi_signed_in = actor, signed
         if request.method not in SAFE_METHODS and not (_same_origin() and _token_matches(signed)):
-            self.service.record_refusal(actor, "cross-site or missing token", request.path)
+            self._record(actor, "cross-site or missing token")
             return _refuse(403, "This request did not come from this site's own pages")
         rule = request_rule(self.app)
         if rule is None:
-            self.service.record_refusal(actor, "no access rule", request.path)
+            self._record(actor, "no access rule")
             return _refuse(403, "You do not have access to this")
         if allows(rule, actor, public_view=self.settings.public_view):
             return None
@@ -159,8 +159,14 @@ class Guard:
             if request.method == "GET" and request.endpoint not in (None, CALLBACK_ENDPOINT):
                 return _to_sign_in()
             return _refuse(401, "Sign in to use this")
-        self.service.record_refusal(actor, f"needs {rule.value}", request.path)
+        self._record(actor, f"needs {rule.value}")
         return _refuse(403, "Your role does not allow this")
+
+    def _record(self, actor: Actor, why: str) -> None:
+        # Only an account's refusals: anonymous ones are anyone's, and recording each would let
+        # a stranger fill the trail (and the disk) at will.
+        if actor.signed_in:
+            self.service.record_refusal(actor, why, request.path)
 
     def finish(self, response: Response) -> Response:
         token = csrf_token()
