@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 from pathlib import Path
@@ -9,14 +10,17 @@ from pathlib import Path
 from dash import Dash
 from flask import Flask
 
+from domain.actors import command_line_actor
 from layouts._shared.context import EXTENSION_KEY, SETTINGS_KEY
 from layouts._shared.frame import INDEX_STRING, build_frame
 from layouts._shared.page_cache import PageCache
 from layouts.download_routes import register_download_routes
 from layouts.forms import register_form_routes
 from layouts.upload_routes import register_upload_routes
+from services.accounts import count_accounts
 from services.dashboard import DashboardService
 from services.demo import load_demo_data
+from services.demo_accounts import DemoAccounts, add_demo_accounts
 from services.interface import Service
 from settings import Settings, read_settings
 from storage.database import create_database_engine, upgrade_database
@@ -28,12 +32,45 @@ from web.signin import register_sign_in_routes
 
 
 def prepare_database(settings: Settings) -> None:
-    """Create or upgrade the schema and, on an empty database, load the demo data."""
+    """Create or upgrade the schema and, on an empty database, load the demo data; on one with
+    no accounts, make the demo accounts and show their password, this once."""
     engine = create_database_engine(settings.database_url)
     upgrade_database(engine)
     if settings.load_demo:
         load_demo_data(engine, years=settings.plan_years, max_bytes=settings.max_upload_bytes)
+        made = add_demo_accounts(engine, command_line_actor(getpass.getuser()))
+        if made is not None:
+            _print_box(_demo_accounts_lines(made))
     engine.dispose()
+
+
+def _demo_accounts_lines(made: DemoAccounts) -> list[str]:
+    width = max(len(email) for email in made.emails.values())
+    return [
+        "Demo accounts, one for each role:",
+        "",
+        *(f"  {email:<{width}}  {role.title.lower()}" for role, email in made.emails.items()),
+        "",
+        f"Password for all four: {made.password}",
+        "",
+        "It is shown this once and stored only as a hash. To choose another:",
+        "  lfi user set-password EMAIL",
+    ]
+
+
+def _first_admin_lines() -> list[str]:
+    return [
+        "No one can sign in yet: there are no accounts. Add the first administrator with",
+        "  lfi user add EMAIL --role admin",
+        "(it asks for a password of 12 characters or more), then sign in with that address.",
+    ]
+
+
+def _print_box(lines: list[str]) -> None:
+    """Lines in a box on the console, flushed at once: gunicorn replaces this process next."""
+    width = max(len(line) for line in lines)
+    rule = "+" + "-" * (width + 2) + "+"
+    print("\n".join([rule, *(f"| {line:<{width}} |" for line in lines), rule]), flush=True)
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -91,6 +128,14 @@ def _secure(app: Dash, settings: Settings, service: Service) -> None:
         )
 
 
+def _has_accounts(settings: Settings) -> bool:
+    engine = create_database_engine(settings.database_url)
+    try:
+        return count_accounts(engine) > 0
+    finally:
+        engine.dispose()
+
+
 def wsgi() -> Flask:
     """The WSGI application for gunicorn: ``gunicorn 'app:wsgi()'``."""
     return create_app().server
@@ -99,10 +144,12 @@ def wsgi() -> Flask:
 def serve() -> None:
     """Run under gunicorn (LFI_WORKERS processes), or Dash's debug server when LFI_DEBUG is on."""
     settings = read_settings()
+    prepare_database(settings)
+    if not settings.load_demo and not _has_accounts(settings):
+        _print_box(_first_admin_lines())
     if settings.debug:
         create_app(settings).run(host=settings.host, port=settings.port, debug=True)
         return
-    prepare_database(settings)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     os.chdir(Path(__file__).resolve().parent)
     os.execv(
