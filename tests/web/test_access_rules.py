@@ -1,0 +1,309 @@
+"""Every route, callback and page of the running app declares who may call it (issue 11, point 3),
+and each role can do exactly what its rule allows: the data-changing routes and callbacks are
+tried by every role and by an anonymous visitor, and a refused request stores nothing.
+
+The rules by hand, from the issue: a viewer reads; a finance officer also uploads and confirms;
+a programme lead also writes commentary and the DfE return and downloads the pack; an admin also
+reads the audit trail."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import dash
+import pytest
+
+from domain.roles import Role
+from tests.signin import signed_in_client
+from tests.web.conftest import (
+    ROUTING_OUTPUT,
+    answer_of,
+    callback_body,
+    callback_key,
+    data_url,
+    ehcp_workbook,
+    server_callbacks,
+    stored_counts,
+)
+from web.access import DASH_ROUTES, Access, declared
+
+CHANGING = {Access.UPLOAD, Access.WRITE_NOTES, Access.ADMINISTER}
+WRITING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+UPLOADERS = {Role.FINANCE_OFFICER, Role.PROGRAMME_LEAD, Role.ADMIN}
+WRITERS = {Role.PROGRAMME_LEAD, Role.ADMIN}
+ADMINS = {Role.ADMIN}
+PERIOD = "Summer 2026"
+ROUND = "december-2026"
+
+
+# ---- the enumeration ---------------------------------------------------------------------------
+
+
+def test_web001_every_route_declares_who_may_call_it(app):
+    # given the running app's Flask routes
+    rules = list(app.server.url_map.iter_rules())
+    # when each is looked up: its view's @requires, or Dash's own routes' table
+    missing = [
+        f"{rule.rule} (endpoint {rule.endpoint})"
+        for rule in rules
+        if declared(app.server.view_functions[rule.endpoint]) is None
+        and rule.endpoint not in DASH_ROUTES
+    ]
+    # then none is without a rule
+    assert len(rules) > 10
+    assert missing == [], "routes without a declared rule: " + "; ".join(missing)
+
+
+def test_web002_every_server_callback_declares_who_may_call_it(app):
+    # given every callback Dash's renderer may post to the server (the router's is decided by
+    # the rule of the page it renders, checked below)
+    callbacks = server_callbacks(app)
+    # when each callback function is asked for its rule
+    missing = [
+        f"{key} ({spec['callback'].__module__}.{spec['callback'].__name__})"
+        for key, spec in callbacks.items()
+        if key != ROUTING_OUTPUT and declared(spec["callback"]) is None
+    ]
+    # then none is without one
+    assert ROUTING_OUTPUT in callbacks
+    assert missing == [], "callbacks without a declared rule: " + "; ".join(missing)
+
+
+def test_web003_every_page_declares_who_may_read_it(app):
+    # given every page in Dash's registry
+    pages = list(dash.page_registry.values())
+    # when each is asked for its access
+    missing = [
+        f"{page['module']} ({page.get('path_template') or page['path']})"
+        for page in pages
+        if not isinstance(page.get("access"), Access)
+    ]
+    # then each has one of the rules
+    assert len(pages) >= 12
+    assert missing == [], "pages without access=: " + "; ".join(missing)
+
+
+def test_web004_a_clientside_callback_posted_to_the_server_is_refused(app):
+    # given the callbacks that run in the browser only (no function on the server)
+    clientside = [key for key, spec in app.callback_map.items() if "callback" not in spec]
+    client = signed_in_client(app, Role.ADMIN)
+    # when an admin posts each to the server
+    answers = {
+        key: client.post("/_dash-update-component", json=callback_body(app, key)).status_code
+        for key in clientside
+    }
+    # then each is refused: there is no rule for what the server never runs
+    assert len(clientside) >= 4
+    assert answers == dict.fromkeys(clientside, 403)
+
+
+# ---- each role, every data-changing route and callback -----------------------------------------
+
+
+def _hidden_fields(page_html: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page_html))
+
+
+def _form_post(client, url: str, fields: dict[str, str]):
+    """Post the form at ``url`` as the browser would: its hidden fields (when the page opened),
+    the fields typed in."""
+    page = client.get(url)
+    hidden = _hidden_fields(page.get_data(as_text=True)) if page.status_code == 200 else {}
+    return client.post(url, data={**hidden, **fields})
+
+
+def _upload(app, client, term: str = PERIOD, caseload: int = 12_345):
+    key = callback_key(app, "upload-workbook", "contents")
+    body = callback_body(
+        app,
+        key,
+        {
+            "upload-workbook.contents": data_url(ehcp_workbook(term, caseload)),
+            "upload-workbook.filename": "ehcp-summer.xlsx",
+        },
+    )
+    return client.post("/_dash-update-component", json=body)
+
+
+def _pending_token(app, client) -> str:
+    response = _upload(app, client)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    href = next(v["href"] for v in answer_of(response).values() if "href" in v)
+    return href.rsplit("/", 1)[1]
+
+
+def _confirm(app, client, token: str):
+    key = callback_key(app, "upload-confirm", "n_clicks")
+    values = {"upload-confirm": 1, "upload-token": token, "upload-name": "Test Officer"}
+    return client.post("/_dash-update-component", json=callback_body(app, key, values))
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One data-changing request: what it is, who may make it, how, and what it stores."""
+
+    name: str
+    allowed: set[Role]
+    # (app, client, an uploader's client) -> the response
+    send: Callable | None
+    # the status a permitted request gets, and the stored rows it adds
+    ok_status: int
+    adds: dict[str, int]
+
+
+def _commentary(app, client, _uploader):
+    return _form_post(
+        client,
+        f"/measure/1/commentary?period={PERIOD}",
+        {"text": "Caseload rose with new requests.", "written_by": "Test Lead"},
+    )
+
+
+def _return_entry(app, client, _uploader):
+    return _form_post(
+        client,
+        f"/return/{ROUND}/edit",
+        {
+            "condition-1-rag": "green",
+            "condition-1-text": "On track.",
+            "written_by": "Test Lead",
+        },
+    )
+
+
+def _upload_attempt(app, client, _uploader):
+    return _upload(app, client)
+
+
+ATTEMPTS = {
+    # endpoint, callback input or page path -> the attempt that exercises it
+    "commentary": Attempt(
+        "POST /measure/1/commentary", WRITERS, _commentary, 303, {"commentary": 1}
+    ),
+    "return_edit": Attempt(
+        f"POST /return/{ROUND}/edit", WRITERS, _return_entry, 303, {"return_entries": 1}
+    ),
+    "upload-workbook.contents": Attempt(
+        "the upload callback", UPLOADERS, _upload_attempt, 200, {"pending_uploads": 1}
+    ),
+    "upload-confirm.n_clicks": Attempt(
+        "the confirm callback",
+        UPLOADERS,
+        None,  # pressed on a file already waiting: below
+        200,
+        # the waiting file is stored, and waits no more
+        {"submissions": 1, "pending_uploads": -1},
+    ),
+    "download_pack": Attempt(
+        # without the meeting's details it goes back to the form: past the guard
+        "GET /download/pack.pdf",
+        WRITERS,
+        lambda app, client, _u: client.get("/download/pack.pdf"),
+        303,
+        {},
+    ),
+    "download_audit": Attempt(
+        "GET /download/audit.csv",
+        ADMINS,
+        lambda app, client, _u: client.get("/download/audit.csv"),
+        200,
+        {},
+    ),
+    "/audit": Attempt(
+        "the audit page's routing request",
+        ADMINS,
+        lambda app, client, _u: client.post(
+            "/_dash-update-component",
+            json=callback_body(app, ROUTING_OUTPUT, {"_pages_location.pathname": "/audit"}),
+        ),
+        200,
+        {},
+    ),
+}
+
+
+def _data_changing(app) -> list[str]:
+    """Every route, callback and page whose rule (or method) says it changes or guards data."""
+    found = []
+    for rule in app.server.url_map.iter_rules():
+        access = declared(app.server.view_functions[rule.endpoint])
+        if rule.endpoint in DASH_ROUTES or access is Access.PUBLIC:
+            continue
+        if access in CHANGING or (rule.methods or set()) & WRITING_METHODS:
+            found.append(rule.endpoint)
+    for key, spec in server_callbacks(app).items():
+        if key != ROUTING_OUTPUT and declared(spec["callback"]) in CHANGING:
+            found.extend(f"{d['id']}.{d['property']}" for d in spec["inputs"][:1])
+    for page in dash.page_registry.values():
+        if page.get("access") in CHANGING:
+            found.append(page.get("path_template") or page["path"])
+    return found
+
+
+def test_web005_every_data_changing_route_callback_and_page_is_tried_below(app):
+    # given the routes, callbacks and pages whose rule is upload, notes or administer, or that
+    # take a POST
+    changing = _data_changing(app)
+    # then each has an attempt in the role matrix (add one for a new route), and each attempt's
+    # subject exists: the audit download and page among them
+    untried = sorted(set(changing) - set(ATTEMPTS))
+    assert untried == [], "data-changing and not tried by every role: " + ", ".join(untried)
+    assert sorted(set(ATTEMPTS) - set(changing)) == []
+
+
+@pytest.mark.parametrize(
+    "role",
+    [Role.VIEWER, Role.FINANCE_OFFICER, Role.PROGRAMME_LEAD, Role.ADMIN],
+    ids=lambda role: role.value,
+)
+@pytest.mark.parametrize("subject", list(ATTEMPTS), ids=list(ATTEMPTS))
+def test_web006_each_role_does_exactly_what_its_rule_allows(app, role, subject):
+    # given a signed-in client of the role, and a finance officer's client with a file waiting
+    attempt = ATTEMPTS[subject]
+    uploader = signed_in_client(app, Role.FINANCE_OFFICER, email="uploader@example.org")
+    client = signed_in_client(app, role)
+    if subject == "upload-confirm.n_clicks":
+        # the role's own file when it may upload, else the finance officer's
+        token = _pending_token(app, client if role in attempt.allowed else uploader)
+        before = stored_counts(app)
+        # when the role presses 'Store the figures' on it
+        response = _confirm(app, client, token)
+    else:
+        before = stored_counts(app)
+        # when the role makes the request
+        response = attempt.send(app, client, uploader)
+    after = stored_counts(app)
+    # then the allowed roles' request works and stores what it should; the others get 403 and
+    # nothing is stored
+    if role in attempt.allowed:
+        assert response.status_code == attempt.ok_status, response.get_data(as_text=True)[:300]
+        assert after == {**before, **{k: before[k] + n for k, n in attempt.adds.items()}}
+    else:
+        assert response.status_code == 403, response.get_data(as_text=True)[:300]
+        assert after == before
+
+
+@pytest.mark.parametrize("subject", list(ATTEMPTS), ids=list(ATTEMPTS))
+def test_web007_an_anonymous_visitor_is_sent_to_sign_in_and_nothing_is_stored(app, subject):
+    # given an anonymous visitor who opened the sign-in page (so its posts carry the token)
+    attempt = ATTEMPTS[subject]
+    uploader = signed_in_client(app, Role.FINANCE_OFFICER, email="uploader@example.org")
+    client = signed_in_client(app, None)
+    client.get("/sign-in")
+    if subject == "upload-confirm.n_clicks":
+        token = _pending_token(app, uploader)
+        before = stored_counts(app)
+        # when it presses 'Store the figures'
+        response = _confirm(app, client, token)
+    else:
+        before = stored_counts(app)
+        # when it makes the request
+        response = attempt.send(app, client, uploader)
+    # then a page is sent to sign in, anything else answered 401, and nothing is stored
+    if response.status_code == 302:
+        assert response.headers["Location"].startswith("/sign-in?next=")
+    else:
+        assert response.status_code == 401, response.get_data(as_text=True)[:300]
+    assert stored_counts(app) == before
