@@ -1,12 +1,25 @@
-"""/plan in headless Chromium, served by the real command on the demo data."""
+"""/plan in headless Chromium, served by the real command on the demo data, to a viewer."""
 
 import re
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from domain.roles import Role
+from tests.browser.conftest import new_page, screenshot
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser, signed_in_state):
+    page = new_page(browser, storage_state=signed_in_state(Role.VIEWER))
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def server_url(server) -> str:
+    return server.url
 
 
 def test_pln001_the_plan_page_shows_its_charts_and_tables(server_url, page):

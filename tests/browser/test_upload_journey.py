@@ -1,5 +1,6 @@
-"""Uploading through the browser: a good workbook is stored and shows on the overview; a bad
-one shows its errors and changes nothing; the whole journey works from the keyboard."""
+"""Uploading through the browser, signed in as the demo finance officer: a good workbook is
+stored, loaded by their account, and shows on the overview; a bad one shows its errors and
+changes nothing; the whole journey works from the keyboard."""
 
 from datetime import date
 from pathlib import Path
@@ -7,8 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from domain.roles import Role
 from loaders.demo import build_demo_workbooks
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -45,9 +47,10 @@ def _submission_count(page, url: str) -> int:
 
 
 def test_upl001_a_good_workbook_is_stored_and_shows_on_the_overview(
-    fresh_server_url, page, autumn_2026
+    fresh_server, page, autumn_2026
 ):
-    url = fresh_server_url
+    url = fresh_server.url
+    sign_in(page, fresh_server, Role.FINANCE_OFFICER)
     before = _submission_count(page, url)
     page.goto(f"{url}/upload")
     page.wait_for_selector("#upload-workbook input[type=file]", state="attached")
@@ -72,15 +75,17 @@ def test_upl001_a_good_workbook_is_stored_and_shows_on_the_overview(
     # nothing is stored before the confirmation
     assert _submission_count(page, url) == before
     page.go_back()
-    page.wait_for_selector("#upload-name")
-    page.fill("#upload-name", "Finance Officer")
+    page.wait_for_selector("#upload-confirm")
+    # no one types who they are: the file is loaded by the account signed in
+    assert page.locator("#upload-name").count() == 0
     page.click("#upload-confirm")
     page.wait_for_url("**/submissions?stored=*")
     page.wait_for_selector("#stored-banner")
     screenshot(page, "upload-stored")
     assert "ehcp-autumn-2026.xlsx" in page.locator("#stored-banner").inner_text()
     assert page.locator("#submissions-table tbody tr").count() == before + 1
-    assert "Finance Officer" in page.locator("#submissions-table tbody tr").first.inner_text()
+    newest = page.locator("#submissions-table tbody tr").first.inner_text()
+    assert "finance@demo.example.org" in newest
     page.goto(f"{url}/")
     page.wait_for_selector("#overview-table")
     first = page.locator("#overview-table tbody tr").first.inner_text().split("\t")
@@ -89,8 +94,9 @@ def test_upl001_a_good_workbook_is_stored_and_shows_on_the_overview(
     assert page.console_errors == []
 
 
-def test_upl002_a_bad_workbook_shows_its_errors_and_changes_nothing(fresh_server_url, page):
-    url = fresh_server_url
+def test_upl002_a_bad_workbook_shows_its_errors_and_changes_nothing(fresh_server, page):
+    url = fresh_server.url
+    sign_in(page, fresh_server, Role.FINANCE_OFFICER)
     before = _submission_count(page, url)
     page.goto(f"{url}/upload")
     page.wait_for_selector("#upload-workbook input[type=file]", state="attached")
@@ -115,8 +121,9 @@ def test_upl002_a_bad_workbook_shows_its_errors_and_changes_nothing(fresh_server
     assert page.console_errors == []
 
 
-def test_upl003_the_upload_journey_works_from_the_keyboard(fresh_server_url, page, autumn_2026):
-    url = fresh_server_url
+def test_upl003_the_upload_journey_works_from_the_keyboard(fresh_server, page, autumn_2026):
+    url = fresh_server.url
+    sign_in(page, fresh_server, Role.FINANCE_OFFICER)
     # Listen for the file chooser from the start: Chromium hands it to the test only once the
     # listener is in place, and setting one up at the key press can lose the race.
     choosers = []
@@ -140,23 +147,13 @@ def test_upl003_the_upload_journey_works_from_the_keyboard(fresh_server_url, pag
     assert choosers, "Enter on the file picker opened no file chooser"
     choosers[0].set_files(str(autumn_2026))
     page.wait_for_url("**/upload/*")
-    page.wait_for_selector("#upload-name")
-    # Confirming with no name is refused, with the problem named and linked to the field.
-    _tab_to(page, "upload-confirm")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#confirm-errors")
-    assert page.title().startswith("Error: ")
-    assert page.evaluate("document.activeElement.id") == "confirm-errors"
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Enter your name"
-    page.keyboard.press("Enter")
-    _tab_to(page, "upload-name")
-    page.keyboard.type("Keyboard User")
+    page.wait_for_selector("#upload-confirm")
     _tab_to(page, "upload-confirm")
     page.keyboard.press("Enter")
     page.wait_for_url("**/submissions?stored=*")
     page.wait_for_selector("#stored-banner")
-    assert "Keyboard User" in page.locator("#submissions-table tbody tr").first.inner_text()
+    newest = page.locator("#submissions-table tbody tr").first.inner_text()
+    assert "ehcp-autumn-2026.xlsx" in newest and "finance@demo.example.org" in newest
 
 
 def _tab_to(page, element_id: str) -> None:
