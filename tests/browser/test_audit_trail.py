@@ -1,0 +1,123 @@
+"""The audit trail shows every action of a browser session: a failed sign-in, sign-ins and
+sign-outs, an upload, its check and confirmation, a download and a commentary, each under the
+account that did it; an admin reads them all on /audit, as the command line reads them."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from domain.roles import Role
+from loaders.demo import build_demo_workbooks
+from tests.browser.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+COMMENTARY = "Requests fell for a second term; the panel's decisions are on time."
+
+
+@pytest.fixture(scope="module")
+def autumn_2026(tmp_path_factory) -> Path:
+    files = dict(build_demo_workbooks(date(2027, 1, 10)))
+    path = tmp_path_factory.mktemp("audit") / "ehcp-autumn-2026.xlsx"
+    path.write_bytes(files["demo-ehcp-2026-autumn.xlsx"])
+    return path
+
+
+def _trail(server) -> list[dict]:
+    """Every event, oldest first, as ``lfi audit --format json`` prints it."""
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "lfi"), "audit", "--format", "json"],
+        env={**os.environ, "LFI_DATABASE_URL": server.database_url},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return sorted(json.loads(done.stdout), key=lambda event: event["id"])
+
+
+def _sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/sign-in?signed=out")
+
+
+def _session(page, server, workbook: Path) -> None:
+    """What the test does, as three people, one after another in one browser."""
+    finance = server.email(Role.FINANCE_OFFICER)
+    # a mistyped password first
+    page.goto(f"{server.url}/sign-in")
+    page.fill("#email", finance)
+    page.fill("#password", "not the password at all")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_selector("#error-summary")
+    # the finance officer uploads a workbook, checks it and stores it
+    sign_in(page, server, Role.FINANCE_OFFICER, "/upload")
+    page.wait_for_selector("#upload-workbook input[type=file]", state="attached")
+    page.set_input_files("#upload-workbook input[type=file]", str(workbook))
+    page.wait_for_url("**/upload/*")
+    page.wait_for_selector("#upload-confirm")
+    page.click("#upload-confirm")
+    page.wait_for_selector("#stored-banner")
+    # downloads a measure's figures
+    page.goto(f"{server.url}/measure/1")
+    page.wait_for_selector("#measure-table")
+    with page.expect_download() as download:
+        page.locator("main a[href='/download/table/measure-1.csv']").first.click()
+    assert download.value.suggested_filename.endswith(".csv")
+    _sign_out(page)
+    # the programme lead writes commentary
+    sign_in(page, server, Role.PROGRAMME_LEAD, "/measure/1/commentary")
+    page.fill("#text", COMMENTARY)
+    page.get_by_role("button", name="Save the commentary").click()
+    page.wait_for_selector("#commentary blockquote")
+    _sign_out(page)
+    # and the admin reads the trail
+    sign_in(page, server, Role.ADMIN, "/audit")
+
+
+def test_aud001_an_admin_sees_every_action_of_the_session_with_who_did_it(
+    fresh_server, page, autumn_2026
+):
+    before = _trail(fresh_server)
+
+    _session(page, fresh_server, autumn_2026)
+
+    finance = fresh_server.email(Role.FINANCE_OFFICER)
+    lead = fresh_server.email(Role.PROGRAMME_LEAD)
+    admin = fresh_server.email(Role.ADMIN)
+    events = [e for e in _trail(fresh_server) if e["id"] > max(e["id"] for e in before)]
+    assert [(e["actor"], e["action"], e["outcome"]) for e in events] == [
+        (finance, "sign_in", "failed"),
+        (finance, "sign_in", "ok"),
+        (finance, "upload", "ok"),
+        (finance, "check", "ok"),
+        (finance, "confirm", "ok"),
+        (finance, "export", "ok"),
+        (finance, "sign_out", "ok"),
+        (lead, "sign_in", "ok"),
+        (lead, "commentary", "ok"),
+        (lead, "sign_out", "ok"),
+        (admin, "sign_in", "ok"),
+    ]
+    # each from the browser's address, and naming what it was done to
+    assert {e["address"] for e in events} == {"127.0.0.1"}
+    targets = {e["action"]: e["target"] or "" for e in events}
+    assert "ehcp-autumn-2026.xlsx" in targets["confirm"]
+    assert "measure-1" in targets["export"]
+
+    # the admin's page shows each of them, newest first, with who did it
+    page.wait_for_selector("main table tbody tr")
+    screenshot(page, "audit-after-a-session")
+    rows = page.locator("main table tbody tr").all_inner_texts()
+    shown = [row for row in rows if re.search(r"@demo\.example\.org", row)]
+    for event in reversed(events):
+        words = event["action"].replace("_", " ")
+        assert any(event["actor"] in row and re.search(words, row, re.I) for row in shown), (
+            f"{event['actor']} {event['action']} is not on /audit"
+        )
+    assert page.console_errors == []
