@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 CATALOGUE_FILE = Path(__file__).resolve().parent / "catalogue.toml"
 MEASURE_COUNT = 46
@@ -118,7 +119,9 @@ class Measure:
     direction: str | None = None
     computation: str | None = None
     formula: str | None = None
-    inputs: Mapping[str, object] = field(default_factory=dict)
+    # the TOML table as written: its shape depends on the computation (lists of items, a filter
+    # table, a column name), which _check_computation vouches for; the kinds read it
+    inputs: Mapping[str, Any] = field(default_factory=dict)
     numerator: str | None = None
     denominator: str | None = None
     population: str | None = None
@@ -279,7 +282,7 @@ def _check_sign(entry: dict, where: str, problems: list[str]) -> None:
 
 
 def _check_whole(entries: list[dict], problems: list[str]) -> None:
-    refs = [entry.get("ref") for entry in entries]
+    refs: list[Any] = [entry.get("ref") for entry in entries]  # as written: any TOML value
     for ref in range(1, MEASURE_COUNT + 1):
         if refs.count(ref) != 1:
             problems.append(f"catalogue: measure {ref} appears {refs.count(ref)} times")

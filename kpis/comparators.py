@@ -250,7 +250,8 @@ def compare(kind: str, council: str, direction: str | None, data: PublicData) ->
     found = KINDS[kind]
     neighbours = data.neighbours[council]
     figures = {code: found.figure(data, code) for code in neighbours}
-    members = tuple(code for code in neighbours if figures[code] is not None)
+    known = {code: figure for code, figure in figures.items() if figure is not None}
+    members = tuple(code for code in neighbours if code in known)
     councils = [c for c in data.plans.get(CENSUS_YEAR, {}) if c != ENGLAND]
     every = [v for v in (found.figure(data, c) for c in councils) if v is not None]
     own = found.figure(data, council)
@@ -259,7 +260,7 @@ def compare(kind: str, council: str, direction: str | None, data: PublicData) ->
         council=council,
         council_value=own,
         england=found.figure(data, ENGLAND),
-        neighbours=sum(figures[c] for c in members) / len(members) if members else None,
+        neighbours=sum((known[c] for c in members), Decimal(0)) / len(members) if members else None,
         members=members,
         missing=tuple(code for code in neighbours if figures[code] is None),
         quartile=quartile(own, every) if own is not None and every else None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -31,7 +32,7 @@ def _years(terms: list[str]) -> list[str]:
 # ---- placements ------------------------------------------------------------------------------
 
 
-def _filter(frame: pd.DataFrame, where: Mapping[str, object]) -> pd.DataFrame:
+def _filter(frame: pd.DataFrame, where: Mapping[str, Any]) -> pd.DataFrame:
     mask = pd.Series(True, index=frame.index)
     if "provision" in where:
         mask &= frame["provision"].isin(where["provision"])
@@ -63,7 +64,7 @@ def _per_term(values: pd.Series, terms: list[str], convert: Callable) -> Series:
     return {term: (convert(values[term]) if term in values.index else None) for term in terms}
 
 
-def _placement_count(inputs: Mapping, returns: Returns, grain: str) -> Series:
+def _placement_count(inputs: Mapping, returns: Returns, grain: str | None) -> Series:
     frame = _filter(returns.placements, inputs)
     terms = returns.terms("placements")
     # a term with a placement list but none that match counts 0; a term with no list, nothing
@@ -129,10 +130,9 @@ def _ehcp_year_sum(inputs: Mapping, returns: Returns) -> Series:
             ]
             for t in in_year
         ]
-        complete = len(in_year) == TERMS_IN_YEAR and all(
-            v is not None for row in values for v in row
-        )
-        out[year] = Decimal(sum(v for row in values for v in row)) if complete else None
+        known = [v for row in values for v in row if v is not None]
+        complete = len(in_year) == TERMS_IN_YEAR and len(known) == sum(map(len, values))
+        out[year] = Decimal(sum(known)) if complete else None
     return out
 
 
@@ -230,6 +230,8 @@ KINDS: dict[str, Callable[[Measure, Returns, Mapping[str, Series]], Series]] = {
 
 def compute_series(measure: Measure, returns: Returns, computed: Mapping[str, Series]) -> Series:
     """A measure of any kind but derived, for every period its data covers, in time order."""
+    if measure.computation is None:
+        raise ValueError(f"measure {measure.ref} is not computed")
     series = KINDS[measure.computation](measure, returns, computed)
     key = financial_year_start if measure.grain == "financial_year" else period_sort_key
     return dict(sorted(series.items(), key=lambda item: key(item[0])))

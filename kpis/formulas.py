@@ -82,6 +82,8 @@ def hnb_in_year_position(returns: Returns) -> dict[str, Decimal | None]:
     for term, position in returns.dsg_by_term.items():
         year = position.forecast_term.financial_year if position.forecast_term else None
         forecast = position.forecast
-        covered = forecast is not None and year in forecast.years
-        positions[term] = -millions(forecast.derived[year].in_year_deficit) if covered else None
+        if forecast is None or year is None or year not in forecast.years:
+            positions[term] = None  # no forecast for the term's year
+        else:
+            positions[term] = -millions(forecast.derived[year].in_year_deficit)
     return positions

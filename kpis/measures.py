@@ -83,6 +83,8 @@ def _number(value: Decimal | None) -> float | None:
 
 def compute_measure(measure: Measure, position: DsgPosition) -> list[MeasureValue]:
     """A DSG measure for every year of the plan: the outturn or forecast where there is one."""
+    if measure.formula is None:
+        raise ValueError(f"measure {measure.ref} has no formula: it is not a DSG measure")
     function = FORMULAS[measure.formula]
     planned = function(position.plan)
     forecast = function(position.forecast) if position.forecast else {}
@@ -91,7 +93,12 @@ def compute_measure(measure: Measure, position: DsgPosition) -> list[MeasureValu
         basis = position.basis(year)
         plan_value = planned.get(year)
         value = plan_value if basis == "plan" else forecast.get(year)
-        judged = basis != "plan" and value is not None and plan_value is not None
+        variance = (
+            value - plan_value
+            if basis != "plan" and value is not None and plan_value is not None
+            else None
+        )
+        judged = variance is not None
         values.append(
             MeasureValue(
                 measure=measure,
@@ -99,7 +106,7 @@ def compute_measure(measure: Measure, position: DsgPosition) -> list[MeasureValu
                 value=value,
                 basis=basis,
                 plan_value=plan_value,
-                variance=value - plan_value if judged else None,
+                variance=variance,
                 status=rag_status(value=value, plan=plan_value, measure=measure)
                 if judged
                 else NONE,
@@ -169,7 +176,8 @@ def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[Me
     for period, value in series.items():
         target = _target(measure, period, returns)
         figure, judged_on = _judged_figure(measure, period, series, returns)
-        judged = value is not None and figure is not None and target is not None
+        variance = None if value is None or figure is None or target is None else figure - target
+        judged = variance is not None
         extra: dict = {"base": bases[period]} if period in bases else {}
         if basis == "forecast":
             extra |= {"made_in": period, "forecast_of": parse_term(period).financial_year}
@@ -183,7 +191,7 @@ def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[Me
                 value=value,
                 basis=basis,
                 plan_value=target,
-                variance=figure - target if judged else None,
+                variance=variance,
                 status=rag_status(value=figure, plan=target, measure=measure) if judged else NONE,
                 submission_id=_submission(measure, period, returns),
                 extra=extra,
@@ -268,7 +276,7 @@ def clearing_year(values: list[MeasureValue]) -> dict:
     last = values[-1]
     return {
         "period": last.period,
-        "value": float(last.value),
+        "value": _number(last.value),
         "method": f"the cumulative deficit is not cleared by {last.period}",
     }
 

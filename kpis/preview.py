@@ -108,8 +108,7 @@ def _changes(before: Sequence[MeasureValue], after: Sequence[MeasureValue]) -> t
     for new in after:
         m = new.measure
         old = old_by_key.get((m.ref, new.period))
-        same_value = old is not None and _shown(old) == _shown(new)
-        if same_value and old.status == new.status:
+        if old is not None and _shown(old) == _shown(new) and old.status == new.status:
             continue
         if old is None and _shown(new) is None:
             continue  # a new period with nothing in it yet changes nothing shown

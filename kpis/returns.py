@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,16 +32,15 @@ class Returns:
 
     def terms(self, family: str) -> list[str]:
         """The terms a family has figures for, in time order."""
-        source = {
+        if family == "placements":
+            return sorted(set(self.placements["term"].unique()), key=period_sort_key)
+        sources: dict[str, Mapping[str, object]] = {
             "ehcp": self.ehcp,
             "spend": self.spend,
             "savings": self.savings,
             "dsg": self.dsg_by_term,
-        }.get(family)
-        if family == "placements":
-            keys = set(self.placements["term"].unique())
-        else:
-            keys = set(source)
+        }
+        keys = set(sources[family])
         return sorted(keys, key=period_sort_key)
 
 

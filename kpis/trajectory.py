@@ -10,8 +10,9 @@ from kpis.formats import format_percent, format_percentage_points, format_value
 GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
 
 
-def adverse_amount(*, variance: Decimal, direction: str) -> Decimal:
-    """How far worse than plan, in the measure's unit; zero or less is on plan or better."""
+def adverse_amount(*, variance: Decimal, direction: str | None) -> Decimal:
+    """How far worse than plan, in the measure's unit; zero or less is on plan or better. A
+    neutral measure (or one with no direction) is never worse."""
     if direction == "lower_is_better":
         return variance
     if direction == "higher_is_better":
@@ -77,15 +78,15 @@ IMPROVING, WORSENING, NO_CHANGE, NOT_JUDGED = "improving", "worsening", "no chan
 
 
 def direction_of_travel(
-    value: Decimal | None, previous: Decimal | None, direction: str
+    value: Decimal | None, previous: Decimal | None, direction: str | None
 ) -> str | None:
     """Against the comparable earlier figure: improving, worsening or no change; None with
-    nothing to compare. A neutral measure's movement is not judged."""
+    nothing to compare. A neutral measure's movement (or one with no direction) is not judged."""
     if value is None or previous is None:
         return None
     if value == previous:
         return NO_CHANGE
-    if direction == "neutral":
+    if direction is None or direction == "neutral":
         return NOT_JUDGED
     better = value < previous if direction == "lower_is_better" else value > previous
     return IMPROVING if better else WORSENING

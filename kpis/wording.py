@@ -164,9 +164,9 @@ QUARTER_WORDS = {1: "lowest", 2: "second-lowest", 3: "second-highest", 4: "highe
 
 def comparator_figure(record: dict | None) -> str:
     """A published comparator's value in its unit: '16.7%', '167.2 per 1,000 plans maintained'."""
-    value = record.get("value") if record else None
-    if value is None:
+    if record is None or record.get("value") is None:
         return NOT_AVAILABLE
+    value = record["value"]
     if record["unit"] == "%":
         return format_percent(Decimal(str(value)))
     return f"{format_rate(Decimal(str(value)))} {record['unit']}"

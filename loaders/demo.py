@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,7 +25,12 @@ from pathlib import Path
 from domain.periods import Term, financial_year_start, latest_complete_term, terms_between
 from domain.vocabulary import PROVISION_TYPES
 from loaders.errors import LoaderError
-from loaders.templates import write_dsg_workbook, write_ehcp_workbook, write_hnb_workbook
+from loaders.templates import (
+    TargetValue,
+    write_dsg_workbook,
+    write_ehcp_workbook,
+    write_hnb_workbook,
+)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PLAN_FILE = DATA_DIR / "demo" / "dsg-plan-schools-forum-2023-05.csv"
@@ -59,9 +65,9 @@ CENTRAL_SHARE = {
 
 def _targets(
     baseline: float, baseline_period: str, *yearly: float, per: str | None = None
-) -> dict[str, object]:
+) -> dict[str, TargetValue]:
     """A Targets sheet row: the baseline, a target for every plan year, and Per when typed."""
-    row = {"baseline": baseline, "baseline_period": baseline_period}
+    row: dict[str, TargetValue] = {"baseline": baseline, "baseline_period": baseline_period}
     row.update(zip(DEMO_YEARS, yearly, strict=True))
     return {**row, "per": per} if per else row
 
@@ -436,7 +442,10 @@ def _new_placement(kind: PlacementKind, number: int, start: date, rng: random.Ra
 
 def build_placement_lists(terms: list[Term], rng: random.Random) -> list[list[dict]]:
     """Each term's list: placements active at any time in it, with turnover between terms."""
-    lists, active, ended, number = [], {k.provision: [] for k in KINDS}, [], 0
+    lists: list[list[dict]] = []
+    active: dict[str, list[dict]] = {k.provision: [] for k in KINDS}
+    ended: list[dict] = []
+    number = 0
     for index, term in enumerate(terms):
         progress = index / max(1, len(terms) - 1)
         ended = []
@@ -593,7 +602,7 @@ def build_demo_workbooks(today: date) -> list[tuple[str, bytes]]:
     return files
 
 
-def _write(writer, **figures) -> bytes:
+def _write(writer: Callable[..., None], **figures: object) -> bytes:
     buffer = io.BytesIO()
     writer(buffer, **figures)
     return buffer.getvalue()

@@ -23,6 +23,7 @@ from domain.plan_lines import (
     DERIVED_LABELS,
     INPUT_LINES,
     LINES_BY_CODE,
+    DerivedYear,
     LineGroup,
     code_for_label,
     derive_years,
@@ -149,7 +150,11 @@ def _read_year_columns(
 
 
 def _report_missing_years(
-    sheet: Grid, header_row: int, missing: list[str], years: tuple[str, ...], report
+    sheet: Grid,
+    header_row: int,
+    missing: list[str],
+    years: tuple[str, ...],
+    report: ValidationReport,
 ) -> None:
     for year in missing:
         report.error(
@@ -161,7 +166,9 @@ def _report_missing_years(
         )
 
 
-def _read_amount(sheet: Grid, row: int, column: int, report: ValidationReport, *, what: str):
+def _read_amount(
+    sheet: Grid, row: int, column: int, report: ValidationReport, *, what: str
+) -> int | None:
     """One figure in £m as pence; None when blank or unreadable (the problem is reported)."""
     where = cell_name(row, column)
     try:
@@ -189,7 +196,9 @@ def _read_amount(sheet: Grid, row: int, column: int, report: ValidationReport, *
     return pence_from_millions(number)
 
 
-def _check_sign(sheet: Grid, row: int, column: int, code: str, pence: int, report) -> None:
+def _check_sign(
+    sheet: Grid, row: int, column: int, code: str, pence: int, report: ValidationReport
+) -> None:
     line = LINES_BY_CODE[code]
     if line.group is LineGroup.EXPENDITURE or pence <= 0:
         return
@@ -226,7 +235,11 @@ def _check_merged_figures(sheet: Grid, lines: _SheetLines, report: ValidationRep
 
 
 def _read_lines(
-    sheet: Grid, header_row: int, columns: dict[str, int], report, line_map: dict[str, str]
+    sheet: Grid,
+    header_row: int,
+    columns: dict[str, int],
+    report: ValidationReport,
+    line_map: dict[str, str],
 ) -> _SheetLines:
     out = _SheetLines(header_row=header_row, columns=columns)
     for row in range(header_row + 1, sheet.max_row + 1):
@@ -259,7 +272,7 @@ def _read_lines(
 
 
 def _read_line_figures(
-    sheet: Grid, row: int, code: str, out: _SheetLines, report, label: str
+    sheet: Grid, row: int, code: str, out: _SheetLines, report: ValidationReport, label: str
 ) -> None:
     """Add the row's figures to its line: a mapped row adds to the standard one."""
     figures = out.values.setdefault(code, {})
@@ -288,7 +301,9 @@ def _stated_row(sheet: Grid, row: int, columns: dict[str, int]) -> dict[str, tup
     return stated
 
 
-def _report_stray_row(sheet: Grid, row: int, label: str, columns: dict[str, int], report) -> None:
+def _report_stray_row(
+    sheet: Grid, row: int, label: str, columns: dict[str, int], report: ValidationReport
+) -> None:
     """A row with figures the product does not recognise would drop them from the deficit."""
     has_figures = any(cell_text(sheet.value(row, col)) for col in columns.values())
     if not has_figures or label.lower().startswith(OPENING_LABEL.lower()):
@@ -380,7 +395,12 @@ def _read_term(sheet: Grid, years: tuple[str, ...], report: ValidationReport) ->
     return term
 
 
-def _reconcile(sheet_name: str, lines: _SheetLines, derived, report: ValidationReport) -> None:
+def _reconcile(
+    sheet_name: str,
+    lines: _SheetLines,
+    derived: dict[str, DerivedYear],
+    report: ValidationReport,
+) -> None:
     for code, stated in lines.stated_derived.items():
         for year, (pence, where) in stated.items():
             if year not in derived:
@@ -441,11 +461,17 @@ def _read_plan(
     _check_merged_figures(sheet, lines, report)
     _report_missing_lines(sheet, lines, report)
     for line in INPUT_LINES:
-        if line.code in lines.values and not lines.values[line.code] and line.code not in lines.bad:
+        row = lines.row_of(line.code)  # a line has figures (even none) only when it has a row
+        if (
+            row is not None
+            and line.code in lines.values
+            and not lines.values[line.code]
+            and line.code not in lines.bad
+        ):
             if line.group is not LineGroup.CONTRIBUTION:
                 report.warning(
                     sheet=sheet.name,
-                    cell=cell_name(lines.row_of(line.code), 1),
+                    cell=cell_name(row, 1),
                     found=f"no figures for '{line.label}'",
                     expected="a figure for each year",
                     fix="Blank cells count as zero.",
@@ -465,7 +491,7 @@ def _report_no_headings(sheet: Grid, years: tuple[str, ...], report: ValidationR
 
 def _read_forecast(
     sheet: Grid, years: tuple[str, ...], report: ValidationReport, line_map: dict[str, str]
-):
+) -> _SheetLines | None:
     """The forecast's lines and years; later year columns may be left out, not earlier ones."""
     header_row = _find_header_row(sheet, years)
     if header_row is None:
@@ -497,12 +523,12 @@ def _read_forecast(
     for code, year in sorted(lines.blank):
         if (
             year in filled
-            and lines.row_of(code) is not None
+            and (row := lines.row_of(code)) is not None
             and LINES_BY_CODE[code].group is not LineGroup.CONTRIBUTION
         ):
             report.warning(
                 sheet=sheet.name,
-                cell=cell_name(lines.row_of(code), columns[year]),
+                cell=cell_name(row, columns[year]),
                 found="a blank cell in a year that has figures",
                 expected=f"a figure for {LINES_BY_CODE[code].label}, {year}",
                 fix="The blank counts as zero; type 0 to say so, or the figure.",
@@ -534,7 +560,7 @@ def read_dsg_workbook(
         derive_years(lines=plan.values, opening_balance=opening, years=years),
         report,
     )
-    if forecast_years:
+    if forecast is not None and forecast_years:  # years only when there is a forecast
         derived = derive_years(lines=forecast.values, opening_balance=opening, years=forecast_years)
         _reconcile(FORECAST_SHEET, forecast, derived, report)
     else:
@@ -549,7 +575,11 @@ def read_dsg_workbook(
         years=years,
         opening_balance=opening,
         plan=_with_zeros(plan.values, years),
-        forecast=_with_zeros(forecast.values, forecast_years) if forecast_years else {},
+        forecast=(
+            _with_zeros(forecast.values, forecast_years)
+            if forecast is not None and forecast_years
+            else {}
+        ),
         forecast_term=term,
         targets=targets,
     )

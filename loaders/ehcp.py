@@ -70,14 +70,14 @@ class EhcpReturn:
 
 
 def _counts(table: Table, report: ValidationReport) -> dict[str, int]:
-    rows = first_row_of_each(
+    rows: dict[str, int] = first_row_of_each(
         table,
         "item",
         report,
         name=lambda item: f"the measure '{EHCP_ITEMS[item]}'",
         fix="Delete or merge the two rows.",
     )
-    counts = {}
+    counts: dict[str, int] = {}
     for item, label in EHCP_ITEMS.items():
         value = table.values["count"][rows[item]] if item in rows else None
         if value is None and item in rows and table.is_reported("count", rows[item]):
@@ -95,7 +95,9 @@ def _counts(table: Table, report: ValidationReport) -> dict[str, int]:
     return counts
 
 
-def _check_needs_total(needs: dict[str, int], counts: dict[str, int], table: Table, report) -> None:
+def _check_needs_total(
+    needs: dict[str, int], counts: dict[str, int], table: Table, report: ValidationReport
+) -> None:
     caseload = counts.get("ehcp_caseload")
     if caseload is not None and needs and sum(needs.values()) != caseload:
         report.warning(
@@ -118,7 +120,7 @@ def read_ehcp_workbook(
     if activity is None or needs_table is None:
         return None
     counts = _counts(activity, report)
-    rows = first_row_of_each(
+    rows: dict[str, int] = first_row_of_each(
         needs_table,
         "need",
         report,

@@ -13,6 +13,10 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance  # a name for the checker only, not importable
 
 
 def _canonical(value: object) -> object:
@@ -29,7 +33,7 @@ def _canonical(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return _canonical_fields(value)
     if isinstance(value, Mapping):
         return {str(key): _canonical(item) for key, item in value.items()}
     if isinstance(value, (set, frozenset)):
@@ -37,6 +41,11 @@ def _canonical(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return [_canonical(item) for item in value]
     return str(value)
+
+
+def _canonical_fields(value: DataclassInstance) -> dict[str, object]:
+    """A dataclass instance's fields, each canonical."""
+    return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
 
 
 def _text(value: object) -> str:
@@ -62,11 +71,17 @@ def _rows(columns: Mapping[str, list]) -> list[str]:
 def content_fingerprint(family: str, period: str, content: object) -> str:
     """The SHA-256, in hex, of the family, the period and the figures read from a workbook."""
     placements = getattr(content, "placements", None)
-    table = isinstance(placements, Mapping)
-    if table:
-        content = dataclasses.replace(content, placements={})
-    figures = _canonical(content)
-    if table:
-        figures["placements"] = _rows(placements)
+    if (
+        isinstance(placements, Mapping)
+        and dataclasses.is_dataclass(content)
+        and not isinstance(content, type)
+    ):
+        # a placement list held as columns: written column by column, the other fields as usual
+        figures: object = {
+            **_canonical_fields(dataclasses.replace(content, placements={})),
+            "placements": _rows(placements),
+        }
+    else:
+        figures = _canonical(content)
     text = _text({"family": family, "period": period, "figures": figures})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -13,6 +13,7 @@ import html
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from posixpath import join, normpath
@@ -23,6 +24,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 from loaders.cells import RawCell
 from loaders.errors import WorkbookRejected
 from loaders.number_formats import percent_cells, percent_styles
+from loaders.report import ValidationReport
 from loaders.workbook import open_archive
 
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
@@ -52,7 +54,7 @@ class Grid:
     """One sheet. Rows and columns count from 1, as Excel's do."""
 
     name: str
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]  # calamine's lists of cell values, row by row
     hidden: bool = False
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
     unsaved_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
@@ -88,7 +90,9 @@ class Grid:
         return None
 
 
-def has_sheets(grids: dict[str, Grid], sheets: tuple[str, ...], report, *, family: str) -> bool:
+def has_sheets(
+    grids: dict[str, Grid], sheets: tuple[str, ...], report: ValidationReport, *, family: str
+) -> bool:
     """Report each template sheet the workbook lacks; True when it has them all."""
     missing = [name for name in sheets if name not in grids]
     for name in missing:
@@ -109,13 +113,13 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         return {}
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target") for rel in rels.findall("{*}Relationship")}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.findall("{*}Relationship")}
     parts = {}
     for sheet in book.findall("{*}sheets/{*}sheet"):
         rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
         target = targets.get(rel_id, "")
         path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
-        parts[sheet.get("name")] = path
+        parts[sheet.get("name", "")] = path
     return parts
 
 

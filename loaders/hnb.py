@@ -96,7 +96,7 @@ class HnbReturn:
 def _by_label(
     table: Table, key: str, report: ValidationReport, names: dict[str, str]
 ) -> dict[str, int]:
-    rows = first_row_of_each(
+    rows: dict[str, int] = first_row_of_each(
         table,
         key,
         report,

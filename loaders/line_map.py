@@ -51,7 +51,7 @@ def read_line_map(grid: Grid, report: ValidationReport) -> dict[str, str]:
     table = read_table(grid, COLUMNS, report, label="label")
     if table is None:
         return {}
-    rows = first_row_of_each(
+    rows: dict[str, int] = first_row_of_each(
         table,
         "label",
         report,

@@ -262,13 +262,16 @@ class _Column:
 
     def shown(self, value: object) -> object:
         if isinstance(value, str):
-            return self.kinds[value][1]
+            found = self.kinds.get(value)  # a text classified as personal data shows its part
+            return found[1] if found else value
         if isinstance(value, float):
             return f"{value:.0f}"
         return value
 
 
-def _columns(sheet: Grid, flagged: set[int], kinds: dict) -> list[_Column]:
+def _columns(
+    sheet: Grid, flagged: set[int], kinds: dict[str, tuple[str, object] | None]
+) -> list[_Column]:
     rows = sheet.rows
     width = max((len(row) for row in rows), default=0)
     if all(len(row) == width for row in rows):  # calamine's grids are: transpose at C speed
@@ -342,8 +345,13 @@ def _births(column: _Column, dates: list, sheet: Grid, ages: list[int], today: d
     return spread.days >= BIRTH_SPREAD_DAYS
 
 
-def _as_date(value: date) -> date:
-    return value.date() if isinstance(value, datetime) else value
+def _as_date(value: object) -> date:
+    """A date cell, or the date a text cell was read as (classify_text)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"{value!r} is not a date")
 
 
 def _whole_years(born: date, today: date) -> int:

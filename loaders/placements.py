@@ -8,7 +8,7 @@ from domain.vocabulary import (
     NEED_LOOKUP,
     PROVISION_LOOKUP,
     PROVISION_TYPES,
-    build_lookup,
+    normalise,
 )
 from loaders.cells import CellProblem
 from loaders.grid import Grid
@@ -92,7 +92,7 @@ COLUMNS = (
     Column(
         "in_county",
         "In or out of county",
-        choice_parser(build_lookup({}, *LOCATIONS.items())),
+        choice_parser({normalise(text): inside for text, inside in LOCATIONS.items()}),
         expected="In or Out",
         fix="Type In or Out.",
         aliases=("In/out of county", "Location"),
@@ -155,7 +155,8 @@ class _Capped:
     """Row checks report at most ROW_ISSUES of each kind, then say how many more there were."""
 
     def __init__(self, report: ValidationReport) -> None:
-        self.report, self.counts = report, {}
+        self.report = report
+        self.counts: dict[str, int] = {}
 
     def error(self, kind: str, **issue: str) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + 1

@@ -38,10 +38,14 @@ class ValidationReport:
     file_name: str
     issues: list[Issue] = field(default_factory=list)
 
-    def error(self, *, sheet: str | None, cell: str | None, found: str, expected: str, fix: str):
+    def error(
+        self, *, sheet: str | None, cell: str | None, found: str, expected: str, fix: str
+    ) -> None:
         self.issues.append(Issue(Level.ERROR, sheet, cell, found, expected, fix))
 
-    def warning(self, *, sheet: str | None, cell: str | None, found: str, expected: str, fix: str):
+    def warning(
+        self, *, sheet: str | None, cell: str | None, found: str, expected: str, fix: str
+    ) -> None:
         self.issues.append(Issue(Level.WARNING, sheet, cell, found, expected, fix))
 
     @property

@@ -10,18 +10,21 @@ from datetime import date, datetime
 from functools import cached_property
 
 from loaders.dsg import SHEETS as DSG_SHEETS
-from loaders.dsg import read_dsg_workbook
+from loaders.dsg import DsgWorkbook, read_dsg_workbook
 from loaders.ehcp import SHEETS as EHCP_SHEETS
-from loaders.ehcp import read_ehcp_workbook
+from loaders.ehcp import EhcpReturn, read_ehcp_workbook
 from loaders.errors import WorkbookRejected
 from loaders.fingerprint import content_fingerprint
 from loaders.grid import Grid, read_grids
 from loaders.hnb import SHEETS as HNB_SHEETS
-from loaders.hnb import read_hnb_workbook
+from loaders.hnb import HnbReturn, read_hnb_workbook
 from loaders.line_map import LINE_MAP_SHEET
 from loaders.personal_data import check_personal_data
 from loaders.report import ValidationReport
 from loaders.workbook import check_workbook_bytes
+
+# What a family's reader gives for a workbook with no errors.
+Content = DsgWorkbook | EhcpReturn | HnbReturn
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class Family:
     name: str
     title: str
     sheets: tuple[str, ...]
-    read: Callable[..., object]
+    read: Callable[..., Content | None]
     optional_sheets: tuple[str, ...] = ("Instructions",)
 
 
@@ -71,7 +74,7 @@ class CheckedWorkbook:
     data: bytes
     report: ValidationReport
     family: Family | None = None
-    content: object | None = None
+    content: Content | None = None
 
     @property
     def sha256(self) -> str:
@@ -79,14 +82,14 @@ class CheckedWorkbook:
 
     @property
     def period(self) -> str | None:
-        return getattr(self.content, "period", None)
+        return self.content.period if self.content is not None else None
 
     @cached_property
     def content_sha256(self) -> str | None:
         """The fingerprint of the figures read (loaders.fingerprint); None for a refused file."""
         if self.content is None or self.family is None:
             return None
-        return content_fingerprint(self.family.name, self.period, self.content)
+        return content_fingerprint(self.family.name, self.content.period, self.content)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ class LoadOutcome:
 def _detect_family(grids: dict[str, Grid], report: ValidationReport) -> Family | None:
     """The family whose template sheets the workbook has most of."""
     matches = {f: sum(name in grids for name in f.sheets) for f in FAMILIES.values()}
-    family = max(matches, key=matches.get)
+    family = max(matches, key=matches.__getitem__)
     if matches[family]:
         _warn_about_other_sheets(grids, family, report)
         return family
@@ -123,7 +126,9 @@ def _detect_family(grids: dict[str, Grid], report: ValidationReport) -> Family |
     return None
 
 
-def _warn_about_other_sheets(grids: dict[str, Grid], family: Family, report) -> None:
+def _warn_about_other_sheets(
+    grids: dict[str, Grid], family: Family, report: ValidationReport
+) -> None:
     for name, grid in grids.items():
         if name not in family.sheets and name not in family.optional_sheets:
             report.warning(

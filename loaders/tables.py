@@ -9,11 +9,12 @@ Columns are read whole, with a fast path for the common case (calamine's floats 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from operator import itemgetter
+from typing import TypeVar
 
 from domain.money import pence_from_pounds
 from loaders.cells import CellProblem, RawCell, cell_text, describe, parse_decimal
@@ -29,6 +30,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 _UK_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?\s*$")
 _NC_YEAR = re.compile(r"^\s*(?:year|yr|y|nc)?\s*(\d{1,2})\s*$", re.IGNORECASE)
+T = TypeVar("T")
 NC_NAMED = {"n1": -2, "n2": -1, "r": 0, "reception": 0, "year r": 0, "yr r": 0, "y r": 0}
 
 
@@ -104,10 +106,9 @@ def parse_pounds(value: object) -> int | None:
 
 def parse_date(value: object) -> date | None:
     """A date: an Excel date, an Excel serial number, or text written day first (UK)."""
-    kind = type(value)
-    if kind is date:
+    if type(value) is date:  # the common cases first, by exact type: a date column is long
         return value
-    if kind is datetime:
+    if type(value) is datetime:
         return value.date()
     if value is None or value == "":
         return None
@@ -157,11 +158,11 @@ def parse_nc_year(value: object) -> int | None:
     raise CellProblem(repr(value))
 
 
-def choice_parser(lookup: dict[str, object]) -> Callable[[object], object]:
+def choice_parser(lookup: Mapping[str, T]) -> Callable[[object], T | None]:
     """One of a fixed set of words, matched without regard to case or spacing."""
-    seen: dict[object, object] = {}
+    seen: dict[object, T] = {}
 
-    def parse(value: object) -> object:
+    def parse(value: object) -> T | None:
         if value in seen:  # the same few words repeat down a long column
             return seen[value]
         if value is None or value == "":
@@ -265,11 +266,14 @@ def _match_header(
     return found, repeated
 
 
-def _find_header(grid: Grid, columns: tuple[Column, ...]):
+_Header = tuple[int, dict[str, int], list[tuple[str, int, int]]]
+
+
+def _find_header(grid: Grid, columns: tuple[Column, ...]) -> _Header | None:
     """The heading row with the most of the table's columns: (row, columns, repeated headings)."""
     last = min(grid.max_row, HEADER_SEARCH_ROWS)
     merged = _merged_lookup(grid, last)
-    best = None
+    best: _Header | None = None
     for row in range(1, last + 1):
         found, repeated = _match_header(_header_texts(grid, row, merged), columns)
         if found and (best is None or len(found) > len(best[1])):
@@ -378,7 +382,7 @@ def _parse_column(raw: list[object], column: Column, table: Table, collect: _Col
 
 
 def _check_formulas_and_errors(
-    grid: Grid, table: Table, columns: dict[str, Column], collect
+    grid: Grid, table: Table, columns: dict[str, Column], collect: _Collector
 ) -> None:
     """Report formulas with no saved value and Excel errors in the data, and mark them done."""
     if not (grid.unsaved_formulas or grid.errors):
@@ -429,7 +433,9 @@ def _check_merged_body(grid: Grid, table: Table, report: ValidationReport) -> No
         )
 
 
-def _reconcile_totals(grid: Grid, table: Table, columns: tuple[Column, ...], report) -> None:
+def _reconcile_totals(
+    grid: Grid, table: Table, columns: tuple[Column, ...], report: ValidationReport
+) -> None:
     for row in table.totals_rows:
         for column in columns:
             if not column.summable or column.key not in table.columns:
@@ -439,7 +445,7 @@ def _reconcile_totals(grid: Grid, table: Table, columns: tuple[Column, ...], rep
                 stated = column.parse(grid.value(row, col))
             except CellProblem:
                 stated = None
-            if stated is None:
+            if not isinstance(stated, int):  # blank: summable columns hold counts or pence
                 continue
             total = sum(v for v in table.values[column.key] if v is not None)
             if stated != total:
@@ -458,7 +464,13 @@ def _show(value: int, column: Column) -> str:
     return f"{value:,}"
 
 
-def _report_repeated_headings(grid: Grid, row: int, repeated, columns, report) -> None:
+def _report_repeated_headings(
+    grid: Grid,
+    row: int,
+    repeated: list[tuple[str, int, int]],
+    columns: tuple[Column, ...],
+    report: ValidationReport,
+) -> None:
     headings = {c.key: c.heading for c in columns}
     for key, first, second in repeated:
         report.error(
@@ -471,11 +483,12 @@ def _report_repeated_headings(grid: Grid, row: int, repeated, columns, report) -
 
 
 def first_row_of_each(
-    table: Table, key: str, report: ValidationReport, *, name: Callable[[object], str], fix: str
-) -> dict[object, int]:
+    table: Table, key: str, report: ValidationReport, *, name: Callable[[T], str], fix: str
+) -> dict[T, int]:
     """The first row index of each value in a column; a value given again is an error naming
-    both cells. Blank cells are passed over."""
-    first: dict[object, int] = {}
+    both cells. Blank cells are passed over. The caller says the column's type (T) by the
+    type it gives the result."""
+    first: dict[T, int] = {}
     for index, value in enumerate(table.values[key]):
         if value is None:
             continue
@@ -493,7 +506,11 @@ def first_row_of_each(
 
 
 def _report_missing_columns(
-    grid: Grid, header_row: int | None, mapped: dict[str, int], columns: tuple[Column, ...], report
+    grid: Grid,
+    header_row: int | None,
+    mapped: dict[str, int],
+    columns: tuple[Column, ...],
+    report: ValidationReport,
 ) -> bool:
     """An error for each required column not found; True when any is missing."""
     missing = [c for c in columns if c.required and c.key not in mapped]

@@ -228,7 +228,7 @@ def read_targets(grid: Grid, years: tuple[str, ...], report: ValidationReport) -
         return None
     _as_shown(grid, table, years)
     targets = Targets()
-    rows = first_row_of_each(
+    rows: dict[int, int] = first_row_of_each(
         table,
         "ref",
         report,

@@ -23,6 +23,9 @@ from loaders.placements import COLUMNS as PLACEMENT_COLUMNS
 from loaders.placements import PLACEMENTS_SHEET
 from loaders.targets import PLAN_MEASURES, TARGETS_SHEET, catalogue_measures, measure_refs
 
+# A cell of the Targets sheet: Per, a baseline, its period or a target (a number, or text).
+TargetValue = str | float | Decimal | None
+
 FAMILIES = ("dsg", "ehcp", "hnb")
 MONEY_FORMAT = "#,##0.000;-#,##0.000"
 HEADER_ROW = 4
@@ -80,6 +83,17 @@ DSG_INSTRUCTIONS = (
 )
 
 
+def _book_with_instructions(lines: tuple[str, ...]) -> Workbook:
+    """A new workbook whose first sheet, 'Instructions', says how to fill it in."""
+    book = Workbook()
+    sheet = book.active
+    if not isinstance(sheet, Worksheet):  # openpyxl's types allow none: a new book has one
+        raise TypeError("a new workbook starts with one worksheet")
+    _write_instructions(sheet, lines)
+    sheet.title = "Instructions"
+    return book
+
+
 def _write_instructions(sheet: Worksheet, lines: tuple[str, ...]) -> None:
     for row, text in enumerate(lines, start=1):
         sheet.cell(row=row, column=1, value=text)
@@ -106,14 +120,14 @@ def _write_lines(
             sheet.cell(row=row, column=1, value=GROUP_HEADINGS[group]).font = Font(italic=True)
         row += 1
         sheet.cell(row=row, column=1, value=line.label)
+        known = figures.get(line.code, {}) if figures else {}
         for col, year in enumerate(years, start=2):
-            cell = sheet.cell(row=row, column=col)
+            given = float(known[year]) if year in known else None
+            cell = sheet.cell(row=row, column=col, value=given)
             cell.number_format = MONEY_FORMAT
             cell.fill = INPUT_FILL
-            if figures and year in figures.get(line.code, {}):
-                cell.value = float(figures[line.code][year])
     sheet.column_dimensions["A"].width = 70
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=2)
+    sheet.freeze_panes = f"B{HEADER_ROW + 1}"
 
 
 def write_dsg_workbook(
@@ -125,15 +139,13 @@ def write_dsg_workbook(
     forecast: Mapping[str, Mapping[str, Decimal]] | None = None,
     forecast_term: str | None = None,
     measure_labels: Mapping[int, str] | None = None,
-    targets: Mapping[int, Mapping[str, object]] | None = None,
+    targets: Mapping[int, Mapping[str, TargetValue]] | None = None,
 ) -> None:
     """Write the DSG workbook: empty as a template, or filled with figures in £m.
 
     ``targets`` maps a measure's number to its baseline, baseline period and yearly targets.
     """
-    book = Workbook()
-    _write_instructions(book.active, DSG_INSTRUCTIONS)
-    book.active.title = "Instructions"
+    book = _book_with_instructions(DSG_INSTRUCTIONS)
 
     plan_sheet = book.create_sheet(PLAN_SHEET)
     plan_sheet["A1"] = "DSG High Needs Block recovery plan (£m)"
@@ -165,7 +177,12 @@ def _line_map_sheet(sheet: Worksheet) -> None:
         sheet.column_dimensions[get_column_letter(col)].width = 70
 
 
-def _targets_sheet(sheet: Worksheet, years, labels: Mapping[int, str], targets: Mapping) -> None:
+def _targets_sheet(
+    sheet: Worksheet,
+    years: tuple[str, ...],
+    labels: Mapping[int, str],
+    targets: Mapping[int, Mapping[str, TargetValue]],
+) -> None:
     headings = ["Ref", "Measure", "Per", "Baseline", "Baseline period", *years]
     for col, heading in enumerate(headings, start=1):
         sheet.cell(row=1, column=col, value=heading).font = BOLD
@@ -284,17 +301,15 @@ def _labelled_table(
 ) -> None:
     """Headings, a row per label with input cells, and optionally a Total row of sums."""
     for col, heading in enumerate(headings, start=1):
-        cell = sheet.cell(row=header_row, column=col, value=heading)
-        cell.font = BOLD
+        sheet.cell(row=header_row, column=col, value=heading).font = BOLD
     for index, label in enumerate(labels):
         row = header_row + 1 + index
         sheet.cell(row=row, column=1, value=label)
         for col in range(2, len(headings) + 1):
-            cell = sheet.cell(row=row, column=col)
+            given = values[index][col - 2] if values else None
+            cell = sheet.cell(row=row, column=col, value=given)
             cell.fill = INPUT_FILL
             cell.number_format = number_format
-            if values and values[index][col - 2] is not None:
-                cell.value = values[index][col - 2]
     if total:
         row = header_row + 1 + len(labels)
         sheet.cell(row=row, column=1, value="Total").font = BOLD
@@ -318,9 +333,7 @@ def write_ehcp_workbook(
     needs: Mapping[str, int] | None = None,
 ) -> None:
     """Write the EHCP return: empty as a template, or filled."""
-    book = Workbook()
-    _write_instructions(book.active, EHCP_INSTRUCTIONS)
-    book.active.title = "Instructions"
+    book = _book_with_instructions(EHCP_INSTRUCTIONS)
     activity = book.create_sheet(ACTIVITY_SHEET)
     _title(activity, "EHCP return")
     _term_cell(activity, term)
@@ -378,9 +391,7 @@ def write_hnb_workbook(
     placements: list[Mapping[str, object]] | None = None,
 ) -> None:
     """Write the High Needs Block return: empty as a template, or filled (amounts in pounds)."""
-    book = Workbook()
-    _write_instructions(book.active, HNB_INSTRUCTIONS)
-    book.active.title = "Instructions"
+    book = _book_with_instructions(HNB_INSTRUCTIONS)
     spend_sheet = book.create_sheet(SPEND_SHEET)
     _title(spend_sheet, "High Needs Block spending in the term (£)")
     _term_cell(spend_sheet, term)

@@ -10,6 +10,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 
 from loaders.errors import WorkbookRejected
 
@@ -110,7 +111,7 @@ def _stream(data: bytes, entry: zipfile.ZipInfo) -> memoryview:
     return stream
 
 
-def _chunks(entry: zipfile.ZipInfo, stream: memoryview):
+def _chunks(entry: zipfile.ZipInfo, stream: memoryview) -> Iterator[bytes | memoryview]:
     """The part inflated chunk by chunk, refused as soon as it outgrows its declared size:
     a directory can declare a few kilobytes for a stream that inflates to gigabytes."""
     if entry.flag_bits & 1 or entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -125,7 +126,7 @@ def _chunks(entry: zipfile.ZipInfo, stream: memoryview):
         return
     inflater, size, position = zlib.decompressobj(-zlib.MAX_WBITS), 0, 0
     while not inflater.eof:
-        feed = inflater.unconsumed_tail
+        feed: bytes | memoryview = inflater.unconsumed_tail
         if not feed:
             feed, position = stream[position : position + CHUNK_BYTES], position + CHUNK_BYTES
             if not feed:
@@ -170,7 +171,7 @@ class CappedZipFile(zipfile.ZipFile):
     """A zip whose ``read`` inflates no more than each part's declared size: ZipFile.read
     inflates the whole stream first and only then cuts it to that size."""
 
-    def read(self, name, pwd=None) -> bytes:
+    def read(self, name: str | zipfile.ZipInfo, pwd: bytes | None = None) -> bytes:
         info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
         with self.open(info, pwd=pwd) as part:
             return part.read(info.file_size)
