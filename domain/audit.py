@@ -15,6 +15,7 @@ class Action:
     UPLOAD = "upload"
     CHECK = "check"
     CONFIRM = "confirm"
+    DISCARD = "discard"
     COMMENTARY = "commentary"
     RETURN_ENTRY = "return_entry"
     EXPORT = "export"

@@ -3,16 +3,15 @@ return's answers and condition RAGs for a round.
 
 Plain server-rendered HTML forms (GOV.UK radios, textareas and error summary) rather than Dash
 callbacks: they work with the keyboard and without JavaScript, and Dash 4 has no accessible radio
-control. A form post must carry the token also set in a same-site cookie, so that another site
-cannot post on a user's behalf.
+control. Each form carries the session's token (web.guard checks every post's token and origin
+before it reaches these views); what is saved is kept as written by the signed-in account.
 """
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Flask, abort, make_response, redirect, render_template_string, request
 
+from domain.actors import Forbidden
 from domain.periods import PeriodError, parse_term
 from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
 from kpis.notes import NoteError
@@ -20,8 +19,8 @@ from kpis.rounds import RoundError, parse_round
 from layouts._shared.context import current_service
 from layouts._shared.frame import NAVIGATION
 from services.interface import Service
-
-COOKIE = "lfi_form"
+from web.access import Access, requires
+from web.guard import CSRF_FIELD, csrf_token, current_actor
 
 PAGE = """<!DOCTYPE html>
 <html lang="en-GB">
@@ -59,15 +58,9 @@ PAGE = """<!DOCTYPE html>
 </body>
 </html>"""
 
-# Both forms end by asking who is writing; what they type is kept with the text.
-NAME_FIELD = """
-<div class="form-group">
-<label class="form-label" for="written_by">Your name</label>
-{% if error_for.written_by %}<span class="error-message" id="written_by-error">{{ error_for.written_by }}</span>{% endif %}
-<input class="form-input" id="written_by" name="written_by" type="text" autocomplete="name"
-{% if error_for.written_by %} aria-describedby="written_by-error" aria-invalid="true"{% endif %}
- value="{{ written_by }}">
-</div>
+# Both forms end by saying who the text will be kept as: the signed-in account.
+SAVED_AS = """
+<p class="form-hint" id="saved-as">Saved as you, {{ written_by }}.</p>
 """
 
 COMMENTARY = (
@@ -75,7 +68,7 @@ COMMENTARY = (
 <p class="lede">{{ measure.ref }}. {{ measure.label }}, {{ period }}. The commentary appears on
 the measure's page and in the Schools Forum pack for {{ period }}.</p>
 <form method="post" novalidate>
-<input type="hidden" name="token" value="{{ token }}">
+<input type="hidden" name="{{ csrf_field }}" value="{{ token }}">
 <div class="form-group">
 <label class="form-label" for="text">Commentary for {{ period }}</label>
 {% if error_for.text %}<span class="error-message" id="text-error">{{ error_for.text }}</span>{% endif %}
@@ -83,7 +76,7 @@ the measure's page and in the Schools Forum pack for {{ period }}.</p>
 {% if error_for.text %} aria-describedby="text-error" aria-invalid="true"{% endif %}>{{ text }}</textarea>
 </div>
 """
-    + NAME_FIELD
+    + SAVED_AS
     + """<button class="button" type="submit">Save the commentary</button>
 </form>
 {% if history %}
@@ -102,7 +95,7 @@ RETURN = (
 earlier version. The return itself is downloaded from <a href="/return?round={{ slug }}">the
 return page</a>.</p>
 <form method="post" novalidate>
-<input type="hidden" name="token" value="{{ token }}">
+<input type="hidden" name="{{ csrf_field }}" value="{{ token }}">
 <h2>The questions</h2>
 {% for item, question in questions %}
 <div class="form-group">
@@ -129,33 +122,29 @@ return page</a>.</p>
 </fieldset>
 {% endfor %}
 """
-    + NAME_FIELD
+    + SAVED_AS
     + """<button class="button" type="submit">Save the return</button>
 </form>
 """
 )
 
 
-def _token() -> str:
-    return request.cookies.get(COOKIE) or secrets.token_urlsafe(24)
-
-
-def _posted_by_this_site() -> bool:
-    sent, kept = request.form.get("token", ""), request.cookies.get(COOKIE, "")
-    return bool(kept) and secrets.compare_digest(sent, kept)
-
-
 def _page(title: str, back: str, body_template: str, errors: list, status: int = 200, **context):
-    token = _token()
-    body = render_template_string(body_template, token=token, error_for=dict(errors), **context)
+    body = render_template_string(
+        body_template,
+        token=csrf_token(),
+        csrf_field=CSRF_FIELD,
+        error_for=dict(errors),
+        written_by=current_actor().name,
+        **context,
+    )
     html_text = render_template_string(
         PAGE, title=title, back=back, body=body, errors=errors, navigation=NAVIGATION
     )
-    response = make_response(html_text, status)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="Strict")
-    return response
+    return make_response(html_text, status)
 
 
+@requires(Access.WRITE_NOTES)
 def _commentary(ref: int):
     service = current_service()
     measure = service.measure(ref)
@@ -169,18 +158,16 @@ def _commentary(ref: int):
     history = service.commentary_history(ref, period)
     back = f"/measure/{ref}#commentary"
     text = history[0].text if history else ""
-    written_by = ""
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
-        if not _posted_by_this_site():
-            abort(400)
-        text, written_by = request.form.get("text", ""), request.form.get("written_by", "")
+        text = request.form.get("text", "")
         try:
-            service.save_commentary(ref=ref, period=period, text=text, written_by=written_by)
+            service.save_commentary(current_actor(), ref=ref, period=period, text=text)
             return redirect(back, code=303)
         except NoteError as error:
-            field = "written_by" if "name" in str(error) else "text"
-            errors = [(field, str(error))]
+            errors = [("text", str(error))]
+        except Forbidden:
+            abort(403)
     return _page(
         f"Commentary on measure {ref}",
         back,
@@ -190,7 +177,6 @@ def _commentary(ref: int):
         measure=measure,
         period=period,
         text=text,
-        written_by=written_by,
         history=history,
     )
 
@@ -213,18 +199,17 @@ def _posted_values() -> dict[str, tuple[str | None, str]]:
     return values
 
 
-def _return_errors(values, written_by: str) -> list[tuple[str, str]]:
+def _return_errors(values) -> list[tuple[str, str]]:
     errors = []
     for number in range(1, 10):
         item = condition_item(number)
         rag, text = values[item]
         if text.strip() and rag is None:
             errors.append((item, f"Choose red, amber or green for condition {number}"))
-    if not " ".join(written_by.split()):
-        errors.append(("written_by", "Enter your name"))
     return errors
 
 
+@requires(Access.WRITE_NOTES)
 def _return(slug: str):
     try:
         chosen = parse_round(slug)
@@ -232,13 +217,11 @@ def _return(slug: str):
         abort(404)
     service = current_service()
     current = _current_values(chosen.name, service)
-    values, written_by, errors = current, "", []
+    values, errors = current, []
     back = f"/return?round={chosen.slug}"
     if request.method == "POST":
-        if not _posted_by_this_site():
-            abort(400)
-        values, written_by = _posted_values(), request.form.get("written_by", "")
-        errors = _return_errors(values, written_by)
+        values = _posted_values()
+        errors = _return_errors(values)
         if not errors:
             changed = {
                 item: (rag, text.strip())
@@ -247,11 +230,13 @@ def _return(slug: str):
             }
             try:
                 service.save_return_entries(
-                    round_name=chosen.name, entries=changed, written_by=written_by
+                    current_actor(), round_name=chosen.name, entries=changed
                 )
                 return redirect(back, code=303)
             except NoteError as error:
-                errors = [("written_by", str(error))]
+                errors = [(_first_field(changed), str(error))]
+            except Forbidden:
+                abort(403)
     return _page(
         f"The {chosen.name} return",
         back,
@@ -264,8 +249,13 @@ def _return(slug: str):
         conditions=list(enumerate(CONDITIONS, start=1)),
         rags=list(RAGS.items()),
         values=values,
-        written_by=written_by,
     )
+
+
+def _first_field(changed: dict[str, tuple[str | None, str]]) -> str:
+    """The field a refused save (a text too long) points to: the first item changed."""
+    first = next(iter(changed), QUESTIONS[0][0])
+    return f"{first}-text" if first.startswith("condition-") else first
 
 
 def register_form_routes(server: Flask) -> None:

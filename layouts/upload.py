@@ -9,8 +9,18 @@ import binascii
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
+from domain.actors import Forbidden
 from layouts._shared.context import current_service, current_settings
-from layouts._shared.upload_parts import GO_ID, UPLOAD_ID, file_picker
+from layouts._shared.upload_parts import (
+    GO_ID,
+    UPLOAD_ERRORS_ID,
+    UPLOAD_ID,
+    error_summary,
+    file_picker,
+)
+from services.interface import UploadRefused
+from web.access import Access, requires
+from web.guard import current_actor
 
 dash.register_page(
     __name__,
@@ -18,7 +28,12 @@ dash.register_page(
     name="Upload",
     order=6,
     title="Upload a workbook - Local First Inclusion",
+    access=Access.UPLOAD,
 )
+
+# The signed-in account's own waiting uploads: filled by a callback, never part of the page
+# itself, which is kept and shown to every account of the same role.
+WAITING_ID = "upload-waiting-list"
 
 TEMPLATES = (
     ("dsg", "DSG plan and forecast", "the plan, the latest outturn and forecast, and targets"),
@@ -72,9 +87,38 @@ def layout(**_query: str) -> html.Div:
                 "personal data is refused. Corrections to a term already loaded need a reason."
             ),
             file_picker(settings.max_upload_mb, label="3. Upload it"),
+            html.Section(id=WAITING_ID),
             html.P(dcc.Link("See every file loaded so far", href="/submissions")),
         ],
     )
+
+
+@callback(Output(WAITING_ID, "children"), Input(WAITING_ID, "id"))
+@requires(Access.UPLOAD)
+def show_waiting(_id: str):
+    """Your uploads waiting to be confirmed, each a link to its check page, where it can be
+    stored or discarded."""
+    waiting = current_service().waiting_uploads(current_actor())
+    if not waiting:
+        return None
+    return [
+        html.H2("Your uploads waiting to be confirmed"),
+        html.P(
+            "Each is kept for a day. Open one to store its figures or discard it.",
+            className="form-hint",
+        ),
+        html.Ul(
+            [
+                html.Li(
+                    [
+                        dcc.Link(upload.file_name, href=f"/upload/{upload.token}"),
+                        f", uploaded {upload.uploaded_at:%d %B %Y at %H:%M} UTC",
+                    ]
+                )
+                for upload in waiting
+            ]
+        ),
+    ]
 
 
 def decode_upload(contents: str) -> bytes | None:
@@ -89,18 +133,25 @@ def decode_upload(contents: str) -> bytes | None:
 @callback(
     Output(GO_ID, "href", allow_duplicate=True),
     Output("upload-status", "children"),
+    Output(UPLOAD_ERRORS_ID, "children"),
     Input(UPLOAD_ID, "contents"),
     State(UPLOAD_ID, "filename"),
     prevent_initial_call=True,
 )
+@requires(Access.UPLOAD)
 def receive(contents: str | None, filename: str | None):
     if not contents:
-        return no_update, no_update
+        return no_update, no_update, no_update
     data = decode_upload(contents)
     if data is None:
-        return no_update, "The file could not be read from the browser. Try choosing it again."
-    token = current_service().keep_upload(filename or "workbook.xlsx", data)
-    return f"/upload/{token}", "Checking the file…"
+        text = "The file could not be read from the browser. Try choosing it again."
+        return no_update, text, no_update
+    try:
+        token = current_service().keep_upload(current_actor(), filename or "workbook.xlsx", data)
+    except (UploadRefused, Forbidden) as refused:
+        summary = error_summary([(str(refused), UPLOAD_ID)], summary_id="upload-refused")
+        return no_update, "Nothing was kept.", summary
+    return f"/upload/{token}", "Checking the file…", None
 
 
 # dcc.Upload's file input takes no attributes of its own: name it after the heading above it and
@@ -124,4 +175,18 @@ clientside_callback(
     """,
     Output("upload-label-sink", "data"),
     Input(UPLOAD_ID, "id"),
+)
+
+# A refusal's error summary takes focus when it appears, so it is read out at once.
+clientside_callback(
+    """
+    function(children) {
+        const summary = document.getElementById("upload-refused");
+        if (summary) { summary.focus(); }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("upload-errors-sink", "data"),
+    Input(UPLOAD_ERRORS_ID, "children"),
+    prevent_initial_call=True,
 )

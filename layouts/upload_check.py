@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
+from domain.actors import Forbidden
 from layouts._shared.components import data_table
 from layouts._shared.context import current_service, current_settings
 from layouts._shared.upload_parts import (
@@ -17,19 +18,26 @@ from layouts._shared.upload_parts import (
     report_table,
     status_change,
 )
-from services.interface import Overtaken, PendingCheck, PendingFile
+from services.interface import Overtaken, PendingCheck, PendingFile, UploadGone
 from services.pending import sheet_counts
+from web.access import Access, requires
+from web.guard import current_actor
 
 PAGE_TITLE = "Check your workbook - Local First Inclusion"
-NAME_LIMIT = 120
+DISCARD_GO_ID = "upload-discard-go"
 
 
 def _check(token: str) -> tuple[PendingFile, PendingCheck] | None:
-    service = current_service()
-    pending = service.read_upload(token)
-    if pending is None:
+    """The signed-in account's own pending upload and its check; None for anyone else's, for
+    one no longer waiting, and for an account that may not upload."""
+    service, actor = current_service(), current_actor()
+    try:
+        pending = service.read_upload(actor, token)
+        if pending is None:
+            return None
+        return pending, service.check_upload(actor, pending)
+    except Forbidden:
         return None
-    return pending, service.check_upload(pending)
 
 
 def _title(token: str = "") -> str:
@@ -40,7 +48,11 @@ def _title(token: str = "") -> str:
 
 
 dash.register_page(
-    __name__, path_template="/upload/<token>", name="Check your workbook", title=_title
+    __name__,
+    path_template="/upload/<token>",
+    name="Check your workbook",
+    title=_title,
+    access=Access.UPLOAD,
 )
 
 
@@ -50,8 +62,8 @@ def _expired() -> html.Div:
         children=[
             html.H1("This upload is no longer waiting"),
             html.P(
-                "It has been stored, or it was not confirmed within a day and was forgotten. "
-                "Nothing else has changed."
+                "It has been stored or discarded, or it was not confirmed within a day and was "
+                "forgotten. Nothing else has changed."
             ),
             html.P(
                 [
@@ -92,7 +104,30 @@ def _with_errors(pending, check: PendingCheck) -> html.Div:
             ),
             report_table(issues, caption=f"Every problem found in {pending.file_name}"),
             file_picker(current_settings().max_upload_mb, label="Upload a corrected workbook"),
+            _discard(pending.token),
         ],
+    )
+
+
+def _discard(token: str) -> html.Section:
+    """The way to let go of an upload without storing it, so that it no longer counts against
+    the uploads an account may have waiting."""
+    return html.Section(
+        [
+            html.H2("Discard this upload"),
+            html.P(
+                "Nothing from it is stored, and it no longer counts among your waiting uploads.",
+                className="form-hint",
+            ),
+            dcc.Store(id="upload-discard-token", data=token),
+            html.Button(
+                "Discard this upload",
+                id="upload-discard",
+                className="button button--secondary",
+                n_clicks=0,
+            ),
+            dcc.Location(id=DISCARD_GO_ID, refresh=True),
+        ]
     )
 
 
@@ -183,24 +218,10 @@ def _waiting(check: PendingCheck) -> html.Section | None:
 
 def _confirm_form(token: str, check: PendingCheck) -> html.Section:
     fields = [
-        html.Div(
-            className="form-group",
-            id="upload-name-group",
-            children=[
-                html.Label("Your name", htmlFor="upload-name", className="form-label"),
-                html.Span(
-                    "Kept with the file in the history.",
-                    id="upload-name-hint",
-                    className="form-hint",
-                ),
-                dcc.Input(
-                    id="upload-name",
-                    type="text",
-                    autoComplete="name",
-                    maxLength=NAME_LIMIT,
-                    className="form-input",
-                ),
-            ],
+        html.P(
+            f"Stored as you, {current_actor().name}: your account is kept with the file in the "
+            "history.",
+            id="upload-stored-as",
         )
     ]
     if check.needs_reason:
@@ -283,6 +304,7 @@ def _valid(token: str, pending, check: PendingCheck, overtaken: bool = False) ->
             _changes(check) if identical is None else None,
             _waiting(check) if identical is None else None,
             _confirm_form(token, check) if identical is None else None,
+            _discard(token),
         ],
     )
 
@@ -305,53 +327,44 @@ def _overtaken(check: PendingCheck, replaces: int | None) -> bool:
     return check.identical_to is not None or now != replaces
 
 
-def _missing(name: str, reason: str | None, needs_reason: bool) -> list[tuple[str, str]]:
-    problems = []
-    if not name:
-        problems.append(("Enter your name", "upload-name"))
-    if needs_reason and not reason:
-        problems.append(("Enter the reason for the correction", "upload-reason"))
-    return problems
-
-
 @callback(
     Output(GO_ID, "href", allow_duplicate=True),
     Output("upload-confirm-errors", "children"),
     Output("upload-title", "data"),
     Input("upload-confirm", "n_clicks"),
     State("upload-token", "data"),
-    State("upload-name", "value"),
     State("upload-reason", "value"),
     State("upload-replaces", "data"),
     prevent_initial_call=True,
 )
-def confirm(n_clicks: int, token: str, name: str | None, reason: str | None, replaces: int | None):
+@requires(Access.UPLOAD)
+def confirm(n_clicks: int, token: str, reason: str | None, replaces: int | None):
     if not n_clicks:
         return no_update, no_update, no_update
     found = _check(token)
     if found is None:
-        return "/upload", no_update, no_update
+        return f"/upload/{token}", no_update, no_update
     pending, check = found
     if _overtaken(check, replaces):
         # Checked again before asking for a missing reason: a file stored meanwhile changes
         # whether one is needed. The page is worked out again against it, and says why.
         return f"/upload/{token}?overtaken=1", no_update, no_update
-    name = " ".join((name or "").split())[:NAME_LIMIT]
     reason = (reason or "").strip()
-    problems = _missing(name, reason, check.needs_reason)
-    if problems:
+    if check.needs_reason and not reason:
         return (
             no_update,
-            error_summary(problems, summary_id="confirm-errors"),
+            error_summary(
+                [("Enter the reason for the correction", "upload-reason")],
+                summary_id="confirm-errors",
+            ),
             "Error: " + PAGE_TITLE,
         )
-    service = current_service()
-    outcome = service.store_upload(
-        pending,
-        replaces=replaces,
-        reason=reason or None,
-        loaded_by=name,
-    )
+    try:
+        outcome = current_service().store_upload(
+            current_actor(), pending, replaces=replaces, reason=reason or None
+        )
+    except UploadGone:  # stored or discarded from another tab, or expired, meanwhile
+        return f"/upload/{token}", no_update, no_update
     if isinstance(outcome, Overtaken):  # stored by someone else since the check above
         return f"/upload/{token}?overtaken=1", no_update, no_update
     if outcome.stored_id is None:
@@ -363,8 +376,21 @@ def confirm(n_clicks: int, token: str, name: str | None, reason: str | None, rep
             ),
             "Error: " + PAGE_TITLE,
         )
-    service.forget_upload(token)
     return f"/submissions?stored={outcome.stored_id}", None, PAGE_TITLE
+
+
+@callback(
+    Output(DISCARD_GO_ID, "href"),
+    Input("upload-discard", "n_clicks"),
+    State("upload-discard-token", "data"),
+    prevent_initial_call=True,
+)
+@requires(Access.UPLOAD)
+def discard(n_clicks: int, token: str):
+    if not n_clicks:
+        return no_update
+    current_service().forget_upload(current_actor(), token)
+    return "/upload"
 
 
 # The error summary takes focus when it appears, and the page title says there is a problem.

@@ -10,8 +10,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from layouts._shared.context import current_service, current_settings
 from loaders.templates import FAMILIES, write_template
+from web.access import Access, requires
 
 
+@requires(Access.UPLOAD)
 def _template(family: str) -> Response:
     if family not in FAMILIES:
         abort(404)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from domain.actors import Actor
 from kpis.catalogue import Catalogue, Measure, load_catalogue
 from kpis.measures import MeasureValue
 from kpis.notes import Note
@@ -17,7 +18,7 @@ from kpis.submissions import SubmissionRecord
 from loaders.submissions import LoadOutcome
 from services import notes, uploads
 from services.access import AccessService, session_policy
-from services.interface import Overtaken, PendingCheck, PendingFile
+from services.interface import Overtaken, PendingCheck, PendingFile, WaitingUpload
 from services.measures import MeasureService, content_version
 from settings import Settings
 
@@ -80,38 +81,34 @@ class DashboardService(AccessService):
     def return_entries(self, round_name: str) -> dict[str, list[Note]]:
         return self.measures_service.return_entries(round_name)
 
-    def save_commentary(self, *, ref: int, period: str, text: str, written_by: str) -> None:
-        notes.save_commentary(self.engine, ref=ref, period=period, text=text, written_by=written_by)
+    def save_commentary(self, actor: Actor, *, ref: int, period: str, text: str) -> None:
+        notes.save_commentary(self.engine, actor, ref=ref, period=period, text=text)
 
     def save_return_entries(
-        self, *, round_name: str, entries: dict[str, tuple[str | None, str]], written_by: str
+        self, actor: Actor, *, round_name: str, entries: dict[str, tuple[str | None, str]]
     ) -> None:
-        notes.save_return_entries(
-            self.engine, round_name=round_name, entries=entries, written_by=written_by
-        )
+        notes.save_return_entries(self.engine, actor, round_name=round_name, entries=entries)
 
     # ---- uploads -----------------------------------------------------------------------------
 
-    def keep_upload(self, file_name: str, data: bytes) -> str:
-        return uploads.keep_pending(self.engine, file_name, data, self.settings)
+    def keep_upload(self, actor: Actor, file_name: str, data: bytes) -> str:
+        return uploads.keep_pending(self.engine, actor, file_name, data, self.settings)
 
-    def read_upload(self, token: str) -> PendingFile | None:
-        return uploads.read_pending(self.engine, token)
+    def read_upload(self, actor: Actor, token: str) -> PendingFile | None:
+        return uploads.read_pending(self.engine, actor, token)
 
-    def check_upload(self, pending: PendingFile) -> PendingCheck:
-        return uploads.pending_check(self.engine, self.catalogue, pending, self.settings)
+    def waiting_uploads(self, actor: Actor) -> list[WaitingUpload]:
+        return uploads.waiting_pending(self.engine, actor)
+
+    def check_upload(self, actor: Actor, pending: PendingFile) -> PendingCheck:
+        return uploads.pending_check(self.engine, actor, self.catalogue, pending, self.settings)
 
     def store_upload(
-        self, pending: PendingFile, *, replaces: int | None, reason: str | None, loaded_by: str
+        self, actor: Actor, pending: PendingFile, *, replaces: int | None, reason: str | None
     ) -> LoadOutcome | Overtaken:
         return uploads.store_pending(
-            self.engine,
-            pending,
-            self.settings,
-            replaces=replaces,
-            reason=reason,
-            loaded_by=loaded_by,
+            self.engine, actor, pending, self.settings, replaces=replaces, reason=reason
         )
 
-    def forget_upload(self, token: str) -> None:
-        uploads.forget_pending(self.engine, token)
+    def forget_upload(self, actor: Actor, token: str) -> None:
+        uploads.forget_pending(self.engine, actor, token)

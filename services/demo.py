@@ -8,11 +8,17 @@ from datetime import date
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from domain.actors import Actor
+from domain.audit import Action
+from domain.roles import Permission
 from loaders.demo import DEMO_YEARS, DemoDataError, build_demo_workbooks
 from loaders.submissions import CheckedWorkbook, check_workbook
+from services import audit
 from services.submissions import store_checked
 from storage.database import write_session
 from storage.models import Base, Submission
+
+DEMO_LOADER = "Demo data generator"  # who the demo submissions say loaded them
 
 
 def _check_all(
@@ -29,14 +35,23 @@ def _check_all(
 
 
 def load_demo_data(
-    engine: Engine, *, years: tuple[str, ...], max_bytes: int, today: date | None = None
+    engine: Engine,
+    *,
+    years: tuple[str, ...],
+    max_bytes: int,
+    today: date | None = None,
+    actor: Actor | None = None,
 ) -> int:
     """Load the demo data into an empty database; the number of workbooks stored (0 if the
     database already held submissions).
 
     The emptiness check and every load share one write transaction, so two app workers starting
-    together load it once, and a failure loads none of it.
+    together load it once, and a failure loads none of it. Asked by an ``actor`` (the command
+    line), their role must allow uploads, and the audit trail records the load in the same
+    transaction.
     """
+    if actor is not None:
+        actor.require(Permission.UPLOAD)
     if years != DEMO_YEARS:
         raise DemoDataError(
             f"The demo data covers the plan years {DEMO_YEARS[0]} to {DEMO_YEARS[-1]}, but the "
@@ -50,8 +65,12 @@ def load_demo_data(
     with write_session(engine) as session:
         if not database_is_empty(session):
             return 0
-        for workbook in checked:
-            store_checked(session, workbook, is_demo=True, loaded_by="Demo data generator")
+        stored = [
+            store_checked(session, workbook, is_demo=True, loaded_by=DEMO_LOADER).stored_id
+            for workbook in checked
+        ]
+        if actor is not None:
+            audit.record(session, actor, Action.DEMO, target="load", detail={"submissions": stored})
     return len(checked)
 
 
@@ -59,10 +78,13 @@ def database_is_empty(session: Session) -> bool:
     return session.scalar(select(func.count(Submission.id))) == 0
 
 
-def remove_demo_data(engine: Engine) -> int:
+def remove_demo_data(engine: Engine, actor: Actor | None = None) -> int:
     """Delete every demo submission and every row stored from it, in one transaction; the number
     of submissions removed. Refused, changing nothing, if a council file was corrected by a demo
-    file: removing that would leave the council file superseded by nothing."""
+    file: removing that would leave the council file superseded by nothing. Asked by an
+    ``actor``, their role must allow uploads, and the audit trail records the removal."""
+    if actor is not None:
+        actor.require(Permission.UPLOAD)
     with write_session(engine) as session:
         demo = select(Submission.id).where(Submission.is_demo.is_(True))
         ids = list(session.scalars(demo))
@@ -85,4 +107,6 @@ def remove_demo_data(engine: Engine) -> int:
             if table.name != Submission.__tablename__ and "submission_id" in table.c:
                 session.execute(delete(table).where(table.c.submission_id.in_(ids)))
         session.execute(delete(Submission).where(Submission.id.in_(ids)))
+        if actor is not None:
+            audit.record(session, actor, Action.DEMO, target="remove", detail={"submissions": ids})
     return len(ids)

@@ -33,6 +33,15 @@ class PendingFile:
 
 
 @dataclass(frozen=True)
+class WaitingUpload:
+    """A pending upload as its owner's list shows it: no content."""
+
+    token: str
+    file_name: str
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True)
 class PendingCheck:
     """A pending file after every check, with what storing it would change."""
 
@@ -44,6 +53,28 @@ class PendingCheck:
     @property
     def needs_reason(self) -> bool:
         return self.replaces is not None
+
+
+class UploadError(Exception):
+    """Base of the upload path's refusals; the message says what happened and what to do, in
+    words the upload pages show as they are.
+
+    - UploadRefused: a file was not taken in (too many waiting, too many lately); nothing kept.
+    - UploadGone: the upload is no longer waiting (stored, discarded, expired, or another's).
+    """
+
+
+class UploadRefused(UploadError):
+    """keep_upload refused the file before keeping anything: a limit was reached."""
+
+    def __init__(self, message: str, *, limit: str) -> None:
+        super().__init__(message)
+        # The setting that was reached: pending_per_user, pending_total or uploads_per_hour.
+        self.limit = limit
+
+
+class UploadGone(UploadError):
+    """The pending upload is not waiting for this account any more: nothing was stored."""
 
 
 @dataclass(frozen=True)
@@ -87,28 +118,41 @@ class Service(Protocol):
         """Changes whenever anything a page shows is stored."""
         ...
 
-    def keep_upload(self, file_name: str, data: bytes) -> str:
-        """Keep an uploaded file until it is confirmed; its token."""
+    # Every write is given the actor doing it: their role is checked first (domain.actors.
+    # Forbidden, nothing stored) and their name is what the history and the audit trail keep.
+
+    def keep_upload(self, actor: Actor, file_name: str, data: bytes) -> str:
+        """Keep an uploaded file for ``actor`` until they confirm it; its token. Raises
+        UploadRefused, keeping nothing, when a limit on waiting or recent uploads is reached."""
         ...
 
-    def read_upload(self, token: str) -> PendingFile | None: ...
+    def read_upload(self, actor: Actor, token: str) -> PendingFile | None:
+        """``actor``'s own pending upload; None for another's, or one past its lifetime."""
+        ...
 
-    def check_upload(self, pending: PendingFile) -> PendingCheck: ...
+    def waiting_uploads(self, actor: Actor) -> list[WaitingUpload]:
+        """``actor``'s pending uploads, newest first."""
+        ...
+
+    def check_upload(self, actor: Actor, pending: PendingFile) -> PendingCheck: ...
 
     def store_upload(
-        self, pending: PendingFile, *, replaces: int | None, reason: str | None, loaded_by: str
+        self, actor: Actor, pending: PendingFile, *, replaces: int | None, reason: str | None
     ) -> LoadOutcome | Overtaken:
-        """Store the file only if it still replaces ``replaces`` (None for a new period)."""
+        """Store the file only if it still replaces ``replaces`` (None for a new period), and
+        forget it once stored. Raises UploadGone when it is no longer waiting for ``actor``."""
         ...
 
-    def forget_upload(self, token: str) -> None: ...
+    def forget_upload(self, actor: Actor, token: str) -> None:
+        """Discard ``actor``'s pending upload; another's is left alone."""
+        ...
 
-    def save_commentary(self, *, ref: int, period: str, text: str, written_by: str) -> None:
+    def save_commentary(self, actor: Actor, *, ref: int, period: str, text: str) -> None:
         """Raises kpis.notes.NoteError when what was typed cannot be saved."""
         ...
 
     def save_return_entries(
-        self, *, round_name: str, entries: dict[str, tuple[str | None, str]], written_by: str
+        self, actor: Actor, *, round_name: str, entries: dict[str, tuple[str | None, str]]
     ) -> None:
         """Raises kpis.notes.NoteError when what was typed cannot be saved."""
         ...

@@ -14,7 +14,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from domain.actors import Actor
+from domain.audit import Action, Outcome
+from domain.roles import Permission
 from loaders.submissions import CheckedWorkbook, LoadOutcome, PriorSubmission, check_workbook
+from services import audit
 from services.stores import STORES
 from storage.database import as_utc, write_session
 from storage.models import Submission, SubmissionFile, SubmissionStatus
@@ -133,8 +137,16 @@ def load_workbook(
     reason: str | None = None,
     today: date | None = None,
     loaded_by: str | None = None,
+    actor: Actor | None = None,
 ) -> LoadOutcome:
-    """Check ``data`` and, unless it has errors or is a dry run, store it in one transaction."""
+    """Check ``data`` and, unless it has errors or is a dry run, store it in one transaction.
+
+    Given the ``actor`` loading it (the command line's), their role must allow uploads
+    (domain.actors.Forbidden otherwise, nothing stored), the submission is loaded by them, and
+    the audit trail records the load, stored or not, in the same transaction."""
+    if actor is not None:
+        actor.require(Permission.UPLOAD)
+        loaded_by = actor.name
     checked = check_workbook(
         data, file_name=file_name, years=years, max_bytes=max_bytes, today=today
     )
@@ -153,4 +165,27 @@ def load_workbook(
             identical_to=prior,
         )
     with write_session(engine) as session:
-        return store_checked(session, checked, reason=reason, loaded_by=loaded_by)
+        outcome = store_checked(session, checked, reason=reason, loaded_by=loaded_by)
+        if actor is not None:
+            audit.record(session, actor, Action.LOAD, **load_record(outcome, reason))
+        return outcome
+
+
+def load_record(outcome: LoadOutcome, reason: str | None) -> dict:
+    """The audit trail's record of a load: the submission stored (a correction names the one it
+    corrects and why), or why nothing was."""
+    if outcome.stored_id is None:
+        why = "identical" if outcome.identical_to is not None else "errors"
+        return {
+            "outcome": Outcome.REFUSED,
+            "target": outcome.report.file_name,
+            "detail": {"why": why},
+        }
+    detail: dict[str, object] = {
+        "family": outcome.family,
+        "period": outcome.period,
+        "submission": outcome.stored_id,
+    }
+    if outcome.superseded is not None:
+        detail |= {"corrects": outcome.superseded.id, "reason": (reason or "").strip()}
+    return {"target": f"submission {outcome.stored_id}", "detail": detail}

@@ -5,41 +5,99 @@ stored or forgotten. The upload page and its form posts reach them through the d
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import secrets
 import threading
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import ColumnElement, Engine, delete, func, not_, select
 from sqlalchemy.orm import Session
 
+from domain.actors import Actor
+from domain.roles import Permission
 from kpis.catalogue import Catalogue
 from kpis.measures import compute_measures
 from kpis.preview import preview_upload
 from loaders.report import Issue, Level, ValidationReport
 from loaders.submissions import FAMILIES, CheckedWorkbook, LoadOutcome, check_workbook
-from services.interface import Overtaken, PendingCheck, PendingFile
+from services import audit
+from services.audit import Action, Outcome
+from services.interface import (
+    Overtaken,
+    PendingCheck,
+    PendingFile,
+    UploadGone,
+    UploadRefused,
+    WaitingUpload,
+)
 from services.measures import data_version
 from services.pending import with_pending
 from services.sources import read_dsg_position, read_returns
-from services.submissions import find_current, find_identical, store_checked
+from services.submissions import find_current, find_identical, load_record, store_checked
 from settings import Settings
 from storage.database import as_utc, write_session
-from storage.models import PendingUpload
+from storage.models import AuditEvent, PendingUpload
 
 KEEP_CHECKS = 32
+# An upload nobody confirmed within this long is forgotten: when it is next read, or swept.
 PENDING_FOR = timedelta(days=1)
+RATE_WINDOW = timedelta(hours=1)
+# The uploads a rate limit counts: files taken in, with or without errors; not refusals.
+TAKEN_IN = (Outcome.OK, Outcome.REFUSED)
+GONE = (
+    "This upload is no longer waiting: it has been stored or discarded, or it was not confirmed "
+    "within a day. Nothing was stored."
+)
 
 
-def read_pending(engine: Engine, token: str) -> PendingFile | None:
+def upload_target(file_name: str, token: str) -> str:
+    """How the audit trail names an upload: its file, and a reference that is not its token."""
+    return f"{file_name} (upload {hashlib.sha256(token.encode()).hexdigest()[:12]})"
+
+
+def _mine(actor: Actor, token: str):
+    return PendingUpload.token == token, PendingUpload.owner == actor.name
+
+
+def read_pending(engine: Engine, actor: Actor, token: str) -> PendingFile | None:
+    """``actor``'s pending upload named by ``token``: None for anyone else's, and for one past its
+    lifetime, which is deleted as it is read."""
+    actor.require(Permission.UPLOAD)
     if not token:
         return None
     with Session(engine) as session:
-        row = session.scalar(select(PendingUpload).where(PendingUpload.token == token))
+        row = session.scalar(select(PendingUpload).where(*_mine(actor, token)))
         if row is None:
             return None
-        return PendingFile(row.token, row.file_name, row.content, as_utc(row.uploaded_at))
+        pending = PendingFile(row.token, row.file_name, row.content, as_utc(row.uploaded_at))
+    if pending.uploaded_at < datetime.now(UTC) - PENDING_FOR:
+        with write_session(engine) as session:
+            session.execute(delete(PendingUpload).where(PendingUpload.token == token))
+        _forget_checks(token)
+        return None
+    return pending
+
+
+def waiting_pending(engine: Engine, actor: Actor) -> list[WaitingUpload]:
+    """``actor``'s uploads waiting to be stored, newest first; not the reports of refused ones."""
+    actor.require(Permission.UPLOAD)
+    cutoff = datetime.now(UTC) - PENDING_FOR
+    query = (
+        select(PendingUpload.token, PendingUpload.file_name, PendingUpload.uploaded_at)
+        .where(
+            PendingUpload.owner == actor.name,
+            PendingUpload.uploaded_at >= cutoff,
+            not_(_is_report()),
+        )
+        .order_by(PendingUpload.uploaded_at.desc())
+    )
+    with Session(engine) as session:
+        return [
+            WaitingUpload(row.token, row.file_name, as_utc(row.uploaded_at))
+            for row in session.execute(query)
+        ]
 
 
 _checks: OrderedDict[tuple, PendingCheck] = OrderedDict()
@@ -47,10 +105,16 @@ _lock = threading.Lock()
 
 
 def pending_check(
-    engine: Engine, catalogue: Catalogue, pending: PendingFile, settings: Settings
+    engine: Engine,
+    actor: Actor,
+    catalogue: Catalogue,
+    pending: PendingFile,
+    settings: Settings,
 ) -> PendingCheck:
     """The check of a pending upload, worked out once per upload, process and data version:
-    a file stored meanwhile can change what this one would replace and change."""
+    a file stored meanwhile can change what this one would replace and change. The first time
+    it is worked out for an upload, the audit trail records the check."""
+    actor.require(Permission.UPLOAD)
     with Session(engine) as session:
         key = (pending.token, data_version(session))
     with _lock:
@@ -64,11 +128,38 @@ def pending_check(
         max_bytes=settings.max_upload_bytes,
     )
     result = _compare(engine, catalogue, checked) if checked.report.ok else PendingCheck(checked)
+    # Written after the comparison, never before: a write waiting on another's load would hold
+    # up the page it belongs to.
+    _record_first_check(engine, actor, pending, checked)
     with _lock:
         _checks[key] = result
         while len(_checks) > KEEP_CHECKS:
             _checks.popitem(last=False)
     return result
+
+
+def _record_first_check(
+    engine: Engine, actor: Actor, pending: PendingFile, checked: CheckedWorkbook
+) -> None:
+    target = upload_target(pending.file_name, pending.token)
+    seen = select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == Action.CHECK, AuditEvent.target == target
+    )
+    with Session(engine) as session:
+        if session.scalar(seen):
+            return
+    with write_session(engine) as session:
+        if session.scalar(seen):
+            return
+        audit.record(session, actor, Action.CHECK, target=target, **_findings(checked))
+
+
+def _findings(checked: CheckedWorkbook) -> dict:
+    """The outcome and detail of an upload or check: refused, with the count of its errors, or
+    ok with the family and period."""
+    if not checked.report.ok:
+        return {"outcome": Outcome.REFUSED, "detail": {"errors": len(checked.report.errors)}}
+    return {"detail": {"family": checked.family.name, "period": checked.period}}
 
 
 def _compare(engine: Engine, catalogue: Catalogue, checked: CheckedWorkbook) -> PendingCheck:
@@ -96,16 +187,18 @@ def _compare(engine: Engine, catalogue: Catalogue, checked: CheckedWorkbook) -> 
 
 def store_pending(
     engine: Engine,
+    actor: Actor,
     pending: PendingFile,
     settings: Settings,
     *,
     replaces: int | None,
     reason: str | None,
-    loaded_by: str,
 ) -> LoadOutcome | Overtaken:
-    """Store a pending upload only if it still replaces the submission its check page showed
-    (``replaces``, None for a new period): decided inside the write transaction, so no load
-    committed in between can be silently superseded."""
+    """Store ``actor``'s pending upload only if it still replaces the submission its check page
+    showed (``replaces``, None for a new period): decided inside the write transaction, so no
+    load committed in between can be silently superseded. Once stored it is no longer pending;
+    the submission, the end of the pending upload and the audit record are one transaction."""
+    actor.require(Permission.UPLOAD)
     checked = check_workbook(
         pending.content,
         file_name=pending.file_name,
@@ -115,11 +208,36 @@ def store_pending(
     if not checked.report.ok:
         family = checked.family.name if checked.family else None
         return LoadOutcome(report=checked.report, family=family)
+    target = upload_target(pending.file_name, pending.token)
     with write_session(engine) as session:
+        waiting = session.scalar(
+            select(PendingUpload.token).where(
+                *_mine(actor, pending.token),
+                PendingUpload.uploaded_at >= datetime.now(UTC) - PENDING_FOR,
+            )
+        )
+        if waiting is None:
+            raise UploadGone(GONE)
         current = find_current(session, checked.family.name, checked.period)
         if (current.id if current else None) != replaces:
+            detail = {"why": "overtaken", "current": current.id if current else None}
+            refused = {"outcome": Outcome.REFUSED, "target": target, "detail": detail}
+            audit.record(session, actor, Action.CONFIRM, **refused)
             return Overtaken(current)
-        return store_checked(session, checked, reason=reason, loaded_by=loaded_by)
+        outcome = store_checked(session, checked, reason=reason, loaded_by=actor.name)
+        audit.record(session, actor, Action.CONFIRM, **_confirmed(outcome, target, reason))
+        if outcome.stored_id is not None:
+            session.execute(delete(PendingUpload).where(PendingUpload.token == pending.token))
+    if outcome.stored_id is not None:
+        _forget_checks(pending.token)
+    return outcome
+
+
+def _confirmed(outcome: LoadOutcome, target: str, reason: str | None) -> dict:
+    """The audit record of a confirmation, as of a load; one that stored nothing names the
+    upload."""
+    found = load_record(outcome, reason)
+    return found if outcome.stored_id is not None else {**found, "target": target}
 
 
 # A refused upload's row holds its report, behind this mark, and none of its bytes; no workbook
@@ -128,11 +246,26 @@ _REFUSED = b"lfi:refused-upload-report\n"
 _prechecked: OrderedDict[tuple, CheckedWorkbook] = OrderedDict()
 
 
-def keep_pending(engine: Engine, file_name: str, data: bytes, settings: Settings) -> str:
-    """Keep an uploaded file until it is confirmed; the token names it in the page address.
+def _is_report() -> ColumnElement[bool]:
+    return func.substr(PendingUpload.content, 1, len(_REFUSED)) == _REFUSED
+
+
+def keep_pending(
+    engine: Engine, actor: Actor, file_name: str, data: bytes, settings: Settings
+) -> str:
+    """Keep an uploaded file for ``actor`` until they confirm it; the token names it in the page
+    address. Refused (UploadRefused), keeping nothing and recorded as limited, when ``actor`` has
+    uploaded ``uploads_per_hour`` files in the last hour, or has ``pending_per_user`` waiting, or
+    the site has ``pending_total`` waiting.
+
     The file is checked first: of a file with errors (personal data, above all) only the report
-    is kept, for the page that shows it, and its bytes are dropped at once. Uploads nobody
-    confirmed within a day are forgotten."""
+    is kept, for the page that shows it, and its bytes are dropped at once; the account's earlier
+    report goes when it uploads again. Uploads nobody confirmed within a day are forgotten."""
+    actor.require(Permission.UPLOAD)
+    with Session(engine) as session:  # before the work of checking the file
+        refusal = _over_limit(session, actor, settings)
+    if refusal is not None:
+        _refuse(engine, actor, file_name, refusal)
     checked = check_workbook(
         data, file_name=file_name, years=settings.plan_years, max_bytes=settings.max_upload_bytes
     )
@@ -141,15 +274,102 @@ def keep_pending(engine: Engine, file_name: str, data: bytes, settings: Settings
     content = data if checked.report.ok else _REFUSED + _report_json(checked.report)
     with write_session(engine) as session:
         session.execute(delete(PendingUpload).where(PendingUpload.uploaded_at < now - PENDING_FOR))
-        session.add(
-            PendingUpload(token=token, file_name=file_name, content=content, uploaded_at=now)
+        session.execute(
+            delete(PendingUpload).where(PendingUpload.owner == actor.name, _is_report())
         )
+        refusal = _over_limit(session, actor, settings)  # again, now that writers wait
+        if refusal is None:
+            session.add(
+                PendingUpload(
+                    token=token,
+                    file_name=file_name,
+                    content=content,
+                    uploaded_at=now,
+                    owner=actor.name,
+                )
+            )
+            target = upload_target(file_name, token)
+            audit.record(session, actor, Action.UPLOAD, target=target, **_findings(checked))
+    if refusal is not None:
+        _refuse(engine, actor, file_name, refusal)
     if checked.report.ok:  # the check page reuses it rather than reading the file again
         with _lock:
             _prechecked[_precheck_key(token, settings)] = checked
             while len(_prechecked) > KEEP_CHECKS:
                 _prechecked.popitem(last=False)
     return token
+
+
+def _over_limit(session: Session, actor: Actor, settings: Settings) -> UploadRefused | None:
+    """Why ``actor`` may not upload now, or None: too many lately, or too many waiting."""
+    lately = sum(
+        audit.count_recent(
+            session, Action.UPLOAD, within=RATE_WINDOW, outcome=outcome, actor=actor.name
+        )
+        for outcome in TAKEN_IN
+    )
+    if lately >= settings.uploads_per_hour:
+        again = _free_at(session, actor, lately - settings.uploads_per_hour)
+        return UploadRefused(
+            f"You have uploaded {lately} files in the last hour, the most one account may; "
+            f"try again after {again:%H:%M} UTC. Nothing was kept.",
+            limit="uploads_per_hour",
+        )
+    cutoff = datetime.now(UTC) - PENDING_FOR
+    waiting = select(func.count()).select_from(PendingUpload)
+    waiting = waiting.where(PendingUpload.uploaded_at >= cutoff)
+    mine = session.scalar(waiting.where(PendingUpload.owner == actor.name, not_(_is_report())))
+    if mine >= settings.pending_per_user:
+        return UploadRefused(
+            f"You have {mine} uploads waiting to be confirmed, the most one account may have. "
+            "Store or discard one of them (the upload page lists them, each with its check "
+            "page), then upload this file again. Nothing was kept.",
+            limit="pending_per_user",
+        )
+    # the account's earlier report goes when it uploads again, so it is not counted
+    everyone = session.scalar(
+        waiting.where(not_((PendingUpload.owner == actor.name) & _is_report()))
+    )
+    if everyone >= settings.pending_total:
+        return UploadRefused(
+            f"There are {everyone} uploads waiting to be confirmed, the most this site keeps. "
+            "Store or discard any of yours that are waiting, or try again later: an upload not "
+            "confirmed within a day is forgotten. Nothing was kept.",
+            limit="pending_total",
+        )
+    return None
+
+
+def _free_at(session: Session, actor: Actor, skip: int) -> datetime:
+    """When the account's count of uploads in the last hour falls below the limit: an hour
+    after the upload that then drops out of it, to the next whole minute."""
+    oldest = session.scalar(
+        select(AuditEvent.at)
+        .where(
+            AuditEvent.action == Action.UPLOAD,
+            AuditEvent.actor == actor.name,
+            AuditEvent.outcome.in_(TAKEN_IN),
+            AuditEvent.at >= datetime.now(UTC) - RATE_WINDOW,
+        )
+        .order_by(AuditEvent.at)
+        .offset(skip)
+        .limit(1)
+    )
+    free = as_utc(oldest) + RATE_WINDOW if oldest else datetime.now(UTC)
+    minute = free.replace(second=0, microsecond=0)
+    return minute if minute == free else minute + timedelta(minutes=1)
+
+
+def _refuse(engine: Engine, actor: Actor, file_name: str, refusal: UploadRefused) -> None:
+    audit.record_alone(
+        engine,
+        actor,
+        Action.UPLOAD,
+        outcome=Outcome.LIMITED,
+        target=file_name,
+        detail={"limit": refusal.limit},
+    )
+    raise refusal
 
 
 def _precheck_key(token: str, settings: Settings) -> tuple:
@@ -171,9 +391,21 @@ def _refused(pending: PendingFile) -> CheckedWorkbook | None:
     return CheckedWorkbook(pending.file_name, b"", report)
 
 
-def forget_pending(engine: Engine, token: str) -> None:
+def forget_pending(engine: Engine, actor: Actor, token: str) -> None:
+    """Discard ``actor``'s pending upload (another's is left alone), recorded as a discard."""
+    actor.require(Permission.UPLOAD)
     with write_session(engine) as session:
+        row = session.execute(select(PendingUpload.file_name).where(*_mine(actor, token))).first()
+        if row is None:
+            return
         session.execute(delete(PendingUpload).where(PendingUpload.token == token))
+        audit.record(session, actor, Action.DISCARD, target=upload_target(row.file_name, token))
+    _forget_checks(token)
+
+
+def _forget_checks(token: str) -> None:
     with _lock:
         for key in [k for k in _checks if k[0] == token]:
             del _checks[key]
+        for key in [k for k in _prechecked if k[0] == token]:
+            del _prechecked[key]

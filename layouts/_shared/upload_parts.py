@@ -17,6 +17,8 @@ from loaders.report import Issue
 
 UPLOAD_ID = "upload-workbook"
 GO_ID = "upload-go"
+# Where a refused upload (a limit reached) is explained, as a GOV.UK error summary.
+UPLOAD_ERRORS_ID = "upload-errors"
 
 
 def file_picker(max_mb: int, *, label: str = "Upload a workbook") -> html.Div:
@@ -24,6 +26,7 @@ def file_picker(max_mb: int, *, label: str = "Upload a workbook") -> html.Div:
     return html.Div(
         className="form-group",
         children=[
+            html.Div(id=UPLOAD_ERRORS_ID),
             html.H2(label, id="upload-label"),
             html.P(
                 f"An Excel workbook (.xlsx) made from one of the templates, up to {max_mb} MB. "
@@ -50,6 +53,7 @@ def file_picker(max_mb: int, *, label: str = "Upload a workbook") -> html.Div:
             ),
             dcc.Location(id=GO_ID, refresh=True),
             dcc.Store(id="upload-label-sink"),
+            dcc.Store(id="upload-errors-sink"),
         ],
     )
 

@@ -8,6 +8,8 @@ import openpyxl
 import pytest
 from docx import Document
 
+from domain.actors import Actor
+from domain.roles import Role
 from exports.dfe_return import ReturnRequest, kpi_table
 from exports.reports import make_return
 from kpis.rounds import parse_round
@@ -22,20 +24,21 @@ PROGRESS = "@SUM(A1:A9) cluster teams recruited in 9 of 12 zones"
 
 @pytest.fixture(scope="module")
 def files(demo_service, renderer):
+    lead = Actor("Officer B", Role.PROGRAMME_LEAD)
     save_return_entries(
         demo_service.engine,
+        lead,
         round_name="September 2026",
         entries={
             "condition-4": ("amber", PROGRESS),
             "question-1": (None, "=1+1 Yes: the forecast is £11.8m off the plan."),
         },
-        written_by="Officer B",
     )
     save_return_entries(
         demo_service.engine,
+        lead,
         round_name="June 2026",
         entries={"condition-4": ("green", "On track in June.")},
-        written_by="Officer B",
     )
     return make_return(demo_service, parse_round("September 2026"), threshold=4, today=TODAY)
 

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from domain.actors import Actor
+from domain.roles import Role
 from exports.pack import Meeting, PackError, PackRequest, build_pack_html, read_meeting
 from exports.reports import make_pack
 from kpis.notes import Note
@@ -24,7 +26,11 @@ MEETING = Meeting(name="Schools Forum", on=date(2026, 12, 9), agenda_item="5")
 @pytest.fixture(scope="module")
 def pack(demo_service, renderer, poppler, tmp_path_factory):
     save_commentary(
-        demo_service.engine, ref=11, period="Summer 2026", text=INJECTION, written_by="Officer A"
+        demo_service.engine,
+        Actor("Officer A", Role.PROGRAMME_LEAD),
+        ref=11,
+        period="Summer 2026",
+        text=INJECTION,
     )
     term, pdf = make_pack(
         demo_service,

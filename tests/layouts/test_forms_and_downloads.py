@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import openpyxl
 import pytest
 
+from domain.roles import Role
 from tests.layouts.conftest import app_on
+from tests.signin import email_for, form_token, signed_in_client
 
 
 @pytest.fixture(scope="module")
@@ -24,59 +25,89 @@ def client(app):
 
 
 def _token(client, url: str) -> str:
-    page = client.get(url)
-    assert page.status_code == 200
-    return re.search(r'name="token" value="([^"]+)"', page.text).group(1)
+    return form_token(client, url)
 
 
 def _service(app):
     return app.server.extensions["lfi"]
 
 
-def test_frm001_a_post_without_the_forms_token_is_refused(client):
-    response = client.post("/measure/1/commentary", data={"text": "x", "written_by": "y"})
-    assert response.status_code == 400
+@pytest.fixture
+def lead(app):
+    """A programme lead, signed in: the role that writes commentary and the return."""
+    return signed_in_client(app, Role.PROGRAMME_LEAD)
 
 
-def test_frm002_a_missing_name_is_named_in_an_error_summary_and_nothing_is_saved(app, client):
-    token = _token(client, "/measure/2/commentary")
-    response = client.post(
-        "/measure/2/commentary", data={"token": token, "text": "Rising", "written_by": " "}
+LEAD = email_for(Role.PROGRAMME_LEAD)  # programme.lead@example.org
+
+
+def test_frm001_a_post_without_the_sessions_token_is_refused_and_nothing_saved(app, lead):
+    service = _service(app)
+    before = service.commentary_history(1, service.snapshot().latest_term())
+    response = lead.post(
+        "/measure/1/commentary", data={"text": "x"}, headers={"X-CSRFToken": "forged"}
+    )
+    assert response.status_code == 403
+    assert service.commentary_history(1, service.snapshot().latest_term()) == before
+
+
+def test_frm002_empty_commentary_is_named_in_an_error_summary_and_nothing_is_saved(app, lead):
+    page = lead.get("/measure/2/commentary").text
+    # no name to type: the form says who the text is kept as
+    assert 'name="written_by"' not in page and "Your name" not in page
+    assert f"Saved as you, {LEAD}." in page
+    response = lead.post(
+        "/measure/2/commentary",
+        data={"csrf_token": _token(lead, "/measure/2/commentary"), "text": "  "},
     )
     assert response.status_code == 400
     assert "<title>Error: Commentary on measure 2 - Local First Inclusion</title>" in response.text
-    assert '<a href="#written_by">Enter your name</a>' in response.text
-    # what was typed is kept on the page, and nothing is stored
-    assert ">Rising</textarea>" in response.text
+    assert '<a href="#text">Enter the commentary</a>' in response.text
     service = _service(app)
     assert service.commentary_history(2, service.snapshot().latest_term()) == []
 
 
-def test_frm003_commentary_is_saved_and_every_version_kept(app, client):
+def test_frm003_commentary_is_saved_as_the_account_and_every_version_kept(app, lead):
     service = _service(app)
     term = service.snapshot().latest_term()
     for text in ("First view", "=HYPERLINK(1) second view"):
-        token = _token(client, "/measure/1/commentary")
-        response = client.post(
+        token = _token(lead, "/measure/1/commentary")
+        response = lead.post(
             "/measure/1/commentary",
-            data={"token": token, "text": text, "written_by": "Officer C"},
+            # a typed name, as the old form sent, is ignored
+            data={"csrf_token": token, "text": text, "written_by": "Officer C"},
         )
         assert response.status_code == 303
         assert response.headers["Location"].endswith("/measure/1#commentary")
     history = service.commentary_history(1, term)
     assert [n.text for n in history] == ["=HYPERLINK(1) second view", "First view"]
+    assert [n.written_by for n in history] == [LEAD, LEAD]
     assert service.commentary(term)[1].text == "=HYPERLINK(1) second view"
 
 
-def test_frm004_a_condition_with_progress_needs_its_rag_and_nothing_is_saved(app, client):
-    token = _token(client, "/return/june-2026/edit")
-    response = client.post(
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.FINANCE_OFFICER])
+def test_frm007_roles_below_programme_lead_get_403_from_the_forms_and_save_nothing(app, role):
+    client = signed_in_client(app, role)
+    service = _service(app)
+    term = service.snapshot().latest_term()
+    assert client.get("/measure/3/commentary").status_code == 403
+    assert client.get("/return/june-2027/edit").status_code == 403
+    response = client.post("/measure/3/commentary", data={"text": "Falling"})
+    assert response.status_code == 403
+    response = client.post("/return/june-2027/edit", data={"question-1": "No"})
+    assert response.status_code == 403
+    assert service.commentary_history(3, term) == []
+    assert service.return_entries("June 2027") == {}
+
+
+def test_frm004_a_condition_with_progress_needs_its_rag_and_nothing_is_saved(app, lead):
+    token = _token(lead, "/return/june-2026/edit")
+    response = lead.post(
         "/return/june-2026/edit",
         data={
-            "token": token,
+            "csrf_token": token,
             "question-1": "Yes",
             "condition-4-text": "Teams recruited",
-            "written_by": "Officer D",
         },
     )
     assert response.status_code == 400
@@ -85,27 +116,35 @@ def test_frm004_a_condition_with_progress_needs_its_rag_and_nothing_is_saved(app
     assert _service(app).return_entries("June 2026") == {}
 
 
-def test_frm005_the_return_saves_only_what_changed(app, client):
+def test_frm005_the_return_saves_only_what_changed_as_the_account(app, lead):
     service = _service(app)
     form = {
         "condition-4-rag": "amber",
         "condition-4-text": "Teams recruited",
         "question-1": "Yes",
-        "written_by": "Officer D",
     }
     for answer in ("Yes", "Yes, with risks"):
-        token = _token(client, "/return/september-2026/edit")
-        response = client.post(
-            "/return/september-2026/edit", data={**form, "question-1": answer, "token": token}
+        token = _token(lead, "/return/september-2026/edit")
+        response = lead.post(
+            "/return/september-2026/edit",
+            data={**form, "question-1": answer, "csrf_token": token},
         )
         assert response.status_code == 303
     entries = service.return_entries("September 2026")
     assert [n.text for n in entries["question-1"]] == ["Yes, with risks", "Yes"]
     assert [(n.rag, n.text) for n in entries["condition-4"]] == [("amber", "Teams recruited")]
+    assert {n.written_by for notes in entries.values() for n in notes} == {LEAD}
     assert "condition-5" not in entries
 
 
-def test_dwn001_a_measure_table_downloads_as_csv_and_xlsx(client):
+@pytest.fixture
+def reader(app):
+    """A viewer, signed in: every download but the pack is theirs."""
+    return signed_in_client(app, Role.VIEWER)
+
+
+def test_dwn001_a_measure_table_downloads_as_csv_and_xlsx(reader):
+    client = reader
     response = client.get("/download/table/measure-1.csv")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="lfi-measure-1.csv"'
@@ -118,7 +157,8 @@ def test_dwn001_a_measure_table_downloads_as_csv_and_xlsx(client):
     assert isinstance(book["Data"]["B2"].value, int | float)
 
 
-def test_dwn002_text_typed_by_people_cannot_run_as_a_formula(app, client):
+def test_dwn002_text_typed_by_people_cannot_run_as_a_formula(app, reader):
+    client = reader
     from datetime import date
 
     from loaders.demo import build_demo_workbooks
@@ -145,23 +185,26 @@ def test_dwn002_text_typed_by_people_cannot_run_as_a_formula(app, client):
     assert sheet["H2"].value == "'=2+3" and sheet["H2"].data_type == "s"
 
 
-def test_dwn003_unknown_downloads_are_not_found(client):
+def test_dwn003_unknown_downloads_are_not_found(reader, lead):
+    client = reader
     assert client.get("/download/table/nonsense.csv").status_code == 404
     assert client.get("/download/table/measure-1.exe").status_code == 404
     assert client.get("/download/chart/measure-99.png").status_code == 404
     assert client.get("/download/return/juneish-2026/annex.xlsx").status_code == 404
-    response = client.get("/download/pack.pdf?period=Winter+2026")
+    response = lead.get("/download/pack.pdf?period=Winter+2026")
     assert response.status_code == 404 and "Winter 2026" in response.text
 
 
-def test_dwn004_a_chart_downloads_with_its_alt_text(client):
+def test_dwn004_a_chart_downloads_with_its_alt_text(reader):
+    client = reader
     response = client.get("/download/chart/measure-1.svg")
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert "<desc>Actual EHCPs was " in response.data.decode()
 
 
-def test_dwn005_the_return_annex_downloads(client):
+def test_dwn005_the_return_annex_downloads(reader):
+    client = reader
     response = client.get("/download/return/september-2026/annex.xlsx")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
@@ -188,26 +231,27 @@ def _page_content(client, path: str) -> str:
     return response.data.decode()
 
 
-def test_frm006_a_kept_page_shows_commentary_saved_after_it_was_kept(app, client):
-    client.get("/")  # Dash sets up its page routing on the first request
-    before = _page_content(client, "/measure/7")
+def test_frm006_a_kept_page_shows_commentary_saved_after_it_was_kept(app, lead):
+    lead.get("/")  # Dash sets up its page routing on the first request
+    before = _page_content(lead, "/measure/7")
     assert "No commentary for" in before
-    assert _page_content(client, "/measure/7") == before  # kept
-    token = _token(client, "/measure/7/commentary")
-    client.post(
+    assert _page_content(lead, "/measure/7") == before  # kept
+    token = _token(lead, "/measure/7/commentary")
+    lead.post(
         "/measure/7/commentary",
-        data={"token": token, "text": "Parents' requests are rising", "written_by": "Officer E"},
+        data={"csrf_token": token, "text": "Parents' requests are rising"},
     )
-    assert "Parents' requests are rising" in _page_content(client, "/measure/7")
+    assert "Parents' requests are rising" in _page_content(lead, "/measure/7")
 
 
-def test_dwn005_a_meeting_date_that_is_not_a_date_goes_back_to_the_form_with_all_kept(app, client):
+def test_dwn005_a_meeting_date_that_is_not_a_date_goes_back_to_the_form_with_all_kept(app, lead):
     from urllib.parse import parse_qsl, urlsplit
 
     from layouts.schools_forum import layout
+    from tests.layouts.conftest import request_as
     from tests.layouts.test_static_pages import text_of, walk
 
-    response = client.get(
+    response = lead.get(
         "/download/pack.pdf?period=Summer+2026&meeting=Schools+Forum&meeting_date=2026-02-30"
         "&agenda_item=5"
     )
@@ -221,7 +265,7 @@ def test_dwn005_a_meeting_date_that_is_not_a_date_goes_back_to_the_form_with_all
         "meeting_date": "2026-02-30",
         "agenda_item": "5",
     }
-    with app.server.test_request_context():
+    with request_as(app, Role.PROGRAMME_LEAD):
         page = layout(**query)
     summary = next(n for n in walk(page) if getattr(n, "id", None) == "pack-errors")
     assert "'2026-02-30' is not a real date" in text_of(summary)

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from domain.roles import Role
 from layouts._shared.upload_parts import GO_ID
 from loaders.templates import write_ehcp_workbook
 from services.submissions import load_workbook
@@ -25,6 +26,8 @@ from storage.database import create_database_engine, write_session
 from storage.models import Submission, SubmissionStatus
 from tests.layouts.conftest import app_on
 from tests.layouts.test_static_pages import text_of, walk
+from tests.layouts.uploading import account, signed_in_as
+from tests.signin import signed_in_client
 
 YEARS = ("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29")
 SUMMER = "Summer 2026"
@@ -68,8 +71,13 @@ def other(app):
 
 def _render(app, token: str, **query: str):
     module = importlib.import_module("layouts.upload_check")
-    with app.server.test_request_context():
+    with signed_in_as(app, account(app)):
         return module.layout(token=token, **query)
+
+
+def _keep(app, name: str, data: bytes) -> str:
+    """The finance officer's upload, as the upload page keeps it."""
+    return app.server.extensions["lfi"].keep_upload(account(app), name, data)
 
 
 def _asked_again(app, token: str, answer: str):
@@ -111,7 +119,7 @@ def _submissions(engine) -> list[tuple[str, SubmissionStatus]]:
 def test_ucc001_another_worker_storing_a_file_while_the_page_renders_breaks_nothing(
     app, engine, other
 ):
-    token = app.server.extensions["lfi"].keep_upload("ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
+    token = _keep(app, "ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
     done, stop = _meanwhile(
         engine, lambda: _store(other, "ehcp-autumn.xlsx", _ehcp("Autumn 2026", 13_000))
     )
@@ -129,7 +137,7 @@ def test_ucc002_a_write_held_open_by_another_connection_during_the_render_breaks
     app, engine, other
 ):
     """Another connection holds the write lock while the page starts, and commits mid-render."""
-    token = app.server.extensions["lfi"].keep_upload("ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
+    token = _keep(app, "ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
     holding, release, committed = threading.Event(), threading.Event(), threading.Event()
     failures = []
 
@@ -179,9 +187,9 @@ def _confirm_callback(app) -> tuple[str, dict]:
     )
 
 
-def _confirm(app, client, page, *, name: str, reason: str):
+def _confirm(app, client, page, *, reason: str):
     """Press 'Store the figures' as the browser would: every State the callback reads is taken
-    from the page as rendered, with the name and reason typed in."""
+    from the page as rendered, with the reason typed in."""
     key, spec = _confirm_callback(app)
     values = {
         (node.id, prop): getattr(node, prop, None)
@@ -189,7 +197,7 @@ def _confirm(app, client, page, *, name: str, reason: str):
         if isinstance(getattr(node, "id", None), str)
         for prop in ("data", "value")
     }
-    typed = {"upload-name": name, "upload-reason": reason}
+    typed = {"upload-reason": reason}
     state = [
         {**s, "value": typed.get(s["id"], values.get((s["id"], s["property"])))}
         for s in spec["state"]
@@ -207,15 +215,15 @@ def _confirm(app, client, page, *, name: str, reason: str):
 
 
 def test_ucc003_a_correction_is_not_stored_over_a_file_its_officer_never_saw(app, engine, other):
-    client = app.server.test_client()
+    client = signed_in_client(app, Role.FINANCE_OFFICER)
     client.get("/")  # Dash sets up its callbacks on the first request
-    token = app.server.extensions["lfi"].keep_upload("ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
+    token = _keep(app, "ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
     page = _render(app, token)
     assert "This replaces ehcp-a.xlsx" in text_of(page)
     # meanwhile someone else corrects the same return
     _store(other, "ehcp-c.xlsx", _ehcp(SUMMER, 12_600), reason="Caseload recounted")
 
-    answer = _confirm(app, client, page, name="Officer B", reason="Autumn recount")
+    answer = _confirm(app, client, page, reason="Autumn recount")
 
     # nothing stored: A superseded by C, C current, and B still waiting to be checked again
     assert _submissions(engine) == [
@@ -223,7 +231,7 @@ def test_ucc003_a_correction_is_not_stored_over_a_file_its_officer_never_saw(app
         ("ehcp-c.xlsx", SubmissionStatus.CURRENT),
     ]
     assert "stored=" not in answer
-    assert app.server.extensions["lfi"].read_upload(token) is not None
+    assert app.server.extensions["lfi"].read_upload(account(app), token) is not None
     # the page, shown again, says why, and now replaces C, its changes worked out against C
     again = _asked_again(app, token, answer)
     words = text_of(again)
@@ -233,7 +241,7 @@ def test_ucc003_a_correction_is_not_stored_over_a_file_its_officer_never_saw(app
     assert "12,600Summer 2026, outturn12,900Summer 2026, outturn" in words
 
     # confirmed from the new page, it is stored against C
-    answer = _confirm(app, client, again, name="Officer B", reason="Autumn recount")
+    answer = _confirm(app, client, again, reason="Autumn recount")
     assert "stored=" in answer
     assert _submissions(engine)[-1] == ("ehcp-b.xlsx", SubmissionStatus.CURRENT)
     with Session(engine) as session:
@@ -243,16 +251,14 @@ def test_ucc003_a_correction_is_not_stored_over_a_file_its_officer_never_saw(app
 def test_ucc004_a_new_file_is_not_stored_when_another_arrived_for_its_period_meanwhile(
     app, engine, other
 ):
-    client = app.server.test_client()
+    client = signed_in_client(app, Role.FINANCE_OFFICER)
     client.get("/")
-    token = app.server.extensions["lfi"].keep_upload(
-        "ehcp-autumn-b.xlsx", _ehcp("Autumn 2026", 12_900)
-    )
+    token = _keep(app, "ehcp-autumn-b.xlsx", _ehcp("Autumn 2026", 12_900))
     page = _render(app, token)
     assert "This replaces" not in text_of(page)
     _store(other, "ehcp-autumn-c.xlsx", _ehcp("Autumn 2026", 12_600))
 
-    answer = _confirm(app, client, page, name="Officer B", reason="")
+    answer = _confirm(app, client, page, reason="")
 
     assert [name for name, _ in _submissions(engine)] == ["ehcp-a.xlsx", "ehcp-autumn-c.xlsx"]
     assert "stored=" not in answer
@@ -268,16 +274,13 @@ def test_ucc005_the_check_is_made_again_inside_the_write_transaction(app, engine
     service = app.server.extensions["lfi"]
     with Session(engine) as session:
         stored_a = session.scalar(select(Submission.id))
-    pending = service.read_upload(service.keep_upload("ehcp-b.xlsx", _ehcp(SUMMER, 12_900)))
+    officer = account(app)
+    pending = service.read_upload(officer, _keep(app, "ehcp-b.xlsx", _ehcp(SUMMER, 12_900)))
     stored_c = _store(other, "ehcp-c.xlsx", _ehcp(SUMMER, 12_600), reason="Caseload recounted")
 
-    outcome = service.store_upload(
-        pending, replaces=stored_a, reason="Autumn recount", loaded_by="B"
-    )
+    outcome = service.store_upload(officer, pending, replaces=stored_a, reason="Autumn recount")
 
     assert isinstance(outcome, Overtaken) and outcome.current.id == stored_c
     assert [name for name, _ in _submissions(engine)] == ["ehcp-a.xlsx", "ehcp-c.xlsx"]
-    outcome = service.store_upload(
-        pending, replaces=stored_c, reason="Autumn recount", loaded_by="B"
-    )
+    outcome = service.store_upload(officer, pending, replaces=stored_c, reason="Autumn recount")
     assert outcome.stored_id is not None and outcome.superseded.id == stored_c

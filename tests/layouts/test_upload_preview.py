@@ -17,6 +17,7 @@ from loaders.templates import write_dsg_workbook, write_ehcp_workbook
 from services.submissions import load_workbook
 from tests.layouts.conftest import app_on
 from tests.layouts.test_static_pages import text_of, walk
+from tests.layouts.uploading import account, signed_in_as
 
 YEARS = ("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29")
 # Targets for 2026-27: plans in force (1), requests from schools (6), exclusions (45), pupils in
@@ -82,9 +83,10 @@ def app(tmp_path_factory):
 @pytest.fixture(scope="module")
 def page(app):
     data = _bytes(write_ehcp_workbook, term="Autumn 2026", counts=AUTUMN, needs=AUTUMN_NEEDS)
-    token = app.server.extensions["lfi"].keep_upload("ehcp-autumn-2026.xlsx", data)
+    officer = account(app)
+    token = app.server.extensions["lfi"].keep_upload(officer, "ehcp-autumn-2026.xlsx", data)
     module = importlib.import_module("layouts.upload_check")
-    with app.server.test_request_context():
+    with signed_in_as(app, officer):
         return module.layout(token=token)
 
 

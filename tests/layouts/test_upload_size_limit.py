@@ -13,11 +13,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import create_app
+from domain.roles import Role
 from layouts._shared.upload_parts import UPLOAD_ID
 from layouts.upload_routes import decoded_size
 from storage.models import PendingUpload
 from tests.layouts.conftest import app_on
 from tests.layouts.test_static_pages import text_of
+from tests.layouts.uploading import account, signed_in_as
+from tests.signin import signed_in_client
 
 LIMIT = 1_000_000  # LFI_MAX_UPLOAD_MB=1
 
@@ -31,7 +34,7 @@ def app(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(app):
-    client = app.server.test_client()
+    client = signed_in_client(app, Role.FINANCE_OFFICER)
     client.get("/")  # Dash sets up its callbacks on the first request
     return client
 
@@ -99,5 +102,5 @@ def test_usl004_a_body_too_long_for_any_file_within_the_limit_gets_the_same_413(
 def test_usl005_the_upload_page_states_the_limit(app):
     from layouts.upload import layout
 
-    with app.server.test_request_context():
+    with signed_in_as(app, account(app)):
         assert "up to 1 MB" in text_of(layout())

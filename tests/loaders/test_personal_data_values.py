@@ -31,6 +31,7 @@ from loaders.submissions import check_workbook
 from storage.models import PendingUpload
 from tests.layouts.conftest import app_on
 from tests.layouts.test_static_pages import text_of
+from tests.layouts.uploading import account, signed_in_as
 from tests.loaders.conftest import MAX_BYTES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -252,8 +253,9 @@ def _held_anywhere(app, data: bytes) -> list[str]:
 def test_pdv014_a_refused_web_upload_leaves_none_of_its_bytes(app, fixture, problem):
     data = (FIXTURES / fixture).read_bytes()
     page = importlib.import_module("layouts.upload_check")
-    with app.server.test_request_context():
-        token = app.server.extensions["lfi"].keep_upload(fixture, data)
+    officer = account(app)
+    with signed_in_as(app, officer):
+        token = app.server.extensions["lfi"].keep_upload(officer, fixture, data)
         assert _held_anywhere(app, data) == []
         shown = text_of(page.layout(token=token))
     # the officer still sees what was wrong, and nothing of the file is kept afterwards either
@@ -264,8 +266,7 @@ def test_pdv014_a_refused_web_upload_leaves_none_of_its_bytes(app, fixture, prob
 
 def test_pdv015_a_sound_web_upload_is_kept_until_it_is_confirmed(app):
     data = (FIXTURES / "hnb-blank-spend.xlsx").read_bytes()
-    with app.server.test_request_context():
-        token = app.server.extensions["lfi"].keep_upload("hnb.xlsx", data)
+    token = app.server.extensions["lfi"].keep_upload(account(app), "hnb.xlsx", data)
     with Session(app.server.extensions["lfi"].engine) as session:
         kept = session.scalar(select(PendingUpload.content).where(PendingUpload.token == token))
     assert kept == data
