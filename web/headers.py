@@ -4,13 +4,17 @@ sniffing, a referrer policy, HSTS over HTTPS, and no caching of anything but sta
 from __future__ import annotations
 
 import dash
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
+# Other origins a form of this site may post to, or be redirected to after posting: single
+# sign-on's button posts here and is sent on to the provider, which browsers check against
+# form-action too (web/oidc.py adds the provider's origin).
+FORM_TARGETS_KEY = "lfi-form-targets"
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico")
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def content_security_policy(app: dash.Dash) -> str:
+def content_security_policy(app: dash.Dash, form_targets: tuple[str, ...] = ()) -> str:
     # Dash writes its configuration and start-up as inline scripts: allowed by their hashes, not
     # by 'unsafe-inline'. Plotly and Dash set styles inline, which CSP can only allow wholesale.
     scripts = " ".join(["'self'", *app.csp_hashes()])
@@ -24,7 +28,7 @@ def content_security_policy(app: dash.Dash) -> str:
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
-            "form-action 'self'",
+            " ".join(["form-action 'self'", *form_targets]),
             "frame-ancestors 'none'",
         ]
     )
@@ -37,7 +41,8 @@ class SecurityHeaders:
 
     def add(self, response: Response) -> Response:
         if self._policy is None:  # the hashes are known once Dash has its scripts
-            self._policy = content_security_policy(self.app)
+            targets = tuple(current_app.extensions.get(FORM_TARGETS_KEY, ()))
+            self._policy = content_security_policy(self.app, targets)
         headers = response.headers
         headers["Content-Security-Policy"] = self._policy
         headers["X-Content-Type-Options"] = "nosniff"

@@ -10,16 +10,19 @@ provider, the state, nonce and code verifier wait in a signed, HttpOnly cookie o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, Response, current_app, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from joserfc.errors import JoseError
+from requests import RequestException
 
 from domain.actors import SessionStarted
 from domain.roles import Role, RoleError, parse_role
 from web.access import Access, requires
+from web.headers import FORM_TARGETS_KEY
 from web.signin import SSO_KEY, render_sign_in, safe_next, start_session
 
 CALLBACK_PATH = "/sign-in/callback"
@@ -65,7 +68,9 @@ def callback() -> Response:
     settings: SsoSettings = current_app.extensions[SSO_KEY + "-settings"]
     try:
         token = _client().authorize_access_token()
-    except (OAuthError, JoseError, KeyError, ValueError):
+    # refused by the provider, a token that fails its checks, or the provider unreachable or
+    # failing (its token endpoint answering 500): the sign-in page says so, never an error page
+    except (OAuthError, JoseError, RequestException, KeyError, ValueError):
         session.clear()
         return render_sign_in([("sso", FAILED)], status=400)
     claims = dict(token.get("userinfo") or {})
@@ -109,5 +114,10 @@ def register_sso(server: Flask, settings: SsoSettings, secret_key: bytes) -> Non
     )
     server.extensions[SSO_KEY] = oauth
     server.extensions[SSO_KEY + "-settings"] = settings
+    # The button posts to /sign-in/sso, which sends the browser on to the provider's sign-in
+    # page: the page's form-action must allow that origin too (providers such as Entra ID serve
+    # it from the issuer's origin), or the browser stops there.
+    issuer = urlsplit(settings.issuer)
+    server.extensions[FORM_TARGETS_KEY] = (f"{issuer.scheme}://{issuer.netloc}",)
     server.add_url_rule("/sign-in/sso", "sso_start", start, methods=["POST"])
     server.add_url_rule(CALLBACK_PATH, "sso_callback", callback)
