@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 import dash
+from dash._pages import _path_to_page
 from flask import Flask, Response, g, jsonify, redirect, request
 
 from domain.actors import ANONYMOUS, Actor, SignedIn
@@ -64,16 +65,23 @@ def csrf_token() -> str:
     return token
 
 
-def _page_rule(path: str | None) -> Access | None:
-    """The rule of the page Dash's router would render for ``path``."""
-    path = "/" + (path or "/").strip("/")
-    for page in dash.page_registry.values():
-        template = page.get("path_template")
-        if page.get("path") == path or (
-            template and re.fullmatch(re.sub(r"<[^>]+>", "[^/]+", re.escape(template)), path)
-        ):
-            return page.get("access")
-    return Access.PUBLIC_VIEW  # no such page: Dash shows the 'not found' page
+def _page_rule(app: dash.Dash, pathname: object) -> Access | None:
+    """The rule of the page Dash's router will render for ``pathname``, found by the router's own
+    matching (dash._pages._path_to_page: templates match with fnmatch, where <token> also spans
+    slashes, pages in registry order), so that no address can be read one way here and another
+    way there. A path the router cannot read has no rule."""
+    if not isinstance(pathname, str) or not pathname.startswith("/"):
+        return None
+    try:
+        page, _variables = _path_to_page(app.strip_relative_path(pathname))
+    except (dash.exceptions.UnsupportedRelativePath, TypeError, IndexError):
+        return None
+    if not page:  # no such page: the router shows the 'not found' page
+        page = next(
+            (p for m, p in dash.page_registry.items() if m.split(".")[-1] == "not_found_404"),
+            {"access": Access.PUBLIC_VIEW},
+        )
+    return page.get("access")
 
 
 def _callback_rule(app: dash.Dash) -> Access | None:
@@ -83,7 +91,7 @@ def _callback_rule(app: dash.Dash) -> Access | None:
     if body["output"] == ROUTING_OUTPUT:  # Dash's router: the page's own rule decides
         inputs = body.get("inputs")
         first = inputs[0] if isinstance(inputs, list) and inputs else {}
-        return _page_rule(first.get("value") if isinstance(first, dict) else None)
+        return _page_rule(app, first.get("value") if isinstance(first, dict) else None)
     entry = app.callback_map.get(body["output"])
     return declared(entry.get("callback")) if entry is not None else None
 

@@ -190,3 +190,21 @@ def test_web014_the_public_view_shows_anonymous_visitors_the_public_pages_only(p
         response = client.get(address)
         assert response.status_code == 302, address
         assert response.headers["Location"] == "/sign-in?next=" + address
+
+
+def test_web015_the_guard_reads_an_address_as_dashs_router_does(public_app):
+    # given the public view on, and addresses the router reads in its own way: a page template's
+    # <token> spans slashes, and slashes around the path are dropped
+    app = public_app
+    client = _anonymous(app)
+    # when an anonymous visitor asks the router for a waiting upload under such addresses
+    answers = {
+        path: client.post("/_dash-update-component", json=routing_body(app, path)).status_code
+        for path in ["/upload/abc/def", "//upload/abc/", "/submissions/"]
+    }
+    # then each is the page the router would show, and so refused: sign in
+    assert answers == dict.fromkeys(answers, 401)
+    # and a path the router cannot read is refused before it is tried
+    for path in ["upload", None, ["/"], 7]:
+        response = client.post("/_dash-update-component", json=routing_body(app, path))
+        assert response.status_code == 403, path
