@@ -139,9 +139,18 @@ def _refuse(status: int, message: str) -> Response:
     return response
 
 
-def _to_sign_in() -> Response:
+def _to_sign_in(*, ended: bool) -> Response:
+    """To the sign-in page, and back here after. The address comes back whole, its own query
+    included (encoded, so that none of it is read as the sign-in page's own); a browser whose
+    session cookie names a session that has ended is told why it must sign in again."""
     target = request.full_path if request.query_string else request.path
-    return redirect(f"{SIGN_IN_PATH}?next={quote(target, safe='/?=&')}", code=302)
+    notice = "&signed=idle" if ended else ""
+    response = redirect(f"{SIGN_IN_PATH}?next={quote(target, safe='/')}{notice}", code=302)
+    if ended:  # said once: the dead cookie goes
+        response.delete_cookie(
+            session_cookie_name(), path="/", secure=request.is_secure, httponly=True, samesite="Lax"
+        )
+    return response
 
 
 class Guard:
@@ -165,7 +174,7 @@ class Guard:
             return None
         if not actor.signed_in:
             if request.method == "GET" and request.endpoint not in (None, CALLBACK_ENDPOINT):
-                return _to_sign_in()
+                return _to_sign_in(ended=bool(request.cookies.get(session_cookie_name())))
             return _refuse(401, "Sign in to use this")
         self._record(actor, f"needs {rule.value}")
         return _refuse(403, "Your role does not allow this")

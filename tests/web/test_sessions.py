@@ -4,6 +4,7 @@ absolute lifetime, and what the sign-in page says when it refuses."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,7 @@ from storage.models import WebSession
 from tests.signin import PASSWORD, add_account, form_token, signed_in_client
 from tests.web.conftest import engine_of, make_app
 
+TIMED_OUT = "You were signed out because the dashboard was not used for a while."
 WRONG_DETAILS = "Enter a correct e-mail address and password"
 TOO_MANY = (
     "There have been too many failed attempts to sign in. Wait 15 minutes and try again, or ask "
@@ -116,7 +118,7 @@ def test_web033_signing_out_ends_the_session_on_the_server(app):
     replay.set_cookie("lfi_session", kept)
     answer = replay.get("/plan")
     assert answer.status_code == 302
-    assert answer.headers["Location"] == "/sign-in?next=/plan"
+    assert answer.headers["Location"].startswith("/sign-in?next=/plan")
 
 
 def _age(app, *, created: timedelta, last_seen: timedelta) -> None:
@@ -134,10 +136,13 @@ def test_web034_a_session_unused_for_31_minutes_has_ended(app):
     _age(app, created=timedelta(minutes=31), last_seen=timedelta(minutes=31))
     # when it asks for a page
     response = client.get("/plan")
-    # then it is sent to sign in again
+    # then it is sent to sign in again, told why, coming back to the page after
     assert response.status_code == 302
-    assert response.headers["Location"].startswith("/sign-in")
-    assert "next=/plan" in response.headers["Location"]
+    assert response.headers["Location"] == "/sign-in?next=/plan&signed=idle"
+    assert TIMED_OUT in client.get(response.headers["Location"]).get_data(as_text=True)
+    # once: the dead cookie is gone
+    assert client.get_cookie("lfi_session") is None
+    assert client.get("/plan").headers["Location"] == "/sign-in?next=/plan"
 
 
 def test_web035_a_session_used_29_minutes_ago_goes_on(app):
@@ -194,3 +199,29 @@ def test_web039_the_sixth_failed_attempt_says_there_have_been_too_many(app):
     assert _error(sixth) == _error(seventh) == TOO_MANY
     assert seventh.status_code == 400
     assert right.get_cookie("lfi_session") is None
+
+
+def test_web029_sign_in_brings_the_visitor_back_to_the_whole_address_asked_for(app):
+    # given an anonymous visitor asking for a download with a query of its own
+    email = add_account(app, Role.VIEWER)
+    client = app.server.test_client()
+    asked = "/download/table/measures.csv?x=1&next=//evil.example"
+    # when it is sent to sign in
+    response = client.get(asked)
+    # then the address goes with it whole, encoded, none of it read as the sign-in page's own
+    location = response.headers["Location"]
+    assert location == "/sign-in?next=/download/table/measures.csv%3Fx%3D1%26next%3D//evil.example"
+    # and signing in there brings it back to that address
+    page = client.get(location).get_data(as_text=True)
+    fields = dict(re.findall(r'name="(csrf_token|next)" value="([^"]*)"', page))
+    assert html.unescape(fields["next"]) == asked
+    back = client.post(
+        location,
+        data={
+            "email": email,
+            "password": PASSWORD,
+            **{k: html.unescape(v) for k, v in fields.items()},
+        },
+        headers={"Origin": "http://localhost"},
+    )
+    assert back.headers["Location"] == asked
