@@ -5,10 +5,13 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from domain.roles import Permission
 from kpis.catalogue import Measure
 from kpis.trajectory import describe_thresholds
 from layouts._shared.components import data_table, status_tag
 from layouts._shared.context import current_service
+from layouts._shared.viewer import current_viewer
+from web.access import Access
 
 dash.register_page(
     __name__,
@@ -16,6 +19,7 @@ dash.register_page(
     name="About",
     order=7,
     title="About the measures and data - Local First Inclusion",
+    access=Access.PUBLIC_VIEW,
 )
 
 ABOUT_STATUS_TABLE = "about-status-table"
@@ -285,7 +289,9 @@ def _sources(measures: tuple[Measure, ...]) -> list:
             [
                 "The council's own figures reach the dashboard in three workbooks, filled in each "
                 "term from templates and loaded on the ",
-                dcc.Link("Upload page", href="/upload"),
+                dcc.Link("Upload page", href="/upload")
+                if current_viewer().may(Permission.UPLOAD)
+                else "Upload page",
                 ":",
             ]
         ),

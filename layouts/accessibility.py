@@ -5,12 +5,15 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from web.access import Access
+
 dash.register_page(
     __name__,
     path="/accessibility",
     name="Accessibility statement",
     order=8,
     title="Accessibility statement - Local First Inclusion",
+    access=Access.PUBLIC_VIEW,
 )
 
 TEAM_EMAIL = "LFI@norfolk.gov.uk"

@@ -8,10 +8,13 @@ from datetime import date
 import dash
 from dash import html
 
+from domain.roles import Permission
 from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
 from kpis.rounds import RoundError, latest_round, parse_round, rounds_to_offer
 from layouts._shared.components import demo_notice, option_group, scrolling_table
 from layouts._shared.context import current_service
+from layouts._shared.viewer import current_viewer
+from web.access import Access
 
 dash.register_page(
     __name__,
@@ -19,6 +22,7 @@ dash.register_page(
     name="DfE return",
     order=8,
     title="DfE tri-annual return - Local First Inclusion",
+    access=Access.READ,
 )
 
 
@@ -98,7 +102,9 @@ def layout(round: str = "", **_query: str) -> html.Div:  # noqa: A002 - the addr
                     href=f"/return/{chosen.slug}/edit",
                     className="button",
                 )
-            ),
+            )
+            if current_viewer().may(Permission.WRITE_NOTES)
+            else None,
             html.H2("Questions"),
             html.Dl(className="definitions", children=questions),
             html.H2("Agreement conditions"),

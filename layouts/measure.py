@@ -8,6 +8,7 @@ from decimal import Decimal
 import dash
 from dash import dcc, html
 
+from domain.roles import Permission
 from figures.captions import measure_source
 from figures.measure import build_measure_figure, judged, measure_title, summarise_measure
 from kpis.catalogue import Measure
@@ -31,7 +32,9 @@ from layouts._shared.measures import (
     series_table,
     target_word,
 )
+from layouts._shared.viewer import Viewer, current_viewer
 from services.interface import Service
+from web.access import Access
 
 GRAPH_ID = "measure-graph"
 TABLE_ID = "measure-table"
@@ -67,7 +70,14 @@ def _title(ref: str = "") -> str:
     return f"{measure.ref}. {measure.label} - Local First Inclusion"
 
 
-dash.register_page(__name__, path_template="/measure/<ref>", name="Measure", order=5, title=_title)
+dash.register_page(
+    __name__,
+    path_template="/measure/<ref>",
+    name="Measure",
+    order=5,
+    title=_title,
+    access=Access.PUBLIC_VIEW,
+)
 
 
 def _about(measure: Measure) -> html.Section:
@@ -114,10 +124,12 @@ def _context(measure: Measure) -> html.P:
     )
 
 
-def _projection(snapshot: Snapshot, measure: Measure) -> html.Section:
-    values = judged(snapshot.series(measure.ref))
+def _projection(snapshot: Snapshot, measure: Measure, viewer: Viewer) -> html.Section:
+    values = judged(viewer.charted(snapshot.series(measure.ref)))
     projection = values[-1].projection if values else None
-    if measure.is_council_forecast and measure.projection != "clearing_year":
+    if viewer.hides_any(snapshot.series(measure.ref)):
+        text = "No trend is shown: a line through the figures would give away one that is withheld."
+    elif measure.is_council_forecast and measure.projection != "clearing_year":
         text = (
             "No trend is drawn: the council forecasts this measure itself, and its latest "
             "forecast is shown above."
@@ -229,18 +241,22 @@ def _superseded(service: Service, measure: Measure, show: bool) -> html.Section:
     )
 
 
-def _commentary(service: Service, measure: Measure) -> html.Section:
+def _commentary(service: Service, measure: Measure, viewer: Viewer) -> html.Section:
     """The team's commentary on the measure for the latest term: what the pack prints."""
     term = service.snapshot().latest_term()
     if term is None:
         return html.Section([html.H2("Commentary"), html.P("No termly return loaded yet.")])
     history = service.commentary_history(measure.ref, term)
-    edit = html.A(
-        f"Write or change the commentary for {term}",
-        href=f"/measure/{measure.ref}/commentary?period={term.replace(' ', '+')}",
+    edit = (
+        html.A(
+            f"Write or change the commentary for {term}",
+            href=f"/measure/{measure.ref}/commentary?period={term.replace(' ', '+')}",
+        )
+        if viewer.may(Permission.WRITE_NOTES)
+        else None
     )
     if not history:
-        body = [html.P(f"No commentary for {term} yet."), html.P(edit)]
+        body = [html.P(f"No commentary for {term} yet."), html.P(edit) if edit else None]
     else:
         latest = history[0]
         earlier = (
@@ -254,7 +270,7 @@ def _commentary(service: Service, measure: Measure) -> html.Section:
                 f"{latest.written_by}, {latest.written_at:%d %B %Y %H:%M} UTC{earlier}.",
                 className="source",
             ),
-            html.P(edit),
+            html.P(edit) if edit else None,
         ]
     return html.Section(id="commentary", children=[html.H2(f"Commentary for {term}"), *body])
 
@@ -270,8 +286,10 @@ def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
             "/",
         )
     service = current_service()
+    viewer = current_viewer()
     snapshot = service.snapshot()
     series = snapshot.series(measure.ref)
+    charted = viewer.charted(series)
     return html.Div(
         className="page page--measure",
         children=[
@@ -279,12 +297,17 @@ def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
             html.H1(f"{measure.ref}. {unit_label(measure)}"),
             _context(measure),
             demo_notice() if snapshot.is_demo else None,
-            latest_line(measure, snapshot.latest(measure.ref), snapshot.forecast(measure.ref)),
+            latest_line(
+                measure,
+                snapshot.latest(measure.ref),
+                snapshot.forecast(measure.ref),
+                viewer=viewer,
+            ),
             chart_block(
                 graph_id=GRAPH_ID,
-                title=measure_title(series),
-                figure=build_measure_figure(series, height=420),
-                summary=summarise_measure(series),
+                title=measure_title(charted),
+                figure=build_measure_figure(charted, height=420),
+                summary=summarise_measure(charted),
                 level=2,
                 source=measure_source(measure, snapshot),
                 download=f"measure-{measure.ref}",
@@ -295,6 +318,7 @@ def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
                     html.H2(f"Every figure, with its {target_word(measure).lower()} and source"),
                     series_table(
                         series,
+                        viewer=viewer,
                         table_id=TABLE_ID,
                         snapshot=snapshot,
                         download=f"measure-{measure.ref}",
@@ -303,10 +327,12 @@ def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
                     else html.P("No figures have been loaded for this measure yet."),
                 ]
             ),
-            _commentary(service, measure),
+            # Commentary is the team's draft until the pack prints it, and superseded figures
+            # are the submissions' history: neither is for the public view.
+            None if viewer.public else _commentary(service, measure, viewer),
             _comparators(snapshot, measure),
-            _projection(snapshot, measure),
+            _projection(snapshot, measure, viewer),
             _about(measure),
-            _superseded(service, measure, superseded == "show"),
+            None if viewer.public else _superseded(service, measure, superseded == "show"),
         ],
     )

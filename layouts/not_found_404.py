@@ -3,7 +3,11 @@
 import dash
 from dash import dcc, html
 
-dash.register_page(__name__, path="/404", title="Page not found - Local First Inclusion")
+from web.access import Access
+
+dash.register_page(
+    __name__, path="/404", title="Page not found - Local First Inclusion", access=Access.PUBLIC_VIEW
+)
 
 
 def layout(**_query: str) -> html.Div:

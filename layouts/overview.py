@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 import dash
 from dash import dcc, html
 
+from domain.roles import Permission
 from figures.captions import plan_source
 from figures.measure import describe_sparkline, sparkline_svg
 from figures.plan import build_cumulative_figure, cumulative_title, summarise_cumulative
@@ -17,17 +18,14 @@ from kpis.formats import NOT_AVAILABLE
 from kpis.measures import MeasureValue
 from kpis.snapshot import Snapshot
 from kpis.wording import (
-    STATUS_WORDS,
-    difference_phrase,
-    figure_phrase,
     period_phrase,
-    show_value,
     status_key,
     target_phrase,
     travel_phrase,
     unit_label,
 )
 from layouts._shared.components import (
+    SHOWN_STATUS_WORDS,
     chart_block,
     data_table,
     demo_notice,
@@ -35,7 +33,10 @@ from layouts._shared.components import (
     status_tag,
 )
 from layouts._shared.context import current_service
+from layouts._shared.measures import difference_text, value_text
+from layouts._shared.viewer import WITHHELD_STATUS, Viewer, current_viewer, status_for
 from layouts.plan import PLAN_CUMULATIVE_TABLE, series_table_for_plan
+from web.access import Access
 
 dash.register_page(
     __name__,
@@ -43,9 +44,20 @@ dash.register_page(
     name="Overview",
     order=0,
     title="Programme overview - Local First Inclusion",
+    access=Access.PUBLIC_VIEW,
 )
 
-STATUSES = ("red", "amber", "green", "part_year", "no_target", "not_judged", "no_figure")
+# The public view shows a figure resting on a small count as [c], and its status as withheld.
+STATUSES = (
+    "red",
+    "amber",
+    "green",
+    "part_year",
+    "no_target",
+    "not_judged",
+    "no_figure",
+    WITHHELD_STATUS,
+)
 STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 SORTS = {"paper": "Paper order", "status": "Status, worst first", "variance": "Furthest off plan"}
 FILTERS = ("category", "workstream", "status", "sort")
@@ -56,13 +68,14 @@ def _latest(snapshot: Snapshot, measure: Measure) -> MeasureValue | None:
     return snapshot.latest(measure.ref)
 
 
-def _status(value: MeasureValue | None, measure: Measure) -> str:
-    return status_key(value, measure)
+def _status(viewer: Viewer, value: MeasureValue | None, measure: Measure) -> str:
+    return status_for(viewer, value, status_key(value, measure))
 
 
-def _shortfall(value: MeasureValue | None) -> Decimal:
-    """How far worse than plan, as a share of the plan: larger is worse; none sorts last."""
-    if value is None or value.variance is None or not value.plan_value:
+def _shortfall(viewer: Viewer, value: MeasureValue | None) -> Decimal:
+    """How far worse than plan, as a share of the plan: larger is worse; none, or a figure this
+    viewer is not shown, sorts last."""
+    if value is None or value.variance is None or not value.plan_value or viewer.hides(value):
         return Decimal("-Infinity")
     share = value.variance / abs(value.plan_value)
     return -share if value.measure.direction == "higher_is_better" else share
@@ -72,6 +85,7 @@ def select_measures(
     snapshot: Snapshot,
     measures: tuple[Measure, ...],
     *,
+    viewer: Viewer,
     category: str,
     workstream: str,
     status: str,
@@ -87,17 +101,17 @@ def select_measures(
             or (workstream == "none" and not m.workstreams)
             or (workstream.isdigit() and int(workstream) in m.workstreams)
         )
-        and status in ("all", _status(_latest(snapshot, m), m))
+        and status in ("all", _status(viewer, _latest(snapshot, m), m))
     ]
     if sort == "status":
-        chosen.sort(key=lambda m: (STATUS_RANK[_status(_latest(snapshot, m), m)], m.ref))
+        chosen.sort(key=lambda m: (STATUS_RANK[_status(viewer, _latest(snapshot, m), m)], m.ref))
     elif sort == "variance":
-        chosen.sort(key=lambda m: (-_shortfall(_latest(snapshot, m)), m.ref))
+        chosen.sort(key=lambda m: (-_shortfall(viewer, _latest(snapshot, m)), m.ref))
     return chosen
 
 
-def _sparkline(snapshot: Snapshot, measure: Measure) -> object:
-    series = snapshot.series(measure.ref)
+def _sparkline(viewer: Viewer, snapshot: Snapshot, measure: Measure) -> object:
+    series = viewer.charted(snapshot.series(measure.ref))
     svg = sparkline_svg(series)
     if not svg:
         return "–"
@@ -110,29 +124,33 @@ def _sparkline(snapshot: Snapshot, measure: Measure) -> object:
     )
 
 
-def _forecast_cell(snapshot: Snapshot, measure: Measure, latest: MeasureValue | None) -> str:
+def _forecast_cell(
+    viewer: Viewer, snapshot: Snapshot, measure: Measure, latest: MeasureValue | None
+) -> str:
     forecast = snapshot.forecast(measure.ref)
     if forecast is None or forecast is latest:
         return "–"
-    return figure_phrase(forecast)
+    return f"{value_text(viewer, forecast)} in {period_phrase(forecast)}"
 
 
-def _row(snapshot: Snapshot, measure: Measure) -> list[object]:
+def _row(viewer: Viewer, snapshot: Snapshot, measure: Measure) -> list[object]:
     latest = _latest(snapshot, measure)
     return [
         dcc.Link(f"{measure.ref}. {unit_label(measure)}", href=f"/measure/{measure.ref}"),
-        show_value(latest.value, measure) if latest else NOT_AVAILABLE,
+        value_text(viewer, latest) if latest else NOT_AVAILABLE,
         period_phrase(latest) if latest else "–",
         target_phrase(latest, short=True) if latest else "none set",
-        difference_phrase(latest) if latest and latest.variance is not None else "–",
-        status_tag(_status(latest, measure)),
+        difference_text(viewer, latest) if latest and latest.variance is not None else "–",
+        status_tag(_status(viewer, latest, measure)),
         (travel_phrase(latest) or "Nothing to compare") if latest else "–",
-        _forecast_cell(snapshot, measure, latest),
-        _sparkline(snapshot, measure),
+        _forecast_cell(viewer, snapshot, measure, latest),
+        _sparkline(viewer, snapshot, measure),
     ]
 
 
-def status_table(snapshot: Snapshot, measures: list[Measure], total: int) -> html.Div:
+def status_table(
+    viewer: Viewer, snapshot: Snapshot, measures: list[Measure], total: int
+) -> html.Div:
     return data_table(
         caption=f"{len(measures)} of {total} measures: latest outturn (or, for a measure that "
         "is only forecast, latest forecast) against plan or target",
@@ -148,7 +166,7 @@ def status_table(snapshot: Snapshot, measures: list[Measure], total: int) -> htm
             "Latest forecast",
             "Trend",
         ],
-        rows=[_row(snapshot, m) for m in measures],
+        rows=[_row(viewer, snapshot, m) for m in measures],
         text_columns={2, 3, 5, 6, 7, 8},
         download="measures",
     )
@@ -162,18 +180,21 @@ COUNT_WORDS = {
     "not_judged": "not judged (no better or worse direction)",
     "no_figure": "with no figure loaded",
     "part_year": "not judged yet: a yearly target needs twelve months of terms",
+    WITHHELD_STATUS: "withheld, as each rests on a small count",
 }
 
 
-def count_statuses(snapshot: Snapshot, measures: tuple[Measure, ...]) -> dict[str, int]:
+def count_statuses(
+    viewer: Viewer, snapshot: Snapshot, measures: tuple[Measure, ...]
+) -> dict[str, int]:
     counts = {s: 0 for s in STATUSES}
     for m in measures:
-        counts[_status(_latest(snapshot, m), m)] += 1
+        counts[_status(viewer, _latest(snapshot, m), m)] += 1
     return counts
 
 
-def _counts(snapshot: Snapshot, measures: tuple[Measure, ...]) -> html.Div:
-    counts = count_statuses(snapshot, measures)
+def _counts(viewer: Viewer, snapshot: Snapshot, measures: tuple[Measure, ...]) -> html.Div:
+    counts = count_statuses(viewer, snapshot, measures)
     shown = [s for s in STATUSES if s in ("red", "amber", "green") or counts[s]]
     return html.Div(
         [
@@ -198,23 +219,28 @@ def _counts(snapshot: Snapshot, measures: tuple[Measure, ...]) -> html.Div:
                     for s in shown
                 ],
             ),
-            _unjudged_note(counts),
+            _unjudged_note(viewer, counts),
         ]
     )
 
 
-def _unjudged_note(counts: dict[str, int]) -> html.P | None:
+def _unjudged_note(viewer: Viewer, counts: dict[str, int]) -> html.P | None:
     """Say plainly how many measures cannot be judged yet, and where their targets are set."""
     if not counts["no_target"]:
         return None
+    where = (
+        ["(", dcc.Link("download the template on the upload page", href="/upload"), ")"]
+        if viewer.may(Permission.UPLOAD)
+        else []
+    )
     return html.P(
         id="overview-no-target",
         children=[
             f"{counts['no_target']} measure{'s' if counts['no_target'] != 1 else ''} "
             "cannot be judged because no target has been set. Targets are set in the Targets "
-            "sheet of the DSG workbook (",
-            dcc.Link("download the template on the upload page", href="/upload"),
-            "); ",
+            "sheet of the DSG workbook",
+            *([" ", *where] if where else []),
+            "; ",
             dcc.Link("see which", href="/?status=no_target#measures"),
             ".",
         ],
@@ -237,10 +263,14 @@ def _choice(name: str, legend: str, options: list[tuple[str, str]], query: dict[
     )
 
 
-def _filters(measures: tuple[Measure, ...], query: dict[str, str]) -> html.Div:
+def _filters(viewer: Viewer, measures: tuple[Measure, ...], query: dict[str, str]) -> html.Div:
     categories = list(dict.fromkeys(m.category for m in measures))
     workstreams = [(str(n), f"Workstream {n}") for n in range(1, 6)]
-    statuses = [(key, STATUS_WORDS[key][0]) for key in STATUSES]
+    statuses = [
+        (key, SHOWN_STATUS_WORDS[key][0])
+        for key in STATUSES
+        if key != WITHHELD_STATUS or viewer.public
+    ]
     return html.Div(
         className="filters",
         children=[
@@ -302,6 +332,7 @@ def _chosen(query: dict[str, str]) -> dict[str, str]:
 
 def layout(**query: str) -> html.Div:
     service = current_service()
+    viewer = current_viewer()
     snapshot = service.snapshot()
     measures = service.catalogue.measures
     chosen = _chosen(query)
@@ -317,7 +348,7 @@ def layout(**query: str) -> html.Div:
                 className="lede",
             ),
             html.H2("Measures by status"),
-            _counts(snapshot, measures),
+            _counts(viewer, snapshot, measures),
             _headline(snapshot),
             html.Section(
                 id="measures",
@@ -327,11 +358,14 @@ def layout(**query: str) -> html.Div:
                         "Choose what to show. Each choice is a link, so the address of the page "
                         "is the view: copy it to share what you see."
                     ),
-                    _filters(measures, chosen),
+                    _filters(viewer, measures, chosen),
                     html.Div(
                         id="overview-table-container",
                         children=status_table(
-                            snapshot, select_measures(snapshot, measures, **chosen), len(measures)
+                            viewer,
+                            snapshot,
+                            select_measures(snapshot, measures, viewer=viewer, **chosen),
+                            len(measures),
                         ),
                     ),
                 ],

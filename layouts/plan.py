@@ -34,6 +34,7 @@ from kpis.wording import (
 from layouts._shared.components import chart_block, data_table, demo_notice, status_tag
 from layouts._shared.context import current_service
 from layouts._shared.measures import row_status
+from web.access import Access
 
 dash.register_page(
     __name__,
@@ -41,6 +42,7 @@ dash.register_page(
     name="Financial plan",
     order=1,
     title="DSG recovery plan - Local First Inclusion",
+    access=Access.PUBLIC_VIEW,
 )
 
 PLAN_CUMULATIVE_GRAPH = "plan-cumulative-graph"

@@ -7,10 +7,13 @@ import dash
 from dash import dcc, html
 
 from domain.periods import period_sort_key
+from domain.roles import Permission
 from exports.pack import AGENDA_ITEM_MAX, MEETING_NAME_MAX, PackError, read_meeting
 from layouts._shared.components import demo_notice
 from layouts._shared.context import current_service
 from layouts._shared.measures import measure_card
+from layouts._shared.viewer import current_viewer
+from web.access import Access
 
 dash.register_page(
     __name__,
@@ -18,6 +21,7 @@ dash.register_page(
     name="Schools Forum",
     order=3,
     title="Schools Forum view - Local First Inclusion",
+    access=Access.READ,
 )
 
 
@@ -153,6 +157,7 @@ def _pack_form(snapshot, query: dict[str, str]) -> html.Section:
 
 def layout(**query: str) -> html.Div:
     service = current_service()
+    viewer = current_viewer()
     snapshot = service.snapshot()
     measures = sorted(
         (m for m in service.catalogue.measures if m.schools_forum), key=lambda m: m.paper_ref
@@ -168,7 +173,13 @@ def layout(**query: str) -> html.Div:
                 "its status and its chart. Print this page for the meeting pack.",
                 className="lede",
             ),
-            _pack_form(snapshot, {k: str(v) for k, v in query.items()}),
-            html.Div(className="sf-grid", children=[measure_card(m, snapshot) for m in measures]),
+            # The pack is the programme lead's to print.
+            _pack_form(snapshot, {k: str(v) for k, v in query.items()})
+            if viewer.may(Permission.WRITE_NOTES)
+            else None,
+            html.Div(
+                className="sf-grid",
+                children=[measure_card(m, snapshot, viewer=viewer) for m in measures],
+            ),
         ],
     )

@@ -6,10 +6,13 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from domain.roles import Permission
 from kpis.snapshot import Snapshot
 from kpis.submissions import SubmissionRecord
 from layouts._shared.components import scrolling_table, table_downloads
 from layouts._shared.context import current_service
+from layouts._shared.viewer import current_viewer
+from web.access import Access
 
 dash.register_page(
     __name__,
@@ -17,6 +20,7 @@ dash.register_page(
     name="Submissions",
     order=7,
     title="Submissions - Local First Inclusion",
+    access=Access.READ,
 )
 
 TABLE_ID = "submissions-table"
@@ -94,7 +98,9 @@ def layout(stored: str = "", **_query: str) -> html.Div:
                 "the earlier file for the same return and period; both are kept.",
                 className="lede",
             ),
-            html.P(dcc.Link("Upload a workbook", href="/upload")),
+            html.P(dcc.Link("Upload a workbook", href="/upload"))
+            if current_viewer().may(Permission.UPLOAD)
+            else None,
             table_downloads("submissions", "Every submission", withheld=False),
             scrolling_table(
                 caption="Every submission, newest first",

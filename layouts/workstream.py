@@ -10,6 +10,8 @@ from kpis.workstreams import WORKSTREAMS, workstream
 from layouts._shared.components import demo_notice, not_found, option_links
 from layouts._shared.context import current_service
 from layouts._shared.measures import measure_card
+from layouts._shared.viewer import current_viewer
+from web.access import Access
 
 
 def _title(number: str = "") -> str:
@@ -25,6 +27,7 @@ dash.register_page(
     name="Workstreams",
     order=2,
     title=_title,
+    access=Access.PUBLIC_VIEW,
 )
 
 
@@ -50,6 +53,7 @@ def layout(number: str = "", **_query: str) -> html.Div:
             "/workstream/1",
         )
     service = current_service()
+    viewer = current_viewer()
     snapshot = service.snapshot()
     measures = [m for m in service.catalogue.measures if found.number in m.workstreams]
     return html.Div(
@@ -64,6 +68,6 @@ def layout(number: str = "", **_query: str) -> html.Div:
                 "Forum paper lists them. Each chart shows the figures against the plan or target; "
                 "open a measure for its definition, sources and history."
             ),
-            *[measure_card(m, snapshot, level=2) for m in measures],
+            *[measure_card(m, snapshot, viewer=viewer, level=2) for m in measures],
         ],
     )

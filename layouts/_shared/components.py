@@ -6,18 +6,24 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 from dash import dcc, html
+from flask import has_request_context
 
+from domain.roles import Permission
 from kpis.wording import STATUS_WORDS
+from web.guard import current_actor
 
 STATUS_ICONS = {"green": "✓", "amber": "!", "red": "✕"}
 # A measure's raw "none" (nothing to compare) is shown as "no target" unless a page knows why.
 STATUS_ALIASES = {"none": "no_target"}
+# The public view withholds the status of a figure it shows as [c]: the status would give the
+# figure away (layouts/_shared/viewer.py).
+SHOWN_STATUS_WORDS = {**STATUS_WORDS, "withheld": ("Withheld", "[c], it rests on a small count")}
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 def status_tag(status: str) -> html.Span:
     key = STATUS_ALIASES.get(status, status)
-    word, meaning = STATUS_WORDS[key]
+    word, meaning = SHOWN_STATUS_WORDS[key]
     icon = STATUS_ICONS.get(key, "–")
     return html.Span(
         className=f"status status--{key if key in STATUS_ICONS else 'none'}",
@@ -119,9 +125,15 @@ def data_table(
         **{"aria-label": caption},
         children=table,
     )
-    if download is None:
+    if download is None or not downloads_offered():
         return region
     return html.Div([region, table_downloads(download, caption)])
+
+
+def downloads_offered() -> bool:
+    """The downloads are for accounts: the public view offers none (and outside a request no one
+    is known to be looking)."""
+    return has_request_context() and current_actor().may(Permission.READ)
 
 
 def _download_link(href: str, label: str, what: str) -> html.A:
@@ -197,7 +209,9 @@ def chart_block(
                     html.Span(source, className="chart__source") if source else None,
                 ],
             ),
-            chart_downloads(download, title, alt_text or summary) if download else None,
+            chart_downloads(download, title, alt_text or summary)
+            if download and downloads_offered()
+            else None,
             html.Details(
                 className="chart__data",
                 children=[html.Summary("Show the figures as a table"), table],

@@ -30,6 +30,7 @@ from kpis.wording import (
 )
 from layouts._shared.components import chart_block, data_table, status_tag
 from layouts._shared.context import current_settings
+from layouts._shared.viewer import Viewer, status_for
 
 
 def target_word(measure: Measure) -> str:
@@ -43,33 +44,50 @@ def row_status(value: MeasureValue) -> str:
     return status_key(value, value.measure)
 
 
+def value_text(viewer: Viewer, value: MeasureValue | None) -> str:
+    """A figure in its unit, or [c] where this viewer is not shown it."""
+    if value is None or value.basis == "plan":
+        return NOT_AVAILABLE
+    return viewer.figure(value, show_value(value.value, value.measure))
+
+
+def difference_text(viewer: Viewer, value: MeasureValue | None) -> str:
+    if value is None or value.variance is None:
+        return NOT_AVAILABLE
+    return viewer.figure(value, difference_phrase(value))
+
+
 def series_table(
     series: Sequence[MeasureValue],
     *,
+    viewer: Viewer,
     table_id: str,
     snapshot: Snapshot | None = None,
     download: str | None = None,
 ) -> html.Div:
-    """Every period's figure; with a snapshot, the file each figure came from."""
+    """Every period's figure; with a snapshot, the direction of travel and, for an account, the
+    file each figure came from."""
     measure = series[0].measure
     headers = ["Period", "Value", "Basis", target_word(measure), "Difference", "Status"]
+    sources = snapshot is not None and not viewer.public
     if snapshot is not None:
-        headers += ["Direction of travel", "Source file"]
+        headers += ["Direction of travel"]
+    if sources:
+        headers += ["Source file"]
     rows = []
     for v in series:
         row = [
             v.period,
-            show_value(v.value, measure) if v.basis != "plan" else NOT_AVAILABLE,
+            value_text(viewer, v),
             first_upper(basis_phrase(v)),
             target_phrase(v),
-            difference_phrase(v) if v.variance is not None else NOT_AVAILABLE,
-            status_tag(row_status(v)),
+            difference_text(viewer, v),
+            status_tag(status_for(viewer, v, row_status(v))),
         ]
         if snapshot is not None:
-            row += [
-                travel_phrase(v) or "Nothing to compare",
-                source_cell(snapshot, v.submission_id),
-            ]
+            row += [travel_phrase(v) or "Nothing to compare"]
+        if sources:
+            row += [source_cell(snapshot, v.submission_id)]
         rows.append(row)
     note = sign_note(measure)
     return data_table(
@@ -103,7 +121,9 @@ def unit_words(unit: str | None) -> str:
     }.get(unit or "count", "numbers")
 
 
-def latest_line(measure: Measure, latest: MeasureValue | None, forecast=None) -> html.Div:
+def latest_line(
+    measure: Measure, latest: MeasureValue | None, forecast=None, *, viewer: Viewer
+) -> html.Div:
     """The headline: the latest outturn with its period, target and status; the latest forecast
     beside it, labelled as a forecast with the term it was made in."""
     if latest is None and forecast is None:
@@ -111,9 +131,9 @@ def latest_line(measure: Measure, latest: MeasureValue | None, forecast=None) ->
             html.P("No figures have been loaded for this measure yet.", className="latest"),
             className="latest-block",
         )
-    parts = [_figure_line(measure, latest, "Latest outturn")]
+    parts = [_figure_line(measure, latest, "Latest outturn", viewer)]
     if forecast is not None and forecast is not latest:
-        parts.append(_figure_line(measure, forecast, "Latest forecast"))
+        parts.append(_figure_line(measure, forecast, "Latest forecast", viewer))
     elif latest is not None and latest.basis == "forecast":
         parts.append(
             html.P(
@@ -125,7 +145,15 @@ def latest_line(measure: Measure, latest: MeasureValue | None, forecast=None) ->
     if note:
         parts.append(html.P(note + ".", className="source sign-note"))
     threshold = current_settings().suppress_threshold
-    if latest is not None and withheld(latest, threshold):
+    if viewer.public and viewer.hides_any([v for v in (latest, forecast) if v is not None]):
+        parts.append(
+            html.P(
+                f"[c]: withheld. Counts of 1 to {threshold}, and rates or averages resting on "
+                "them, are not shown, so that no child can be identified.",
+                className="source withheld-note",
+            )
+        )
+    elif latest is not None and withheld(latest, threshold):
         parts.append(
             html.P(
                 f"Published outputs (table downloads, the Schools Forum pack, the DfE return) "
@@ -144,7 +172,9 @@ def _base_words(value: MeasureValue) -> str:
     return f"{base} {'case' if base == 1 else 'cases'}"
 
 
-def _figure_line(measure: Measure, value: MeasureValue | None, label: str) -> html.P:
+def _figure_line(
+    measure: Measure, value: MeasureValue | None, label: str, viewer: Viewer
+) -> html.P:
     if value is None:
         return html.P(f"{label}: none yet.", className="latest")
     if value.basis == "forecast":
@@ -159,17 +189,22 @@ def _figure_line(measure: Measure, value: MeasureValue | None, label: str) -> ht
         className="latest",
         children=[
             f"{label}: ",
-            html.Span(show_value(value.value, measure), className="latest__value"),
+            html.Span(
+                viewer.figure(value, show_value(value.value, measure)), className="latest__value"
+            ),
             f" in {period_phrase(value)}. {plan}. ",
-            status_tag(status_key(value, measure)),
+            status_tag(status_for(viewer, value, status_key(value, measure))),
             f" Direction of travel: {travel[:1].lower()}{travel[1:]}." if travel else "",
         ],
     )
 
 
-def measure_card(measure: Measure, snapshot: Snapshot, *, level: int = 2) -> html.Section:
+def measure_card(
+    measure: Measure, snapshot: Snapshot, *, viewer: Viewer, level: int = 2
+) -> html.Section:
     """Heading, latest figure and status, and the chart with its figures as a table."""
     series = snapshot.series(measure.ref)
+    charted = viewer.charted(series)
     heading = {2: html.H2, 3: html.H3}[level]
     graph_id = f"measure-{measure.ref}-graph"
     return html.Section(
@@ -179,15 +214,21 @@ def measure_card(measure: Measure, snapshot: Snapshot, *, level: int = 2) -> htm
             heading(
                 dcc.Link(f"{measure.ref}. {unit_label(measure)}", href=f"/measure/{measure.ref}")
             ),
-            latest_line(measure, snapshot.latest(measure.ref), snapshot.forecast(measure.ref)),
+            latest_line(
+                measure,
+                snapshot.latest(measure.ref),
+                snapshot.forecast(measure.ref),
+                viewer=viewer,
+            ),
             chart_block(
                 graph_id=graph_id,
-                title=measure_title(series),
-                figure=build_measure_figure(series),
-                summary=summarise_measure(series),
+                title=measure_title(charted),
+                figure=build_measure_figure(charted),
+                summary=summarise_measure(charted),
                 level=level + 1,
                 table=series_table(
                     series,
+                    viewer=viewer,
                     table_id=f"measure-{measure.ref}-table",
                     download=f"measure-{measure.ref}",
                 )

@@ -11,13 +11,15 @@ from decimal import Decimal
 
 import pytest
 
+from domain.roles import Role
 from exports.publish import withheld
 from exports.symbols import SUPPRESSED
 from figures.measure import measure_title, summarise_measure
 from kpis.wording import BASIS_LABELS, period_phrase, show_value
 from tests.conftest import _reset_postgres
-from tests.layouts.conftest import app_on
+from tests.layouts.conftest import app_on, request_as
 from tests.layouts.test_static_pages import text_of, walk
+from tests.signin import signed_in_client
 
 THRESHOLD = 4  # LFI_SUPPRESS_THRESHOLD's default
 
@@ -49,7 +51,7 @@ def snapshot(service):
 
 @pytest.fixture(scope="module")
 def csv_rows(app):
-    response = app.server.test_client().get("/download/table/measures.csv")
+    response = signed_in_client(app, Role.VIEWER).get("/download/table/measures.csv")
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     return {int(row["Ref"]): row for row in rows if row["Ref"].isdigit()}
@@ -57,7 +59,7 @@ def csv_rows(app):
 
 def _page(app, module: str, **kwargs):
     page_module = importlib.import_module(f"layouts.{module}")
-    with app.server.test_request_context():
+    with request_as(app, Role.VIEWER):
         return page_module.layout(**kwargs)
 
 
@@ -72,10 +74,14 @@ def test_one000_the_demo_gives_every_measure_a_figure(service, snapshot):
 
 
 def test_one001_the_overview_row_names_the_reported_figure(app, service, snapshot):
+    from domain.actors import Actor
+    from layouts._shared.viewer import Viewer
+
     overview = importlib.import_module("layouts.overview")
+    viewer = Viewer(Actor("viewer@example.org", Role.VIEWER), THRESHOLD)
     for measure in service.catalogue.measures:
         latest = snapshot.latest(measure.ref)
-        cells = [text_of(cell) for cell in overview._row(snapshot, measure)]
+        cells = [text_of(cell) for cell in overview._row(viewer, snapshot, measure)]
         assert cells[1] == show_value(latest.value, measure), measure.ref
         assert cells[2] == period_phrase(latest), measure.ref
 

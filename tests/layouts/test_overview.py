@@ -5,6 +5,8 @@ from decimal import Decimal as D
 import dash
 import pytest
 
+from domain.actors import Actor
+from domain.roles import Role
 from kpis.catalogue import load_catalogue
 from kpis.measures import MeasureValue
 from kpis.snapshot import Snapshot
@@ -52,7 +54,13 @@ ALL = dict(category="all", workstream="all", status="all", sort="paper")
 
 
 def refs(overview, **chosen):
-    return [m.ref for m in overview.select_measures(SNAPSHOT, MEASURES, **{**ALL, **chosen})]
+    from layouts._shared.viewer import Viewer
+
+    viewer = Viewer(Actor("viewer@example.org", Role.VIEWER), threshold=4)
+    return [
+        m.ref
+        for m in overview.select_measures(SNAPSHOT, MEASURES, viewer=viewer, **{**ALL, **chosen})
+    ]
 
 
 def test_ovr001_no_filter_keeps_the_paper_order(overview):

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 from dash import dcc, html
 
-from tests.layouts.conftest import app_on
+from domain.roles import Role
+from tests.layouts.conftest import app_on, request_as
 
 HEADINGS = (html.H1, html.H2, html.H3, html.H4)
 
@@ -49,9 +50,9 @@ def headings(page) -> list[tuple[int, str]]:
     ]
 
 
-def build(app, module_name: str):
+def build(app, module_name: str, role: Role | None = Role.VIEWER):
     module = importlib.import_module(f"layouts.{module_name}")
-    with app.server.test_request_context():
+    with request_as(app, role):
         return module.layout()
 
 
@@ -165,10 +166,15 @@ def test_abt005_the_glossary_defines_every_term_the_dashboard_uses(app):
 
 
 def test_abt006_the_sources_link_to_the_plan_and_the_accessibility_statement(app):
-    page = build(app, "about")
+    page = build(app, "about", Role.FINANCE_OFFICER)
 
     links = {node.href for node in walk(page) if isinstance(node, dcc.Link)}
     assert {"/plan", "/accessibility", "/upload"} <= links
+    # the upload page is named, not linked, for those who may not upload
+    for role in (Role.VIEWER, None):
+        viewer_page = build(app, "about", role)
+        assert "/upload" not in {n.href for n in walk(viewer_page) if isinstance(n, dcc.Link)}
+        assert "loaded on the Upload page:" in text_of(viewer_page)
     words = text_of(page)
     assert "Synergy: measures 1, 2" in words
     assert "17 May 2023" in words
