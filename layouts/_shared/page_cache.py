@@ -1,8 +1,11 @@
 """Rendered pages, kept per data version.
 
-Every page is a function of its address and the stored data, so the answer to Dash's routing
-callback (the page's whole content) is kept for each address until a submission, a commentary or
-a return entry is stored. A hit costs a few small queries for those versions, instead of building
+Every page is a function of its address, the stored data and who is looking (as far as that
+changes the page: the account's role, or "public" for an anonymous visitor of the public view,
+who is shown small counts as [c] and no commentary), so the answer to Dash's routing callback
+(the page's whole content) is kept for each address and view until a submission, a commentary or
+a return entry is stored. A page kept for one role is never served to another, nor to the
+public. A hit costs a few small queries for those versions, instead of building
 charts and tables again.
 Upload checks are not kept: they depend on a pending file, not on the stored data.
 
@@ -21,7 +24,9 @@ from datetime import date
 
 from flask import Flask, Response, g, request
 
+from layouts._shared.viewer import view_of
 from services.interface import Service
+from web.guard import current_actor
 
 ROUTING_OUTPUT = ".._pages_content.children..._pages_store.data.."
 ROUTING_OUTPUTS = [
@@ -88,7 +93,7 @@ class PageCache:
             return None
         version = self.service.content_version()
         # Pages that default to the current round or term change with the date, too.
-        return (version, date.today(), path, search)
+        return (version, date.today(), view_of(current_actor()), path, search)
 
     def lookup(self) -> Response | None:
         key = self._key()

@@ -11,8 +11,10 @@ import json
 import dash
 import pytest
 
+from domain.roles import Role
 from layouts._shared.page_cache import routing_values
 from tests.layouts.conftest import app_on
+from tests.signin import signed_in_client
 
 OVERVIEW_H1 = "Local First Inclusion: is the programme on plan?"
 ABOUT_H1 = "About the measures and data"
@@ -45,7 +47,7 @@ def _routing(path: str, search: str = "") -> dict:
 
 @pytest.fixture
 def client(tmp_path):
-    client = app_on(tmp_path, load_demo=False).server.test_client()
+    client = signed_in_client(app_on(tmp_path, load_demo=False), Role.VIEWER)
     client.get("/")  # Dash sets up its page routing on the first request
     return client
 
@@ -190,3 +192,46 @@ ODD_SHAPES = {
 @pytest.mark.parametrize("odd", ODD_SHAPES.values(), ids=ODD_SHAPES.keys())
 def test_pc007_any_other_shape_has_no_key(odd):
     assert routing_values(odd) is None
+
+
+# What only some lookers are shown on /measure/36 of the demo: its Summer 2026 average cost
+# rests on one placement (the public view shows [c]); the commentary's edit link is the
+# programme lead's and the admin's.
+COMMENTARY_LINK = "Write or change the commentary for"
+FIGURE_36 = "£84,374"
+
+
+@pytest.fixture(scope="module")
+def public_app(tmp_path_factory):
+    return app_on(tmp_path_factory.mktemp("page-cache-views"), load_demo=True, public_view=True)
+
+
+def _measure_36(client) -> str:
+    content = json.loads(_content(_post(client, _routing("/measure/36"))))
+    return json.dumps(content, ensure_ascii=False)
+
+
+def test_pc008_a_page_kept_for_one_view_is_never_served_to_another(public_app, monkeypatch):
+    page = dash.page_registry["layouts.measure"]
+    built, layout = [], page["layout"]
+    monkeypatch.setitem(page, "layout", lambda **q: built.append(q) or layout(**q))
+    clients = {
+        "viewer": signed_in_client(public_app, Role.VIEWER),
+        "public": signed_in_client(public_app, None),
+        "admin": signed_in_client(public_app, Role.ADMIN),
+    }
+    for client in clients.values():
+        client.get("/")
+    # in each order: the first of each view builds the page, a second of the same view is kept
+    seen = {view: _measure_36(client) for view, client in clients.items()}
+    assert len(built) == 3
+    assert FIGURE_36 in seen["viewer"] and COMMENTARY_LINK not in seen["viewer"]
+    assert FIGURE_36 not in seen["public"] and "Commentary" not in seen["public"]
+    assert FIGURE_36 in seen["admin"] and COMMENTARY_LINK in seen["admin"]
+    for view, client in reversed(clients.items()):
+        assert _measure_36(client) == seen[view]
+    assert len(built) == 3
+    # another account of a kept role is served the page kept for that role
+    other_viewer = signed_in_client(public_app, Role.VIEWER, email="second.viewer@example.org")
+    assert _measure_36(other_viewer) == seen["viewer"]
+    assert len(built) == 3
