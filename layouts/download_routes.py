@@ -1,4 +1,6 @@
-"""Downloads: every chart as PNG, SVG or PDF, and every table as CSV or XLSX."""
+"""Downloads: every chart as PNG, SVG or PDF, every table as CSV or XLSX, the Schools Forum pack,
+the DfE return and the audit trail. Each is for accounts only (the public view offers none), and
+each one sent is in the audit trail: who took which file."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, abort, current_app, redirect, request
 
+from exports.audit import audit_table
 from exports.charts import FORMATS, ChartExportError, ChartRenderer, chart
 from exports.dfe_return import build_annex, build_report_docx, build_report_pdf
 from exports.pack import PackError, read_meeting
@@ -14,7 +17,10 @@ from exports.reports import make_pack, return_request
 from exports.tables import table_for
 from exports.tabular import to_csv, to_xlsx
 from kpis.rounds import RoundError, parse_round
+from layouts._shared.audit_filter import read_audit_query
 from layouts._shared.context import current_service, current_settings
+from web.access import Access, requires
+from web.guard import current_actor
 
 RENDERER_KEY = "lfi-charts"
 TABLE_FORMATS = {
@@ -24,11 +30,14 @@ TABLE_FORMATS = {
 
 
 def _attachment(data: bytes, mimetype: str, name: str) -> Response:
+    """The file, recorded in the audit trail as exported by whoever asked."""
+    current_service().record_export(current_actor(), name)
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
+@requires(Access.READ)
 def _chart(key: str, fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
@@ -45,6 +54,7 @@ def _chart(key: str, fmt: str) -> Response:
     return _attachment(data, FORMATS[fmt], f"lfi-{key}.{fmt}")
 
 
+@requires(Access.READ)
 def _table(key: str, fmt: str) -> Response:
     if fmt not in TABLE_FORMATS:
         abort(404)
@@ -61,6 +71,7 @@ def _table(key: str, fmt: str) -> Response:
     return _attachment(write(table), mimetype, f"lfi-{key}.{fmt}")
 
 
+@requires(Access.WRITE_NOTES)
 def _pack() -> Response:
     service, settings = current_service(), current_settings()
     renderer: ChartRenderer = current_app.extensions[RENDERER_KEY]
@@ -104,6 +115,7 @@ RETURN_FILES = {
 }
 
 
+@requires(Access.READ)
 def _return_file(slug: str, name: str) -> Response:
     if name not in RETURN_FILES:
         abort(404)
@@ -123,9 +135,24 @@ def _return_file(slug: str, name: str) -> Response:
     return _attachment(data, RETURN_FILES[name], f"lfi-dfe-return-{chosen.slug}-{name}")
 
 
+AUDIT_PATH = "/audit"
+
+
+@requires(Access.ADMINISTER)
+def _audit_csv() -> Response:
+    """The events the /audit page shows for the same filters, every one of them: a filter that
+    cannot be read sends the admin back to the page, which says what is wrong."""
+    query = read_audit_query(request.args)
+    if query.errors:
+        return redirect(query.address(AUDIT_PATH) + "#audit-errors", 303)
+    records = current_service().audit_events(current_actor(), query.wanted)
+    return _attachment(to_csv(audit_table(records)), TABLE_FORMATS["csv"][0], "lfi-audit.csv")
+
+
 def register_download_routes(server: Flask) -> None:
     server.extensions[RENDERER_KEY] = ChartRenderer()
     server.add_url_rule("/download/chart/<key>.<fmt>", "download_chart", _chart)
     server.add_url_rule("/download/table/<key>.<fmt>", "download_table", _table)
     server.add_url_rule("/download/pack.pdf", "download_pack", _pack)
     server.add_url_rule("/download/return/<slug>/<name>", "download_return", _return_file)
+    server.add_url_rule("/download/audit.csv", "download_audit", _audit_csv)
