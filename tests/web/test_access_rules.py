@@ -24,6 +24,7 @@ from tests.web.conftest import (
     callback_key,
     data_url,
     ehcp_workbook,
+    routing_body,
     server_callbacks,
     stored_counts,
 )
@@ -134,26 +135,23 @@ def _pending_token(app, client) -> str:
     return href.rsplit("/", 1)[1]
 
 
-def _confirm(app, client, token: str):
-    key = callback_key(app, "upload-confirm", "n_clicks")
-    values = {"upload-confirm": 1, "upload-token": token, "upload-name": "Test Officer"}
-    return client.post("/_dash-update-component", json=callback_body(app, key, values))
-
-
 @dataclass(frozen=True)
 class Attempt:
     """One data-changing request: what it is, who may make it, how, and what it stores."""
 
     name: str
     allowed: set[Role]
-    # (app, client, an uploader's client) -> the response
-    send: Callable | None
+    # (app, client, a waiting upload's token) -> the response; the token is the role's own
+    # upload when it may upload, else a finance officer's
+    send: Callable
     # the status a permitted request gets, and the stored rows it adds
     ok_status: int
     adds: dict[str, int]
+    # whether it acts on a waiting upload (made before the counts are taken)
+    on_waiting_upload: bool = False
 
 
-def _commentary(app, client, _uploader):
+def _commentary(app, client, _token):
     return _form_post(
         client,
         f"/measure/1/commentary?period={PERIOD}",
@@ -161,20 +159,43 @@ def _commentary(app, client, _uploader):
     )
 
 
-def _return_entry(app, client, _uploader):
+def _return_entry(app, client, _token):
     return _form_post(
         client,
         f"/return/{ROUND}/edit",
-        {
-            "condition-1-rag": "green",
-            "condition-1-text": "On track.",
-            "written_by": "Test Lead",
-        },
+        {"condition-1-rag": "green", "condition-1-text": "On track.", "written_by": "Test Lead"},
     )
 
 
-def _upload_attempt(app, client, _uploader):
-    return _upload(app, client)
+def _route(address: str) -> Callable:
+    def send(app, client, _token):
+        with client.get(address) as response:
+            response.get_data()
+            return response
+
+    return send
+
+
+def _page(path: str) -> Callable:
+    def send(app, client, _token):
+        return client.post("/_dash-update-component", json=routing_body(app, path))
+
+    return send
+
+
+def _press(input_id: str, token_id: str) -> Callable:
+    def send(app, client, token):
+        key = callback_key(app, input_id, "n_clicks")
+        body = callback_body(app, key, {input_id: 1, token_id: token})
+        return client.post("/_dash-update-component", json=body)
+
+    return send
+
+
+def _show_waiting(app, client, _token):
+    key = callback_key(app, "upload-waiting-list", "id")
+    body = callback_body(app, key, {"upload-waiting-list": "upload-waiting-list"})
+    return client.post("/_dash-update-component", json=body)
 
 
 ATTEMPTS = {
@@ -186,41 +207,51 @@ ATTEMPTS = {
         f"POST /return/{ROUND}/edit", WRITERS, _return_entry, 303, {"return_entries": 1}
     ),
     "upload-workbook.contents": Attempt(
-        "the upload callback", UPLOADERS, _upload_attempt, 200, {"pending_uploads": 1}
+        "the upload callback",
+        UPLOADERS,
+        lambda app, client, _token: _upload(app, client),
+        200,
+        {"pending_uploads": 1},
     ),
     "upload-confirm.n_clicks": Attempt(
         "the confirm callback",
         UPLOADERS,
-        None,  # pressed on a file already waiting: below
+        _press("upload-confirm", "upload-token"),
         200,
         # the waiting file is stored, and waits no more
         {"submissions": 1, "pending_uploads": -1},
+        on_waiting_upload=True,
+    ),
+    "upload-discard.n_clicks": Attempt(
+        "the discard callback",
+        UPLOADERS,
+        _press("upload-discard", "upload-discard-token"),
+        200,
+        {"pending_uploads": -1},
+        on_waiting_upload=True,
+    ),
+    "upload-waiting-list.id": Attempt(
+        "the list of one's waiting uploads", UPLOADERS, _show_waiting, 200, {}
+    ),
+    "upload_template": Attempt(
+        "GET /upload/template/ehcp.xlsx", UPLOADERS, _route("/upload/template/ehcp.xlsx"), 200, {}
+    ),
+    "/upload": Attempt("the upload page", UPLOADERS, _page("/upload"), 200, {}),
+    "/upload/<token>": Attempt(
+        "a waiting upload's check page", UPLOADERS, _page("/upload/no-such-upload"), 200, {}
     ),
     "download_pack": Attempt(
-        # without the meeting's details it goes back to the form: past the guard
+        # with a meeting date that is no date it goes back to the form: past the guard
         "GET /download/pack.pdf",
         WRITERS,
-        lambda app, client, _u: client.get("/download/pack.pdf"),
+        _route("/download/pack.pdf?meeting_date=not-a-date"),
         303,
         {},
     ),
     "download_audit": Attempt(
-        "GET /download/audit.csv",
-        ADMINS,
-        lambda app, client, _u: client.get("/download/audit.csv"),
-        200,
-        {},
+        "GET /download/audit.csv", ADMINS, _route("/download/audit.csv"), 200, {}
     ),
-    "/audit": Attempt(
-        "the audit page's routing request",
-        ADMINS,
-        lambda app, client, _u: client.post(
-            "/_dash-update-component",
-            json=callback_body(app, ROUTING_OUTPUT, {"_pages_location.pathname": "/audit"}),
-        ),
-        200,
-        {},
-    ),
+    "/audit": Attempt("the audit page's routing request", ADMINS, _page("/audit"), 200, {}),
 }
 
 
@@ -260,20 +291,16 @@ def test_web005_every_data_changing_route_callback_and_page_is_tried_below(app):
 )
 @pytest.mark.parametrize("subject", list(ATTEMPTS), ids=list(ATTEMPTS))
 def test_web006_each_role_does_exactly_what_its_rule_allows(app, role, subject):
-    # given a signed-in client of the role, and a finance officer's client with a file waiting
+    # given a signed-in client of the role, and a finance officer's client
     attempt = ATTEMPTS[subject]
     uploader = signed_in_client(app, Role.FINANCE_OFFICER, email="uploader@example.org")
     client = signed_in_client(app, role)
-    if subject == "upload-confirm.n_clicks":
-        # the role's own file when it may upload, else the finance officer's
+    token = None
+    if attempt.on_waiting_upload:  # the role's own upload when it may upload, else the officer's
         token = _pending_token(app, client if role in attempt.allowed else uploader)
-        before = stored_counts(app)
-        # when the role presses 'Store the figures' on it
-        response = _confirm(app, client, token)
-    else:
-        before = stored_counts(app)
-        # when the role makes the request
-        response = attempt.send(app, client, uploader)
+    before = stored_counts(app)
+    # when the role makes the request
+    response = attempt.send(app, client, token)
     after = stored_counts(app)
     # then the allowed roles' request works and stores what it should; the others get 403 and
     # nothing is stored
@@ -289,18 +316,15 @@ def test_web006_each_role_does_exactly_what_its_rule_allows(app, role, subject):
 def test_web007_an_anonymous_visitor_is_sent_to_sign_in_and_nothing_is_stored(app, subject):
     # given an anonymous visitor who opened the sign-in page (so its posts carry the token)
     attempt = ATTEMPTS[subject]
-    uploader = signed_in_client(app, Role.FINANCE_OFFICER, email="uploader@example.org")
     client = signed_in_client(app, None)
     client.get("/sign-in")
-    if subject == "upload-confirm.n_clicks":
+    token = None
+    if attempt.on_waiting_upload:
+        uploader = signed_in_client(app, Role.FINANCE_OFFICER, email="uploader@example.org")
         token = _pending_token(app, uploader)
-        before = stored_counts(app)
-        # when it presses 'Store the figures'
-        response = _confirm(app, client, token)
-    else:
-        before = stored_counts(app)
-        # when it makes the request
-        response = attempt.send(app, client, uploader)
+    before = stored_counts(app)
+    # when it makes the request
+    response = attempt.send(app, client, token)
     # then a page is sent to sign in, anything else answered 401, and nothing is stored
     if response.status_code == 302:
         assert response.headers["Location"].startswith("/sign-in?next=")
