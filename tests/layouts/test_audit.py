@@ -205,3 +205,14 @@ def test_aud007_at_most_500_rows_are_shown_and_the_page_says_so(tmp_path):
     assert rows[0][:2] == ["2020-03-01 08:20:00", "user500@example.org"]
     assert rows[-1][:2] == ["2020-03-01 00:01:00", "user1@example.org"]
     assert _count(page).startswith("More than 500 events match the filters: the newest 500")
+
+
+def test_aud008_each_download_is_recorded_as_an_export_by_whoever_took_it(app):
+    viewer = signed_in_client(app, Role.VIEWER)
+    assert viewer.get("/download/table/measure-1.csv").status_code == 200
+    # the pack is the programme lead's: a viewer is refused, and nothing is exported
+    assert viewer.get("/download/pack.pdf?period=Summer+2026").status_code == 403
+    exports = _rows(_page(app, action=Action.EXPORT, actor="viewer@"))
+    assert [row[1:5] for row in exports] == [
+        [email_for(Role.VIEWER), "export", "ok", "lfi-measure-1.csv"]
+    ]
