@@ -239,8 +239,7 @@ def _rag_word(note: Note | None) -> str:
 def _sections(request: ReturnRequest):
     """(heading, text) for the questions, and each condition's RAGs by round and progress."""
     questions = [
-        (q, (request.latest(item).text if request.latest(item) else NOT_ENTERED))
-        for item, q in QUESTIONS
+        (q, (note.text if (note := request.latest(item)) else NOT_ENTERED)) for item, q in QUESTIONS
     ]
     conditions = []
     for number, condition in enumerate(CONDITIONS, start=1):

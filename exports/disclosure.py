@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TypeGuard
 
 from exports.symbols import SUPPRESSED, SYMBOLS
 from exports.table import Cell, Table
@@ -94,7 +95,7 @@ def _check_positions(table: Table, positions: list[Position]) -> None:
             )
 
 
-def _is_number(value: Cell) -> bool:
+def _is_number(value: Cell) -> TypeGuard[int | Decimal]:
     return isinstance(value, int | Decimal) and not isinstance(value, bool)
 
 
@@ -172,10 +173,10 @@ def _count_unknowns(grid: Grid, rule: TotalRule) -> int:
 
 def _next_to_hide(grid: Grid, rule: TotalRule) -> Position | None:
     """The smallest shown part (the first of equals), else the total, else nothing."""
-    shown = [p for p in rule.parts if _is_number(grid[p[0]][p[1]])]
+    shown = {p: value for p in rule.parts if _is_number(value := grid[p[0]][p[1]])}
     if shown:
         # The smallest figure is withheld because it loses the least information for readers.
-        return min(shown, key=lambda p: grid[p[0]][p[1]])
+        return min(shown, key=shown.__getitem__)
     total_row, total_column = rule.total
     return rule.total if _is_number(grid[total_row][total_column]) else None
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.symbols import SYMBOLS
@@ -87,6 +88,8 @@ def to_xlsx(table: Table) -> bytes:
     workbook.properties.title = table.title
     workbook.properties.creator = CREATOR
     data = workbook.active
+    if not isinstance(data, Worksheet):  # openpyxl's types allow none: a new book has one
+        raise TypeError("a new workbook starts with one worksheet")
     data.title = "Data"
     _write_data(data, table)
     _write_notes(workbook.create_sheet("Notes"), table)
@@ -101,7 +104,7 @@ def to_xlsx_book(sheets: Sequence[tuple[str, Table]], *, title: str) -> bytes:
     workbook = Workbook()
     workbook.properties.title = title
     workbook.properties.creator = CREATOR
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for name, table in sheets:
         _write_data(workbook.create_sheet(name), table)
     notes = [title]
@@ -180,7 +183,7 @@ def _write_data(sheet: Worksheet, table: Table) -> None:
     sheet.freeze_panes = "A2"
     for index, column in enumerate(table.columns, start=1):
         width = _column_width(column, (row[index - 1] for row in table.rows))
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 def _shown_length(value, kind: str) -> int:

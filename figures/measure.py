@@ -10,6 +10,7 @@ from decimal import Decimal
 import plotly.graph_objects as go
 
 from domain.periods import parse_term
+from figures.amounts import stated
 from figures.theme import (
     DARK_BLUE,
     DARK_GREY,
@@ -115,7 +116,7 @@ def _earlier(series: Sequence[MeasureValue], value: MeasureValue) -> MeasureValu
 
 def _movement(value: MeasureValue, earlier: MeasureValue) -> str:
     """'up 73 on Spring 2026', '£10.424m better than Spring 2026', 'unchanged on Spring 2026'."""
-    change = value.value - earlier.value
+    change = stated(value.value) - stated(earlier.value)
     amount = _amount(change, value.measure)
     if change == 0 or not any(c in "123456789" for c in amount):
         return f"unchanged on {earlier.period}"
@@ -160,7 +161,7 @@ def _movement_phrase(value: MeasureValue, earlier: MeasureValue) -> str:
         return f"unchanged from {before}"
     if is_balance(value.measure) and value.direction_of_travel in (IMPROVING, WORSENING):
         return f"{'better' if value.direction_of_travel == IMPROVING else 'worse'} than {before}"
-    return f"{'up' if value.value > earlier.value else 'down'} from {before}"
+    return f"{'up' if stated(value.value) > stated(earlier.value) else 'down'} from {before}"
 
 
 def trend_of(series: Sequence[MeasureValue]) -> dict | None:
@@ -424,7 +425,7 @@ def _sparkline_values(series: Sequence[MeasureValue]) -> list[MeasureValue]:
 
 def sparkline_svg(series: Sequence[MeasureValue], *, width: int = 96, height: int = 24) -> str:
     """A tiny line of the judged values, as SVG markup, for a row of the status table."""
-    points = [float(v.value) for v in _sparkline_values(series)]
+    points = [float(stated(v.value)) for v in _sparkline_values(series)]
     if len(points) < 2:
         return ""
     low, high = min(points), max(points)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
+from figures.amounts import plotted, stated
 from figures.theme import (
     DARK_BLUE,
     DARK_GREY,
@@ -45,7 +46,7 @@ def _hover(values: list[MeasureValue], *, planned: bool) -> list[str]:
     for v in values:
         amount = v.plan_value if planned else v.value
         what = "plan" if planned else v.basis
-        texts.append(f"{v.period}: {format_money_m(amount)} ({what})")
+        texts.append(f"{v.period}: {format_money_m(stated(amount))} ({what})")
     return texts
 
 
@@ -56,8 +57,9 @@ def _judged(values: list[MeasureValue]) -> list[MeasureValue]:
 def compare_with_plan(value: MeasureValue) -> str:
     """'£11.800m worse than the plan of £0.003m', for a lower-is-better £m measure."""
     plan = show_value(value.plan_value, value.measure)
-    if value.variance > 0:
-        return f"{format_money_m(value.variance)} worse than the plan of {plan}"
+    variance = stated(value.variance)
+    if variance > 0:
+        return f"{format_money_m(variance)} worse than the plan of {plan}"
     return f"on or better than the plan of {plan}"
 
 
@@ -66,12 +68,14 @@ def cumulative_title(view: PlanView) -> str:
     headline leads with."""
     final, latest, outturn = view.final, view.latest, headline_of(view.cumulative)
     if latest is None:
-        if final.plan_value <= CLEARED_WITHIN:
+        if stated(final.plan_value) <= CLEARED_WITHIN:
             return f"Plan clears the deficit by {final.period}"
-        return f"Plan leaves a deficit of {format_money_m(final.plan_value)} in {final.period}"
+        return (
+            f"Plan leaves a deficit of {format_money_m(stated(final.plan_value))} in {final.period}"
+        )
     ending = (
         f"forecast to be cleared by {latest.period}"
-        if latest.value <= CLEARED_WITHIN
+        if stated(latest.value) <= CLEARED_WITHIN
         else f"forecast {show_value(latest.value, latest.measure)} at end of {latest.period}"
     )
     if outturn is None or outturn is latest:
@@ -132,7 +136,7 @@ def build_cumulative_figure(view: PlanView) -> go.Figure:
     figure.add_trace(
         go.Scatter(
             x=[v.period for v in values],
-            y=[float(v.plan_value) for v in values],
+            y=[plotted(v.plan_value) for v in values],
             name="Plan",
             mode="lines+markers",
             line=dict(color=DARK_GREY, dash="dash", width=2),
@@ -146,7 +150,7 @@ def build_cumulative_figure(view: PlanView) -> go.Figure:
         figure.add_trace(
             go.Scatter(
                 x=[v.period for v in outturn],
-                y=[float(v.value) for v in outturn],
+                y=[plotted(v.value) for v in outturn],
                 name="Outturn",
                 mode="lines+markers",
                 line=dict(color=DARK_BLUE, width=3),
@@ -161,7 +165,7 @@ def build_cumulative_figure(view: PlanView) -> go.Figure:
         figure.add_trace(
             go.Scatter(
                 x=[v.period for v in start + forecast],
-                y=[float(v.value) for v in start + forecast],
+                y=[plotted(v.value) for v in start + forecast],
                 name=_forecast_name(view),
                 mode="lines+markers",
                 line=FORECAST_LINE,
@@ -179,8 +183,8 @@ def summarise_cumulative(view: PlanView) -> str:
     if latest is None:
         return (
             f"The plan takes the cumulative deficit after contributions from "
-            f"{format_money_m(first.plan_value)} at the end of {first.period} to "
-            f"{format_money_m(final.plan_value)} at the end of {final.period}; there is no "
+            f"{format_money_m(stated(first.plan_value))} at the end of {first.period} to "
+            f"{format_money_m(stated(final.plan_value))} at the end of {final.period}; there is no "
             "outturn or forecast yet."
         )
     outturn = headline_of(view.cumulative)
@@ -227,7 +231,7 @@ def build_in_year_figure(view: PlanView) -> go.Figure:
     figure.add_trace(
         go.Bar(
             x=[v.period for v in values],
-            y=[float(v.plan_value) for v in values],
+            y=[plotted(v.plan_value) for v in values],
             name="Plan",
             offsetgroup="plan",
             marker=dict(color=TURQUOISE, line=dict(color=TURQUOISE, width=1)),
@@ -244,7 +248,7 @@ def build_in_year_figure(view: PlanView) -> go.Figure:
             figure.add_trace(
                 go.Bar(
                     x=[v.period for v in part],
-                    y=[float(v.value) for v in part],
+                    y=[plotted(v.value) for v in part],
                     name=name,
                     offsetgroup="judged",
                     marker=marker,
