@@ -1,18 +1,25 @@
 """The ``lfi`` command: the same functions the web app calls, from a terminal.
 
-Exit codes: 0 done, 1 the file has errors (or another run-time failure), 2 usage error.
+Who a command acts as: the operating-system user ("os:jsmith"), or with ``--as EMAIL`` (given
+before the command) an existing account, whose role then limits what the command may do. Every
+command that changes anything records it in the audit trail as that actor.
+
+Exit codes: 0 done, 1 the file has errors (or another run-time failure, or the role does not
+allow it), 2 usage error (an unknown --as account among them).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import getpass
 import json
 import os
 import sys
 from pathlib import Path
 
+import cli_accounts
+from cli_accounts import UsageError, command_actor
+from domain.actors import Actor, Forbidden
 from loaders.errors import LoaderError
 from loaders.submissions import LoadOutcome
 from loaders.templates import FAMILIES, write_template
@@ -20,14 +27,17 @@ from services.submissions import load_workbook
 from settings import SettingsError, read_settings
 
 
-def _services():
+def _services(args: argparse.Namespace):
+    """The settings, the database, the service, and who the command acts as."""
     from services.dashboard import DashboardService
     from storage.database import create_database_engine, upgrade_database
 
     settings = read_settings()
     engine = create_database_engine(settings.database_url)
+    args.engine = engine  # closed by main() when the command is done
     upgrade_database(engine)
-    return settings, engine, DashboardService.build(engine, settings)
+    actor = command_actor(engine, args.as_email)
+    return settings, engine, DashboardService.build(engine, settings), actor
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -80,7 +90,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"lfi load: no such file: {path}", file=sys.stderr)
         return 2
-    settings, engine, _ = _services()
+    settings, engine, _, actor = _services(args)
     outcome = load_workbook(
         engine,
         path.read_bytes(),
@@ -89,7 +99,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         max_bytes=settings.max_upload_bytes,
         dry_run=args.dry_run,
         reason=args.reason,
-        loaded_by=getpass.getuser(),
+        actor=actor,
     )
     return _print_outcome(outcome, dry_run=args.dry_run)
 
@@ -148,7 +158,7 @@ def _flatten(record: dict) -> dict:
 
 
 def cmd_measures(args: argparse.Namespace) -> int:
-    _, _, service = _services()
+    _, _, service, _ = _services(args)
     records = [value.as_record() for value in service.measures()]
     if args.format == "json":
         json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
@@ -166,16 +176,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from loaders.demo import build_demo_workbooks
     from services.demo import load_demo_data
 
-    settings, engine, _ = _services()
+    settings, engine, _, actor = _services(args)
     if args.remove:
-        return _remove_demo(engine)
+        return _remove_demo(engine, actor)
     if args.write:
         folder = Path(args.write)
         folder.mkdir(parents=True, exist_ok=True)
         for name, data in build_demo_workbooks(date.today()):
             (folder / name).write_bytes(data)
         print(f"Wrote the demo workbooks to {folder}")
-    stored = load_demo_data(engine, years=settings.plan_years, max_bytes=settings.max_upload_bytes)
+    stored = load_demo_data(
+        engine, years=settings.plan_years, max_bytes=settings.max_upload_bytes, actor=actor
+    )
     if stored == 0:
         print(
             "The database already holds submissions; the demo data loads only into an empty "
@@ -187,12 +199,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _remove_demo(engine) -> int:
+def _remove_demo(engine, actor: Actor) -> int:
     from loaders.demo import DemoDataError
     from services.demo import remove_demo_data
 
     try:
-        removed = remove_demo_data(engine)
+        removed = remove_demo_data(engine, actor)
     except DemoDataError as refused:
         print(refused, file=sys.stderr)
         return 1
@@ -203,7 +215,7 @@ def _remove_demo(engine) -> int:
     return 0
 
 
-def _export_pack(args: argparse.Namespace, settings, service, renderer) -> int:
+def _export_pack(args: argparse.Namespace, settings, service, renderer, actor: Actor) -> int:
     from exports.pack import read_meeting
     from exports.reports import make_pack
 
@@ -216,11 +228,12 @@ def _export_pack(args: argparse.Namespace, settings, service, renderer) -> int:
         meeting=meeting,
     )
     Path(args.output).write_bytes(pdf)
+    service.record_export(actor, f"pack {term}")
     print(f"Wrote the Schools Forum pack for {term} to {args.output}")
     return 0
 
 
-def _export_return(args: argparse.Namespace, settings, service) -> int:
+def _export_return(args: argparse.Namespace, settings, service, actor: Actor) -> int:
     from datetime import date
 
     from exports.reports import make_return
@@ -232,6 +245,7 @@ def _export_return(args: argparse.Namespace, settings, service) -> int:
     files = make_return(service, chosen, threshold=settings.suppress_threshold)
     for name, data in files.items():
         (folder / name).write_bytes(data)
+    service.record_export(actor, f"return {chosen.name}")
     print(f"Wrote the {chosen.name} DfE return to {folder}: {', '.join(files)}")
     return 0
 
@@ -242,17 +256,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     from exports.pdf import PdfError
     from kpis.rounds import RoundError
 
-    settings, _engine, service = _services()
+    settings, _engine, service, actor = _services(args)
     renderer = ChartRenderer()
     try:
         if args.what == "pack":
-            return _export_pack(args, settings, service, renderer)
-        return _export_return(args, settings, service)
+            return _export_pack(args, settings, service, renderer, actor)
+        return _export_return(args, settings, service, actor)
     except (PackError, RoundError, PdfError, ChartExportError) as error:
         print(f"lfi export {args.what}: {error}", file=sys.stderr)
         return 1
     finally:
         renderer.close()
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    _, engine, _, actor = _services(args)
+    return cli_accounts.cmd_user(args, engine, actor)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    _, engine, _, actor = _services(args)
+    return cli_accounts.cmd_audit(args, engine, actor)
 
 
 def cmd_serve(_args: argparse.Namespace) -> int:
@@ -263,7 +287,20 @@ def cmd_serve(_args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lfi", description="Local First Inclusion KPI dashboard")
+    parser = argparse.ArgumentParser(
+        prog="lfi",
+        description="Local First Inclusion KPI dashboard",
+        epilog="Every command that changes anything is recorded in the audit trail as the "
+        "operating-system user (os:NAME), or as the account given by --as, which goes before "
+        "the command: lfi --as officer@council.gov.uk load FILE.",
+    )
+    parser.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        help="act as this existing, enabled account (its role decides what may be done), "
+        "not as the operating-system user; give it before the command",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     template = commands.add_parser("template", help="write an empty workbook template")
@@ -319,6 +356,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start the web app")
     serve.set_defaults(run=cmd_serve)
+
+    cli_accounts.add_commands(commands)
+    commands.choices["user"].set_defaults(run=cmd_user)
+    commands.choices["audit"].set_defaults(run=cmd_audit)
     return parser
 
 
@@ -326,9 +367,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except SettingsError as exc:
+    except (SettingsError, UsageError) as exc:
         print(f"lfi: {exc}", file=sys.stderr)
         return 2
+    except Forbidden as exc:
+        print(f"lfi {args.command}: {exc}", file=sys.stderr)
+        return 1
     except LoaderError as exc:
         print(f"lfi: {exc}", file=sys.stderr)
         return 1
@@ -336,6 +380,9 @@ def main(argv: list[str] | None = None) -> int:
         # The reader (such as head) stopped early; that is not a failure of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        if (engine := getattr(args, "engine", None)) is not None:
+            engine.dispose()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ a production start (the environment's defaults) loads none into an empty databas
 `lfi demo --remove` deletes every demo workbook and every figure stored from it, and nothing else."""
 
 import dataclasses
+import getpass
 import json
 
 import pytest
@@ -57,6 +58,12 @@ def test_dem002_demo_remove_leaves_an_empty_database(lfi, database_url):  # noqa
     assert set(_rows(database_url).values()) == {0}
     again = lfi("demo", "--remove")
     assert again.returncode == 0 and "nothing was removed" in again.stdout
+    # the load and the removal are in the audit trail, as the operating-system user
+    trail = json.loads(lfi("audit", "--format", "json", "--action", "demo").stdout)
+    user = f"os:{getpass.getuser()}"
+    assert [(r["actor"], r["target"]) for r in trail] == [(user, "remove"), (user, "load")]
+    removal, load = (json.loads(r["detail"])["submissions"] for r in trail)
+    assert removal == load and len(load) == stored
 
 
 def test_dem003_a_real_file_loaded_after_the_demo_stays_whole(lfi, filled, database_url):  # noqa: F811

@@ -1,5 +1,7 @@
 """lfi export pack and lfi export return, on the demo data."""
 
+import getpass
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +89,14 @@ def test_exp005_a_meeting_date_that_is_not_a_date_is_refused(demo_env, tmp_path)
     assert result.returncode == 1
     assert "Meeting date '2026-02-30' is not a real date" in result.stderr
     assert not out.exists()
+
+
+def test_exp006_an_export_is_in_the_audit_trail_as_the_operating_system_user(demo_env, tmp_path):
+    result = run(demo_env, "export", "return", "--round", "June 2025", "-o", str(tmp_path / "r"))
+    assert result.returncode == 0, result.stderr
+
+    trail = json.loads(run(demo_env, "audit", "--format", "json", "--action", "export").stdout)
+
+    newest = trail[0]
+    assert (newest["actor"], newest["target"]) == (f"os:{getpass.getuser()}", "return June 2025")
+    assert (newest["outcome"], newest["address"]) == ("ok", None)
