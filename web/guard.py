@@ -105,7 +105,14 @@ def request_rule(app: dash.Dash) -> Access | None:
         return Access.PUBLIC  # no route: Flask answers 404
     if endpoint.endswith(CALLBACK_ENDPOINT):
         return _callback_rule(app)
+    if endpoint in PAGE_SHELLS:
+        # The shell holds no figures, but a page someone may not open is refused at once, not
+        # left blank when its content is refused.
+        return _page_rule(app, request.path) or DASH_ROUTES.get(endpoint)
     return declared(app.server.view_functions.get(endpoint)) or DASH_ROUTES.get(endpoint)
+
+
+PAGE_SHELLS = ("/", "/<path:path>")
 
 
 def _same_origin() -> bool:
@@ -127,13 +134,24 @@ def _token_matches(signed: SignedIn | None) -> bool:
     return bool(sent and expected) and hmac.compare_digest(sent, expected)
 
 
+REFUSED_PAGE = """<!DOCTYPE html>
+<html lang="en-GB">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{message} - Local First Inclusion</title><link rel="stylesheet" href="/assets/lfi.css">
+</head>
+<body><div class="app">
+<header class="app-header"><div class="app-header__inner">
+<a href="/" class="app-header__title">Local First Inclusion KPI dashboard</a></div></header>
+<main id="main-content" class="app-main">
+<h1>{message}</h1>
+<p>If you need it for your work, ask your dashboard administrator for a role that allows it.</p>
+<p><a href="/">Go to the overview</a></p>
+</main></div></body></html>"""
+
+
 def _refuse(status: int, message: str) -> Response:
-    if request.accept_mimetypes.best == "text/html" and request.method == "GET":
-        return Response(
-            f"<!doctype html><title>{status}</title><h1>{message}</h1>",
-            status=status,
-            mimetype="text/html",
-        )
+    if request.method == "GET" and request.accept_mimetypes.accept_html:
+        return Response(REFUSED_PAGE.format(message=message), status=status, mimetype="text/html")
     response = jsonify({"error": message})
     response.status_code = status
     return response
