@@ -11,12 +11,13 @@ import pandas as pd
 from domain.periods import financial_years, period_sort_key
 from kpis.dsg import DsgFigures, DsgPosition, DsgSubmissionInfo
 from kpis.returns import Returns, placements_frame
-from loaders.dsg import FORECAST_SHEET, PLAN_SHEET
-from loaders.ehcp import ACTIVITY_SHEET, NEEDS_SHEET
-from loaders.hnb import SAVINGS_SHEET, SPEND_SHEET
+from loaders.dsg import FORECAST_SHEET, PLAN_SHEET, DsgWorkbook
+from loaders.ehcp import ACTIVITY_SHEET, NEEDS_SHEET, EhcpReturn
+from loaders.hnb import SAVINGS_SHEET, SPEND_SHEET, HnbReturn
 from loaders.placements import PLACEMENTS_SHEET
 from loaders.submissions import CheckedWorkbook
-from loaders.targets import TARGETS_SHEET
+from loaders.targets import TARGETS_SHEET, Targets
+from services.checked import valid_parts
 
 NOT_STORED_ID = 0  # the pending file has no submission id yet
 
@@ -27,25 +28,32 @@ def with_pending(
     """The stored figures as they would read with ``checked`` stored: its family and period's
     figures replaced by the file's, as services.sources would read them back. Nothing is changed
     in place."""
-    period, content = checked.period, checked.content
+    family, content = valid_parts(checked)
+    period = content.period
     after = dataclasses.replace(
         returns,
-        **{name: dict(getattr(returns, name)) for name in _COPIED},
-        submissions={**returns.submissions, (checked.family.name, period): NOT_STORED_ID},
+        ehcp=dict(returns.ehcp),
+        needs=dict(returns.needs),
+        spend=dict(returns.spend),
+        savings=dict(returns.savings),
+        dsg_by_term=dict(returns.dsg_by_term),
+        targets=dict(returns.targets),
+        baselines=dict(returns.baselines),
+        target_per=dict(returns.target_per),
+        submissions={**returns.submissions, (family.name, period): NOT_STORED_ID},
     )
-    if checked.family.name == "dsg":
-        return _with_dsg(position, after, checked), after
-    for name, read_from in _BY_TERM[checked.family.name].items():
+    if isinstance(content, DsgWorkbook):
+        return _with_dsg(position, after, content, checked.file_name), after
+    for name, read_from in _BY_TERM[family.name].items():
         by_term = getattr(after, name)
         by_term.pop(period, None)  # the figures of the file it replaces
         if figures := getattr(content, read_from):
             by_term[period] = dict(figures)
-    if checked.family.name == "hnb":
+    if isinstance(content, HnbReturn):
         after.placements = _with_placements(returns.placements, period, content.placements)
     return position, after
 
 
-_COPIED = ("ehcp", "needs", "spend", "savings", "dsg_by_term", "targets", "baselines", "target_per")
 # Returns' figures by term, and the attribute of the family's parsed workbook that holds them
 _BY_TERM = {
     "ehcp": {"ehcp": "counts", "needs": "needs"},
@@ -79,20 +87,18 @@ def _with_placements(frame: pd.DataFrame, period: str, placements: dict[str, lis
 
 
 def _with_dsg(
-    position: DsgPosition | None, returns: Returns, checked: CheckedWorkbook
+    position: DsgPosition | None, returns: Returns, workbook: DsgWorkbook, file_name: str
 ) -> DsgPosition | None:
     """The file's plan and forecast; the latest forecast (by term, then by when it was stored)
     is the one the measures read, with its workbook's targets."""
-    workbook, period = checked.content, checked.period
+    period = workbook.period
     years = financial_years(workbook.years[0], workbook.years[-1])
     plan = {line: dict(v) for line, v in workbook.plan.items() if v}
     forecast = {line: dict(v) for line, v in workbook.forecast.items() if v}
     forecast_years = tuple(y for y in years if any(y in v for v in forecast.values()))
     opening = workbook.opening_balance
     new = DsgPosition(
-        submission=DsgSubmissionInfo(
-            NOT_STORED_ID, checked.file_name, datetime.now(UTC), is_demo=False
-        ),
+        submission=DsgSubmissionInfo(NOT_STORED_ID, file_name, datetime.now(UTC), is_demo=False),
         plan=DsgFigures(years=years, opening_balance=opening, lines=plan),
         forecast=DsgFigures(years=forecast_years, opening_balance=opening, lines=forecast)
         if forecast_years
@@ -113,7 +119,7 @@ def _period(position: DsgPosition) -> str:
     return str(position.forecast_term) if position.forecast_term else "plan"
 
 
-def _with_targets(returns: Returns, targets) -> None:
+def _with_targets(returns: Returns, targets: Targets) -> None:
     returns.baselines = dict(targets.baselines)
     returns.targets = {ref: dict(years) for ref, years in targets.yearly.items() if years}
     given = set(returns.baselines) | set(returns.targets)
@@ -126,13 +132,13 @@ def _counted(number: int, one: str, many: str) -> str:
 
 def sheet_counts(checked: CheckedWorkbook) -> list[tuple[str, str]]:
     """(sheet, what it gave) for a valid workbook: "Placements", "1,234 rows"."""
-    content, family = checked.content, checked.family.name
-    if family == "ehcp":
+    content = valid_parts(checked)[1]
+    if isinstance(content, EhcpReturn):
         return [
             (ACTIVITY_SHEET, _counted(len(content.counts), "figure", "figures")),
             (NEEDS_SHEET, _counted(len(content.needs), "need", "needs")),
         ]
-    if family == "hnb":
+    if isinstance(content, HnbReturn):
         return [
             (SPEND_SHEET, _counted(len(content.spend), "line", "lines")),
             (SAVINGS_SHEET, _counted(len(content.savings), "cohort", "cohorts")),

@@ -17,8 +17,15 @@ from sqlalchemy.orm import Session
 from domain.actors import Actor
 from domain.audit import Action, Outcome
 from domain.roles import Permission
-from loaders.submissions import CheckedWorkbook, LoadOutcome, PriorSubmission, check_workbook
+from loaders.submissions import (
+    CheckedWorkbook,
+    Family,
+    LoadOutcome,
+    PriorSubmission,
+    check_workbook,
+)
 from services import audit
+from services.checked import valid_parts
 from services.stores import STORES
 from storage.database import as_utc, write_session
 from storage.models import Submission, SubmissionFile, SubmissionStatus
@@ -66,11 +73,11 @@ def find_current(session: Session, family: str, period: str) -> PriorSubmission 
     return _prior(session, Submission.family == family, Submission.period == period)
 
 
-def _needs_reason(checked: CheckedWorkbook, current: PriorSubmission) -> None:
+def _needs_reason(checked: CheckedWorkbook, family: Family, current: PriorSubmission) -> None:
     checked.report.error(
         sheet=None,
         cell=None,
-        found=f"a {checked.family.title} for {checked.period} already stored: {current.described}",
+        found=f"a {family.title} for {checked.period} already stored: {current.described}",
         expected="a reason for replacing it",
         fix="If this file corrects it, load it again with a reason (lfi load FILE --reason "
         "'...'); the earlier file stays in the history.",
@@ -87,16 +94,18 @@ def store_checked(
 ) -> LoadOutcome:
     """Store a checked workbook in the caller's transaction, superseding the current one for the
     same family and period when a reason is given."""
-    family, period = checked.family, checked.period
-    outcome = {"report": checked.report, "family": family.name, "period": period}
+    family, content = valid_parts(checked)
+    period = content.period
+    outcome = LoadOutcome(report=checked.report, family=family.name, period=period)
     prior = find_identical(session, checked.sha256, checked.content_sha256)
     if prior is not None:
         _same_figures(checked, prior)
-        return LoadOutcome(**outcome, identical_to=prior)
+        return dataclasses.replace(outcome, identical_to=prior)
     current = find_current(session, family.name, period)
-    if current is not None and not (reason and reason.strip()):
-        _needs_reason(checked, current)
-        return LoadOutcome(**outcome)
+    why = (reason or "").strip()
+    if current is not None and not why:
+        _needs_reason(checked, family, current)
+        return outcome
     submission = Submission(
         family=family.name,
         period=period,
@@ -119,11 +128,11 @@ def store_checked(
             .values(
                 status=SubmissionStatus.SUPERSEDED,
                 superseded_by_id=submission.id,
-                supersede_reason=reason.strip(),
+                supersede_reason=why,
             )
         )
-    STORES[family.name](session, submission.id, checked.content)
-    return LoadOutcome(**outcome, stored_id=submission.id, superseded=current)
+    STORES[family.name](session, submission.id, content)
+    return dataclasses.replace(outcome, stored_id=submission.id, superseded=current)
 
 
 def load_workbook(
@@ -154,15 +163,13 @@ def load_workbook(
         family = checked.family.name if checked.family else None
         return LoadOutcome(report=checked.report, family=family)
     if dry_run:
+        kind, content = valid_parts(checked)
         with Session(engine) as session:
             prior = find_identical(session, checked.sha256, checked.content_sha256)
         if prior is not None:
             _same_figures(checked, prior)
         return LoadOutcome(
-            report=checked.report,
-            family=checked.family.name,
-            period=checked.period,
-            identical_to=prior,
+            report=checked.report, family=kind.name, period=content.period, identical_to=prior
         )
     with write_session(engine) as session:
         outcome = store_checked(session, checked, reason=reason, loaded_by=loaded_by)

@@ -24,6 +24,7 @@ from loaders.report import Issue, Level, ValidationReport
 from loaders.submissions import FAMILIES, CheckedWorkbook, LoadOutcome, check_workbook
 from services import audit
 from services.audit import Action, Outcome
+from services.checked import valid_parts
 from services.interface import (
     Overtaken,
     PendingCheck,
@@ -159,26 +160,28 @@ def _findings(checked: CheckedWorkbook) -> dict:
     ok with the family and period."""
     if not checked.report.ok:
         return {"outcome": Outcome.REFUSED, "detail": {"errors": len(checked.report.errors)}}
-    return {"detail": {"family": checked.family.name, "period": checked.period}}
+    family, content = valid_parts(checked)
+    return {"detail": {"family": family.name, "period": content.period}}
 
 
 def _compare(engine: Engine, catalogue: Catalogue, checked: CheckedWorkbook) -> PendingCheck:
     """Compare every measure without and with the workbook. The file's figures are laid over the
     stored ones in memory, never written: a preview that wrote would hold up, or be refused by,
     a load committed meanwhile (SQLite's "database is locked")."""
+    kind, content = valid_parts(checked)
     with Session(engine) as session:
         identical = find_identical(session, checked.sha256, checked.content_sha256)
         if identical is not None:
             return PendingCheck(checked, identical_to=identical)
-        current = find_current(session, checked.family.name, checked.period)
+        current = find_current(session, kind.name, content.period)
         position, returns = read_dsg_position(session), read_returns(session)
     before = compute_measures(catalogue, position, returns)
     position, returns = with_pending(position, returns, checked)
     preview = preview_upload(
         before,
         compute_measures(catalogue, position, returns),
-        family=checked.family.name,
-        period=checked.period,
+        family=kind.name,
+        period=content.period,
         loaded=set(returns.submissions),
         titles={name: family.title for name, family in FAMILIES.items()},
     )
@@ -208,6 +211,7 @@ def store_pending(
     if not checked.report.ok:
         family = checked.family.name if checked.family else None
         return LoadOutcome(report=checked.report, family=family)
+    kind, content = valid_parts(checked)
     target = upload_target(pending.file_name, pending.token)
     with write_session(engine) as session:
         waiting = session.scalar(
@@ -218,11 +222,17 @@ def store_pending(
         )
         if waiting is None:
             raise UploadGone(GONE)
-        current = find_current(session, checked.family.name, checked.period)
+        current = find_current(session, kind.name, content.period)
         if (current.id if current else None) != replaces:
             detail = {"why": "overtaken", "current": current.id if current else None}
-            refused = {"outcome": Outcome.REFUSED, "target": target, "detail": detail}
-            audit.record(session, actor, Action.CONFIRM, **refused)
+            audit.record(
+                session,
+                actor,
+                Action.CONFIRM,
+                outcome=Outcome.REFUSED,
+                target=target,
+                detail=detail,
+            )
             return Overtaken(current)
         outcome = store_checked(session, checked, reason=reason, loaded_by=actor.name)
         audit.record(session, actor, Action.CONFIRM, **_confirmed(outcome, target, reason))
@@ -318,7 +328,9 @@ def _over_limit(session: Session, actor: Actor, settings: Settings) -> UploadRef
     cutoff = datetime.now(UTC) - PENDING_FOR
     waiting = select(func.count()).select_from(PendingUpload)
     waiting = waiting.where(PendingUpload.uploaded_at >= cutoff)
-    mine = session.scalar(waiting.where(PendingUpload.owner == actor.name, not_(_is_report())))
+    mine = session.execute(
+        waiting.where(PendingUpload.owner == actor.name, not_(_is_report()))
+    ).scalar_one()
     if mine >= settings.pending_per_user:
         return UploadRefused(
             f"You have {mine} uploads waiting to be confirmed, the most one account may have. "
@@ -327,9 +339,9 @@ def _over_limit(session: Session, actor: Actor, settings: Settings) -> UploadRef
             limit="pending_per_user",
         )
     # the account's earlier report goes when it uploads again, so it is not counted
-    everyone = session.scalar(
+    everyone = session.execute(
         waiting.where(not_((PendingUpload.owner == actor.name) & _is_report()))
-    )
+    ).scalar_one()
     if everyone >= settings.pending_total:
         return UploadRefused(
             f"There are {everyone} uploads waiting to be confirmed, the most this site keeps. "
