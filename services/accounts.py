@@ -47,6 +47,7 @@ class AccountRecord:
 
 
 WRONG_DETAILS = "Enter a correct e-mail address and password"
+NO_ROLE = "Your account has no role in this dashboard. Ask your administrator to give you one"
 TOO_MANY = (
     "There have been too many failed attempts to sign in. Wait 15 minutes and try again, or ask "
     "an administrator to check your account"
@@ -168,24 +169,28 @@ def authenticate(
             record(session, attempt, Action.SIGN_IN, outcome=Outcome.LIMITED)
             return SignInRefused(TOO_MANY)
         account = _find(session, name)
-        usable = account is not None and not account.disabled and account.source == LOCAL
-        good = verify_password(account.password_hash if usable else None, password)
-        if not (usable and good):
+        if account is not None and (account.disabled or account.source != LOCAL):
+            account = None  # only an enabled local account signs in with a password
+        stored = account.password_hash if account is not None else None
+        good = verify_password(stored, password)
+        if account is None or stored is None or not good:
             record(session, attempt, Action.SIGN_IN, outcome=Outcome.FAILED)
             return SignInRefused(WRONG_DETAILS)
-        if needs_rehash(account.password_hash):
+        if needs_rehash(stored):
             account.password_hash = hash_password(password)
         record(session, attempt, Action.SIGN_IN)
         return _record(account)
 
 
 def _limited(session: Session, name: str, address: str | None) -> bool:
-    failures = {"within": FAILURE_WINDOW, "outcome": Outcome.FAILED}
-    if count_recent(session, Action.SIGN_IN, actor=name, **failures) >= FAILURES_PER_ACCOUNT:
+    def failures(**who: str) -> int:
+        return count_recent(
+            session, Action.SIGN_IN, within=FAILURE_WINDOW, outcome=Outcome.FAILED, **who
+        )
+
+    if failures(actor=name) >= FAILURES_PER_ACCOUNT:
         return True
-    return address is not None and (
-        count_recent(session, Action.SIGN_IN, address=address, **failures) >= FAILURES_PER_ADDRESS
-    )
+    return address is not None and failures(address=address) >= FAILURES_PER_ADDRESS
 
 
 def sign_in_oidc(
@@ -197,16 +202,11 @@ def sign_in_oidc(
     attempt = Actor(email, None, address)
     with write_session(engine) as session:
         account = session.scalar(select(Account).where(Account.oidc_subject == subject))
-        refused = _oidc_refusal(session, account, email, role)
+        if role is None:
+            return _oidc_refused(session, attempt, SignInRefused(NO_ROLE))
+        refused = _oidc_refusal(session, account, email)
         if refused is not None:
-            record(
-                session,
-                attempt,
-                Action.SIGN_IN,
-                outcome=Outcome.FAILED,
-                detail={"via": OIDC, "why": refused.message},
-            )
-            return refused
+            return _oidc_refused(session, attempt, refused)
         if account is None:
             account = Account(
                 email=email,
@@ -224,13 +224,18 @@ def sign_in_oidc(
         return _record(account)
 
 
-def _oidc_refusal(
-    session: Session, account: Account | None, email: str, role: Role | None
-) -> SignInRefused | None:
-    if role is None:
-        return SignInRefused(
-            "Your account has no role in this dashboard. Ask your administrator to give you one"
-        )
+def _oidc_refused(session: Session, attempt: Actor, refused: SignInRefused) -> SignInRefused:
+    record(
+        session,
+        attempt,
+        Action.SIGN_IN,
+        outcome=Outcome.FAILED,
+        detail={"via": OIDC, "why": refused.message},
+    )
+    return refused
+
+
+def _oidc_refusal(session: Session, account: Account | None, email: str) -> SignInRefused | None:
     if account is not None and account.disabled:
         return SignInRefused("Your account has been disabled. Ask your administrator")
     if account is None and _find(session, email) is not None:

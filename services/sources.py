@@ -66,8 +66,8 @@ def _position(session: Session, submission: Submission, statement: DsgStatement)
 
 def _current_dsg(session: Session, chosen=CURRENT) -> list[tuple[Submission, DsgStatement]]:
     return [
-        tuple(row)
-        for row in session.execute(
+        (submission, statement)
+        for submission, statement in session.execute(
             select(Submission, DsgStatement)
             .join(DsgStatement, DsgStatement.submission_id == Submission.id)
             .where(Submission.family == "dsg", chosen)

@@ -11,8 +11,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import CursorResult, Engine, select, update
 from sqlalchemy.orm import Session
 
 from domain.actors import Actor, SignedIn
@@ -98,10 +99,15 @@ def end_session(engine: Engine, token: str, actor: Actor) -> None:
     """Sign out: the session ends on the server, whatever the browser keeps."""
     now = datetime.now(UTC)
     with write_session(engine) as session:
-        ended = session.execute(
-            update(WebSession)
-            .where(WebSession.token_sha256 == _digest(token), WebSession.ended_at.is_(None))
-            .values(ended_at=now)
+        # An UPDATE's result is a CursorResult, which counts its rows; Session.execute is typed
+        # to return the plain Result (SQLAlchemy's documentation casts it the same way).
+        ended = cast(
+            CursorResult[Any],
+            session.execute(
+                update(WebSession)
+                .where(WebSession.token_sha256 == _digest(token), WebSession.ended_at.is_(None))
+                .values(ended_at=now)
+            ),
         )
         if ended.rowcount:
             record(session, actor, Action.SIGN_OUT)
