@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, Response, abort, current_app, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from exports.audit import audit_table
 from exports.charts import FORMATS, ChartExportError, ChartRenderer, chart
@@ -72,7 +73,7 @@ def _table(key: str, fmt: str) -> Response:
 
 
 @requires(Access.WRITE_NOTES)
-def _pack() -> Response:
+def _pack() -> BaseResponse:
     service, settings = current_service(), current_settings()
     renderer: ChartRenderer = current_app.extensions[RENDERER_KEY]
     try:
@@ -139,7 +140,7 @@ AUDIT_PATH = "/audit"
 
 
 @requires(Access.ADMINISTER)
-def _audit_csv() -> Response:
+def _audit_csv() -> BaseResponse:
     """The events the /audit page shows for the same filters, every one of them: a filter that
     cannot be read sends the admin back to the page, which says what is wrong."""
     query = read_audit_query(request.args)

@@ -22,6 +22,7 @@ from urllib.parse import quote, urlsplit
 import dash
 from dash._pages import _path_to_page
 from flask import Flask, Response, g, jsonify, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from domain.actors import ANONYMOUS, Actor, SignedIn
 from web.access import DASH_ROUTES, Access, allows, declared
@@ -131,7 +132,9 @@ def _token_matches(signed: SignedIn | None) -> bool:
     ):
         sent = request.form.get(CSRF_FIELD)
     expected = signed.csrf_token if signed else request.cookies.get(CSRF_COOKIE)
-    return bool(sent and expected) and hmac.compare_digest(sent, expected)
+    if not sent or not expected:
+        return False
+    return hmac.compare_digest(sent, expected)
 
 
 REFUSED_PAGE = """<!DOCTYPE html>
@@ -157,7 +160,7 @@ def _refuse(status: int, message: str) -> Response:
     return response
 
 
-def _to_sign_in(*, ended: bool) -> Response:
+def _to_sign_in(*, ended: bool) -> BaseResponse:
     """To the sign-in page, and back here after. The address comes back whole, its own query
     included (encoded, so that none of it is read as the sign-in page's own); a browser whose
     session cookie names a session that has ended is told why it must sign in again."""
@@ -175,7 +178,7 @@ class Guard:
     def __init__(self, app: dash.Dash, *, settings: GuardSettings, service) -> None:
         self.app, self.settings, self.service = app, settings, service
 
-    def check(self) -> Response | None:
+    def check(self) -> BaseResponse | None:
         signed = self.service.read_session(
             request.cookies.get(session_cookie_name(), ""), address=request.remote_addr
         )

@@ -18,6 +18,7 @@ from flask import Flask, Response, current_app, redirect, request, session, url_
 from flask.sessions import SecureCookieSessionInterface
 from joserfc.errors import JoseError
 from requests import RequestException
+from werkzeug.wrappers import Response as BaseResponse
 
 from domain.actors import SessionStarted
 from domain.roles import Role, RoleError, parse_role
@@ -64,7 +65,7 @@ def start() -> Response:
 
 
 @requires(Access.PUBLIC)
-def callback() -> Response:
+def callback() -> BaseResponse:
     settings: SsoSettings = current_app.extensions[SSO_KEY + "-settings"]
     try:
         token = _client().authorize_access_token()

@@ -15,6 +15,7 @@ from flask import (
     render_template_string,
     request,
 )
+from werkzeug.wrappers import Response as BaseResponse
 
 from domain.actors import SessionStarted
 from web.access import Access, requires
@@ -130,7 +131,7 @@ def render_sign_in(
     return make_response(page, status)
 
 
-def start_session(response: Response, started: SessionStarted) -> Response:
+def start_session(response: BaseResponse, started: SessionStarted) -> BaseResponse:
     g.lfi_csrf = started.csrf_token  # the cookie Dash's renderer sends back starts right away
     response.set_cookie(
         session_cookie_name(),
@@ -144,7 +145,7 @@ def start_session(response: Response, started: SessionStarted) -> Response:
 
 
 @requires(Access.PUBLIC)
-def sign_in() -> Response:
+def sign_in() -> BaseResponse:
     if request.method == "GET":
         if current_signed_in() is not None:
             return redirect(safe_next(request.args.get("next")), code=303)
@@ -167,7 +168,7 @@ def sign_in() -> Response:
 
 
 @requires(Access.PUBLIC)
-def sign_out() -> Response:
+def sign_out() -> BaseResponse:
     """POST only (a link could be followed by another site): ends the session on the server."""
     token = request.cookies.get(session_cookie_name(), "")
     if token:
