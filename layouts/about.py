@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 from dash import dcc, html
+from dash.development.base_component import ComponentType
 
 from domain.roles import Permission
 from kpis.catalogue import Measure
@@ -38,7 +39,7 @@ WORKSTREAMS = (
 )
 
 
-def _term(name: str, *meaning: object) -> list:
+def _term(name: str, *meaning: ComponentType) -> list[html.Dt | html.Dd]:
     """One glossary entry: the term, then one paragraph for each piece of its meaning."""
     return [html.Dt(name), html.Dd([html.P(part) for part in meaning])]
 

@@ -9,7 +9,7 @@ from dash import dcc, html
 from domain.audit import ACTIONS, OUTCOMES, AuditRecord
 from exports.audit import COLUMNS, audit_row
 from layouts._shared.audit_filter import AuditQuery, read_audit_query
-from layouts._shared.components import scrolling_table
+from layouts._shared.components import aria, scrolling_table
 from layouts._shared.context import current_service
 from web.access import Access
 from web.guard import current_actor
@@ -35,7 +35,7 @@ def _error_summary(errors: tuple[tuple[str, str], ...]) -> html.Div:
         className="error-summary",
         role="alert",
         tabIndex="-1",
-        **{"aria-labelledby": "audit-errors-title"},
+        **aria(labelledby="audit-errors-title"),
         children=[
             html.H2(
                 "There is a problem", id="audit-errors-title", className="error-summary__title"

@@ -191,7 +191,9 @@ def _current_values(round_name: str, service: Service) -> dict[str, tuple[str | 
 
 
 def _posted_values() -> dict[str, tuple[str | None, str]]:
-    values = {q: (None, request.form.get(q, "")) for q, _ in QUESTIONS}
+    values: dict[str, tuple[str | None, str]] = {
+        q: (None, request.form.get(q, "")) for q, _ in QUESTIONS
+    }
     for number in range(1, 10):
         item = condition_item(number)
         rag = request.form.get(f"{item}-rag") or None

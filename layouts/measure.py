@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import dash
 from dash import dcc, html
+from dash.development.base_component import ComponentType
 
 from domain.roles import Permission
 from figures.captions import measure_source
@@ -111,8 +112,9 @@ def _about(measure: Measure) -> html.Section:
 
 
 def _context(measure: Measure) -> html.P:
-    streams = [workstream(n) for n in measure.workstreams]
-    links: list[object] = []
+    # the catalogue allows only the workstreams there are, so each is found
+    streams = [found for n in measure.workstreams if (found := workstream(n)) is not None]
+    links: list[ComponentType] = []
     for stream in streams:
         if links:
             links.append(", ")
@@ -155,11 +157,14 @@ def _comparators(snapshot: Snapshot, measure: Measure) -> html.Section:
     """The council's own published figure, England's and its neighbours' average on one basis,
     and its quartile, as a small table; or why the measure has no like-for-like comparator."""
     heading = html.H2("England and statistical neighbours")
-    compared = [v for v in snapshot.series(measure.ref) if v.england]
+    compared = [
+        (v, v.comparator_council, v.england, v.neighbours)
+        for v in snapshot.series(measure.ref)
+        if v.england and v.neighbours and v.comparator_council
+    ]
     if not compared:
         return html.Section([heading, html.P(NO_COMPARATOR, id="measure-comparators")])
-    v = compared[-1]
-    council, england, neighbours = v.comparator_council, v.england, v.neighbours
+    v, council, england, neighbours = compared[-1]
     rows = [
         ("Basis", england["basis"]),
         ("Period", england["period"]),
@@ -211,7 +216,7 @@ def _superseded(service: Service, measure: Measure, show: bool) -> html.Section:
             ]
         )
     found = service.superseded(measure.ref)
-    unit = measure.unit
+    unit = measure.unit or "count"
     body = (
         data_table(
             caption="Figures from superseded files, with the reason each was replaced",
@@ -255,6 +260,7 @@ def _commentary(service: Service, measure: Measure, viewer: Viewer) -> html.Sect
         if viewer.may(Permission.WRITE_NOTES)
         else None
     )
+    body: list[html.P | html.Blockquote | None]
     if not history:
         body = [html.P(f"No commentary for {term} yet."), html.P(edit) if edit else None]
     else:

@@ -8,6 +8,7 @@ from urllib.parse import quote, urlencode
 
 import dash
 from dash import dcc, html
+from dash.development.base_component import ComponentType
 
 from domain.roles import Permission
 from figures.captions import plan_source
@@ -110,7 +111,7 @@ def select_measures(
     return chosen
 
 
-def _sparkline(viewer: Viewer, snapshot: Snapshot, measure: Measure) -> object:
+def _sparkline(viewer: Viewer, snapshot: Snapshot, measure: Measure) -> str | html.Img:
     series = viewer.charted(snapshot.series(measure.ref))
     svg = sparkline_svg(series)
     if not svg:
@@ -133,7 +134,7 @@ def _forecast_cell(
     return f"{value_text(viewer, forecast)} in {period_phrase(forecast)}"
 
 
-def _row(viewer: Viewer, snapshot: Snapshot, measure: Measure) -> list[object]:
+def _row(viewer: Viewer, snapshot: Snapshot, measure: Measure) -> list[ComponentType]:
     latest = _latest(snapshot, measure)
     return [
         dcc.Link(f"{measure.ref}. {unit_label(measure)}", href=f"/measure/{measure.ref}"),
@@ -228,7 +229,7 @@ def _unjudged_note(viewer: Viewer, counts: dict[str, int]) -> html.P | None:
     """Say plainly how many measures cannot be judged yet, and where their targets are set."""
     if not counts["no_target"]:
         return None
-    where = (
+    where: list[str | dcc.Link] = (
         ["(", dcc.Link("download the template on the upload page", href="/upload"), ")"]
         if viewer.may(Permission.UPLOAD)
         else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 from dash import html
+from dash.development.base_component import ComponentType
 
 from figures.captions import plan_source
 from figures.plan import (
@@ -15,6 +16,7 @@ from figures.plan import (
     summarise_cumulative,
     summarise_in_year,
 )
+from kpis.dsg import DsgFigures
 from kpis.formats import NOT_AVAILABLE, format_plain_m
 from kpis.measures import MeasureValue, clearing_year, forecast_of, headline_of
 from kpis.plan_view import PlanView, build_table
@@ -86,8 +88,8 @@ def _source_line(view: PlanView) -> html.P:
 
 def _headline(view: PlanView) -> html.Div:
     final, cumulative = view.final, view.cumulative
-    outturn, forecast = headline_of(cumulative), forecast_of(cumulative)
-    if outturn is None and forecast is None:
+    lead = headline_of(cumulative) or forecast_of(cumulative)
+    if lead is None:
         return html.Div(
             className="headline",
             children=[
@@ -99,7 +101,6 @@ def _headline(view: PlanView) -> html.Div:
                 html.P("There is no outturn or forecast to compare with the plan yet."),
             ],
         )
-    lead = outturn or forecast
     parts = [
         html.P(
             f"{BASIS_LABELS[lead.basis]}: cumulative balance at the end of {period_phrase(lead)}",
@@ -124,14 +125,15 @@ def _headline(view: PlanView) -> html.Div:
             )
         )
     parts.append(html.P(["Projection: ", clearing_year(cumulative)["method"], "."]))
-    parts.append(html.P(sign_note(lead.measure) + ".", className="source"))
+    if note := sign_note(lead.measure):  # a balance's: a deficit is positive
+        parts.append(html.P(note + ".", className="source"))
     return html.Div(className=f"headline headline--{lead.status}", children=parts)
 
 
 def series_table_for_plan(
     values: list[MeasureValue], *, caption: str, table_id: str, download: str | None = None
 ) -> html.Div:
-    rows = [
+    rows: list[list[ComponentType]] = [
         [
             v.period,
             show_value(v.plan_value, v.measure),
@@ -152,7 +154,7 @@ def series_table_for_plan(
     )
 
 
-def _figure_cells(value: MeasureValue | None) -> list[object]:
+def _figure_cells(value: MeasureValue | None) -> list[ComponentType]:
     if value is None:
         return [NOT_AVAILABLE, "–", "–", "–"]
     measure = value.measure
@@ -165,7 +167,9 @@ def _figure_cells(value: MeasureValue | None) -> list[object]:
 
 
 def _measures_section(view: PlanView) -> html.Section:
-    rows, definitions, refs = [], [], []
+    rows: list[list[ComponentType]] = []
+    definitions: list[html.Dt | html.Dd] = []
+    refs: list[int] = []
     outturn_year = forecast_year = None
     for measure_id, values in view.measures.items():
         measure = view.measure(measure_id)
@@ -216,8 +220,7 @@ def _measures_section(view: PlanView) -> html.Section:
     )
 
 
-def _lines_table(view: PlanView, *, forecast: bool) -> html.Div:
-    figures = view.position.forecast if forecast else view.position.plan
+def _lines_table(figures: DsgFigures, *, forecast: bool) -> html.Div:
     table = build_table(figures)
     derived = {i for i, row in enumerate(table) if row.derived}
     what = "Latest outturn and forecast" if forecast else "The plan"
@@ -291,8 +294,10 @@ def layout(**_query: str) -> html.Div:
                     "a printed plan's totals by a few thousand pounds where it rounds each figure "
                     "to £0.001m."
                 ),
-                _lines_table(view, forecast=False),
-                _lines_table(view, forecast=True) if view.position.forecast else None,
+                _lines_table(view.position.plan, forecast=False),
+                _lines_table(view.position.forecast, forecast=True)
+                if view.position.forecast
+                else None,
             ]
         ),
     ]

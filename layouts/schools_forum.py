@@ -9,7 +9,7 @@ from dash import dcc, html
 from domain.periods import period_sort_key
 from domain.roles import Permission
 from exports.pack import AGENDA_ITEM_MAX, MEETING_NAME_MAX, PackError, read_meeting
-from layouts._shared.components import demo_notice
+from layouts._shared.components import aria, demo_notice
 from layouts._shared.context import current_service
 from layouts._shared.measures import measure_card
 from layouts._shared.viewer import current_viewer
@@ -69,7 +69,7 @@ def _error_summary(problem: PackError) -> html.Div:
         className="error-summary",
         role="alert",
         tabIndex="-1",
-        **{"aria-labelledby": "pack-errors-title"},
+        **aria(labelledby="pack-errors-title"),
         children=[
             html.H2("There is a problem", id="pack-errors-title", className="error-summary__title"),
             html.Ul(
@@ -80,7 +80,7 @@ def _error_summary(problem: PackError) -> html.Div:
     )
 
 
-def _pack_form(snapshot, query: dict[str, str]) -> html.Section:
+def _pack_form(snapshot, query: dict[str, str]) -> html.Section | html.P:
     """The pack for a term and a meeting: the cover names the meeting, its date and agenda
     item. A plain GET form, so it works without JavaScript; the download route checks it."""
     terms = sorted(

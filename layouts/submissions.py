@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dash
 from dash import dcc, html
+from dash.development.base_component import ComponentType
 
 from domain.roles import Permission
 from kpis.snapshot import Snapshot
@@ -26,7 +27,7 @@ dash.register_page(
 TABLE_ID = "submissions-table"
 
 
-def _status(record: SubmissionRecord, snapshot: Snapshot) -> object:
+def _status(record: SubmissionRecord, snapshot: Snapshot) -> ComponentType:
     if record.status != "superseded":
         return html.Strong("Current")
     newer = snapshot.submission(record.superseded_by_id)
@@ -39,7 +40,7 @@ def _status(record: SubmissionRecord, snapshot: Snapshot) -> object:
     ]
 
 
-def _supersedes(record: SubmissionRecord, snapshot: Snapshot) -> object:
+def _supersedes(record: SubmissionRecord, snapshot: Snapshot) -> ComponentType:
     older = [s for s in snapshot.submissions if s.superseded_by_id == record.id]
     if not older:
         return "–"

@@ -18,6 +18,7 @@ from layouts._shared.upload_parts import (
     report_table,
     status_change,
 )
+from services.checked import valid_parts
 from services.interface import Overtaken, PendingCheck, PendingFile, UploadGone
 from services.pending import sheet_counts
 from web.access import Access, requires
@@ -133,10 +134,11 @@ def _discard(token: str) -> html.Section:
 
 def _summary(pending, check: PendingCheck) -> html.Table:
     checked = check.checked
+    family, content = valid_parts(checked)
     rows = [
         ("File", pending.file_name),
-        ("Kind", checked.family.title),
-        ("Period", "Plan only" if checked.period == "plan" else checked.period),
+        ("Kind", family.title),
+        ("Period", "Plan only" if content.period == "plan" else content.period),
         ("Size", f"{len(pending.content) / 1000:,.0f} kB"),
         ("Rows read", "; ".join(f"{sheet}: {gave}" for sheet, gave in sheet_counts(checked))),
         ("Warnings", str(len(checked.report.warnings))),
@@ -149,6 +151,7 @@ def _summary(pending, check: PendingCheck) -> html.Table:
 
 def _changes(check: PendingCheck) -> html.Section:
     changes = check.preview.changes
+    body: html.P | html.Div
     if not changes:
         body = html.P("No measure changes: the figures are the same as those already stored.")
     else:
@@ -217,15 +220,15 @@ def _waiting(check: PendingCheck) -> html.Section | None:
 
 
 def _confirm_form(token: str, check: PendingCheck) -> html.Section:
-    fields = [
+    fields: list[html.P | html.Div | dcc.Textarea] = [
         html.P(
             f"Stored as you, {current_actor().name}: your account is kept with the file in the "
             "history.",
             id="upload-stored-as",
         )
     ]
-    if check.needs_reason:
-        replaced = check.replaces
+    replaced = check.replaces
+    if replaced is not None:  # a correction needs a reason
         fields.append(
             html.Div(
                 className="form-group",
@@ -244,7 +247,7 @@ def _confirm_form(token: str, check: PendingCheck) -> html.Section:
         )
     else:
         # The confirm callback reads the reason; a file that corrects nothing needs none.
-        fields.append(dcc.Textarea(id="upload-reason", hidden=True, value=""))
+        fields.append(dcc.Textarea(id="upload-reason", hidden="hidden", value=""))
     return html.Section(
         [
             html.H2("Store the figures"),

@@ -7,7 +7,7 @@ import dash
 from dash import html
 
 from kpis.workstreams import WORKSTREAMS, workstream
-from layouts._shared.components import demo_notice, not_found, option_links
+from layouts._shared.components import aria, demo_notice, not_found, option_links
 from layouts._shared.context import current_service
 from layouts._shared.measures import measure_card
 from layouts._shared.viewer import current_viewer
@@ -38,7 +38,7 @@ def _other_workstreams(current: int) -> html.Nav:
     ]
     return html.Nav(
         className="filters",
-        **{"aria-label": "Workstreams"},
+        **aria(label="Workstreams"),
         children=option_links(options, current="page", note=" (this page)"),
     )
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 from dash import dcc, html
+from dash.development.base_component import ComponentType
 from flask import has_request_context
 
 from domain.roles import Permission
@@ -18,7 +20,14 @@ STATUS_ALIASES = {"none": "no_target"}
 # The public view withholds the status of a figure it shows as [c]: the status would give the
 # figure away (layouts/_shared/viewer.py).
 SHOWN_STATUS_WORDS = {**STATUS_WORDS, "withheld": ("Withheld", "[c], it rests on a small count")}
-GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
+GRAPH_CONFIG: dcc.Graph.Config = {"displayModeBar": False, "responsive": True}
+
+
+def aria(**attributes: str) -> dict[str, Any]:
+    """ARIA attributes for a component, spread into it: ``**aria(label="Main")``. Dash takes
+    them by their HTML names ("aria-label"), which are not Python names; the value type is Any
+    because the spread also meets the component's named properties, which Dash types."""
+    return {f"aria-{name}": value for name, value in attributes.items()}
 
 
 def status_tag(status: str) -> html.Span:
@@ -28,7 +37,7 @@ def status_tag(status: str) -> html.Span:
     return html.Span(
         className=f"status status--{key if key in STATUS_ICONS else 'none'}",
         children=[
-            html.Span(icon, className="status__icon", **{"aria-hidden": "true"}),
+            html.Span(icon, className="status__icon", **aria(hidden="true")),
             f"{word}: {meaning}",
         ],
     )
@@ -53,7 +62,7 @@ def scrolling_table(
         className="table-scroll",
         tabIndex="0",
         role="region",
-        **{"aria-label": caption},
+        **aria(label=caption),
         children=html.Table(
             id=table_id,
             className="data-table",
@@ -70,7 +79,7 @@ def data_table(
     *,
     caption: str,
     headers: Sequence[str],
-    rows: Sequence[Sequence[object]],
+    rows: Sequence[Sequence[ComponentType]],
     table_id: str | None = None,
     emphasised_rows: set[int] | None = None,
     emphasis_note: str = "",
@@ -93,7 +102,11 @@ def data_table(
         label, *cells = row
         emphasised = index in emphasised_rows
         if emphasised and emphasis_note:
-            label = [label, html.Span(f" ({emphasis_note})", className="visually-hidden")]
+            note = html.Span(f" ({emphasis_note})", className="visually-hidden")
+            if isinstance(label, str) or not isinstance(label, Sequence):
+                label = [label, note]
+            else:  # a label of several parts takes the note as one more
+                label = [*label, note]
         body.append(
             html.Tr(
                 className="row--derived" if emphasised else None,
@@ -122,7 +135,7 @@ def data_table(
         className="table-scroll",
         tabIndex="0",
         role="region",
-        **{"aria-label": caption},
+        **aria(label=caption),
         children=table,
     )
     if download is None or not downloads_offered():
@@ -161,7 +174,7 @@ def table_downloads(key: str, caption: str, *, withheld: bool = True) -> html.P:
 def chart_downloads(key: str, title: str, summary: str) -> html.Div:
     """Image downloads for a report, with the sentence to paste as the image's alt text (the
     published image's own summary, which leaves out withheld figures)."""
-    links = []
+    links: list[html.A | str] = []
     for fmt, label in (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF")):
         links += [_download_link(f"/download/chart/{key}.{fmt}", label, title), ", "]
     return html.Div(
@@ -197,7 +210,7 @@ def chart_block(
             HEADINGS[level](title, id=f"{graph_id}-title", className="chart__title"),
             html.Div(
                 role="img",
-                **{"aria-labelledby": summary_id},
+                **aria(labelledby=summary_id),
                 children=dcc.Graph(
                     id=graph_id, figure=figure, config=GRAPH_CONFIG, className="chart__graph"
                 ),
@@ -231,6 +244,8 @@ DIRECTION_WORDS = {
 
 
 def direction_text(direction: str | None) -> str:
+    if direction is None:
+        return "Not judged"
     return DIRECTION_WORDS.get(direction, direction or "Not judged")
 
 
@@ -245,7 +260,7 @@ def option_links(
                 html.Span(
                     [text, html.Span(note, className="visually-hidden")],
                     className="filter__option filter__option--current",
-                    **{"aria-current": current},
+                    **aria(current=current),
                 )
                 if chosen
                 else dcc.Link(text, href=href, className="filter__option")
@@ -260,7 +275,7 @@ def option_group(label: str, label_id: str, options, **attributes) -> html.Div:
     return html.Div(
         className="filter",
         role="group",
-        **{"aria-labelledby": label_id},
+        **aria(labelledby=label_id),
         **attributes,
         children=[html.P(label, id=label_id, className="filter__label"), option_links(options)],
     )

@@ -9,6 +9,7 @@ from dash import dcc, html
 from flask import has_request_context
 
 from domain.actors import ANONYMOUS, Actor
+from layouts._shared.components import aria
 from web.access import Access, allows
 from web.guard import SIGN_IN_PATH, csrf_token, current_actor
 
@@ -107,7 +108,7 @@ def build_frame() -> html.Div:
                             className="app-header__title",
                         ),
                         html.Nav(
-                            **{"aria-label": "Main"},
+                            **aria(label="Main"),
                             children=html.Ul(
                                 className="app-nav",
                                 children=[

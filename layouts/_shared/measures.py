@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dash import dcc, html
+from dash.development.base_component import ComponentType
 
 from exports.publish import withheld, without_withheld
 from figures.captions import measure_source
@@ -69,14 +70,14 @@ def series_table(
     file each figure came from."""
     measure = series[0].measure
     headers = ["Period", "Value", "Basis", target_word(measure), "Difference", "Status"]
-    sources = snapshot is not None and not viewer.public
+    sources = snapshot is not None and not viewer.public  # the source file is for accounts
     if snapshot is not None:
         headers += ["Direction of travel"]
     if sources:
         headers += ["Source file"]
-    rows = []
+    rows: list[list[ComponentType]] = []
     for v in series:
-        row = [
+        row: list[ComponentType] = [
             v.period,
             value_text(viewer, v),
             first_upper(basis_phrase(v)),
@@ -86,8 +87,8 @@ def series_table(
         ]
         if snapshot is not None:
             row += [travel_phrase(v) or "Nothing to compare"]
-        if sources:
-            row += [source_cell(snapshot, v.submission_id)]
+            if sources:
+                row += [source_cell(snapshot, v.submission_id)]
         rows.append(row)
     note = sign_note(measure)
     return data_table(
@@ -101,7 +102,7 @@ def series_table(
     )
 
 
-def source_cell(snapshot: Snapshot, submission_id: int | None) -> object:
+def source_cell(snapshot: Snapshot, submission_id: int | None) -> ComponentType:
     record = snapshot.submission(submission_id)
     if record is None:
         return "none"
@@ -252,11 +253,10 @@ def published_summary(series: Sequence[MeasureValue]) -> str:
 def comparator_line(series: Sequence[MeasureValue]) -> html.P | None:
     """The council's own published figure beside England's and its statistical neighbours'
     average, all on one basis and period, and its quartile: where SEN2 supports the measure."""
-    with_comparator = [v for v in series if v.england]
-    if not with_comparator:
+    published = [(v, v.england, v.neighbours) for v in series if v.england and v.neighbours]
+    if not published:
         return None
-    v = with_comparator[-1]
-    england, neighbours = v.england, v.neighbours
+    v, england, neighbours = published[-1]
     return html.P(
         className="comparator",
         children=f"Published comparison ({england['basis']}; {england['period']}): this council "

@@ -12,7 +12,7 @@ from kpis.formats import NOT_AVAILABLE
 from kpis.measures import MeasureValue
 from kpis.preview import Change
 from kpis.wording import basis_phrase, show_value
-from layouts._shared.components import scrolling_table, status_tag
+from layouts._shared.components import aria, scrolling_table, status_tag
 from loaders.report import Issue
 
 UPLOAD_ID = "upload-workbook"
@@ -67,7 +67,7 @@ def error_summary(
         className="error-summary",
         tabIndex="-1",
         role="alert",
-        **{"aria-labelledby": f"{summary_id}-title"},
+        **aria(labelledby=f"{summary_id}-title"),
         children=[
             html.H2(
                 "There is a problem", id=f"{summary_id}-title", className="error-summary__title"
@@ -131,7 +131,7 @@ def status_change(change: Change) -> list:
         return ["No change: ", after]
     return [
         status_tag(change.status_now),
-        html.Span(" → ", **{"aria-hidden": "true"}),
+        html.Span(" → ", **aria(hidden="true")),
         html.Span(" changes to ", className="visually-hidden"),
         after,
     ]
