@@ -82,7 +82,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         use_pages=True,
         pages_folder="layouts",
         title="Local First Inclusion KPI dashboard",
-        update_title=None,
+        # Dash documents None as "leave the tab's title alone" but annotates the parameter str
+        update_title=None,  # type: ignore[arg-type]
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
@@ -110,7 +111,7 @@ def _secure(app: Dash, settings: Settings, service: Service) -> None:
     the guard first of all, so that nothing answers before it."""
     server = app.server
     server.config["TRUSTED_HOSTS"] = list(settings.allowed_hosts)
-    server.wsgi_app = TrustedProxies(server.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
+    server.wsgi_app = TrustedProxies(server.wsgi_app, settings.trusted_proxies)
     Guard(app, settings=GuardSettings(public_view=settings.public_view), service=service).install(
         server
     )

@@ -74,9 +74,8 @@ def _print_outcome(outcome: LoadOutcome, *, dry_run: bool) -> int:
             f"{name} is valid ({len(outcome.report.warnings)} warnings); dry run, nothing stored."
         )
         return 0
-    print(
-        f"{name}: stored as submission {outcome.stored_id}, {outcome.family.upper()} {outcome.period}."
-    )
+    family = (outcome.family or "").upper()  # a stored submission always has its family
+    print(f"{name}: stored as submission {outcome.stored_id}, {family} {outcome.period}.")
     if outcome.superseded is not None:
         print(
             f"It supersedes submission {outcome.superseded.id} ({outcome.superseded.file_name}), "
