@@ -37,8 +37,14 @@ def prepare_database(settings: Settings) -> None:
     engine = create_database_engine(settings.database_url)
     upgrade_database(engine)
     if settings.load_demo:
-        load_demo_data(engine, years=settings.plan_years, max_bytes=settings.max_upload_bytes)
-        made = add_demo_accounts(engine, command_line_actor(getpass.getuser()))
+        operator = command_line_actor(getpass.getuser())
+        load_demo_data(
+            engine,
+            years=settings.plan_years,
+            max_bytes=settings.max_upload_bytes,
+            actor=operator,
+        )
+        made = add_demo_accounts(engine, operator)
         if made is not None:
             _print_box(_demo_accounts_lines(made))
     engine.dispose()

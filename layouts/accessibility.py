@@ -13,7 +13,8 @@ dash.register_page(
     name="Accessibility statement",
     order=8,
     title="Accessibility statement - Local First Inclusion",
-    access=Access.PUBLIC_VIEW,
+    # Open to anyone, signed in or not: the sign-in page links to it.
+    access=Access.PUBLIC,
 )
 
 TEAM_EMAIL = "LFI@norfolk.gov.uk"

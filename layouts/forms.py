@@ -42,12 +42,11 @@ PAGE = """<!DOCTYPE html>
 <a href="{{ back }}" class="back-link">Back</a>
 {% if errors %}
 <div class="error-summary" id="error-summary" role="alert" tabindex="-1"
- aria-labelledby="error-summary-title">
+ aria-labelledby="error-summary-title" data-autofocus>
 <h2 class="error-summary__title" id="error-summary-title">There is a problem</h2>
 <ul class="error-summary__list">
 {% for field, message in errors %}<li><a href="#{{ field }}">{{ message }}</a></li>{% endfor %}
 </ul></div>
-<script>document.getElementById("error-summary").focus();</script>
 {% endif %}
 <h1>{{ title }}</h1>
 {{ body|safe }}
@@ -55,6 +54,7 @@ PAGE = """<!DOCTYPE html>
 <footer class="app-footer"><p><a href="/accessibility">Accessibility statement</a> ·
 <a href="/about">About the measures and data</a></p></footer>
 </div>
+<script src="/assets/focus-errors.js"></script>
 </body>
 </html>"""
 
@@ -69,7 +69,7 @@ COMMENTARY = (
 the measure's page and in the Schools Forum pack for {{ period }}.</p>
 <form method="post" novalidate>
 <input type="hidden" name="{{ csrf_field }}" value="{{ token }}">
-<div class="form-group">
+<div class="form-group{% if error_for.text %} form-group--error{% endif %}">
 <label class="form-label" for="text">Commentary for {{ period }}</label>
 {% if error_for.text %}<span class="error-message" id="text-error">{{ error_for.text }}</span>{% endif %}
 <textarea class="form-textarea" id="text" name="text" rows="6"
@@ -106,7 +106,7 @@ return page</a>.</p>
 <h2>The agreement conditions</h2>
 {% for number, condition in conditions %}
 {% set item = "condition-" ~ number %}
-<fieldset class="form-group fieldset" id="{{ item }}"
+<fieldset class="form-group fieldset{% if error_for[item] %} form-group--error{% endif %}" id="{{ item }}"
 {% if error_for[item] %} aria-describedby="{{ item }}-error"{% endif %}>
 <legend class="form-label">Condition {{ number }}: {{ condition }}</legend>
 {% if error_for[item] %}<span class="error-message" id="{{ item }}-error">{{ error_for[item] }}</span>{% endif %}

@@ -51,9 +51,11 @@ DASH_ROUTES = {
     "_dash_assets.static": Access.PUBLIC,
     "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>": Access.PUBLIC,
     "/_favicon.ico": Access.PUBLIC,
-    "/_dash-layout": Access.PUBLIC_VIEW,
-    "/_dash-dependencies": Access.PUBLIC_VIEW,
-    "/_reload-hash": Access.PUBLIC_VIEW,
+    # The frame and the list of callbacks: the app's structure, no figure, and needed by the
+    # pages anyone may open (the accessibility statement, which the sign-in page links to).
+    "/_dash-layout": Access.PUBLIC,
+    "/_dash-dependencies": Access.PUBLIC,
+    "/_reload-hash": Access.PUBLIC,
     # Each callback is decided by its own rule (web.guard's callback rule).
     "/_dash-update-component": Access.PUBLIC,
     # The page shell; the page's content comes through its routing callback.

@@ -77,14 +77,14 @@ SIGN_IN = """
 <form method="post" action="/sign-in" novalidate>
 <input type="hidden" name="csrf_token" value="{{ csrf }}">
 <input type="hidden" name="next" value="{{ next }}">
-<div class="form-group">
+<div class="form-group{% if error_for.email %} form-group--error{% endif %}">
 <label class="form-label" for="email">E-mail address</label>
 {% if error_for.email %}<span class="error-message" id="email-error">{{ error_for.email }}</span>{% endif %}
 <input class="form-input" id="email" name="email" type="email" autocomplete="username"
  spellcheck="false" value="{{ email }}"
 {% if error_for.email %} aria-describedby="email-error" aria-invalid="true"{% endif %}>
 </div>
-<div class="form-group">
+<div class="form-group{% if error_for.password %} form-group--error{% endif %}">
 <label class="form-label" for="password">Password</label>
 {% if error_for.password %}<span class="error-message" id="password-error">{{ error_for.password }}</span>{% endif %}
 <input class="form-input" id="password" name="password" type="password"

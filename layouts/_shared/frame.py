@@ -10,6 +10,7 @@ from flask import has_request_context
 
 from domain.actors import ANONYMOUS, Actor
 from layouts._shared.components import aria
+from layouts._shared.context import current_settings
 from web.access import Access, allows
 from web.guard import SIGN_IN_PATH, csrf_token, current_actor
 
@@ -50,11 +51,13 @@ NAVIGATION = tuple((name, href) for name, href, access in PAGES if access is not
 SIGN_OUT_PATH = "/sign-out"
 
 
-def navigation_for(actor: Actor) -> tuple[tuple[str, str], ...]:
-    """The pages ``actor`` may open; an anonymous visitor reaches the frame only in the public
-    view, so it is offered the public pages."""
+def navigation_for(actor: Actor, *, public_view: bool = True) -> tuple[tuple[str, str], ...]:
+    """The pages ``actor`` may open: an anonymous visitor is offered the public pages only in the
+    public view (otherwise they reach just the accessibility statement, and sign in)."""
     return tuple(
-        (name, href) for name, href, access in PAGES if allows(access, actor, public_view=True)
+        (name, href)
+        for name, href, access in PAGES
+        if allows(access, actor, public_view=public_view)
     )
 
 
@@ -90,6 +93,10 @@ def _account(actor: Actor) -> html.Div:
     )
 
 
+def _public_view() -> bool:
+    return has_request_context() and current_settings().public_view
+
+
 def build_frame() -> html.Div:
     # Dash may build the layout once at start-up, outside any request: no one is looking then.
     actor = current_actor() if has_request_context() else ANONYMOUS
@@ -113,7 +120,9 @@ def build_frame() -> html.Div:
                                 className="app-nav",
                                 children=[
                                     html.Li(dcc.Link(name, href=href))
-                                    for name, href in navigation_for(actor)
+                                    for name, href in navigation_for(
+                                        actor, public_view=_public_view()
+                                    )
                                 ],
                             ),
                         ),

@@ -12,6 +12,10 @@ pytestmark = pytest.mark.browser
 SIGN_IN_TITLE = "Sign in - Local First Inclusion"
 
 
+# The accessibility statement is open to anyone: the sign-in page links to it.
+OPEN_TO_ANYONE = "/accessibility"
+
+
 def _axe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -30,6 +34,8 @@ def _is_sign_in_page(page) -> bool:
 
 def test_sgn001_a_stranger_gets_the_sign_in_page_at_every_address(server, page):
     for name, path in PAGES.items():
+        if path == OPEN_TO_ANYONE:
+            continue
         page.goto(server.url + path)
         page.wait_for_selector("h1")
         # the page asked for, and nothing of it: no navigation, no figures, no tables
@@ -38,6 +44,22 @@ def test_sgn001_a_stranger_gets_the_sign_in_page_at_every_address(server, page):
         assert page.locator("nav, table, .js-plotly-plot").count() == 0, name
     screenshot(page, "sign-in")
     assert _axe_violations(page) == []
+    assert page.console_errors == []
+
+
+def test_sgn006_the_accessibility_statement_the_sign_in_page_links_to_opens_for_a_stranger(
+    server, page
+):
+    page.goto(f"{server.url}/sign-in")
+    page.get_by_role("link", name="Accessibility statement").click()
+    page.wait_for_selector("h1")
+    assert page.url == f"{server.url}{OPEN_TO_ANYONE}"
+    assert page.locator("h1").all_inner_texts() == [
+        "Accessibility statement for the Local First Inclusion KPI dashboard"
+    ]
+    # the frame offers signing in, and no page a stranger may not open
+    assert page.get_by_role("link", name="Sign in").count() == 1
+    assert page.locator("nav a").all_inner_texts() == []
     assert page.console_errors == []
 
 

@@ -124,7 +124,24 @@ def test_web011_every_route_sends_an_anonymous_visitor_to_sign_in(app):
         assert response.status_code == 302, (address, response.status_code)
         assert response.headers["Location"] == "/sign-in?next=" + address
         _no_figures(response)
-    assert len(rules) >= 12
+    # the pages' shells (2), the downloads (5), the forms (2) and the upload template
+    assert len(rules) >= 10
+
+
+def test_web018_the_accessibility_statement_is_open_to_anyone_and_the_frame_offers_only_sign_in(
+    app,
+):
+    # given an anonymous visitor and the public view off
+    client = _anonymous(app)
+    # when they open the accessibility statement, which the sign-in page links to
+    shell = client.get("/accessibility")
+    frame = client.get("/_dash-layout")
+    # then it opens, and the frame it is drawn in holds no figure and offers no other page
+    assert shell.status_code == 200
+    assert frame.status_code == 200
+    _no_figures(frame)
+    hrefs = re.findall(r'"href":\s*"([^"]*)"', frame.get_data(as_text=True).replace("\\u002f", "/"))
+    assert hrefs == ["#main-content", "/", "/sign-in", "/accessibility", "/about"]
 
 
 def test_web012_every_callback_refuses_an_anonymous_visitor(app):
