@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.extensions[SETTINGS_KEY] = settings
     _secure(app, settings, service)
     if settings.cache:
-        PageCache(service).install(app.server)
+        PageCache(app, service).install(app.server)
     # dcc.Upload sends the file base64-encoded, a third larger, inside a JSON body: no body may
     # be longer than the largest file's encoding and the rest of the request. The file itself is
     # measured exactly before anything reads it (layouts/upload_routes.py); both answer 413.
@@ -174,6 +174,9 @@ def serve() -> None:
             "120",
             # gunicorn's control socket sits at one path per user: two servers would clash.
             "--no-control-socket",
+            # gunicorn believes X-Forwarded-Proto from loopback by default; only LFI_TRUSTED_PROXIES
+            # decides what is believed (web/proxies.py), so gunicorn believes no one.
+            "--forwarded-allow-ips=",
             "app:wsgi()",
         ],
     )

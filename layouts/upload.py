@@ -29,6 +29,8 @@ dash.register_page(
     order=6,
     title="Upload a workbook - Local First Inclusion",
     access=Access.UPLOAD,
+    # Drawn for the one person looking (their waiting uploads): never kept for another.
+    kept=False,
 )
 
 # The signed-in account's own waiting uploads: filled by a callback, never part of the page

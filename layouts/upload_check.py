@@ -54,6 +54,8 @@ dash.register_page(
     name="Check your workbook",
     title=_title,
     access=Access.UPLOAD,
+    # Drawn for the one person looking (their waiting uploads): never kept for another.
+    kept=False,
 )
 
 

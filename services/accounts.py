@@ -126,8 +126,9 @@ def _change(engine: Engine, actor: Actor, email: str, action: str, **values) -> 
             raise AccountError(f"There is no account for {email}")
         for name, value in values.items():
             setattr(account, name, value)
-        if values.get("disabled"):
-            # Its sessions end with it, so enabling it again does not bring them back.
+        if values.get("disabled") or "password_hash" in values:
+            # Its sessions end with it, so enabling it again does not bring them back; a new
+            # password shuts out whoever signed in with the old one.
             session.execute(
                 update(WebSession)
                 .where(WebSession.account_id == account.id, WebSession.ended_at.is_(None))
@@ -165,8 +166,10 @@ def authenticate(
     name = email.strip().lower()[:254] or "(blank)"
     attempt = Actor(name, None, address)
     with write_session(engine) as session:
-        if _limited(session, name, address):
-            record(session, attempt, Action.SIGN_IN, outcome=Outcome.LIMITED)
+        limited = _limited(session, name, address)
+        if limited is not None:
+            if not _limit_recorded(session, limited, address):
+                record(session, attempt, Action.SIGN_IN, outcome=Outcome.LIMITED)
             return SignInRefused(TOO_MANY)
         account = _find(session, name)
         if account is not None and (account.disabled or account.source != LOCAL):
@@ -182,15 +185,32 @@ def authenticate(
         return _record(account)
 
 
-def _limited(session: Session, name: str, address: str | None) -> bool:
-    def failures(**who: str) -> int:
+def _limited(session: Session, name: str, address: str | None) -> str | None:
+    """Whose failures stop this attempt: the account's from this address (so that failures from
+    elsewhere never shut a person out of their own account), or the address's, across accounts;
+    None when neither limit is reached."""
+
+    def failures(**who: str | None) -> int:
         return count_recent(
             session, Action.SIGN_IN, within=FAILURE_WINDOW, outcome=Outcome.FAILED, **who
         )
 
-    if failures(actor=name) >= FAILURES_PER_ACCOUNT:
-        return True
-    return address is not None and failures(address=address) >= FAILURES_PER_ADDRESS
+    if failures(actor=name, address=address) >= FAILURES_PER_ACCOUNT:
+        return name
+    if address is not None and failures(address=address) >= FAILURES_PER_ADDRESS:
+        return "*"
+    return None
+
+
+def _limit_recorded(session: Session, limited: str, address: str | None) -> bool:
+    """A refusal for a limit already reached is recorded once a window for each account and
+    address (once for the address, whatever names are tried), so a stranger cannot fill the
+    trail by trying on."""
+    who = {"address": address} if limited == "*" else {"actor": limited, "address": address}
+    return (
+        count_recent(session, Action.SIGN_IN, within=FAILURE_WINDOW, outcome=Outcome.LIMITED, **who)
+        > 0
+    )
 
 
 def sign_in_oidc(

@@ -66,11 +66,11 @@ def csrf_token() -> str:
     return token
 
 
-def _page_rule(app: dash.Dash, pathname: object) -> Access | None:
-    """The rule of the page Dash's router will render for ``pathname``, found by the router's own
-    matching (dash._pages._path_to_page: templates match with fnmatch, where <token> also spans
-    slashes, pages in registry order), so that no address can be read one way here and another
-    way there. A path the router cannot read has no rule."""
+def routed_page(app: dash.Dash, pathname: object) -> dict | None:
+    """The page Dash's router will render for ``pathname``, found by the router's own matching
+    (dash._pages._path_to_page: templates match with fnmatch, where <token> also spans slashes,
+    pages in registry order, leading slashes stripped), so that no address can be read one way
+    here and another way there. None for a path the router cannot read."""
     if not isinstance(pathname, str) or not pathname.startswith("/"):
         return None
     try:
@@ -82,7 +82,19 @@ def _page_rule(app: dash.Dash, pathname: object) -> Access | None:
             (p for m, p in dash.page_registry.items() if m.split(".")[-1] == "not_found_404"),
             {"access": Access.PUBLIC_VIEW},
         )
-    return page.get("access")
+    return dict(page)
+
+
+def _page_rule(app: dash.Dash, pathname: object) -> Access | None:
+    page = routed_page(app, pathname)
+    return page.get("access") if page is not None else None
+
+
+def _well_formed(inputs: list) -> bool:
+    """The router's inputs as Dash's renderer sends them; anything else would fail inside Dash."""
+    return len(inputs) > 0 and all(
+        isinstance(i, dict) and {"id", "property"} <= i.keys() for i in inputs
+    )
 
 
 def _callback_rule(app: dash.Dash) -> Access | None:
@@ -91,8 +103,9 @@ def _callback_rule(app: dash.Dash) -> Access | None:
         return None
     if body["output"] == ROUTING_OUTPUT:  # Dash's router: the page's own rule decides
         inputs = body.get("inputs")
-        first = inputs[0] if isinstance(inputs, list) and inputs else {}
-        return _page_rule(app, first.get("value") if isinstance(first, dict) else None)
+        if not isinstance(inputs, list) or not _well_formed(inputs):
+            return None
+        return _page_rule(app, inputs[0].get("value"))
     entry = app.callback_map.get(body["output"])
     return declared(entry.get("callback")) if entry is not None else None
 

@@ -40,11 +40,8 @@ class SecurityHeaders:
         self._policy: str | None = None
 
     def add(self, response: Response) -> Response:
-        if self._policy is None:  # the hashes are known once Dash has its scripts
-            targets = tuple(current_app.extensions.get(FORM_TARGETS_KEY, ()))
-            self._policy = content_security_policy(self.app, targets)
         headers = response.headers
-        headers["Content-Security-Policy"] = self._policy
+        headers["Content-Security-Policy"] = self._current_policy()
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
         headers["Referrer-Policy"] = "same-origin"
@@ -56,6 +53,18 @@ class SecurityHeaders:
             headers["Cache-Control"] = "no-store"
             headers.pop("ETag", None)
         return response
+
+    def _current_policy(self) -> str:
+        """Kept once Dash has set itself up: its clientside callbacks' scripts, which the policy
+        must hash, are written on the first request it answers. A request refused before that
+        (a stranger sent to sign in) must not fix a policy without them."""
+        if self._policy is not None:
+            return self._policy
+        targets = tuple(current_app.extensions.get(FORM_TARGETS_KEY, ()))
+        policy = content_security_policy(self.app, targets)
+        if self.app._got_first_request.get("setup_server"):
+            self._policy = policy
+        return policy
 
     def install(self, server: Flask) -> None:
         server.after_request(self.add)

@@ -22,11 +22,12 @@ import threading
 from collections import OrderedDict
 from datetime import date
 
+import dash
 from flask import Flask, Response, g, request
 
 from layouts._shared.viewer import view_of
 from services.interface import Service
-from web.guard import current_actor
+from web.guard import current_actor, routed_page
 
 ROUTING_OUTPUT = ".._pages_content.children..._pages_store.data.."
 ROUTING_OUTPUTS = [
@@ -37,7 +38,6 @@ LOCATION = "_pages_location"
 ROUTING_INPUTS = ("pathname", "search")  # the order Dash's router takes them in
 CHANGED = {f"{LOCATION}.{prop}" for prop in ROUTING_INPUTS}
 BODY_FIELDS = {"output", "outputs", "inputs", "state", "changedPropIds", "parsedChangedPropsIds"}
-NOT_KEPT = ("/upload/",)
 
 
 def routing_values(body: object) -> tuple[str | None, ...] | None:
@@ -76,7 +76,8 @@ def _only_location_changed(body: dict) -> bool:
 
 
 class PageCache:
-    def __init__(self, service: Service, *, size: int = 256) -> None:
+    def __init__(self, app: dash.Dash, service: Service, *, size: int = 256) -> None:
+        self.app = app
         self.service = service
         self.size = size
         self._pages: OrderedDict[tuple, bytes] = OrderedDict()
@@ -89,7 +90,10 @@ class PageCache:
         if values is None:
             return None
         path, search = values
-        if path is not None and path.startswith(NOT_KEPT):
+        # A page drawn for one person (an upload waiting for its uploader) is never kept. The
+        # page is found as the router finds it: "//upload/<token>" is the upload check page too.
+        page = routed_page(self.app, path)
+        if page is None or not page.get("kept", True):
             return None
         version = self.service.content_version()
         # Pages that default to the current round or term change with the date, too.

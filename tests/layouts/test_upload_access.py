@@ -205,3 +205,19 @@ def test_upa006_the_check_page_rendered_for_another_account_shows_nothing_of_the
     assert words.startswith("This upload is no longer waiting")
     with signed_in_as(app, officer):
         assert "ehcp.xlsx" in text_of(layout(token=token))
+
+
+@pytest.mark.parametrize("address", ["/upload/{token}", "//upload/{token}", "///upload/{token}"])
+def test_upa007_an_officers_check_page_is_never_kept_for_another_however_it_is_addressed(
+    app, address
+):
+    # Given officer A's waiting upload, whose check page A has opened by an address the router
+    # reads as the check page (leading slashes are stripped),
+    officer_a = _client(app, Role.FINANCE_OFFICER)
+    token = _token_of(_upload(app, officer_a, _ehcp(12_300)))
+    assert "ehcp.xlsx" in _page(officer_a, address.format(token=token))
+    # when officer B, with the same role, asks for the same address,
+    officer_b = _client(app, Role.FINANCE_OFFICER, OFFICER_B)
+    page = _page(officer_b, address.format(token=token))
+    # then B is told it is not waiting, and sees nothing of A's file.
+    assert "This upload is no longer waiting" in page and "ehcp.xlsx" not in page

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from domain.actors import Actor, SessionStarted, SignedIn, SignInRefused
 from domain.roles import Role
 from services.access import AccessService, session_policy
-from services.accounts import add_account, set_disabled
+from services.accounts import add_account, set_disabled, set_password
 from services.audit import read_events
 from services.web_sessions import SessionPolicy, end_session, read_session, start_session
 from storage.database import as_utc
@@ -147,6 +147,15 @@ def test_ses010_a_session_ended_by_disabling_stays_ended_when_enabled_again(engi
     assert _row(engine, token).ended_at is not None
     set_disabled(engine, ADMIN, email=ANN, disabled=False)
     # then the old token is still refused: she must sign in afresh.
+    assert _read(engine, token) is None
+
+
+def test_ses015_a_new_password_ends_the_sessions_made_with_the_old_one(engine, ann_id):
+    # Given Ann's live session, when an admin sets her a new password,
+    token, _ = start_session(engine, ann_id)
+    set_password(engine, ADMIN, email=ANN, password="quiet lantern meadow otter")
+    # then whoever signed in with the old one is out.
+    assert _row(engine, token).ended_at is not None
     assert _read(engine, token) is None
 
 

@@ -141,3 +141,21 @@ def test_web025_a_sign_in_posted_from_another_site_starts_no_session(app):
     assert response.status_code == 403
     assert _sessions(app) == 0
     assert client.get_cookie("lfi_session") is None
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [[{"value": "/"}], [], "/", [{"id": "_pages_location", "value": "/"}], [["/"]]],
+)
+def test_web026_a_routing_request_not_shaped_as_dash_sends_it_is_refused_not_failed(app, inputs):
+    # Given a signed-in viewer with the session's token and this site's origin,
+    client = signed_in_client(app, Role.VIEWER)
+    # when they post the router a body whose inputs Dash itself could not read,
+    body = {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [],
+        "inputs": inputs,
+    }
+    response = client.post("/_dash-update-component", json=body)
+    # then it is refused, not an error inside Dash.
+    assert response.status_code == 403

@@ -7,12 +7,13 @@ import re
 
 import pytest
 
+from app import create_app
 from domain.audit import Action, AuditFilter
 from domain.roles import Role
 from services.audit import read_events
 from settings import SettingsError, read_settings
 from tests.signin import PASSWORD, add_account, signed_in_client
-from tests.web.conftest import engine_of, make_app, routing_body
+from tests.web.conftest import engine_of, make_app, routing_body, settings_for
 
 PROXY = "10.0.0.5"
 CLIENT = "203.0.113.9"
@@ -73,6 +74,26 @@ def test_web041_the_policy_names_each_of_dashs_inline_scripts_by_its_hash(app):
     # then there is one for each of Dash's own hashes
     assert len(inline) >= 2
     assert hashes == [f"'{h}'" for h in (s.strip("'") for s in app.csp_hashes())]
+
+
+def test_web049_a_stranger_refused_before_dash_has_set_up_does_not_fix_a_policy_without_its_scripts(
+    tmp_path,
+):
+    # Given a fresh app whose very first request is a stranger's, sent to sign in before Dash
+    # has written its clientside callbacks' scripts,
+    app = create_app(settings_for(tmp_path))
+    first = app.server.test_client().get("/plan")
+    assert first.status_code == 302
+    # when someone signed in then opens a page,
+    response = signed_in_client(app, Role.VIEWER).get("/plan")
+    # then its policy names every inline script Dash now has, those scripts included.
+    hashes = [
+        s
+        for s in _directives(response.headers["Content-Security-Policy"])["script-src"]
+        if s.startswith("'sha256-")
+    ]
+    assert hashes == [f"'{h}'" for h in (s.strip("'") for s in app.csp_hashes())]
+    assert len(hashes) >= 3
 
 
 def test_web042_static_scripts_may_be_cached(app):
