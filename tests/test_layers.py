@@ -24,7 +24,17 @@ def test_lay001_the_tree_keeps_its_layers():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-PACKAGES = ("domain", "loaders", "kpis", "storage", "services", "figures", "exports", "layouts")
+PACKAGES = (
+    "domain",
+    "loaders",
+    "kpis",
+    "storage",
+    "services",
+    "figures",
+    "exports",
+    "web",
+    "layouts",
+)
 
 
 def _copy_tree(tmp_path: Path) -> Path:
@@ -52,4 +62,19 @@ def test_lay003_a_page_reaching_the_database_through_a_service_breaks_the_contra
         handle.write("\nimport services.uploads  # noqa\n")
     result = _lint(tree)
     assert result.returncode == 1
-    assert "Pages, exports and figures never reach the database BROKEN" in result.stdout
+    assert (
+        "Pages, the web layer, exports and figures never reach the database BROKEN" in result.stdout
+    )
+
+
+def test_lay004_the_web_layer_reaching_the_database_breaks_the_contract(tmp_path):
+    """The guard and the sign-in pages ask the service object, never the database: a web module
+    importing the accounts module, which reaches SQLAlchemy, is refused."""
+    tree = _copy_tree(tmp_path)
+    with (tree / "web" / "signin.py").open("a") as handle:
+        handle.write("\nimport services.accounts  # noqa\n")
+    result = _lint(tree)
+    assert result.returncode == 1
+    assert (
+        "Pages, the web layer, exports and figures never reach the database BROKEN" in result.stdout
+    )
