@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 
@@ -69,3 +70,31 @@ def engine(database_url) -> Iterator[Engine]:
 @pytest.fixture
 def plan_years() -> tuple[str, ...]:
     return PLAN_YEARS
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+]
+
+
+# One Chromium for the whole run, shared by the browser tests and the single sign-on tests:
+# Playwright's synchronous API allows one running instance a thread.
+@pytest.fixture(scope="session")
+def browser():
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail(
+            "Debian's chromium is not installed: run scripts/test, which installs it "
+            "(apt-get install chromium chromium-driver)",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,13 +24,6 @@ from services.demo_accounts import DEMO_EMAILS
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-]
 
 
 def _free_port() -> int:
@@ -114,23 +106,6 @@ def fresh_server(tmp_path_factory):
     process, started, log = _start_server(tmp_path_factory, "fresh-server")
     yield started
     _stop_server(process, log)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail(
-            "Debian's chromium is not installed: run scripts/test, which installs it "
-            "(apt-get install chromium chromium-driver)",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def new_page(browser, *, storage_state=None, width: int = 1280, height: int = 900):

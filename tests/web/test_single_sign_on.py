@@ -6,7 +6,6 @@ carol, whose role arrives as the app role "Dashboard.admin"."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 from urllib.parse import parse_qs, urlsplit
 
@@ -27,7 +26,6 @@ from web.oidc import role_from_claims
 # The provider, in its thread, calls an Authlib hook that Authlib now warns is deprecated: the
 # mock's concern, and a warning there would otherwise be an error answered as a 500.
 pytestmark = pytest.mark.filterwarnings("ignore:get_jwt_config:DeprecationWarning")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 USERS = [
     {"sub": "alice", "email": "alice@example.test", "roles": ["finance_officer"]},
     {"sub": "bob", "email": "bob@example.test"},
@@ -74,23 +72,6 @@ def site(tmp_path_factory):
             server.shutdown()
             thread.join(5)
             server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail(
-            "Debian's chromium is not installed: run scripts/test, which installs it "
-            "(apt-get install chromium chromium-driver)",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
