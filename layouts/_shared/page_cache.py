@@ -27,9 +27,8 @@ from flask import Flask, Response, g, request
 
 from layouts._shared.viewer import view_of
 from services.interface import Service
-from web.guard import current_actor, routed_page
+from web.guard import ROUTING_OUTPUT, current_actor, routed_page
 
-ROUTING_OUTPUT = ".._pages_content.children..._pages_store.data.."
 ROUTING_OUTPUTS = [
     {"id": "_pages_content", "property": "children"},
     {"id": "_pages_store", "property": "data"},

@@ -11,6 +11,7 @@ import pytest
 
 from domain.roles import Role
 from tests.layouts.conftest import app_on
+from tests.routing import routing_request
 from tests.signin import email_for, form_token, signed_in_client
 
 
@@ -213,19 +214,7 @@ def test_dwn005_the_return_annex_downloads(reader):
 
 def _page_content(client, path: str) -> str:
     """What Dash's routing callback answers for ``path``: the page's whole content."""
-    body = {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": ""},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
+    body = routing_request(path)
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
     return response.data.decode()

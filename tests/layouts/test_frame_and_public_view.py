@@ -16,6 +16,7 @@ from dash import html
 from domain.roles import Role
 from tests.layouts.conftest import app_on, request_as
 from tests.layouts.test_static_pages import text_of, walk
+from tests.routing import routing_request
 from tests.signin import signed_in_client
 
 PUBLIC_PAGES = ["Overview", "Workstreams", "Financial plan", "About"]
@@ -37,22 +38,6 @@ DIFFERENCE_36 = "£22,374 worse"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     return app_on(tmp_path_factory.mktemp("public-view"), load_demo=True, public_view=True)
-
-
-def _routing(path: str) -> dict:
-    """Dash's routing request for ``path``, as the renderer sends it."""
-    return {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": ""},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
 
 
 def _layout(client) -> dict:
@@ -177,7 +162,7 @@ def test_pub003_no_public_page_links_to_submissions_uploads_forms_or_downloads(a
     anonymous = signed_in_client(app, None)
     anonymous.get("/")
     for path in ("/", "/measure/36", "/workstream/4", "/plan", "/about"):
-        response = anonymous.post("/_dash-update-component", json=_routing(path))
+        response = anonymous.post("/_dash-update-component", json=routing_request(path))
         assert response.status_code == 200, path
         page = json.dumps(response.get_json(), ensure_ascii=False)
         content = response.get_json()["response"]["_pages_content"]["children"]
@@ -191,5 +176,5 @@ def test_pub004_the_pages_for_accounts_stay_closed_to_the_public(app):
     anonymous = signed_in_client(app, None)
     assert anonymous.get("/download/table/measure-36.csv").status_code == 302
     assert anonymous.get("/download/chart/measure-36.png").status_code == 302
-    response = anonymous.post("/_dash-update-component", json=_routing("/submissions"))
+    response = anonymous.post("/_dash-update-component", json=routing_request("/submissions"))
     assert response.status_code == 401

@@ -23,6 +23,7 @@ from storage.models import PendingUpload, Submission
 from tests.layouts.conftest import app_on
 from tests.layouts.test_static_pages import text_of
 from tests.layouts.uploading import account, signed_in_as
+from tests.routing import routing_request
 from tests.signin import email_for, signed_in_client
 
 OFFICER_B = "officer.b@example.org"
@@ -73,19 +74,7 @@ def _upload(app, client, data: bytes, name: str = "ehcp.xlsx"):
 
 def _route(client, path: str):
     """Dash's router's answer for ``path``: the page's whole content."""
-    body = {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [
-            {"id": "_pages_content", "property": "children"},
-            {"id": "_pages_store", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": ""},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-        "state": [],
-    }
+    body = routing_request(path)
     return client.post("/_dash-update-component", json=body)
 
 
