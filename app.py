@@ -11,6 +11,7 @@ from dash import Dash
 from flask import Flask
 
 from domain.actors import command_line_actor
+from kpis.council import Council, chosen_council, read_councils
 from layouts._shared.context import EXTENSION_KEY, SETTINGS_KEY
 from layouts._shared.frame import INDEX_STRING, build_frame
 from layouts._shared.page_cache import PageCache
@@ -31,7 +32,13 @@ from web.proxies import TrustedProxies
 from web.signin import register_sign_in_routes
 
 
-def prepare_database(settings: Settings) -> None:
+def served_council(settings: Settings) -> Council:
+    """The council served: LFI_COUNCIL, or the only one held. Every problem of every council's
+    files stops the start, listed."""
+    return chosen_council(read_councils(settings.councils_dir), settings.council)
+
+
+def prepare_database(settings: Settings, council: Council) -> None:
     """Create or upgrade the schema and, on an empty database, load the demo data; on one with
     no accounts, make the demo accounts and show their password, this once."""
     engine = create_database_engine(settings.database_url)
@@ -40,7 +47,7 @@ def prepare_database(settings: Settings) -> None:
         operator = command_line_actor(getpass.getuser())
         load_demo_data(
             engine,
-            years=settings.plan_years,
+            shape=council.shape,
             max_bytes=settings.max_upload_bytes,
             actor=operator,
         )
@@ -81,7 +88,8 @@ def _print_box(lines: list[str]) -> None:
 
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or read_settings()
-    prepare_database(settings)
+    council = served_council(settings)
+    prepare_database(settings, council)
     engine = create_database_engine(settings.database_url)
     app = Dash(
         __name__,
@@ -94,7 +102,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
-    service: Service = DashboardService.build(engine, settings)
+    service: Service = DashboardService.build(engine, settings, council)
     app.server.extensions[EXTENSION_KEY] = service
     app.server.extensions[SETTINGS_KEY] = settings
     _secure(app, settings, service)
@@ -151,7 +159,7 @@ def wsgi() -> Flask:
 def serve() -> None:
     """Run under gunicorn (LFI_WORKERS processes), or Dash's debug server when LFI_DEBUG is on."""
     settings = read_settings()
-    prepare_database(settings)
+    prepare_database(settings, served_council(settings))
     if not settings.load_demo and not _has_accounts(settings):
         _print_box(_first_admin_lines())
     if settings.debug:

@@ -18,35 +18,42 @@ import sys
 from pathlib import Path
 
 import cli_accounts
+import cli_councils
 from cli_accounts import UsageError, command_actor
 from domain.actors import Actor, Forbidden
+from domain.council import NEW_LA_CODE
+from kpis.council import Council, CouncilError, chosen_council, read_councils
 from loaders.errors import LoaderError
 from loaders.submissions import LoadOutcome
 from loaders.templates import FAMILIES, write_template
 from services.submissions import load_workbook
-from settings import SettingsError, read_settings
+from settings import Settings, SettingsError, read_settings
+
+
+def _council(args: argparse.Namespace, settings: Settings) -> Council:
+    """The council the command is for: --council, else LFI_COUNCIL, else the only one held."""
+    code = getattr(args, "council", None) or settings.council
+    return chosen_council(read_councils(settings.councils_dir), code)
 
 
 def _services(args: argparse.Namespace):
-    """The settings, the database, the service, and who the command acts as."""
+    """The settings, the database, the council's service, and who the command acts as."""
     from services.dashboard import DashboardService
     from storage.database import create_database_engine, upgrade_database
 
     settings = read_settings()
+    council = _council(args, settings)
     engine = create_database_engine(settings.database_url)
     args.engine = engine  # closed by main() when the command is done
     upgrade_database(engine)
     actor = command_actor(engine, args.as_email)
-    return settings, engine, DashboardService.build(engine, settings), actor
+    return settings, engine, DashboardService.build(engine, settings, council), actor
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    settings = read_settings()
-    from kpis.catalogue import load_catalogue
-
-    labels = {m.ref: m.label for m in load_catalogue().measures}
-    write_template(args.family, args.output, years=settings.plan_years, measure_labels=labels)
-    print(f"Wrote the {args.family.upper()} template to {args.output}")
+    council = _council(args, read_settings())
+    write_template(args.family, args.output, shape=council.shape)
+    print(f"Wrote {council.name}'s {args.family.upper()} template to {args.output}")
     return 0
 
 
@@ -89,12 +96,12 @@ def cmd_load(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"lfi load: no such file: {path}", file=sys.stderr)
         return 2
-    settings, engine, _, actor = _services(args)
+    settings, engine, service, actor = _services(args)
     outcome = load_workbook(
         engine,
         path.read_bytes(),
         file_name=path.name,
-        years=settings.plan_years,
+        shape=service.council.shape,
         max_bytes=settings.max_upload_bytes,
         dry_run=args.dry_run,
         reason=args.reason,
@@ -175,17 +182,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from loaders.demo import build_demo_workbooks
     from services.demo import load_demo_data
 
-    settings, engine, _, actor = _services(args)
+    settings, engine, service, actor = _services(args)
+    shape = service.council.shape
     if args.remove:
         return _remove_demo(engine, actor)
     if args.write:
         folder = Path(args.write)
         folder.mkdir(parents=True, exist_ok=True)
-        for name, data in build_demo_workbooks(date.today()):
+        for name, data in build_demo_workbooks(date.today(), shape):
             (folder / name).write_bytes(data)
         print(f"Wrote the demo workbooks to {folder}")
     stored = load_demo_data(
-        engine, years=settings.plan_years, max_bytes=settings.max_upload_bytes, actor=actor
+        engine, shape=shape, max_bytes=settings.max_upload_bytes, actor=actor
     )
     if stored == 0:
         print(
@@ -359,7 +367,38 @@ def build_parser() -> argparse.ArgumentParser:
     cli_accounts.add_commands(commands)
     commands.choices["user"].set_defaults(run=cmd_user)
     commands.choices["audit"].set_defaults(run=cmd_audit)
+    cli_councils.add_commands(commands)
+    commands.choices["council"].set_defaults(run=cli_councils.run)
+    parser.add_argument("--council", metavar="CODE", type=_la_code, help=COUNCIL_HELP)
+    for command in _commands(parser):
+        # SUPPRESS: given before the command, a command's own default must not overwrite it
+        command.add_argument(
+            "--council", metavar="CODE", type=_la_code, default=argparse.SUPPRESS, help=COUNCIL_HELP
+        )
     return parser
+
+
+COUNCIL_HELP = (
+    "the council, by its new-style LA code such as E10000020 (default: LFI_COUNCIL, or the only "
+    "council held)"
+)
+
+
+def _la_code(text: str) -> str:
+    code = text.strip().upper()
+    if not NEW_LA_CODE.match(code):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a new-style LA code such as E10000020")
+    return code
+
+
+def _commands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every command and subcommand parser under ``parser``."""
+    found = []
+    for action in parser._actions:  # noqa: SLF001 - argparse lists subcommands only here
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for child in action.choices.values():
+                found += [child, *_commands(child)]
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -368,6 +407,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except (SettingsError, UsageError) as exc:
         print(f"lfi: {exc}", file=sys.stderr)
+        return 2
+    except CouncilError as exc:
+        print("lfi: " + "\n".join(exc.problems), file=sys.stderr)
         return 2
     except Forbidden as exc:
         print(f"lfi {args.command}: {exc}", file=sys.stderr)

@@ -10,14 +10,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from domain.periods import PeriodError, financial_years, parse_financial_year
-from kpis.comparators import ComparatorError, check_council
+from domain.council import NEW_LA_CODE
 
 PROJECT_DIR = Path(__file__).resolve().parent
 DEFAULT_DATABASE_FILE = PROJECT_DIR / "data" / "lfi.sqlite3"
-# The council the product serves, as its new-style LA code; its statistical neighbours, England and
-# its quartile are read for it from data/public. Norfolk, the first user.
-DEFAULT_COUNCIL_LA_CODE = "E10000020"
+# One folder a council, named by its new-style LA code, holding its profile and measure catalogue.
+DEFAULT_COUNCILS_DIR = PROJECT_DIR / "councils"
 
 
 class SettingsError(ValueError):
@@ -38,17 +36,18 @@ class Settings:
     load_demo: bool
     # Largest workbook accepted, in megabytes.
     max_upload_mb: int
-    # First and last financial years of the DSG recovery plan.
-    plan_first_year: str
-    plan_last_year: str
     # Keep computed measures in memory until a submission is stored; off only to measure the cost.
     cache: bool = True
     # Web server worker processes (gunicorn) for lfi serve.
     workers: int = 2
     # Published outputs withhold counts from 1 up to this number.
     suppress_threshold: int = 4
-    # The council's new-style LA code (E10000020): whose published figures and neighbours are shown.
-    council_la_code: str = DEFAULT_COUNCIL_LA_CODE
+    # The council profiles: one folder a council (councils/<LA code>/council.toml and its
+    # measure catalogue); lfi council add writes a new one.
+    councils_dir: Path = DEFAULT_COUNCILS_DIR
+    # The council commands act on when --council is not given, as its new-style LA code; with
+    # one council in councils_dir it need not be set.
+    council: str | None = None
     # Anonymous visitors may read the publication-safe pages (disclosure control applied).
     public_view: bool = False
     # Host names the server answers to; any other Host header gets 400.
@@ -72,10 +71,6 @@ class Settings:
     pending_per_user: int = 5
     pending_total: int = 50
     uploads_per_hour: int = 30
-
-    @property
-    def plan_years(self) -> tuple[str, ...]:
-        return financial_years(self.plan_first_year, self.plan_last_year)
 
     @property
     def max_upload_bytes(self) -> int:
@@ -107,20 +102,16 @@ def _read_int(name: str, default: int) -> int:
     return value
 
 
-def _read_year(name: str, default: str) -> str:
-    raw = os.environ.get(name) or default
-    try:
-        return parse_financial_year(raw)
-    except PeriodError as exc:
-        raise SettingsError(f"{name}: {exc}") from None
+def _read_council(name: str) -> str | None:
+    code = (os.environ.get(name) or "").strip().upper()
+    if code and not NEW_LA_CODE.match(code):
+        raise SettingsError(f"{name}={code!r}: expected a new-style LA code such as E10000020")
+    return code or None
 
 
-def _read_council(name: str, default: str) -> str:
-    code = (os.environ.get(name) or default).strip()
-    try:
-        return check_council(code)
-    except ComparatorError as exc:
-        raise SettingsError(f"{name}: {exc}") from None
+def _read_dir(name: str, default: Path) -> Path:
+    raw = (os.environ.get(name) or "").strip()
+    return Path(raw).expanduser().resolve() if raw else default
 
 
 def _read_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -188,12 +179,11 @@ def read_settings() -> Settings:
         debug=_read_bool("LFI_DEBUG", False),
         load_demo=_read_bool("LFI_LOAD_DEMO", False),
         max_upload_mb=_read_int("LFI_MAX_UPLOAD_MB", 20),
-        plan_first_year=_read_year("LFI_PLAN_FIRST_YEAR", "2022-23"),
-        plan_last_year=_read_year("LFI_PLAN_LAST_YEAR", "2028-29"),
         cache=_read_bool("LFI_CACHE", True),
         workers=_read_int("LFI_WORKERS", 2),
         suppress_threshold=_read_int("LFI_SUPPRESS_THRESHOLD", 4),
-        council_la_code=_read_council("LFI_COUNCIL_LA_CODE", DEFAULT_COUNCIL_LA_CODE),
+        councils_dir=_read_dir("LFI_COUNCILS_DIR", DEFAULT_COUNCILS_DIR),
+        council=_read_council("LFI_COUNCIL"),
         public_view=_read_bool("LFI_PUBLIC_VIEW", False),
         allowed_hosts=_read_list("LFI_ALLOWED_HOSTS", ("localhost", "127.0.0.1", "::1")),
         trusted_proxies=_read_networks("LFI_TRUSTED_PROXIES"),
@@ -210,8 +200,4 @@ def read_settings() -> Settings:
     )
     _check_debug(settings)
     _check_oidc(settings)
-    try:
-        financial_years(settings.plan_first_year, settings.plan_last_year)
-    except PeriodError as exc:
-        raise SettingsError(f"LFI_PLAN_FIRST_YEAR and LFI_PLAN_LAST_YEAR: {exc}") from None
     return settings

@@ -1,15 +1,18 @@
-"""The lines of the DSG High Needs Block recovery plan and the arithmetic that derives its totals.
+"""The lines of a DSG High Needs Block recovery plan and the arithmetic that derives its totals.
 
-Figures follow the plan's own signs, in integer pence: income and contributions are credits
-(negative), expenditure is positive, and a positive balance is a deficit. Loaders use the labels
-to read workbooks; the KPIs use the derivation; both need the same definitions, so they live here.
+Every council labels its plan in its own words; each of its lines is mapped to one of the standard
+lines below (the DfE's deficit management plan and the section 251 high needs categories), whose
+group says how the line counts. Figures follow the plan's own signs, in integer pence: income and
+contributions are credits (negative), expenditure is positive, and a positive balance is a
+deficit. Loaders read workbooks by a council's labels and the KPIs derive its totals, both from
+the same ``PlanLines``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -20,68 +23,113 @@ class LineGroup(StrEnum):
 
 
 @dataclass(frozen=True)
-class PlanLine:
+class StandardLine:
     code: str
-    label: str  # exactly as the Schools Forum paper of May 2023 prints it
+    name: str
     group: LineGroup
-    aliases: tuple[str, ...] = ()
+    covers: str  # what the line holds, as the DfE's templates group it
 
 
-INPUT_LINES: tuple[PlanLine, ...] = (
-    PlanLine("hnb_dsg_income", "High Needs Block DSG Income", LineGroup.INCOME),
-    PlanLine(
-        "schools_block_transfer",
-        "1.5% Schools Block transfer",
+STANDARD_LINES: tuple[StandardLine, ...] = (
+    StandardLine(
+        "hnb_dsg_income",
+        "High needs block DSG income",
         LineGroup.INCOME,
-        aliases=("Schools Block transfer", "Block transfer", "Block transfers"),
+        "the high needs block allocation of the Dedicated Schools Grant, after recoupment",
     ),
-    PlanLine(
-        "special_schools", "Maintained / Academy / Free Special Schools", LineGroup.EXPENDITURE
+    StandardLine(
+        "block_transfer",
+        "Transfer from other DSG blocks",
+        LineGroup.INCOME,
+        "a transfer into the high needs block from the schools, central or early years block",
     ),
-    PlanLine(
-        "specialist_resource_bases",
-        "Specialist Resource Bases & Deaf Resource Bases",
+    StandardLine(
+        "other_income",
+        "Other high needs income",
+        LineGroup.INCOME,
+        "income other than the grant and block transfers: health, social care, other councils",
+    ),
+    StandardLine(
+        "special_schools",
+        "Maintained special schools and special academies",
         LineGroup.EXPENDITURE,
+        "place and top-up funding for state-funded special schools, academies and free schools",
     ),
-    PlanLine("independent_special_schools", "Independent Special Schools", LineGroup.EXPENDITURE),
-    PlanLine("alternative_provision", "Alternative Provision", LineGroup.EXPENDITURE),
-    PlanLine("short_stay_schools", "Short Stay Schools", LineGroup.EXPENDITURE),
-    PlanLine("post_16", "Post-16 (Further Education)", LineGroup.EXPENDITURE),
-    PlanLine("other_provisions", "Other Provisions", LineGroup.EXPENDITURE),
-    PlanLine(
-        "inclusion_fund",
-        "Inclusion fund (including mainstream SEN / EHCP support)",
+    StandardLine(
+        "resourced_provision",
+        "Resourced provision and SEN units",
         LineGroup.EXPENDITURE,
+        "specialist resource bases and SEN units in mainstream schools",
     ),
-    PlanLine(
+    StandardLine(
+        "mainstream_top_up",
+        "Top-up funding for mainstream schools",
+        LineGroup.EXPENDITURE,
+        "top-up and inclusion funding for pupils with SEN in mainstream schools and academies",
+    ),
+    StandardLine(
+        "independent_special_schools",
+        "Independent and non-maintained special schools",
+        LineGroup.EXPENDITURE,
+        "placements in independent and non-maintained special schools",
+    ),
+    StandardLine(
+        "alternative_provision",
+        "Alternative provision and pupil referral units",
+        LineGroup.EXPENDITURE,
+        "alternative provision, pupil referral units and short stay schools",
+    ),
+    StandardLine(
+        "post_16",
+        "Post-16 and further education",
+        LineGroup.EXPENDITURE,
+        "further education colleges and specialist post-16 institutions",
+    ),
+    StandardLine(
+        "hospital_education",
+        "Hospital education",
+        LineGroup.EXPENDITURE,
+        "hospital schools and education for children unable to attend school for health reasons",
+    ),
+    StandardLine(
         "therapies_and_health",
-        "Speech & Language, Sensory, Youth Offending and Child & Adolescent Mental Health "
-        "support & contributions",
+        "Therapies and health-related support",
         LineGroup.EXPENDITURE,
+        "speech and language, sensory, mental health and other therapies and contributions",
     ),
-    PlanLine(
-        "inclusion_infrastructure",
-        "High Needs Inclusion Infrastructure, cluster teams including parent link workers",
+    StandardLine(
+        "support_services",
+        "SEN support services and inclusion",
         LineGroup.EXPENDITURE,
+        "SEN support and inclusion services, outreach and teams that support schools",
     ),
-    PlanLine(
-        "other_costs",
-        "Other, including TPG/TPECG, H&SC levy and new school start-up costs",
+    StandardLine(
+        "other_expenditure",
+        "Other high needs expenditure",
         LineGroup.EXPENDITURE,
+        "any other high needs spending: contingencies, levies, start-up costs",
     ),
-    PlanLine(
-        "investment_contingency",
-        "Investment contingency including Inclusion Fund",
-        LineGroup.EXPENDITURE,
-    ),
-    PlanLine("dfe_contribution", "DfE Contribution", LineGroup.CONTRIBUTION),
-    PlanLine(
-        "council_contribution",
-        "NCC Contribution",
+    StandardLine(
+        "dfe_contribution",
+        "DfE contribution",
         LineGroup.CONTRIBUTION,
-        aliases=("Council Contribution", "LA Contribution", "Local authority contribution"),
+        "the Department for Education's payments under a safety valve agreement",
+    ),
+    StandardLine(
+        "council_contribution",
+        "Council contribution",
+        LineGroup.CONTRIBUTION,
+        "the council's own contribution towards the deficit, from its general fund",
+    ),
+    StandardLine(
+        "other_contribution",
+        "Other contributions",
+        LineGroup.CONTRIBUTION,
+        "contributions towards the deficit from anyone else",
     ),
 )
+
+STANDARD_BY_CODE: dict[str, StandardLine] = {line.code: line for line in STANDARD_LINES}
 
 # Rows the plan derives from the input lines; a file may state them, but they are never read.
 DERIVED_LABELS: dict[str, str] = {
@@ -92,7 +140,9 @@ DERIVED_LABELS: dict[str, str] = {
     "cumulative_after_contributions": "Cumulative Balance",
 }
 
-LINES_BY_CODE: dict[str, PlanLine] = {line.code: line for line in INPUT_LINES}
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+# "1.5% Schools Block transfer": the percentage changes from year to year, so any is accepted.
+_PERCENT = re.compile(r"^\d+(\.\d+)?% ")
 
 
 def normalise_label(text: str) -> str:
@@ -100,28 +150,150 @@ def normalise_label(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().rstrip(":").strip().casefold()
 
 
-def _label_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for line in INPUT_LINES:
+def _without_percent(key: str) -> str:
+    return _PERCENT.sub("", key)
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One line of a council's plan: the code its figures are stored under, its label as the
+    council prints it (and other labels it may be given), and the standard line it maps to."""
+
+    code: str
+    label: str
+    standard: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def group(self) -> LineGroup:
+        return STANDARD_BY_CODE[self.standard].group
+
+
+class PlanLinesError(ValueError):
+    """A council's plan lines cannot be used; ``problems`` lists each, naming its line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PlanLines:
+    """A council's plan lines in its own order: how its workbooks are read and its totals made."""
+
+    lines: tuple[PlanLine, ...]
+    _index: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        problems = check_lines(self.lines)
+        if problems:
+            raise PlanLinesError(problems)
+        index: dict[str, str] = {}
+        for line in self.lines:
+            for label in (line.label, *line.aliases):
+                index[normalise_label(label)] = line.code
+                index.setdefault(_without_percent(normalise_label(label)), line.code)
+        for code, label in DERIVED_LABELS.items():
+            index[normalise_label(label)] = code
+        object.__setattr__(self, "_index", index)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(line.code for line in self.lines)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(line.label for line in self.lines)
+
+    def by_code(self, code: str) -> PlanLine:
+        return next(line for line in self.lines if line.code == code)
+
+    def of_group(self, group: LineGroup) -> tuple[PlanLine, ...]:
+        return tuple(line for line in self.lines if line.group is group)
+
+    def of_standard(self, standard: str) -> tuple[PlanLine, ...]:
+        return tuple(line for line in self.lines if line.standard == standard)
+
+    def code_for_label(self, text: str) -> str | None:
+        """The line (or derived row) a label names, or None. A label that starts with a
+        percentage matches the same label with any percentage."""
+        key = normalise_label(text)
+        return self._index.get(key) or self._index.get(_without_percent(key))
+
+    def standard_total(
+        self, figures: Mapping[str, Mapping[str, int]], standard: str, year: str
+    ) -> int:
+        """The year's figure on a standard line: the sum of the council's lines mapped to it."""
+        return sum(figures.get(line.code, {}).get(year, 0) for line in self.of_standard(standard))
+
+    def derive_years(
+        self,
+        figures: Mapping[str, Mapping[str, int]],
+        *,
+        opening_balance: int,
+        years: tuple[str, ...],
+    ) -> dict[str, DerivedYear]:
+        """Derive totals, in-year deficit and both cumulative balances, year by year.
+
+        ``opening_balance`` is the deficit brought forward into the first year. Contributions
+        are credits, so adding them reduces the balance.
+        """
+
+        def total(group: LineGroup, year: str) -> int:
+            return sum(figures.get(line.code, {}).get(year, 0) for line in self.of_group(group))
+
+        derived: dict[str, DerivedYear] = {}
+        before = after = opening_balance
+        for year in years:
+            income = total(LineGroup.INCOME, year)
+            expenditure = total(LineGroup.EXPENDITURE, year)
+            contributions = total(LineGroup.CONTRIBUTION, year)
+            in_year = expenditure + income
+            before += in_year
+            after += in_year + contributions
+            derived[year] = DerivedYear(
+                total_income=income,
+                total_expenditure=expenditure,
+                in_year_deficit=in_year,
+                cumulative_before_contributions=before,
+                contributions=contributions,
+                cumulative_after_contributions=after,
+            )
+        return derived
+
+
+def check_lines(lines: tuple[PlanLine, ...]) -> list[str]:
+    """Every problem with a council's lines, each naming the line."""
+    problems: list[str] = []
+    seen_codes: set[str] = set()
+    seen_labels: dict[str, str] = {}
+    derived = {normalise_label(label) for label in DERIVED_LABELS.values()}
+    for number, line in enumerate(lines, start=1):
+        where = f"plan line {number} ({line.label!r})"
+        if not _CODE.match(line.code):
+            problems.append(f"{where}: code {line.code!r} must be lower-case words joined by _")
+        if line.code in seen_codes or line.code in DERIVED_LABELS:
+            problems.append(f"{where}: code {line.code!r} is used more than once")
+        seen_codes.add(line.code)
+        if line.standard not in STANDARD_BY_CODE:
+            problems.append(
+                f"{where}: standard {line.standard!r} is not a standard line; one of "
+                + ", ".join(STANDARD_BY_CODE)
+            )
         for label in (line.label, *line.aliases):
-            index[normalise_label(label)] = line.code
-    for code, label in DERIVED_LABELS.items():
-        index[normalise_label(label)] = code
-    return index
-
-
-LABEL_INDEX = _label_index()
-_BLOCK_TRANSFER = re.compile(r"^\d+(\.\d+)?% schools block transfer$")
-
-
-def code_for_label(text: str) -> str | None:
-    """The line code a label names, or None. Any percentage of block transfer is accepted."""
-    key = normalise_label(text)
-    if key in LABEL_INDEX:
-        return LABEL_INDEX[key]
-    if _BLOCK_TRANSFER.match(key):
-        return "schools_block_transfer"
-    return None
+            key = normalise_label(label)
+            if not key:
+                problems.append(f"{where}: a label is empty")
+            elif key in derived:
+                problems.append(f"{where}: {label!r} is the label of a derived row")
+            elif key in seen_labels and seen_labels[key] != line.code:
+                problems.append(f"{where}: {label!r} also labels line {seen_labels[key]!r}")
+            seen_labels[key] = line.code
+    groups = {STANDARD_BY_CODE[line.standard].group for line in lines if line.standard in STANDARD_BY_CODE}
+    for group in (LineGroup.INCOME, LineGroup.EXPENDITURE):
+        if group not in groups:
+            problems.append(f"plan lines: no line of {group.value}")
+    return problems
 
 
 @dataclass(frozen=True)
@@ -143,35 +315,3 @@ class DerivedYear:
             "cumulative_before_contributions": self.cumulative_before_contributions,
             "cumulative_after_contributions": self.cumulative_after_contributions,
         }
-
-
-def _group_total(lines: Mapping[str, Mapping[str, int]], group: LineGroup, year: str) -> int:
-    return sum(lines.get(line.code, {}).get(year, 0) for line in INPUT_LINES if line.group is group)
-
-
-def derive_years(
-    *, lines: Mapping[str, Mapping[str, int]], opening_balance: int, years: tuple[str, ...]
-) -> dict[str, DerivedYear]:
-    """Derive totals, in-year deficit and both cumulative balances, year by year.
-
-    ``opening_balance`` is the deficit brought forward into the first year. Contributions are
-    credits, so adding them reduces the balance.
-    """
-    derived: dict[str, DerivedYear] = {}
-    before = after = opening_balance
-    for year in years:
-        income = _group_total(lines, LineGroup.INCOME, year)
-        expenditure = _group_total(lines, LineGroup.EXPENDITURE, year)
-        contributions = _group_total(lines, LineGroup.CONTRIBUTION, year)
-        in_year = expenditure + income
-        before += in_year
-        after += in_year + contributions
-        derived[year] = DerivedYear(
-            total_income=income,
-            total_expenditure=expenditure,
-            in_year_deficit=in_year,
-            cumulative_before_contributions=before,
-            contributions=contributions,
-            cumulative_after_contributions=after,
-        )
-    return derived

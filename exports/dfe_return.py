@@ -25,7 +25,7 @@ from exports.table import Column, Table
 from exports.tables import exact, kind, plan_table, status_word, version_text
 from exports.tabular import to_xlsx_book
 from kpis.catalogue import Catalogue
-from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
+from kpis.dfe_template import QUESTIONS, RAGS, condition_item
 from kpis.notes import Note
 from kpis.rounds import Round, rounds_in
 from kpis.snapshot import Snapshot
@@ -43,6 +43,9 @@ class ReturnRequest:
     entries: dict[str, dict[str, list[Note]]]  # round name -> item -> versions, newest first
     threshold: int
     today: date
+    conditions: tuple[
+        str, ...
+    ] = ()  # the agreement's conditions, as the council's profile has them
 
     def latest(self, item: str, round_name: str | None = None) -> Note | None:
         versions = self.entries.get(round_name or self.round.name, {}).get(item, [])
@@ -242,7 +245,7 @@ def _sections(request: ReturnRequest):
         (q, (note.text if (note := request.latest(item)) else NOT_ENTERED)) for item, q in QUESTIONS
     ]
     conditions = []
-    for number, condition in enumerate(CONDITIONS, start=1):
+    for number, condition in enumerate(request.conditions, start=1):
         item = condition_item(number)
         rags = [(r.name, _rag_word(request.latest(item, r.name))) for r in _year_rounds(request)]
         note = request.latest(item)

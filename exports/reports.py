@@ -60,6 +60,7 @@ def return_request(
         entries={name: service.return_entries(name) for name in names},
         threshold=threshold,
         today=today or date.today(),
+        conditions=service.council.profile.conditions,
     )
 
 

@@ -242,13 +242,24 @@ def check_council(code: str, data: PublicData | None = None) -> str:
     return code
 
 
-def compare(kind: str, council: str, direction: str | None, data: PublicData) -> Comparator:
-    """The council's figure, England's and the neighbours' average on the basis ``kind`` names."""
+def compare(
+    kind: str,
+    council: str,
+    direction: str | None,
+    data: PublicData,
+    *,
+    neighbours: tuple[str, ...] | None = None,
+) -> Comparator:
+    """The council's figure, England's and the neighbours' average on the basis ``kind`` names.
+    ``neighbours`` are the councils its profile compares it with; by default the DfE's
+    statistical neighbours. The council itself is never among them."""
     if kind not in KINDS:
         raise ComparatorError(f"comparator {kind!r} is not one of {sorted(KINDS)}")
-    check_council(council, data)
+    if neighbours is None:
+        check_council(council, data)
+        neighbours = data.neighbours[council]
+    neighbours = tuple(code for code in neighbours if code != council)
     found = KINDS[kind]
-    neighbours = data.neighbours[council]
     figures = {code: found.figure(data, code) for code in neighbours}
     known = {code: figure for code, figure in figures.items() if figure is not None}
     members = tuple(code for code in neighbours if code in known)

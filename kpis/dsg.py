@@ -9,27 +9,33 @@ from functools import cached_property
 
 from domain.money import millions
 from domain.periods import Term, financial_year_start
-from domain.plan_lines import DerivedYear, derive_years
+from domain.plan_lines import DerivedYear, PlanLines
 
 __all__ = ["DsgFigures", "DsgPosition", "DsgSubmissionInfo", "millions"]
 
 
 @dataclass(frozen=True)
 class DsgFigures:
-    """One set of figures (the plan, or the forecast) over the years it covers, in pence."""
+    """One set of figures (the plan, or the forecast) over the years it covers, in pence, by the
+    council's line codes; ``plan_lines`` say how each line counts."""
 
     years: tuple[str, ...]
     opening_balance: int
     lines: Mapping[str, Mapping[str, int]]
+    plan_lines: PlanLines
 
     @cached_property
     def derived(self) -> dict[str, DerivedYear]:
-        return derive_years(
-            lines=self.lines, opening_balance=self.opening_balance, years=self.years
+        return self.plan_lines.derive_years(
+            self.lines, opening_balance=self.opening_balance, years=self.years
         )
 
     def line(self, code: str, year: str) -> int:
         return self.lines.get(code, {}).get(year, 0)
+
+    def standard(self, standard: str, year: str) -> int:
+        """The year's figure on a standard line: every council line mapped to it, added."""
+        return self.plan_lines.standard_total(self.lines, standard, year)
 
 
 @dataclass(frozen=True)

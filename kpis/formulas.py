@@ -43,7 +43,7 @@ def dsg_cumulative_deficit_after_contributions(dsg: DsgFigures) -> dict[str, Dec
 def dsg_funding_gap_share_of_hnb_allocation(dsg: DsgFigures) -> dict[str, Decimal | None]:
     shares: dict[str, Decimal | None] = {}
     for year, derived in dsg.derived.items():
-        allocation = -dsg.line("hnb_dsg_income", year)
+        allocation = -dsg.standard("hnb_dsg_income", year)
         # With no allocation the share has no meaning: not available, never zero.
         shares[year] = Decimal(derived.in_year_deficit) / allocation if allocation else None
     return shares
@@ -51,17 +51,17 @@ def dsg_funding_gap_share_of_hnb_allocation(dsg: DsgFigures) -> dict[str, Decima
 
 @formula
 def hnb_dsg_allocation(dsg: DsgFigures) -> dict[str, Decimal | None]:
-    return {year: millions(-dsg.line("hnb_dsg_income", year)) for year in dsg.years}
+    return {year: millions(-dsg.standard("hnb_dsg_income", year)) for year in dsg.years}
 
 
 @formula
 def dsg_block_transfer(dsg: DsgFigures) -> dict[str, Decimal | None]:
-    return {year: millions(-dsg.line("schools_block_transfer", year)) for year in dsg.years}
+    return {year: millions(-dsg.standard("block_transfer", year)) for year in dsg.years}
 
 
 @formula
 def dsg_general_fund_contribution(dsg: DsgFigures) -> dict[str, Decimal | None]:
-    return {year: millions(-dsg.line("council_contribution", year)) for year in dsg.years}
+    return {year: millions(-dsg.standard("council_contribution", year)) for year in dsg.years}
 
 
 # Derived measures read from the termly returns rather than one set of DSG figures.

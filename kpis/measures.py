@@ -15,7 +15,7 @@ from kpis.dsg import DsgPosition
 from kpis.formulas import FORMULAS, TERM_FORMULAS
 from kpis.returns import Returns
 from kpis.timeline import comparable_period, fit_trend, previous_term
-from kpis.trajectory import NONE, PROJECT_TO_YEAR, direction_of_travel, rag_status
+from kpis.trajectory import NONE, direction_of_travel, rag_status
 
 FAMILY_OF_SOURCE = {
     "ehcp": "ehcp",
@@ -24,6 +24,17 @@ FAMILY_OF_SOURCE = {
     "savings": "hnb",
     "placements": "hnb",
 }
+
+
+@dataclass(frozen=True)
+class Place:
+    """Whose measures these are: the council's new-style LA code, the councils it is compared
+    with (empty: the DfE's statistical neighbours), and the plan's last year, to which a trend is
+    carried when there is no plan to say it."""
+
+    la_code: str
+    neighbours: tuple[str, ...]
+    last_year: str
 
 
 @dataclass(frozen=True)
@@ -225,7 +236,7 @@ def _same_target(value: MeasureValue, earlier: MeasureValue) -> bool:
 
 
 def _with_projection(
-    values: list[MeasureValue], position: DsgPosition | None
+    values: list[MeasureValue], position: DsgPosition | None, place: Place | None
 ) -> list[MeasureValue]:
     # the trend belongs to the latest figure there is, not to a period with none (a part year)
     judged = [v for v in values if v.basis != "plan" and v.value is not None]
@@ -234,8 +245,12 @@ def _with_projection(
     measure, latest = values[0].measure, judged[-1]
     projection = None
     if measure.projection == "linear_trend" and not measure.is_council_forecast:
-        last_year = position.years[-1] if position else PROJECT_TO_YEAR
-        trend = fit_trend(measure, [(v.period, v.value) for v in judged], last_year=last_year)
+        last_year = position.years[-1] if position else place.last_year if place else None
+        trend = (
+            fit_trend(measure, [(v.period, v.value) for v in judged], last_year=last_year)
+            if last_year
+            else None
+        )
         projection = trend.as_record(measure) if trend else None
     elif measure.projection == "clearing_year" and position is not None:
         projection = clearing_year(values)
@@ -281,15 +296,19 @@ def clearing_year(values: list[MeasureValue]) -> dict:
     }
 
 
-def _with_comparators(values: list[MeasureValue], council: str | None) -> list[MeasureValue]:
+def _with_comparators(values: list[MeasureValue], place: Place | None) -> list[MeasureValue]:
     """The published comparator, on the headline figure (the latest outturn) only: it has its own
     period and basis, and the council's own SEN2 figure on that basis travels with it."""
     measure = values[0].measure if values else None
     headline = headline_of(values)
-    if measure is None or measure.comparator is None or council is None or headline is None:
+    if measure is None or measure.comparator is None or place is None or headline is None:
         return values
     found = comparators.compare(
-        measure.comparator, council, measure.direction, comparators.public_data()
+        measure.comparator,
+        place.la_code,
+        measure.direction,
+        comparators.public_data(),
+        neighbours=place.neighbours or None,
     )
     compared = replace(
         headline,
@@ -305,10 +324,11 @@ def compute_measures(
     catalogue: Catalogue,
     position: DsgPosition | None,
     returns: Returns | None = None,
-    council: str | None = None,
+    place: Place | None = None,
 ) -> list[MeasureValue]:
     """Every measure in catalogue order, each for every period its data covers; with the
-    council's LA code (LFI_COUNCIL_LA_CODE), the published comparators on the headlines."""
+    council's ``place``, the published comparators on the headlines and trends carried to the
+    plan's last year."""
     returns = returns or Returns()
     computed: dict[str, Series] = {}
     results: list[MeasureValue] = []
@@ -323,5 +343,6 @@ def compute_measures(
             )
             computed[measure.id] = series
             values = _from_returns(measure, series, returns)
-        results += _with_comparators(_with_projection(_with_travel(values), position), council)
+        projected = _with_projection(_with_travel(values), position, place)
+        results += _with_comparators(projected, place)
     return results

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.plan_lines import DERIVED_LABELS, INPUT_LINES, LineGroup
+from domain.plan_lines import DERIVED_LABELS, LineGroup
 from kpis.catalogue import Catalogue, Measure
 from kpis.dsg import DsgFigures, DsgPosition, millions
 from kpis.measures import MeasureValue, compute_measure
@@ -76,7 +76,7 @@ def build_table(figures: DsgFigures) -> list[TableRow]:
     years, derived = figures.years, figures.derived
     rows: list[TableRow] = []
     for group in LineGroup:
-        for line in (line for line in INPUT_LINES if line.group is group):
+        for line in figures.plan_lines.of_group(group):
             rows.append(
                 TableRow(line.label, {y: millions(figures.line(line.code, y)) for y in years})
             )

@@ -73,7 +73,6 @@ def describe_thresholds(measure: Measure) -> str:
     )
 
 
-PROJECT_TO_YEAR = "2028-29"
 IMPROVING, WORSENING, NO_CHANGE, NOT_JUDGED = "improving", "worsening", "no change", "not judged"
 
 

@@ -9,7 +9,7 @@ import dash
 from dash import html
 
 from domain.roles import Permission
-from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
+from kpis.dfe_template import QUESTIONS, RAGS, condition_item
 from kpis.rounds import RoundError, latest_round, parse_round, rounds_to_offer
 from layouts._shared.components import demo_notice, option_group, scrolling_table
 from layouts._shared.context import current_service
@@ -69,7 +69,8 @@ def layout(round: str = "", **_query: str) -> html.Div:  # noqa: A002 - the addr
         _, text, by = _entry(entries, item)
         questions += [html.Dt(question), html.Dd([html.P(text), html.P(by, className="source")])]
     rows = []
-    for number, condition in enumerate(CONDITIONS, start=1):
+    conditions = service.council.profile.conditions
+    for number, condition in enumerate(conditions, start=1):
         rag, text, by = _entry(entries, condition_item(number))
         word = RAGS.get(rag, "Not assessed") if rag else "Not assessed"
         rows.append(
@@ -89,7 +90,7 @@ def layout(round: str = "", **_query: str) -> html.Div:  # noqa: A002 - the addr
             html.P(
                 f"Due {chosen.due:%d %B %Y}, reporting the {chosen.term} term: the "
                 f"{len(QUESTIONS)} questions and items of the DfE's template, the "
-                f"{len(CONDITIONS)} conditions of the agreement with their assurance level, and "
+                f"{len(conditions)} conditions of the agreement with their assurance level, and "
                 f"the {len(service.catalogue.measures)} measures with the DSG plan in the annex.",
                 className="lede",
             ),

@@ -13,7 +13,7 @@ from flask import Flask, abort, make_response, redirect, render_template_string,
 
 from domain.actors import Forbidden
 from domain.periods import PeriodError, parse_term
-from kpis.dfe_template import CONDITIONS, QUESTIONS, RAGS, condition_item
+from kpis.dfe_template import QUESTIONS, RAGS, condition_item
 from kpis.notes import NoteError
 from kpis.rounds import RoundError, parse_round
 from layouts._shared.context import current_service
@@ -183,27 +183,28 @@ def _commentary(ref: int):
 
 def _current_values(round_name: str, service: Service) -> dict[str, tuple[str | None, str]]:
     entries = service.return_entries(round_name)
-    items = [q for q, _ in QUESTIONS] + [condition_item(n) for n in range(1, 10)]
+    count = len(service.council.profile.conditions)
+    items = [q for q, _ in QUESTIONS] + [condition_item(n) for n in range(1, count + 1)]
     return {
         item: (entries[item][0].rag, entries[item][0].text) if item in entries else (None, "")
         for item in items
     }
 
 
-def _posted_values() -> dict[str, tuple[str | None, str]]:
+def _posted_values(conditions: int) -> dict[str, tuple[str | None, str]]:
     values: dict[str, tuple[str | None, str]] = {
         q: (None, request.form.get(q, "")) for q, _ in QUESTIONS
     }
-    for number in range(1, 10):
+    for number in range(1, conditions + 1):
         item = condition_item(number)
         rag = request.form.get(f"{item}-rag") or None
         values[item] = (rag if rag in RAGS else None, request.form.get(f"{item}-text", ""))
     return values
 
 
-def _return_errors(values) -> list[tuple[str, str]]:
+def _return_errors(values, conditions: int) -> list[tuple[str, str]]:
     errors = []
-    for number in range(1, 10):
+    for number in range(1, conditions + 1):
         item = condition_item(number)
         rag, text = values[item]
         if text.strip() and rag is None:
@@ -222,8 +223,9 @@ def _return(slug: str):
     values, errors = current, []
     back = f"/return?round={chosen.slug}"
     if request.method == "POST":
-        values = _posted_values()
-        errors = _return_errors(values)
+        conditions = len(service.council.profile.conditions)
+        values = _posted_values(conditions)
+        errors = _return_errors(values, conditions)
         if not errors:
             changed = {
                 item: (rag, text.strip())
@@ -248,7 +250,7 @@ def _return(slug: str):
         round=chosen.name,
         slug=chosen.slug,
         questions=QUESTIONS,
-        conditions=list(enumerate(CONDITIONS, start=1)),
+        conditions=list(enumerate(service.council.profile.conditions, start=1)),
         rags=list(RAGS.items()),
         values=values,
     )

@@ -24,7 +24,6 @@ from kpis.wording import (
     sign_note,
     unit_label,
 )
-from kpis.workstreams import workstream
 from layouts._shared.components import chart_block, data_table, demo_notice, not_found
 from layouts._shared.context import current_service
 from layouts._shared.measures import (
@@ -113,7 +112,8 @@ def _about(measure: Measure) -> html.Section:
 
 def _context(measure: Measure) -> html.P:
     # the catalogue allows only the workstreams there are, so each is found
-    streams = [found for n in measure.workstreams if (found := workstream(n)) is not None]
+    profile = current_service().council.profile
+    streams = [found for n in measure.workstreams if (found := profile.workstream(n)) is not None]
     links: list[ComponentType] = []
     for stream in streams:
         if links:

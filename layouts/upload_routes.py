@@ -17,10 +17,8 @@ from web.access import Access, requires
 def _template(family: str) -> Response:
     if family not in FAMILIES:
         abort(404)
-    service, settings = current_service(), current_settings()
-    labels = {m.ref: m.label for m in service.catalogue.measures}
     buffer = io.BytesIO()
-    write_template(family, buffer, years=settings.plan_years, measure_labels=labels)
+    write_template(family, buffer, shape=current_service().council.shape)
     buffer.seek(0)
     return send_file(
         buffer,

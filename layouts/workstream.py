@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from kpis.workstreams import WORKSTREAMS, workstream
+from domain.council import Workstream
 from layouts._shared.components import aria, demo_notice, not_found, option_links
 from layouts._shared.context import current_service
 from layouts._shared.measures import measure_card
@@ -14,8 +14,12 @@ from layouts._shared.viewer import current_viewer
 from web.access import Access
 
 
+def _workstream(number: str) -> Workstream | None:
+    return current_service().council.profile.workstream(int(number)) if number.isdigit() else None
+
+
 def _title(number: str = "") -> str:
-    found = workstream(int(number)) if number.isdigit() else None
+    found = _workstream(number)
     if found is None:
         return "Workstream not found - Local First Inclusion"
     return f"Workstream {found.number}: {found.name} - Local First Inclusion"
@@ -34,7 +38,7 @@ dash.register_page(
 def _other_workstreams(current: int) -> html.Nav:
     options = [
         (f"Workstream {w.number}", f"/workstream/{w.number}", w.number == current)
-        for w in WORKSTREAMS
+        for w in current_service().council.profile.workstreams
     ]
     return html.Nav(
         className="filters",
@@ -44,13 +48,23 @@ def _other_workstreams(current: int) -> html.Nav:
 
 
 def layout(number: str = "", **_query: str) -> html.Div:
-    found = workstream(int(number)) if number.isdigit() else None
+    found = _workstream(number)
     if found is None:
+        held = current_service().council.profile.workstreams
+        if not held:
+            return not_found(
+                "Workstream not found",
+                "The council's profile names no workstreams yet.",
+                "Overview",
+                "/",
+            )
         return not_found(
             "Workstream not found",
-            f"There is no workstream {number!r}. The programme has workstreams 1 to 5.",
-            "Workstream 1",
-            "/workstream/1",
+            f"There is no workstream {number!r}. The programme has workstreams "
+            + ", ".join(str(w.number) for w in held)
+            + ".",
+            f"Workstream {held[0].number}",
+            f"/workstream/{held[0].number}",
         )
     service = current_service()
     viewer = current_viewer()

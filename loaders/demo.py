@@ -23,6 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from domain.periods import Term, financial_year_start, latest_complete_term, terms_between
+from domain.plan_lines import PlanLines
+from domain.plan_shape import PlanShape
 from domain.vocabulary import PROVISION_TYPES
 from loaders.errors import LoaderError
 from loaders.templates import (
@@ -523,13 +525,13 @@ def build_forecast(
 
 
 def build_spend(
-    forecast: dict[str, dict[str, Decimal]], term: Term
+    forecast: dict[str, dict[str, Decimal]], term: Term, plan_lines: PlanLines
 ) -> dict[str, tuple[Decimal, Decimal]]:
     """The term's share of each expenditure line, in pounds, split into direct and central."""
-    from loaders.hnb import EXPENDITURE_LINES
+    from loaders.hnb import expenditure_lines
 
     spend = {}
-    for code in EXPENDITURE_LINES:
+    for code in expenditure_lines(plan_lines):
         pounds = (
             forecast[code][term.financial_year] * 1_000_000 * FINANCIAL_SHARE[term.season]
         ).quantize(Decimal("0.01"))
@@ -562,7 +564,7 @@ def _slug(term: Term) -> str:
     return f"{term.year}-{term.season.lower()}"
 
 
-def build_demo_workbooks(today: date) -> list[tuple[str, bytes]]:
+def build_demo_workbooks(today: date, shape: PlanShape) -> list[tuple[str, bytes]]:
     """(file name, bytes) for every family and term, in the order they would have been loaded."""
     rng = random.Random(SEED)
     terms = demo_terms(today)
@@ -577,7 +579,7 @@ def build_demo_workbooks(today: date) -> list[tuple[str, bytes]]:
                 f"demo-dsg-{_slug(term)}.xlsx",
                 _write(
                     write_dsg_workbook,
-                    years=DEMO_YEARS,
+                    shape=shape,
                     opening_balance=opening,
                     plan=plan,
                     forecast=forecast,
@@ -592,8 +594,9 @@ def build_demo_workbooks(today: date) -> list[tuple[str, bytes]]:
                 f"demo-hnb-{_slug(term)}.xlsx",
                 _write(
                     write_hnb_workbook,
+                    shape=shape,
                     term=str(term),
-                    spend=build_spend(forecast, term),
+                    spend=build_spend(forecast, term, shape.lines),
                     savings=build_savings(index, rng),
                     placements=placements[index],
                 ),

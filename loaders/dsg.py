@@ -21,14 +21,13 @@ from domain.periods import (
 )
 from domain.plan_lines import (
     DERIVED_LABELS,
-    INPUT_LINES,
-    LINES_BY_CODE,
     DerivedYear,
     LineGroup,
-    code_for_label,
-    derive_years,
+    PlanLine,
+    PlanLines,
     normalise_label,
 )
+from domain.plan_shape import PlanShape
 from loaders.cells import CellProblem, cell_text, parse_decimal
 from loaders.grid import Grid, cell_name, has_sheets
 from loaders.line_map import LINE_MAP_SHEET, read_line_map
@@ -197,9 +196,8 @@ def _read_amount(
 
 
 def _check_sign(
-    sheet: Grid, row: int, column: int, code: str, pence: int, report: ValidationReport
+    sheet: Grid, row: int, column: int, line: PlanLine, pence: int, report: ValidationReport
 ) -> None:
-    line = LINES_BY_CODE[code]
     if line.group is LineGroup.EXPENDITURE or pence <= 0:
         return
     report.error(
@@ -211,8 +209,8 @@ def _check_sign(
     )
 
 
-def _suggest(label: str) -> str:
-    known = [line.label for line in INPUT_LINES] + list(DERIVED_LABELS.values())
+def _suggest(label: str, plan_lines: PlanLines) -> str:
+    known = [*plan_lines.labels, *DERIVED_LABELS.values()]
     close = difflib.get_close_matches(label, known, n=1, cutoff=0.6)
     return f" Did you mean '{close[0]}'?" if close else ""
 
@@ -240,11 +238,12 @@ def _read_lines(
     columns: dict[str, int],
     report: ValidationReport,
     line_map: dict[str, str],
+    plan_lines: PlanLines,
 ) -> _SheetLines:
     out = _SheetLines(header_row=header_row, columns=columns)
     for row in range(header_row + 1, sheet.max_row + 1):
         label = _label(sheet, row)
-        code = code_for_label(label) if label else None
+        code = plan_lines.code_for_label(label) if label else None
         if code in DERIVED_LABELS:
             out.stated_derived[code] = _stated_row(sheet, row, columns)
             continue
@@ -252,7 +251,7 @@ def _read_lines(
             code = line_map[normalise_label(label)]
             out.mapped.setdefault(code, []).append(row)
         elif code is None:
-            _report_stray_row(sheet, row, label, columns, report)
+            _report_stray_row(sheet, row, label, columns, report, plan_lines)
             continue
         elif code in out.rows:
             report.error(
@@ -265,16 +264,17 @@ def _read_lines(
             continue
         else:
             out.rows[code] = row
-        _read_line_figures(sheet, row, code, out, report, label)
+        _read_line_figures(sheet, row, plan_lines.by_code(code), out, report, label)
     # a year a mapped row fills is not blank on the line it adds to
     out.blank = {(code, year) for code, year in out.blank if year not in out.values[code]}
     return out
 
 
 def _read_line_figures(
-    sheet: Grid, row: int, code: str, out: _SheetLines, report: ValidationReport, label: str
+    sheet: Grid, row: int, line: PlanLine, out: _SheetLines, report: ValidationReport, label: str
 ) -> None:
-    """Add the row's figures to its line: a mapped row adds to the standard one."""
+    """Add the row's figures to its line: a mapped row adds to the line's own."""
+    code = line.code
     figures = out.values.setdefault(code, {})
     for year, col in out.columns.items():
         errors = len(report.errors)
@@ -285,7 +285,7 @@ def _read_line_figures(
             else:
                 out.bad.add(code)
             continue
-        _check_sign(sheet, row, col, code, pence, report)
+        _check_sign(sheet, row, col, line, pence, report)
         figures[year] = figures.get(year, 0) + pence
 
 
@@ -302,7 +302,12 @@ def _stated_row(sheet: Grid, row: int, columns: dict[str, int]) -> dict[str, tup
 
 
 def _report_stray_row(
-    sheet: Grid, row: int, label: str, columns: dict[str, int], report: ValidationReport
+    sheet: Grid,
+    row: int,
+    label: str,
+    columns: dict[str, int],
+    report: ValidationReport,
+    plan_lines: PlanLines,
 ) -> None:
     """A row with figures the product does not recognise would drop them from the deficit."""
     has_figures = any(cell_text(sheet.value(row, col)) for col in columns.values())
@@ -312,9 +317,9 @@ def _report_stray_row(
         sheet=sheet.name,
         cell=cell_name(row, 1),
         found=f"figures in a row labelled {label!r}" if label else "figures in a row with no label",
-        expected="one of the plan's lines: " + "; ".join(line.label for line in INPUT_LINES),
+        expected="one of the plan's lines: " + "; ".join(plan_lines.labels),
         fix="Rename the row to one of the plan's lines, or map its label to one on the "
-        f"'{LINE_MAP_SHEET}' sheet." + _suggest(label),
+        f"'{LINE_MAP_SHEET}' sheet." + _suggest(label, plan_lines),
     )
 
 
@@ -436,8 +441,10 @@ def _warn_if_hidden(sheet: Grid, report: ValidationReport) -> None:
         )
 
 
-def _report_missing_lines(sheet: Grid, lines: _SheetLines, report: ValidationReport) -> None:
-    for line in INPUT_LINES:
+def _report_missing_lines(
+    sheet: Grid, lines: _SheetLines, report: ValidationReport, plan_lines: PlanLines
+) -> None:
+    for line in plan_lines.lines:
         if lines.row_of(line.code) is None:
             report.error(
                 sheet=sheet.name,
@@ -449,7 +456,11 @@ def _report_missing_lines(sheet: Grid, lines: _SheetLines, report: ValidationRep
 
 
 def _read_plan(
-    sheet: Grid, years: tuple[str, ...], report: ValidationReport, line_map: dict[str, str]
+    sheet: Grid,
+    years: tuple[str, ...],
+    report: ValidationReport,
+    line_map: dict[str, str],
+    plan_lines: PlanLines,
 ) -> _SheetLines | None:
     header_row = _find_header_row(sheet, years)
     if header_row is None:
@@ -457,10 +468,10 @@ def _read_plan(
         return None
     columns = _read_year_columns(sheet, header_row, years, report)
     _report_missing_years(sheet, header_row, [y for y in years if y not in columns], years, report)
-    lines = _read_lines(sheet, header_row, columns, report, line_map)
+    lines = _read_lines(sheet, header_row, columns, report, line_map, plan_lines)
     _check_merged_figures(sheet, lines, report)
-    _report_missing_lines(sheet, lines, report)
-    for line in INPUT_LINES:
+    _report_missing_lines(sheet, lines, report, plan_lines)
+    for line in plan_lines.lines:
         row = lines.row_of(line.code)  # a line has figures (even none) only when it has a row
         if (
             row is not None
@@ -490,7 +501,11 @@ def _report_no_headings(sheet: Grid, years: tuple[str, ...], report: ValidationR
 
 
 def _read_forecast(
-    sheet: Grid, years: tuple[str, ...], report: ValidationReport, line_map: dict[str, str]
+    sheet: Grid,
+    years: tuple[str, ...],
+    report: ValidationReport,
+    line_map: dict[str, str],
+    plan_lines: PlanLines,
 ) -> _SheetLines | None:
     """The forecast's lines and years; later year columns may be left out, not earlier ones."""
     header_row = _find_header_row(sheet, years)
@@ -505,7 +520,7 @@ def _read_forecast(
     _report_missing_years(
         sheet, header_row, [y for y in years[:last] if y not in columns], years, report
     )
-    lines = _read_lines(sheet, header_row, columns, report, line_map)
+    lines = _read_lines(sheet, header_row, columns, report, line_map, plan_lines)
     _check_merged_figures(sheet, lines, report)
     filled = lines.filled_years(years)
     if not filled:
@@ -519,49 +534,55 @@ def _read_forecast(
                 expected="the outturn or forecast for every year up to the last one forecast",
                 fix=f"Fill in {year}: the cumulative balance needs every year before it.",
             )
-    _report_missing_lines(sheet, lines, report)
+    _report_missing_lines(sheet, lines, report, plan_lines)
     for code, year in sorted(lines.blank):
         if (
             year in filled
             and (row := lines.row_of(code)) is not None
-            and LINES_BY_CODE[code].group is not LineGroup.CONTRIBUTION
+            and plan_lines.by_code(code).group is not LineGroup.CONTRIBUTION
         ):
             report.warning(
                 sheet=sheet.name,
                 cell=cell_name(row, columns[year]),
                 found="a blank cell in a year that has figures",
-                expected=f"a figure for {LINES_BY_CODE[code].label}, {year}",
+                expected=f"a figure for {plan_lines.by_code(code).label}, {year}",
                 fix="The blank counts as zero; type 0 to say so, or the figure.",
             )
     return lines
 
 
 def read_dsg_workbook(
-    grids: dict[str, Grid], *, years: tuple[str, ...], report: ValidationReport, **_: object
+    grids: dict[str, Grid], *, shape: PlanShape, report: ValidationReport, **_: object
 ) -> DsgWorkbook | None:
-    """Read and check both sheets; every problem goes into ``report``. None if there are errors."""
+    """Read and check both sheets against the council's plan (``shape``); every problem goes
+    into ``report``. None if there are errors."""
+    years, plan_lines = shape.years, shape.lines
     if not has_sheets(grids, SHEETS, report, family="dsg"):
         return None
     plan_sheet, forecast_sheet = grids[PLAN_SHEET], grids[FORECAST_SHEET]
     for sheet in (plan_sheet, forecast_sheet):
         _warn_if_hidden(sheet, report)
-    line_map = read_line_map(grids[LINE_MAP_SHEET], report) if LINE_MAP_SHEET in grids else {}
-    plan = _read_plan(plan_sheet, years, report, line_map)
+    line_map = (
+        read_line_map(grids[LINE_MAP_SHEET], report, plan_lines) if LINE_MAP_SHEET in grids else {}
+    )
+    plan = _read_plan(plan_sheet, years, report, line_map, plan_lines)
     opening = _read_opening_balance(plan_sheet, years, report)
-    forecast = _read_forecast(forecast_sheet, years, report, line_map)
+    forecast = _read_forecast(forecast_sheet, years, report, line_map, plan_lines)
     forecast_years = forecast.filled_years(years) if forecast else ()
     term = _read_term(forecast_sheet, years, report) if forecast_years else None
-    targets = read_targets(grids[TARGETS_SHEET], years, report) if TARGETS_SHEET in grids else None
+    targets = read_targets(grids[TARGETS_SHEET], shape, report) if TARGETS_SHEET in grids else None
     if report.errors or plan is None:
         return None
     _reconcile(
         PLAN_SHEET,
         plan,
-        derive_years(lines=plan.values, opening_balance=opening, years=years),
+        plan_lines.derive_years(plan.values, opening_balance=opening, years=years),
         report,
     )
     if forecast is not None and forecast_years:  # years only when there is a forecast
-        derived = derive_years(lines=forecast.values, opening_balance=opening, years=forecast_years)
+        derived = plan_lines.derive_years(
+            forecast.values, opening_balance=opening, years=forecast_years
+        )
         _reconcile(FORECAST_SHEET, forecast, derived, report)
     else:
         report.warning(
@@ -574,9 +595,9 @@ def read_dsg_workbook(
     return DsgWorkbook(
         years=years,
         opening_balance=opening,
-        plan=_with_zeros(plan.values, years),
+        plan=_with_zeros(plan.values, years, plan_lines),
         forecast=(
-            _with_zeros(forecast.values, forecast_years)
+            _with_zeros(forecast.values, forecast_years, plan_lines)
             if forecast is not None and forecast_years
             else {}
         ),
@@ -586,9 +607,10 @@ def read_dsg_workbook(
 
 
 def _with_zeros(
-    lines: dict[str, dict[str, int]], years: tuple[str, ...]
+    lines: dict[str, dict[str, int]], years: tuple[str, ...], plan_lines: PlanLines
 ) -> dict[str, dict[str, int]]:
     """Every line for every year; a blank cell counts as zero, as in the plan."""
     return {
-        code: {year: lines.get(code, {}).get(year, 0) for year in years} for code in LINES_BY_CODE
+        code: {year: lines.get(code, {}).get(year, 0) for year in years}
+        for code in plan_lines.codes
     }

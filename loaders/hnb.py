@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.periods import Term
-from domain.plan_lines import INPUT_LINES, LineGroup
+from domain.plan_lines import LineGroup, PlanLines
+from domain.plan_shape import PlanShape
 from domain.vocabulary import COHORT_LOOKUP, SAVINGS_COHORTS, build_lookup
 from loaders.grid import Grid, has_sheets
 from loaders.placements import PLACEMENTS_SHEET, read_placements
@@ -25,20 +26,27 @@ from loaders.terms import read_term
 SPEND_SHEET = "Spend"
 SAVINGS_SHEET = "Savings"
 SHEETS = (SPEND_SHEET, SAVINGS_SHEET, PLACEMENTS_SHEET)
-EXPENDITURE_LINES = {
-    line.code: line.label for line in INPUT_LINES if line.group is LineGroup.EXPENDITURE
-}
 BLOCK_NAMES = {SPEND_SHEET: "spending", SAVINGS_SHEET: "savings"}
 MONEY_EXPECTED = "an amount in pounds, such as 1,234,567.89 (a credit as -1,234 or (1,234))"
 
-SPEND_COLUMNS = (
-    Column(
+
+def expenditure_lines(plan_lines: PlanLines) -> dict[str, str]:
+    """The council's expenditure lines, code -> label: the rows of the Spend sheet."""
+    return {line.code: line.label for line in plan_lines.of_group(LineGroup.EXPENDITURE)}
+
+
+def _spend_columns(plan_lines: PlanLines) -> tuple[Column, ...]:
+    line = Column(
         "line",
         "Line",
-        choice_parser(build_lookup(EXPENDITURE_LINES)),
+        choice_parser(build_lookup(expenditure_lines(plan_lines))),
         expected="one of the plan's expenditure lines, worded as in the template",
         fix="Use the template's line names.",
-    ),
+    )
+    return (line, *MONEY_COLUMNS)
+
+
+MONEY_COLUMNS = (
     Column(
         "direct",
         "Direct spend (£)",
@@ -131,12 +139,14 @@ def _is_blank_block(table: Table, keys: tuple[str, ...], report: ValidationRepor
     return True
 
 
-def _spend(table: Table, report: ValidationReport) -> dict[str, tuple[int, int]]:
+def _spend(
+    table: Table, report: ValidationReport, plan_lines: PlanLines
+) -> dict[str, tuple[int, int]]:
     """Spending by line; once the block has figures, a blank cell on a line is none (£0), as the
     template says."""
     if _is_blank_block(table, ("direct", "central"), report):
         return {}
-    rows = _by_label(table, "line", report, EXPENDITURE_LINES)
+    rows = _by_label(table, "line", report, expenditure_lines(plan_lines))
     values = table.values
     return {code: (values["direct"][i] or 0, values["central"][i] or 0) for code, i in rows.items()}
 
@@ -150,15 +160,20 @@ def _savings(table: Table, report: ValidationReport) -> dict[str, int]:
 
 
 def read_hnb_workbook(
-    grids: dict[str, Grid], *, report: ValidationReport, today: date, **_: object
+    grids: dict[str, Grid],
+    *,
+    shape: PlanShape,
+    report: ValidationReport,
+    today: date,
+    **_: object,
 ) -> HnbReturn | None:
     if not has_sheets(grids, SHEETS, report, family="hnb"):
         return None
     term = read_term(grids[SPEND_SHEET], report, today=today)
-    spend_table = read_table(grids[SPEND_SHEET], SPEND_COLUMNS, report, label="line")
+    spend_table = read_table(grids[SPEND_SHEET], _spend_columns(shape.lines), report, label="line")
     savings_table = read_table(grids[SAVINGS_SHEET], SAVINGS_COLUMNS, report, label="cohort")
     placements = read_placements(grids[PLACEMENTS_SHEET], term, report)
-    spend = _spend(spend_table, report) if spend_table is not None else {}
+    spend = _spend(spend_table, report, shape.lines) if spend_table is not None else {}
     savings = _savings(savings_table, report) if savings_table is not None else {}
     if report.errors or term is None or placements is None:
         return None

@@ -4,7 +4,9 @@ of the standard plan, so a plan laid out in the council's words can be loaded wi
 
 from __future__ import annotations
 
-from domain.plan_lines import INPUT_LINES, code_for_label, normalise_label
+from collections.abc import Callable
+
+from domain.plan_lines import PlanLines, normalise_label
 from loaders.cells import CellProblem
 from loaders.grid import Grid
 from loaders.report import ValidationReport
@@ -15,40 +17,45 @@ LABEL_HEADING = "Label in your plan"
 LINE_HEADING = "Plan line"
 
 
-def _parse_line(value: object) -> str | None:
-    text = parse_text(value)
-    if text is None:
-        return None
-    code = code_for_label(text)
-    if code is None:
-        raise CellProblem(repr(text))
-    return code
+def _line_parser(plan_lines: PlanLines) -> Callable[[object], str | None]:
+    def parse(value: object) -> str | None:
+        text = parse_text(value)
+        if text is None:
+            return None
+        code = plan_lines.code_for_label(text)
+        if code is None or code not in plan_lines.codes:
+            raise CellProblem(repr(text))
+        return code
+
+    return parse
 
 
-COLUMNS = (
-    Column(
-        "label",
-        LABEL_HEADING,
-        lambda value: None if (text := parse_text(value)) is None else normalise_label(text),
-        expected="the label of a row of your plan, as column A of the Plan or Forecast sheet has it",
-        fix="Type the row's label, or delete the mapping.",
-    ),
-    Column(
-        "line",
-        LINE_HEADING,
-        _parse_line,
-        expected="a line of the plan, labelled as the template prints it: "
-        + "; ".join(line.label for line in INPUT_LINES),
-        fix="Copy the line's label from column A of the template's Plan sheet.",
-    ),
-)
+def _columns(plan_lines: PlanLines) -> tuple[Column, ...]:
+    return (
+        Column(
+            "label",
+            LABEL_HEADING,
+            lambda value: None if (text := parse_text(value)) is None else normalise_label(text),
+            expected="the label of a row of your plan, as column A of the Plan or Forecast sheet has it",
+            fix="Type the row's label, or delete the mapping.",
+        ),
+        Column(
+            "line",
+            LINE_HEADING,
+            _line_parser(plan_lines),
+            expected="a line of the plan, labelled as the template prints it: "
+            + "; ".join(plan_lines.labels),
+            fix="Copy the line's label from column A of the template's Plan sheet.",
+        ),
+    )
 
 
-def read_line_map(grid: Grid, report: ValidationReport) -> dict[str, str]:
-    """Your label (normalised) -> the standard line's code. Empty when the sheet has no rows."""
+def read_line_map(grid: Grid, report: ValidationReport, plan_lines: PlanLines) -> dict[str, str]:
+    """Your label (normalised) -> the code of the plan line it adds to. Empty when the sheet has
+    no rows."""
     if all(value in (None, "") for row in grid.rows for value in row):
         return {}  # an emptied sheet maps nothing
-    table = read_table(grid, COLUMNS, report, label="label")
+    table = read_table(grid, _columns(plan_lines), report, label="label")
     if table is None:
         return {}
     rows: dict[str, int] = first_row_of_each(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
+from domain.plan_shape import PlanShape
 from loaders.dsg import SHEETS as DSG_SHEETS
 from loaders.dsg import DsgWorkbook, read_dsg_workbook
 from loaders.ehcp import SHEETS as EHCP_SHEETS
@@ -146,11 +147,12 @@ def check_workbook(
     data: bytes,
     *,
     file_name: str,
-    years: tuple[str, ...],
+    shape: PlanShape,
     max_bytes: int,
     today: date | None = None,
 ) -> CheckedWorkbook:
-    """Every problem in the file, and what it holds when there are no errors.
+    """Every problem in the file, read as the council's workbook (``shape``), and what it holds
+    when there are no errors.
 
     A file with personal data is refused before anything else is read from it.
     """
@@ -173,5 +175,5 @@ def check_workbook(
     family = _detect_family(grids, report)
     if family is None:
         return CheckedWorkbook(file_name, data, report)
-    content = family.read(grids, years=years, report=report, today=today or date.today())
+    content = family.read(grids, shape=shape, report=report, today=today or date.today())
     return CheckedWorkbook(file_name, data, report, family, content if report.ok else None)

@@ -1,5 +1,5 @@
 """The optional Targets sheet of the DSG workbook: a baseline and yearly targets for any of the
-46 measures, typed in the measure's unit as the dashboard shows it (4.7 or 4.7% for 4.7%; £m
+council's measures, typed in the measure's unit as the dashboard shows it (4.7 or 4.7% for 4.7%; £m
 for £m measures, pounds for £ measures), and whether a flow's target is for each term or for the
 whole year.
 
@@ -9,12 +9,11 @@ and was typed, as 14%, so it means 14 (per cent).
 
 from __future__ import annotations
 
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 
+from domain.plan_shape import TERM, YEAR, MeasureKind, PlanShape
 from loaders.cells import CellProblem, RawCell, parse_decimal
 from loaders.grid import Grid
 from loaders.report import ValidationReport
@@ -29,9 +28,6 @@ from loaders.tables import (
 )
 
 TARGETS_SHEET = "Targets"
-PLAN_MEASURES = range(16, 23)  # these follow the DSG plan itself
-CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "kpis" / "catalogue.toml"
-TERM, YEAR = "term", "year"
 PER_WORDS = {
     "term": TERM,
     "per term": TERM,
@@ -47,56 +43,20 @@ PER_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class MeasureKind:
-    """What the Targets sheet needs to know of a measure: its name and how it is counted."""
-
-    ref: int
-    label: str
-    grain: str | None  # term or financial_year
-    nature: str  # flow (counted over the term) or snapshot (a level on a day)
-
-    @property
-    def is_termly_flow(self) -> bool:
-        return self.grain == "term" and self.nature == "flow"
-
-    @property
-    def default_per(self) -> str:
-        return TERM if self.is_termly_flow else YEAR
-
-
-@cache
-def catalogue_measures() -> dict[int, MeasureKind]:
-    """The catalogue's measures by number. Read as data, because loaders may not import kpis
-    (the layers contract) and the sheet must accept exactly the measures the catalogue declares."""
-    with CATALOGUE_FILE.open("rb") as handle:
-        entries = tomllib.load(handle).get("measure", [])
-    return {
-        entry["ref"]: MeasureKind(
-            ref=entry["ref"],
-            label=entry["label"],
-            grain=entry.get("grain"),
-            nature=entry.get("nature", "snapshot"),
-        )
-        for entry in entries
-    }
-
-
-def measure_refs() -> tuple[int, ...]:
-    return tuple(sorted(catalogue_measures()))
-
-
 def parse_target(value: object) -> Decimal | None:
     if isinstance(value, str) and value.strip().endswith("%"):
         value = value.strip()[:-1]
     return parse_decimal(RawCell(value))
 
 
-def parse_ref(value: object) -> int | None:
-    ref = parse_count(value)
-    if ref is not None and ref not in catalogue_measures():
-        raise CellProblem(f"the measure number {ref}")
-    return ref
+def _ref_parser(shape: PlanShape) -> Callable[[object], int | None]:
+    def parse(value: object) -> int | None:
+        ref = parse_count(value)
+        if ref is not None and ref not in shape.measures:
+            raise CellProblem(f"the measure number {ref}")
+        return ref
+
+    return parse
 
 
 TARGET_EXPECTED = "a number in the measure's unit, such as 1,250, 45.613 or 4.7%"
@@ -104,13 +64,13 @@ TARGET_FIX = "Type the target as the dashboard shows the measure, or leave it bl
 FIGURE_COLUMNS = ("baseline",)  # and every year
 
 
-def _columns(years: tuple[str, ...]) -> tuple[Column, ...]:
-    refs = measure_refs()
+def _columns(shape: PlanShape) -> tuple[Column, ...]:
+    refs = shape.measure_refs
     return (
         Column(
             "ref",
             "Ref",
-            parse_ref,
+            _ref_parser(shape),
             expected=f"a measure number from {refs[0]} to {refs[-1]}",
             fix="Use the measure's number in the catalogue.",
             aliases=("Measure number",),
@@ -163,7 +123,7 @@ def _columns(years: tuple[str, ...]) -> tuple[Column, ...]:
                 required=False,
                 blank_allowed=True,
             )
-            for year in years
+            for year in shape.years
         ),
     )
 
@@ -197,9 +157,9 @@ def _as_shown(grid: Grid, table: Table, years: tuple[str, ...]) -> None:
                 values[index] = _plain(values[index] * 100)
 
 
-def _per(grid: Grid, table: Table, index: int, ref: int, report: ValidationReport) -> str:
+def _per(grid: Grid, table: Table, index: int, kind: MeasureKind, report: ValidationReport) -> str:
     """What the row's targets are for: each term, or the whole year; blank is the default."""
-    kind = catalogue_measures()[ref]
+    ref = kind.ref
     typed = table.values["per"][index] if "per" in table.values else None
     if typed is None or typed == YEAR or kind.is_termly_flow:
         return typed or kind.default_per
@@ -222,8 +182,9 @@ def _per(grid: Grid, table: Table, index: int, ref: int, report: ValidationRepor
     return YEAR
 
 
-def read_targets(grid: Grid, years: tuple[str, ...], report: ValidationReport) -> Targets | None:
-    table = read_table(grid, _columns(years), report, label="ref")
+def read_targets(grid: Grid, shape: PlanShape, report: ValidationReport) -> Targets | None:
+    years = shape.years
+    table = read_table(grid, _columns(shape), report, label="ref")
     if table is None:
         return None
     _as_shown(grid, table, years)
@@ -236,13 +197,14 @@ def read_targets(grid: Grid, years: tuple[str, ...], report: ValidationReport) -
         fix="Keep one row for the measure.",
     )
     for ref, index in rows.items():
-        if ref in PLAN_MEASURES:
+        if shape.measures[ref].follows_plan:
+            followers = follower_numbers(shape)
             report.warning(
                 sheet=grid.name,
                 cell=table.cell("ref", index),
                 found=f"targets for measure {ref}",
-                expected="targets for measures other than 16-22",
-                fix="Measures 16-22 are set against the Plan sheet; the row is ignored.",
+                expected=f"targets for measures other than {followers}",
+                fix=f"Measures {followers} are set against the Plan sheet; the row is ignored.",
             )
             continue
         baseline = table.values.get("baseline", [None] * len(table.rows))[index]
@@ -257,5 +219,13 @@ def read_targets(grid: Grid, years: tuple[str, ...], report: ValidationReport) -
         if yearly:
             targets.yearly[ref] = yearly
         if yearly or baseline is not None:
-            targets.per[ref] = _per(grid, table, index, ref, report)
+            targets.per[ref] = _per(grid, table, index, shape.measures[ref], report)
     return targets
+
+
+def follower_numbers(shape: PlanShape) -> str:
+    """The measures that follow the plan, as '16-22' for a run or '3, 5, 9' otherwise."""
+    refs = [ref for ref in shape.measure_refs if shape.measures[ref].follows_plan]
+    if refs and refs == list(range(refs[0], refs[-1] + 1)) and len(refs) > 2:
+        return f"{refs[0]}-{refs[-1]}"
+    return ", ".join(str(r) for r in refs)

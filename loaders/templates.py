@@ -12,16 +12,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from domain.plan_lines import INPUT_LINES, LineGroup
+from domain.plan_lines import LineGroup
+from domain.plan_shape import PlanShape
 from domain.vocabulary import EHCP_ITEMS, PRIMARY_NEEDS, PROVISION_TYPES, SAVINGS_COHORTS
 from loaders.dsg import FORECAST_SHEET, OPENING_LABEL, PLAN_SHEET, TERM_LABEL
 from loaders.ehcp import ACTIVITY_SHEET, NEEDS_SHEET
 from loaders.errors import TemplateError
-from loaders.hnb import EXPENDITURE_LINES, SAVINGS_SHEET, SPEND_SHEET
+from loaders.hnb import SAVINGS_SHEET, SPEND_SHEET, expenditure_lines
 from loaders.line_map import LABEL_HEADING, LINE_HEADING, LINE_MAP_SHEET
 from loaders.placements import COLUMNS as PLACEMENT_COLUMNS
 from loaders.placements import PLACEMENTS_SHEET
-from loaders.targets import PLAN_MEASURES, TARGETS_SHEET, catalogue_measures, measure_refs
+from loaders.targets import TARGETS_SHEET, follower_numbers
 
 # A cell of the Targets sheet: Per, a baseline, its period or a target (a number, or text).
 TargetValue = str | float | Decimal | None
@@ -37,50 +38,55 @@ GROUP_HEADINGS = {
     LineGroup.CONTRIBUTION: "Contributions towards the deficit (enter as negative figures)",
 }
 
-DSG_INSTRUCTIONS = (
-    "DSG High Needs Block recovery plan and forecast: how to fill in this workbook",
-    "",
-    "This workbook has two sheets to fill in: 'Plan' and 'Forecast'. Do not rename them.",
-    "All figures are in £ millions (£m), to three decimal places: 45.613 means £45,613,000.",
-    "Use the plan's signs: income and contributions are negative (credits); spending is positive.",
-    "A positive balance is a deficit; a negative balance is a surplus.",
-    "",
-    "Plan sheet",
-    f"- Type the {OPENING_LABEL.lower()} (the deficit brought forward into the first year) in B2.",
-    "- Fill in each line for each year. A blank cell counts as zero.",
-    "- Do not add totals: total income, total expenditure, the in-year deficit and the cumulative",
-    "  balances are worked out by the dashboard. If you do add them, they are checked, not used.",
-    "",
-    "Forecast sheet",
-    "- Type the term the forecast was made in, such as 'Autumn 2024', in B2.",
-    "- Fill in every year up to the last year you forecast. Years that ended before the term's",
-    "  financial year are the outturn (actual); later years are the forecast.",
-    "- Leave the sheet empty if there is no forecast yet.",
-    "",
-    "Targets sheet (optional)",
-    "- A baseline and yearly targets for any measure other than 16-22 (which follow the plan),",
-    "  in the unit the dashboard shows it: a count, pounds, £m, or a percentage.",
-    "- Percentages are read as the spreadsheet shows them. Typing 4.7% (Excel stores 0.047 and",
-    "  shows 4.7%), the text '4.7%' and the number 4.7 all mean 4.7%. A plain number is always",
-    "  a number of per cent: 0.14 in a cell not formatted as a percentage means 0.14%, not 14%.",
-    "- Per says what each target covers: 'term' for each term, 'year' for the whole financial",
-    "  year. Only measures counted over a term (spending, savings, requests, exclusions,",
-    "  placements starting or ending) may be set either way; left blank they are per term.",
-    "  For a measure of the financial year, and for a level such as plans maintained, an average",
-    "  cost or a percentage, the target is for the year (the level wanted at the end of the",
-    "  year's terms): leave Per blank or type 'year'.",
-    "  A termly measure is judged each term against the target of the year the term falls in.",
-    "",
-    "Line map sheet (optional)",
-    "- If your plan labels a line in its own words, type that label under 'Label in your plan'",
-    "  and the template's label of the line it belongs to under 'Plan line'. Its figures are read",
-    "  as that line (added to it if the line also has its own row). A row with figures that is",
-    "  neither a line of the template nor mapped here is refused, so no figure is dropped.",
-    "",
-    "Figures such as '£1,234.5', '(1.5)' for a negative and '-' for nothing are accepted.",
-    "Cells with formulas are fine as long as the file was last saved in Excel.",
-    "Check the file with: lfi load FILE --dry-run",
-)
+
+def dsg_instructions(shape: PlanShape) -> tuple[str, ...]:
+    """How to fill in the council's DSG workbook, one line a row."""
+    followers = follower_numbers(shape)
+    return (
+        f"{shape.council}: DSG High Needs Block recovery plan and forecast: how to fill in this "
+        "workbook",
+        "",
+        "This workbook has two sheets to fill in: 'Plan' and 'Forecast'. Do not rename them.",
+        "All figures are in £ millions (£m), to three decimal places: 45.613 means £45,613,000.",
+        "Use the plan's signs: income and contributions are negative (credits); spending is positive.",
+        "A positive balance is a deficit; a negative balance is a surplus.",
+        "",
+        "Plan sheet",
+        f"- Type the {OPENING_LABEL.lower()} (the deficit brought forward into the first year) in B2.",
+        "- Fill in each line for each year. A blank cell counts as zero.",
+        "- Do not add totals: total income, total expenditure, the in-year deficit and the cumulative",
+        "  balances are worked out by the dashboard. If you do add them, they are checked, not used.",
+        "",
+        "Forecast sheet",
+        "- Type the term the forecast was made in, such as 'Autumn 2024', in B2.",
+        "- Fill in every year up to the last year you forecast. Years that ended before the term's",
+        "  financial year are the outturn (actual); later years are the forecast.",
+        "- Leave the sheet empty if there is no forecast yet.",
+        "",
+        "Targets sheet (optional)",
+        f"- A baseline and yearly targets for any measure other than {followers} (which follow the",
+        "  plan),  in the unit the dashboard shows it: a count, pounds, £m, or a percentage.",
+        "- Percentages are read as the spreadsheet shows them. Typing 4.7% (Excel stores 0.047 and",
+        "  shows 4.7%), the text '4.7%' and the number 4.7 all mean 4.7%. A plain number is always",
+        "  a number of per cent: 0.14 in a cell not formatted as a percentage means 0.14%, not 14%.",
+        "- Per says what each target covers: 'term' for each term, 'year' for the whole financial",
+        "  year. Only measures counted over a term (spending, savings, requests, exclusions,",
+        "  placements starting or ending) may be set either way; left blank they are per term.",
+        "  For a measure of the financial year, and for a level such as plans maintained, an average",
+        "  cost or a percentage, the target is for the year (the level wanted at the end of the",
+        "  year's terms): leave Per blank or type 'year'.",
+        "  A termly measure is judged each term against the target of the year the term falls in.",
+        "",
+        "Line map sheet (optional)",
+        "- If your plan labels a line in its own words, type that label under 'Label in your plan'",
+        "  and the template's label of the line it belongs to under 'Plan line'. Its figures are read",
+        "  as that line (added to it if the line also has its own row). A row with figures that is",
+        "  neither a line of the template nor mapped here is refused, so no figure is dropped.",
+        "",
+        "Figures such as '£1,234.5', '(1.5)' for a negative and '-' for nothing are accepted.",
+        "Cells with formulas are fine as long as the file was last saved in Excel.",
+        "Check the file with: lfi load FILE --dry-run",
+    )
 
 
 def _book_with_instructions(lines: tuple[str, ...]) -> Workbook:
@@ -103,59 +109,73 @@ def _write_instructions(sheet: Worksheet, lines: tuple[str, ...]) -> None:
 
 def _write_lines(
     sheet: Worksheet,
-    years: tuple[str, ...],
+    shape: PlanShape,
     figures: Mapping[str, Mapping[str, Decimal]] | None,
 ) -> None:
+    years = shape.years
     sheet.cell(row=HEADER_ROW, column=1, value="Line (£m)").font = BOLD
     for col, year in enumerate(years, start=2):
         cell = sheet.cell(row=HEADER_ROW, column=col, value=year)
         cell.font = BOLD
         cell.alignment = Alignment(horizontal="right")
         sheet.column_dimensions[cell.column_letter].width = 12
-    row, group = HEADER_ROW, None
-    for line in INPUT_LINES:
-        if line.group is not group:
-            group = line.group
+    row = HEADER_ROW
+    for group in LineGroup:
+        lines = shape.lines.of_group(group)
+        if lines:
             row += 1
             sheet.cell(row=row, column=1, value=GROUP_HEADINGS[group]).font = Font(italic=True)
-        row += 1
-        sheet.cell(row=row, column=1, value=line.label)
-        known = figures.get(line.code, {}) if figures else {}
-        for col, year in enumerate(years, start=2):
-            given = float(known[year]) if year in known else None
-            cell = sheet.cell(row=row, column=col, value=given)
-            cell.number_format = MONEY_FORMAT
-            cell.fill = INPUT_FILL
+        for line in lines:
+            row = _write_line(sheet, row + 1, line.label, line.code, years, figures)
     sheet.column_dimensions["A"].width = 70
     sheet.freeze_panes = f"B{HEADER_ROW + 1}"
+
+
+def _write_line(
+    sheet: Worksheet,
+    row: int,
+    label: str,
+    code: str,
+    years: tuple[str, ...],
+    figures: Mapping[str, Mapping[str, Decimal]] | None,
+) -> int:
+    sheet.cell(row=row, column=1, value=label)
+    known = figures.get(code, {}) if figures else {}
+    for col, year in enumerate(years, start=2):
+        given = float(known[year]) if year in known else None
+        cell = sheet.cell(row=row, column=col, value=given)
+        cell.number_format = MONEY_FORMAT
+        cell.fill = INPUT_FILL
+    return row
 
 
 def write_dsg_workbook(
     target: str | BinaryIO,
     *,
-    years: tuple[str, ...],
+    shape: PlanShape,
     opening_balance: Decimal | None = None,
     plan: Mapping[str, Mapping[str, Decimal]] | None = None,
     forecast: Mapping[str, Mapping[str, Decimal]] | None = None,
     forecast_term: str | None = None,
-    measure_labels: Mapping[int, str] | None = None,
     targets: Mapping[int, Mapping[str, TargetValue]] | None = None,
 ) -> None:
-    """Write the DSG workbook: empty as a template, or filled with figures in £m.
+    """Write the council's DSG workbook (its years, its lines in its words, its measures):
+    empty as a template, or filled with figures in £m.
 
     ``targets`` maps a measure's number to its baseline, baseline period and yearly targets.
     """
-    book = _book_with_instructions(DSG_INSTRUCTIONS)
+    years = shape.years
+    book = _book_with_instructions(dsg_instructions(shape))
 
     plan_sheet = book.create_sheet(PLAN_SHEET)
-    plan_sheet["A1"] = "DSG High Needs Block recovery plan (£m)"
+    plan_sheet["A1"] = f"{shape.council}: DSG High Needs Block recovery plan (£m)"
     plan_sheet["A1"].font = Font(bold=True, size=14)
     plan_sheet["A2"] = f"{OPENING_LABEL} (£m, deficit brought forward into {years[0]})"
     plan_sheet["B2"].number_format = MONEY_FORMAT
     plan_sheet["B2"].fill = INPUT_FILL
     if opening_balance is not None:
         plan_sheet["B2"] = float(opening_balance)
-    _write_lines(plan_sheet, years, plan)
+    _write_lines(plan_sheet, shape, plan)
 
     forecast_sheet = book.create_sheet(FORECAST_SHEET)
     forecast_sheet["A1"] = "Latest forecast outturn (£m)"
@@ -165,8 +185,8 @@ def write_dsg_workbook(
     if forecast_term:
         forecast_sheet["B2"] = forecast_term
     forecast_sheet["A3"] = "Years that ended before the term are outturn; later years are forecast."
-    _write_lines(forecast_sheet, years, forecast)
-    _targets_sheet(book.create_sheet(TARGETS_SHEET), years, measure_labels or {}, targets or {})
+    _write_lines(forecast_sheet, shape, forecast)
+    _targets_sheet(book.create_sheet(TARGETS_SHEET), shape, targets or {})
     _line_map_sheet(book.create_sheet(LINE_MAP_SHEET))
     book.save(target)
 
@@ -179,20 +199,19 @@ def _line_map_sheet(sheet: Worksheet) -> None:
 
 def _targets_sheet(
     sheet: Worksheet,
-    years: tuple[str, ...],
-    labels: Mapping[int, str],
+    shape: PlanShape,
     targets: Mapping[int, Mapping[str, TargetValue]],
 ) -> None:
+    years, kinds = shape.years, shape.measures
     headings = ["Ref", "Measure", "Per", "Baseline", "Baseline period", *years]
     for col, heading in enumerate(headings, start=1):
         sheet.cell(row=1, column=col, value=heading).font = BOLD
-    refs = [ref for ref in measure_refs() if ref not in PLAN_MEASURES]
-    kinds = catalogue_measures()
+    refs = shape.target_refs
     for row, ref in enumerate(refs, start=2):
         given = targets.get(ref, {})
         values = [
             ref,
-            labels.get(ref),
+            kinds[ref].label,
             given.get("per"),
             given.get("baseline"),
             given.get("baseline_period"),
@@ -215,16 +234,15 @@ def write_template(
     family: str,
     target: str | BinaryIO,
     *,
-    years: tuple[str, ...],
-    measure_labels: Mapping[int, str] | None = None,
+    shape: PlanShape,
 ) -> None:
-    """Write the empty template for ``family``."""
+    """Write the council's empty template for ``family``."""
     if family == "dsg":
-        write_dsg_workbook(target, years=years, measure_labels=measure_labels)
+        write_dsg_workbook(target, shape=shape)
     elif family == "ehcp":
         write_ehcp_workbook(target)
     elif family == "hnb":
-        write_hnb_workbook(target)
+        write_hnb_workbook(target, shape=shape)
     else:
         raise TemplateError(f"no template called {family!r}; choose one of: {', '.join(FAMILIES)}")
 
@@ -385,6 +403,7 @@ def _placements_sheet(sheet: Worksheet, placements: list[Mapping[str, object]] |
 def write_hnb_workbook(
     target: str | BinaryIO,
     *,
+    shape: PlanShape,
     term: str | None = None,
     spend: Mapping[str, tuple[Decimal, Decimal]] | None = None,
     savings: Mapping[str, Decimal] | None = None,
@@ -392,6 +411,7 @@ def write_hnb_workbook(
 ) -> None:
     """Write the High Needs Block return: empty as a template, or filled (amounts in pounds)."""
     book = _book_with_instructions(HNB_INSTRUCTIONS)
+    expenditure = expenditure_lines(shape.lines)
     spend_sheet = book.create_sheet(SPEND_SHEET)
     _title(spend_sheet, "High Needs Block spending in the term (£)")
     _term_cell(spend_sheet, term)
@@ -399,10 +419,10 @@ def write_hnb_workbook(
         spend_sheet,
         header_row=4,
         headings=("Line", "Direct spend (£)", "Central spend (£)"),
-        labels=list(EXPENDITURE_LINES.values()),
+        labels=list(expenditure.values()),
         values=[
             tuple(float(v) for v in spend[code]) if code in spend else (None, None)
-            for code in EXPENDITURE_LINES
+            for code in expenditure
         ]
         if spend
         else None,

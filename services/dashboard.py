@@ -9,7 +9,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from domain.actors import Actor
-from kpis.catalogue import Catalogue, Measure, load_catalogue
+from kpis.catalogue import Catalogue, Measure
+from kpis.council import Council, chosen_council, read_councils
 from kpis.measures import MeasureValue
 from kpis.notes import Note
 from kpis.plan_view import PlanView
@@ -31,14 +32,15 @@ class DashboardService(AccessService):
     settings: Settings = field(kw_only=True)
 
     @classmethod
-    def build(cls, engine: Engine, settings: Settings) -> DashboardService:
-        """The service for the database ``engine`` reaches, as ``settings`` configure it."""
-        measures = MeasureService(
-            engine=engine,
-            catalogue=load_catalogue(),
-            cache=settings.cache,
-            council=settings.council_la_code,
-        )
+    def build(
+        cls, engine: Engine, settings: Settings, council: Council | None = None
+    ) -> DashboardService:
+        """The service for the database ``engine`` reaches, as ``settings`` configure it, for
+        ``council`` (by default the one settings choose: LFI_COUNCIL, or the only one held).
+        kpis.council.CouncilError lists every problem of the councils' files."""
+        if council is None:
+            council = chosen_council(read_councils(settings.councils_dir), settings.council)
+        measures = MeasureService(engine=engine, council=council, cache=settings.cache)
         policy = session_policy(
             idle_minutes=settings.session_idle_minutes,
             lifetime_hours=settings.session_lifetime_hours,
@@ -48,6 +50,10 @@ class DashboardService(AccessService):
     @property
     def catalogue(self) -> Catalogue:
         return self.measures_service.catalogue
+
+    @property
+    def council(self) -> Council:
+        return self.measures_service.council
 
     # ---- the measures ------------------------------------------------------------------------
 
@@ -92,7 +98,9 @@ class DashboardService(AccessService):
     # ---- uploads -----------------------------------------------------------------------------
 
     def keep_upload(self, actor: Actor, file_name: str, data: bytes) -> str:
-        return uploads.keep_pending(self.engine, actor, file_name, data, self.settings)
+        return uploads.keep_pending(
+            self.engine, actor, self.council, file_name, data, self.settings
+        )
 
     def read_upload(self, actor: Actor, token: str) -> PendingFile | None:
         return uploads.read_pending(self.engine, actor, token)
@@ -101,13 +109,19 @@ class DashboardService(AccessService):
         return uploads.waiting_pending(self.engine, actor)
 
     def check_upload(self, actor: Actor, pending: PendingFile) -> PendingCheck:
-        return uploads.pending_check(self.engine, actor, self.catalogue, pending, self.settings)
+        return uploads.pending_check(self.engine, actor, self.council, pending, self.settings)
 
     def store_upload(
         self, actor: Actor, pending: PendingFile, *, replaces: int | None, reason: str | None
     ) -> LoadOutcome | Overtaken:
         return uploads.store_pending(
-            self.engine, actor, pending, self.settings, replaces=replaces, reason=reason
+            self.engine,
+            actor,
+            self.council,
+            pending,
+            self.settings,
+            replaces=replaces,
+            reason=reason,
         )
 
     def forget_upload(self, actor: Actor, token: str) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from domain.actors import Actor
 from domain.audit import Action
+from domain.plan_shape import PlanShape
 from domain.roles import Permission
 from loaders.demo import DEMO_YEARS, DemoDataError, build_demo_workbooks
 from loaders.submissions import CheckedWorkbook, check_workbook
@@ -22,11 +23,11 @@ DEMO_LOADER = "Demo data generator"  # who the demo submissions say loaded them
 
 
 def _check_all(
-    files: list[tuple[str, bytes]], years: tuple[str, ...], max_bytes: int, today: date
+    files: list[tuple[str, bytes]], shape: PlanShape, max_bytes: int, today: date
 ) -> list[CheckedWorkbook]:
     checked = []
     for name, data in files:
-        result = check_workbook(data, file_name=name, years=years, max_bytes=max_bytes, today=today)
+        result = check_workbook(data, file_name=name, shape=shape, max_bytes=max_bytes, today=today)
         if not result.report.ok:
             problems = "; ".join(str(issue) for issue in result.report.errors[:5])
             raise DemoDataError(f"The demo workbook {name} has errors: {problems}")
@@ -37,7 +38,7 @@ def _check_all(
 def load_demo_data(
     engine: Engine,
     *,
-    years: tuple[str, ...],
+    shape: PlanShape,
     max_bytes: int,
     today: date | None = None,
     actor: Actor | None = None,
@@ -52,16 +53,17 @@ def load_demo_data(
     """
     if actor is not None:
         actor.require(Permission.UPLOAD)
+    years = shape.years
     if years != DEMO_YEARS:
         raise DemoDataError(
             f"The demo data covers the plan years {DEMO_YEARS[0]} to {DEMO_YEARS[-1]}, but the "
-            f"plan is set to run {years[0]} to {years[-1]}. Set LFI_LOAD_DEMO=false."
+            f"council's plan runs {years[0]} to {years[-1]}. Set LFI_LOAD_DEMO=false."
         )
     today = today or date.today()
     with Session(engine) as session:
         if not database_is_empty(session):
             return 0
-    checked = _check_all(build_demo_workbooks(today), years, max_bytes, today)
+    checked = _check_all(build_demo_workbooks(today, shape), shape, max_bytes, today)
     with write_session(engine) as session:
         if not database_is_empty(session):
             return 0

@@ -11,6 +11,7 @@ from domain.actors import Actor, SessionStarted, SignedIn, SignInRefused
 from domain.audit import AuditFilter, AuditRecord
 from domain.roles import Role
 from kpis.catalogue import Catalogue, Measure
+from kpis.council import Council
 from kpis.measures import MeasureValue
 from kpis.notes import Note
 from kpis.plan_view import PlanView
@@ -90,6 +91,12 @@ class Service(Protocol):
 
     @property
     def catalogue(self) -> Catalogue: ...
+
+    @property
+    def council(self) -> Council:
+        """The council served: its profile (name, contact, plan, conditions, workstreams) and
+        its measure catalogue."""
+        ...
 
     @property
     def settings(self) -> Settings: ...

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from kpis.catalogue import Catalogue, Measure
+from kpis.council import Council
 from kpis.measures import MeasureValue, compute_measures, source_family
 from kpis.notes import Note
 from kpis.plan_view import PlanView, build_plan_view
@@ -53,10 +54,8 @@ def data_version(session: Session) -> tuple[int, int]:
 @dataclass
 class MeasureService:
     engine: Engine
-    catalogue: Catalogue
+    council: Council
     cache: bool = True
-    # The council's LA code (settings LFI_COUNCIL_LA_CODE): the published comparators are its own.
-    council: str | None = None
     _snapshot: Snapshot | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -77,9 +76,9 @@ class MeasureService:
                 return snapshot
 
     def _compute(self, session: Session, version: tuple[int, int]) -> Snapshot:
-        position = read_dsg_position(session)
-        returns = read_returns(session)
-        measures = compute_measures(self.catalogue, position, returns, self.council)
+        position = read_dsg_position(session, self.council.plan_lines)
+        returns = read_returns(session, self.council.plan_lines)
+        measures = compute_measures(self.catalogue, position, returns, self.council.place)
         return Snapshot(
             version=version,
             measures=tuple(measures),
@@ -112,8 +111,13 @@ class MeasureService:
                     ),
                     Submission.id == record.id,
                 )
-                position = read_dsg_position(session, chosen)
-                values = compute_measures(self.catalogue, position, read_returns(session, chosen))
+                position = read_dsg_position(session, self.council.plan_lines, chosen)
+                values = compute_measures(
+                    self.catalogue,
+                    position,
+                    read_returns(session, self.council.plan_lines, chosen),
+                    self.council.place,
+                )
                 found += [
                     (record, v)
                     for v in values
@@ -135,6 +139,10 @@ class MeasureService:
     def return_entries(self, round_name: str) -> dict[str, list[Note]]:
         with Session(self.engine) as session:
             return return_entries(session, round_name)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.council.catalogue
 
     def measure(self, ref: int) -> Measure | None:
         return next((m for m in self.catalogue.measures if m.ref == ref), None)

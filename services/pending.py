@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from domain.periods import financial_years, period_sort_key
+from domain.plan_lines import PlanLines
 from kpis.dsg import DsgFigures, DsgPosition, DsgSubmissionInfo
 from kpis.returns import Returns, placements_frame
 from loaders.dsg import FORECAST_SHEET, PLAN_SHEET, DsgWorkbook
@@ -23,7 +24,7 @@ NOT_STORED_ID = 0  # the pending file has no submission id yet
 
 
 def with_pending(
-    position: DsgPosition | None, returns: Returns, checked: CheckedWorkbook
+    position: DsgPosition | None, returns: Returns, checked: CheckedWorkbook, plan_lines: PlanLines
 ) -> tuple[DsgPosition | None, Returns]:
     """The stored figures as they would read with ``checked`` stored: its family and period's
     figures replaced by the file's, as services.sources would read them back. Nothing is changed
@@ -43,7 +44,7 @@ def with_pending(
         submissions={**returns.submissions, (family.name, period): NOT_STORED_ID},
     )
     if isinstance(content, DsgWorkbook):
-        return _with_dsg(position, after, content, checked.file_name), after
+        return _with_dsg(position, after, content, checked.file_name, plan_lines), after
     for name, read_from in _BY_TERM[family.name].items():
         by_term = getattr(after, name)
         by_term.pop(period, None)  # the figures of the file it replaces
@@ -87,7 +88,11 @@ def _with_placements(frame: pd.DataFrame, period: str, placements: dict[str, lis
 
 
 def _with_dsg(
-    position: DsgPosition | None, returns: Returns, workbook: DsgWorkbook, file_name: str
+    position: DsgPosition | None,
+    returns: Returns,
+    workbook: DsgWorkbook,
+    file_name: str,
+    plan_lines: PlanLines,
 ) -> DsgPosition | None:
     """The file's plan and forecast; the latest forecast (by term, then by when it was stored)
     is the one the measures read, with its workbook's targets."""
@@ -99,8 +104,8 @@ def _with_dsg(
     opening = workbook.opening_balance
     new = DsgPosition(
         submission=DsgSubmissionInfo(NOT_STORED_ID, file_name, datetime.now(UTC), is_demo=False),
-        plan=DsgFigures(years=years, opening_balance=opening, lines=plan),
-        forecast=DsgFigures(years=forecast_years, opening_balance=opening, lines=forecast)
+        plan=DsgFigures(years, opening, plan, plan_lines),
+        forecast=DsgFigures(forecast_years, opening, forecast, plan_lines)
         if forecast_years
         else None,
         forecast_term=workbook.forecast_term,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.periods import financial_years, parse_term, period_sort_key
+from domain.plan_lines import PlanLines
 from kpis.dsg import DsgFigures, DsgPosition, DsgSubmissionInfo
 from kpis.returns import Returns, placements_frame
 from storage.database import as_utc
@@ -35,7 +36,9 @@ def _lines(rows: list[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
     return dict(lines)
 
 
-def _position(session: Session, submission: Submission, statement: DsgStatement) -> DsgPosition:
+def _position(
+    session: Session, submission: Submission, statement: DsgStatement, plan_lines: PlanLines
+) -> DsgPosition:
     rows = session.execute(
         select(DsgFigure.basis, DsgFigure.line, DsgFigure.year, DsgFigure.amount_pence).where(
             DsgFigure.submission_id == submission.id
@@ -56,8 +59,8 @@ def _position(session: Session, submission: Submission, statement: DsgStatement)
     opening = statement.opening_balance_pence
     return DsgPosition(
         submission=info,
-        plan=DsgFigures(years=years, opening_balance=opening, lines=plan),
-        forecast=DsgFigures(years=forecast_years, opening_balance=opening, lines=forecast_lines)
+        plan=DsgFigures(years, opening, plan, plan_lines),
+        forecast=DsgFigures(forecast_years, opening, forecast_lines, plan_lines)
         if forecast_years
         else None,
         forecast_term=parse_term(statement.forecast_term) if statement.forecast_term else None,
@@ -75,8 +78,11 @@ def _current_dsg(session: Session, chosen=CURRENT) -> list[tuple[Submission, Dsg
     ]
 
 
-def read_dsg_position(session: Session, chosen=CURRENT) -> DsgPosition | None:
-    """The current DSG plan and forecast, or None when no DSG workbook has been stored.
+def read_dsg_position(
+    session: Session, plan_lines: PlanLines, chosen=CURRENT
+) -> DsgPosition | None:
+    """The current DSG plan and forecast, read by the council's ``plan_lines``, or None when no
+    DSG workbook has been stored.
 
     ``chosen`` picks other submissions than the current ones, to work out superseded figures."""
     current = _current_dsg(session, chosen)
@@ -86,11 +92,12 @@ def read_dsg_position(session: Session, chosen=CURRENT) -> DsgPosition | None:
     submission, statement = max(
         current, key=lambda row: (period_sort_key(row[0].period), row[0].id)
     )
-    return _position(session, submission, statement)
+    return _position(session, submission, statement, plan_lines)
 
 
-def read_returns(session: Session, chosen=CURRENT) -> Returns:
-    """Every current termly return (or those ``chosen`` picks), by term."""
+def read_returns(session: Session, plan_lines: PlanLines, chosen=CURRENT) -> Returns:
+    """Every current termly return (or those ``chosen`` picks), by term; each term's DSG
+    forecast read by the council's ``plan_lines``."""
     returns = Returns()
     for family, period, submission_id in session.execute(
         select(Submission.family, Submission.period, Submission.id).where(chosen)
@@ -140,7 +147,9 @@ def read_returns(session: Session, chosen=CURRENT) -> Returns:
     current = _current_dsg(session, chosen)
     for submission, statement in current:
         if submission.period != "plan":
-            returns.dsg_by_term[submission.period] = _position(session, submission, statement)
+            returns.dsg_by_term[submission.period] = _position(
+                session, submission, statement, plan_lines
+            )
     if current:
         latest, _ = max(current, key=lambda row: (period_sort_key(row[0].period), row[0].id))
         _read_targets(session, latest.id, returns)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from domain.actors import Actor
 from domain.audit import Action, Outcome
+from domain.plan_shape import PlanShape
 from domain.roles import Permission
 from loaders.submissions import (
     CheckedWorkbook,
@@ -140,7 +141,7 @@ def load_workbook(
     data: bytes,
     *,
     file_name: str,
-    years: tuple[str, ...],
+    shape: PlanShape,
     max_bytes: int,
     dry_run: bool = False,
     reason: str | None = None,
@@ -157,7 +158,7 @@ def load_workbook(
         actor.require(Permission.UPLOAD)
         loaded_by = actor.name
     checked = check_workbook(
-        data, file_name=file_name, years=years, max_bytes=max_bytes, today=today
+        data, file_name=file_name, shape=shape, max_bytes=max_bytes, today=today
     )
     if not checked.report.ok:
         family = checked.family.name if checked.family else None

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from domain.actors import Actor
 from domain.roles import Permission
-from kpis.catalogue import Catalogue
+from kpis.council import Council
 from kpis.measures import compute_measures
 from kpis.preview import preview_upload
 from loaders.report import Issue, Level, ValidationReport
@@ -108,7 +108,7 @@ _lock = threading.Lock()
 def pending_check(
     engine: Engine,
     actor: Actor,
-    catalogue: Catalogue,
+    council: Council,
     pending: PendingFile,
     settings: Settings,
 ) -> PendingCheck:
@@ -121,14 +121,16 @@ def pending_check(
     with _lock:
         if key in _checks:
             return _checks[key]
-        checked = _refused(pending) or _prechecked.pop(_precheck_key(pending.token, settings), None)
+        checked = _refused(pending) or _prechecked.pop(
+            _precheck_key(pending.token, council, settings), None
+        )
     checked = checked or check_workbook(
         pending.content,
         file_name=pending.file_name,
-        years=settings.plan_years,
+        shape=council.shape,
         max_bytes=settings.max_upload_bytes,
     )
-    result = _compare(engine, catalogue, checked) if checked.report.ok else PendingCheck(checked)
+    result = _compare(engine, council, checked) if checked.report.ok else PendingCheck(checked)
     # Written after the comparison, never before: a write waiting on another's load would hold
     # up the page it belongs to.
     _record_first_check(engine, actor, pending, checked)
@@ -164,7 +166,7 @@ def _findings(checked: CheckedWorkbook) -> dict:
     return {"detail": {"family": family.name, "period": content.period}}
 
 
-def _compare(engine: Engine, catalogue: Catalogue, checked: CheckedWorkbook) -> PendingCheck:
+def _compare(engine: Engine, council: Council, checked: CheckedWorkbook) -> PendingCheck:
     """Compare every measure without and with the workbook. The file's figures are laid over the
     stored ones in memory, never written: a preview that wrote would hold up, or be refused by,
     a load committed meanwhile (SQLite's "database is locked")."""
@@ -174,12 +176,14 @@ def _compare(engine: Engine, catalogue: Catalogue, checked: CheckedWorkbook) -> 
         if identical is not None:
             return PendingCheck(checked, identical_to=identical)
         current = find_current(session, kind.name, content.period)
-        position, returns = read_dsg_position(session), read_returns(session)
-    before = compute_measures(catalogue, position, returns)
-    position, returns = with_pending(position, returns, checked)
+        position = read_dsg_position(session, council.plan_lines)
+        returns = read_returns(session, council.plan_lines)
+    catalogue, place = council.catalogue, council.place
+    before = compute_measures(catalogue, position, returns, place)
+    position, returns = with_pending(position, returns, checked, council.plan_lines)
     preview = preview_upload(
         before,
-        compute_measures(catalogue, position, returns),
+        compute_measures(catalogue, position, returns, place),
         family=kind.name,
         period=content.period,
         loaded=set(returns.submissions),
@@ -191,6 +195,7 @@ def _compare(engine: Engine, catalogue: Catalogue, checked: CheckedWorkbook) -> 
 def store_pending(
     engine: Engine,
     actor: Actor,
+    council: Council,
     pending: PendingFile,
     settings: Settings,
     *,
@@ -205,7 +210,7 @@ def store_pending(
     checked = check_workbook(
         pending.content,
         file_name=pending.file_name,
-        years=settings.plan_years,
+        shape=council.shape,
         max_bytes=settings.max_upload_bytes,
     )
     if not checked.report.ok:
@@ -261,7 +266,12 @@ def _is_report() -> ColumnElement[bool]:
 
 
 def keep_pending(
-    engine: Engine, actor: Actor, file_name: str, data: bytes, settings: Settings
+    engine: Engine,
+    actor: Actor,
+    council: Council,
+    file_name: str,
+    data: bytes,
+    settings: Settings,
 ) -> str:
     """Keep an uploaded file for ``actor`` until they confirm it; the token names it in the page
     address. Refused (UploadRefused), keeping nothing and recorded as limited, when ``actor`` has
@@ -277,7 +287,7 @@ def keep_pending(
     if refusal is not None:
         _refuse(engine, actor, file_name, refusal)
     checked = check_workbook(
-        data, file_name=file_name, years=settings.plan_years, max_bytes=settings.max_upload_bytes
+        data, file_name=file_name, shape=council.shape, max_bytes=settings.max_upload_bytes
     )
     token = secrets.token_urlsafe(24)
     now = datetime.now(UTC)
@@ -304,7 +314,7 @@ def keep_pending(
         _refuse(engine, actor, file_name, refusal)
     if checked.report.ok:  # the check page reuses it rather than reading the file again
         with _lock:
-            _prechecked[_precheck_key(token, settings)] = checked
+            _prechecked[_precheck_key(token, council, settings)] = checked
             while len(_prechecked) > KEEP_CHECKS:
                 _prechecked.popitem(last=False)
     return token
@@ -384,8 +394,8 @@ def _refuse(engine: Engine, actor: Actor, file_name: str, refusal: UploadRefused
     raise refusal
 
 
-def _precheck_key(token: str, settings: Settings) -> tuple:
-    return token, settings.plan_years, settings.max_upload_bytes
+def _precheck_key(token: str, council: Council, settings: Settings) -> tuple:
+    return token, council.la_code, settings.max_upload_bytes
 
 
 def _report_json(report: ValidationReport) -> bytes:
