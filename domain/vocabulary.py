@@ -60,6 +60,9 @@ SAVINGS_COHORTS: dict[str, str] = {
     "alternative_provision": "Alternative provision",
 }
 
+# The HNB return's two spending columns, in the order each line's pair of figures is kept.
+SPEND_COLUMNS: dict[str, str] = {"direct": "Direct spend", "central": "Central spend"}
+
 LOCATIONS: dict[str, bool] = {"in": True, "in county": True, "out": False, "out of county": False}
 
 

@@ -1,4 +1,4 @@
-"""The catalogue of the 46 measures (catalogue.toml), read and checked as a whole."""
+"""A council's measure catalogue (councils/<LA code>/measures.toml), read and checked as a whole."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-CATALOGUE_FILE = Path(__file__).resolve().parent / "catalogue.toml"
-MEASURE_COUNT = 46
-SCHOOLS_FORUM_COUNT = 15
+from kpis.specs import PARSERS, Inputs, MeasureChange, parse_inputs
+
 CATEGORIES = {
     "EHCP",
     "HNB",
@@ -33,7 +32,8 @@ DISPLAYS = {
 }
 DIRECTIONS = {"lower_is_better", "higher_is_better", "neutral"}
 GRAINS = {"term", "financial_year"}
-COMPUTATIONS = {"count", "sum", "ratio", "average", "change", "derived"}
+# the kinds kpis/specs.py reads inputs for, and derived (a function in kpis/formulas.py)
+COMPUTATIONS = {*PARSERS, "derived"}
 PROJECTIONS = {"linear_trend", "clearing_year"}
 # The bases kpis/comparators.py KINDS computes (a test keeps the two in step).
 COMPARATORS = {"new_plans_rate", "net_plans_rate", "net_plans_share"}
@@ -81,6 +81,8 @@ OPTIONAL = {
     "count_unit",
     "reading",
 }
+NUMBERS = {"ref", "paper_ref"}
+TABLES = {"workstreams", "status", "inputs"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -119,9 +121,9 @@ class Measure:
     direction: str | None = None
     computation: str | None = None
     formula: str | None = None
-    # the TOML table as written: its shape depends on the computation (lists of items, a filter
-    # table, a column name), which _check_computation vouches for; the kinds read it
+    # the TOML table as written; what the computation reads is ``spec``, parsed from it
     inputs: Mapping[str, Any] = field(default_factory=dict)
+    spec: Inputs | None = None  # None for a derived measure: its formula reads what it needs
     numerator: str | None = None
     denominator: str | None = None
     population: str | None = None
@@ -171,6 +173,11 @@ class Catalogue:
     def computed(self) -> tuple[Measure, ...]:
         return tuple(m for m in self.measures if m.computed)
 
+    @property
+    def schools_forum_subset(self) -> tuple[Measure, ...]:
+        """The measures reported to every Schools Forum."""
+        return tuple(m for m in self.measures if m.schools_forum)
+
 
 def _threshold(value: object) -> tuple[Decimal, bool]:
     text = str(value).strip()
@@ -182,11 +189,26 @@ def _threshold(value: object) -> tuple[Decimal, bool]:
     return (number / 100 if relative else number), relative
 
 
+def _check_types(entry: dict, where: str, problems: list[str]) -> None:
+    """Every field of the kind it must be: words in quotes, but for the numbers, the yes-or-no
+    and the tables (workstreams, status and inputs are checked where they are read)."""
+    for key, value in entry.items():
+        if key in NUMBERS:
+            if not isinstance(value, int) or isinstance(value, bool):
+                problems.append(f"{where}: {key} must be a whole number, not {value!r}")
+        elif key == "schools_forum":
+            if not isinstance(value, bool):
+                problems.append(f"{where}: schools_forum must be true or false, not {value!r}")
+        elif key not in TABLES and not isinstance(value, str):
+            problems.append(f"{where}: {key} must be text in quotes, not {value!r}")
+
+
 def _check_choice(
     entry: dict, key: str, allowed: set[str], where: str, problems: list[str]
 ) -> None:
-    if entry.get(key) is not None and entry[key] not in allowed:
-        problems.append(f"{where}: {key} {entry[key]!r} is not one of {sorted(allowed)}")
+    value = entry.get(key)
+    if isinstance(value, str) and value not in allowed:
+        problems.append(f"{where}: {key} {value!r} is not one of {sorted(allowed)}")
 
 
 def _check_status(entry: dict, where: str, problems: list[str]) -> None:
@@ -212,26 +234,45 @@ def _check_status(entry: dict, where: str, problems: list[str]) -> None:
         problems.append(f"{where}: status needs 0 <= amber_beyond <= red_beyond")
 
 
-def _check_computation(entry: dict, where: str, formulas: set[str], problems: list[str]) -> None:
-    kind = entry.get("computation")
+def _check_computation(
+    entry: dict, where: str, formulas: set[str], problems: list[str]
+) -> Inputs | None:
+    """The typed inputs of a measure computed from the returns; None for a derived measure or
+    one whose inputs have problems."""
+    kind = entry["computation"]
+    spec = None
     if kind == "derived":
-        if entry.get("formula") not in formulas:
+        if not isinstance(entry.get("formula"), str) or entry["formula"] not in formulas:
             problems.append(
                 f"{where}: formula {entry.get('formula')!r} has no function in kpis/formulas.py"
             )
-    elif not isinstance(entry.get("inputs"), dict) or "source" not in entry["inputs"]:
-        problems.append(f"{where}: a {kind} measure needs inputs with a source")
+        if "inputs" in entry:
+            problems.append(f"{where}: a derived measure takes no inputs; its formula reads them")
+    else:
+        if "formula" in entry:
+            problems.append(f"{where}: a {kind} measure has no formula; only a derived one does")
+        spec = parse_inputs(entry.get("inputs"), computation=kind, where=where, problems=problems)
     if kind in {"ratio", "average", "change"} and not entry.get("denominator"):
         problems.append(f"{where}: a {kind} measure needs a denominator")
+    grain = entry.get("grain")
+    if spec is not None and isinstance(grain, str) and grain in GRAINS - spec.grains:
+        problems.append(
+            f"{where}: grain {grain!r} does not fit its inputs: {spec.described} gives values "
+            f"by {' or '.join(sorted(spec.grains))}"
+        )
+    return spec
 
 
-def _check_entry(entry: dict, where: str, formulas: set[str], problems: list[str]) -> None:
+def _check_entry(
+    entry: dict, where: str, formulas: set[str], workstreams: set[int], problems: list[str]
+) -> Inputs | None:
     unknown = set(entry) - FROM_PAPER - DECIDED - OPTIONAL
     if unknown:
         problems.append(f"{where}: unknown keys {sorted(unknown)}")
     for key in sorted((FROM_PAPER | DECIDED) - set(entry)):
         problems.append(f"{where}: missing {key}")
-    if "id" in entry and not _ID.match(str(entry["id"])):
+    _check_types(entry, where, problems)
+    if isinstance(entry.get("id"), str) and not _ID.match(entry["id"]):
         problems.append(f"{where}: id {entry['id']!r} must be lower-case words joined by _")
     for key, allowed in (
         ("category", CATEGORIES),
@@ -246,19 +287,27 @@ def _check_entry(entry: dict, where: str, formulas: set[str], problems: list[str
         ("sign", SIGNS),
     ):
         _check_choice(entry, key, allowed, where, problems)
-    if entry.get("unit") in DISPLAYS and entry.get("display") != DISPLAYS[entry["unit"]]:
+    unit = entry.get("unit")
+    if isinstance(unit, str) and unit in DISPLAYS and entry.get("display") != DISPLAYS[unit]:
         problems.append(
             f"{where}: a {entry['unit']} measure is displayed as {DISPLAYS[entry['unit']]}"
         )
-    workstreams = entry.get("workstreams", [])
-    if not isinstance(workstreams, list) or any(w not in range(1, 6) for w in workstreams):
-        problems.append(f"{where}: workstreams must be a list drawn from 1-5")
-    if entry.get("computation") in COMPUTATIONS:
-        _check_computation(entry, where, formulas, problems)
+    aligned = entry.get("workstreams", [])
+    if not isinstance(aligned, list) or any(
+        not isinstance(w, int) or w not in workstreams for w in aligned
+    ):
+        problems.append(
+            f"{where}: workstreams must be a list drawn from the council's workstreams "
+            f"{sorted(workstreams)}"
+        )
+    spec = None
+    if isinstance(entry.get("computation"), str) and entry["computation"] in COMPUTATIONS:
+        spec = _check_computation(entry, where, formulas, problems)
     _check_status(entry, where, problems)
     _check_sign(entry, where, problems)
     if entry.get("grain") == "term" and entry.get("computation") and "nature" not in entry:
         problems.append(f"{where}: a termly measure says whether it is a flow or a snapshot")
+    return spec
 
 
 def stated_sign(label: str) -> str | None:
@@ -283,24 +332,50 @@ def _check_sign(entry: dict, where: str, problems: list[str]) -> None:
 
 def _check_whole(entries: list[dict], problems: list[str]) -> None:
     refs: list[Any] = [entry.get("ref") for entry in entries]  # as written: any TOML value
-    for ref in range(1, MEASURE_COUNT + 1):
+    if not entries:
+        problems.append("catalogue: no measures")
+    # measures are numbered 1 to the catalogue's count, each once, so a gap is a lost measure
+    for ref in range(1, len(entries) + 1):
         if refs.count(ref) != 1:
             problems.append(f"catalogue: measure {ref} appears {refs.count(ref)} times")
-    extra = sorted(r for r in refs if not isinstance(r, int) or not 1 <= r <= MEASURE_COUNT)
+    extra = sorted(
+        (r for r in refs if not isinstance(r, int) or not 1 <= r <= len(entries)), key=str
+    )
     if extra:
-        problems.append(f"catalogue: refs outside 1-{MEASURE_COUNT}: {extra}")
+        problems.append(f"catalogue: refs outside 1-{len(entries)}: {extra}")
     ids = [entry.get("id") for entry in entries]
-    for measure_id in sorted({i for i in ids if ids.count(i) > 1}, key=str):
+    for measure_id in sorted({i for i in ids if isinstance(i, str) and ids.count(i) > 1}):
         problems.append(f"catalogue: id {measure_id!r} is used more than once")
-    flagged = sum(1 for entry in entries if entry.get("schools_forum") is True)
-    if flagged != SCHOOLS_FORUM_COUNT:
+    if entries and not any(entry.get("schools_forum") is True for entry in entries):
+        problems.append("catalogue: no measure is in the Schools Forum subset (schools_forum)")
+
+
+def _check_reference(
+    entry: dict, spec: Inputs | None, by_id: dict[str, dict], where: str, problems: list[str]
+) -> None:
+    """A change names another measure of the catalogue, computed before it (measures are
+    computed in ref order) and given by term (it compares a term with one a year earlier)."""
+    if not isinstance(spec, MeasureChange):
+        return
+    base = by_id.get(spec.of)
+    ref, base_ref = entry.get("ref"), None if base is None else base.get("ref")
+    if base is None:
+        problems.append(f"{where}: inputs.of {spec.of!r} names no measure in the catalogue")
+    elif base is entry:
+        problems.append(f"{where}: inputs.of names the measure itself")
+    elif isinstance(ref, int) and isinstance(base_ref, int) and base_ref > ref:
         problems.append(
-            f"catalogue: {flagged} measures are in the Schools Forum subset; the paper has "
-            f"{SCHOOLS_FORUM_COUNT}"
+            f"{where}: inputs.of {spec.of!r} is measure {base_ref}, after this one; measures "
+            "are computed in order, so the base must come first"
+        )
+    elif base.get("grain") != "term":
+        problems.append(
+            f"{where}: inputs.of {spec.of!r} is given by {base.get('grain')}; a change compares "
+            "a term with the same term a year earlier"
         )
 
 
-def _build(entry: dict) -> Measure:
+def _build(entry: dict, spec: Inputs | None) -> Measure:
     status = entry.get("status")
     thresholds = None
     if status:
@@ -310,25 +385,46 @@ def _build(entry: dict) -> Measure:
         )
         thresholds = Thresholds(amber, red, relative)
     known = {k: v for k, v in entry.items() if k != "status"}
-    return Measure(**{**known, "workstreams": tuple(entry["workstreams"])}, thresholds=thresholds)
+    return Measure(
+        **{**known, "workstreams": tuple(entry["workstreams"])}, thresholds=thresholds, spec=spec
+    )
 
 
-def parse_catalogue(entries: list[dict], *, formulas: Iterable[str]) -> Catalogue:
-    """Check every entry and the catalogue as a whole; raise CatalogueError listing all problems."""
+def parse_catalogue(
+    entries: list[dict], *, formulas: Iterable[str], workstreams: Iterable[int]
+) -> Catalogue:
+    """Check every entry and the catalogue as a whole; raise CatalogueError listing all problems.
+    ``workstreams`` are the council's workstream numbers, which entries may name."""
     problems: list[str] = []
-    known = set(formulas)
+    known, numbers = set(formulas), set(workstreams)
+    strays = [i for i, entry in enumerate(entries, start=1) if not isinstance(entry, dict)]
+    if strays:
+        raise CatalogueError([f"measure #{i}: must be a table ([[measure]])" for i in strays])
+    by_id = {entry["id"]: entry for entry in entries if isinstance(entry.get("id"), str)}
+    specs: list[Inputs | None] = []
     for index, entry in enumerate(entries, start=1):
         where = f"measure {entry.get('ref', f'#{index}')} ({entry.get('id', 'no id')})"
-        _check_entry(entry, where, known, problems)
+        specs.append(_check_entry(entry, where, known, numbers, problems))
+        _check_reference(entry, specs[-1], by_id, where, problems)
     _check_whole(entries, problems)
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(tuple(sorted((_build(e) for e in entries), key=lambda m: m.ref)))
+    built = (_build(entry, spec) for entry, spec in zip(entries, specs, strict=True))
+    return Catalogue(tuple(sorted(built, key=lambda m: m.ref)))
 
 
-def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
+def load_catalogue(path: Path, *, workstreams: Iterable[int]) -> Catalogue:
+    """The catalogue in ``path``; CatalogueError names the file and lists every problem."""
     from kpis.formulas import FORMULAS, TERM_FORMULAS  # the functions register themselves
 
-    with path.open("rb") as handle:
-        entries = tomllib.load(handle).get("measure", [])
-    return parse_catalogue(entries, formulas=[*FORMULAS, *TERM_FORMULAS])
+    try:
+        with path.open("rb") as handle:
+            entries = tomllib.load(handle).get("measure", [])
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogueError([f"{path}: {exc}"]) from None
+    try:
+        return parse_catalogue(
+            entries, formulas=[*FORMULAS, *TERM_FORMULAS], workstreams=workstreams
+        )
+    except CatalogueError as exc:
+        raise CatalogueError([f"{path}: {problem}" for problem in exc.problems]) from None

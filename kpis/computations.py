@@ -1,24 +1,40 @@
-"""The six kinds of computation every measure is one of, read from its catalogue inputs:
-count, sum, ratio, average, change and derived. Each returns a value for every period the data
-covers, in the measure's unit; a period whose inputs are missing is None (not available),
-never zero."""
+"""The kinds of computation a measure is computed by from the returns, each reading its typed
+inputs (kpis/specs.py): counts, sums, ratios and averages of the returns' items, spending,
+savings and placements, and the change in another measure. Each returns a value for every period
+the data covers, in the measure's unit; a period whose inputs are missing is None (not
+available), never zero. Derived measures are computed by kpis/formulas.py."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import assert_never
 
 import pandas as pd
 
 from domain.periods import financial_year_start, parse_term, period_sort_key
+from domain.vocabulary import SPEND_COLUMNS
 from kpis.catalogue import Measure
 from kpis.returns import Returns
+from kpis.specs import (
+    PLACEMENT_FIELDS,
+    EhcpCount,
+    EhcpRatio,
+    EhcpSum,
+    MeasureChange,
+    PlacementAverage,
+    PlacementCount,
+    PlacementFilter,
+    PlacementRatio,
+    SavingsSum,
+    SpendSum,
+)
 
 Series = dict[str, Decimal | None]
+Computed = Mapping[str, Series]  # the series of the measures computed so far, by id
 PENCE = Decimal(100)
 TERMS_IN_YEAR = 3
-FIELDS = {"annual_cost": "cost", "renegotiation_saving": "saving"}  # catalogue -> table column
+FIELDS = PLACEMENT_FIELDS  # catalogue field -> placement table column
 
 
 def _fy(term: str) -> str:
@@ -32,23 +48,22 @@ def _years(terms: list[str]) -> list[str]:
 # ---- placements ------------------------------------------------------------------------------
 
 
-def _filter(frame: pd.DataFrame, where: Mapping[str, Any]) -> pd.DataFrame:
+def _filter(frame: pd.DataFrame, where: PlacementFilter) -> pd.DataFrame:
     mask = pd.Series(True, index=frame.index)
-    if "provision" in where:
-        mask &= frame["provision"].isin(where["provision"])
-    if "need" in where:
-        mask &= frame["need"].isin(where["need"])
-    if "county" in where:
-        mask &= frame["in_county"] == (where["county"] == "in")
-    age = where.get("age")
-    if age == "under_16":
+    if where.provision is not None:
+        mask &= frame["provision"].isin(list(where.provision))
+    if where.need is not None:
+        mask &= frame["need"].isin(list(where.need))
+    if where.in_county is not None:
+        mask &= frame["in_county"] == where.in_county
+    if where.age == "under_16":
         mask &= frame["age"] < 16
-    elif age == "16_and_over":
+    elif where.age == "16_and_over":
         mask &= frame["age"] >= 16
-    elif isinstance(age, list):
-        mask &= frame["age"].between(age[0], age[1])
-    if "has" in where:
-        mask &= frame[FIELDS[where["has"]]].notna()
+    elif isinstance(where.age, tuple):
+        mask &= frame["age"].between(where.age[0], where.age[1])
+    if where.has is not None:
+        mask &= frame[PLACEMENT_FIELDS[where.has]].notna()
     return frame[mask]
 
 
@@ -64,44 +79,43 @@ def _per_term(values: pd.Series, terms: list[str], convert: Callable) -> Series:
     return {term: (convert(values[term]) if term in values.index else None) for term in terms}
 
 
-def _placement_count(inputs: Mapping, returns: Returns, grain: str | None) -> Series:
-    frame = _filter(returns.placements, inputs)
+def _placement_count(spec: PlacementCount, returns: Returns, grain: str | None) -> Series:
+    frame = _filter(returns.placements, spec.where)
     terms = returns.terms("placements")
     # a term with a placement list but none that match counts 0; a term with no list, nothing
-    if "distinct" not in inputs:
+    if spec.distinct is None:
         sizes = frame.groupby("term").size()
         return {term: Decimal(int(sizes.get(term, 0))) for term in terms}
     if grain == "term":
-        distinct = frame.groupby("term")[inputs["distinct"]].nunique()
+        distinct = frame.groupby("term")[spec.distinct].nunique()
         return {term: Decimal(int(distinct.get(term, 0))) for term in terms}
     # a year is counted only when all its terms' lists are in: part of a year is not the year
     years = [y for y in _years(terms) if sum(_fy(t) == y for t in terms) == TERMS_IN_YEAR]
-    if "more_than" in inputs:
-        # in the latest term of each year: providers with more than so many placements
+    if spec.more_than is not None:
+        # in the latest term of each year: the values with more than so many placements
         latest = {_fy(t): t for t in terms}
-        counts = (
-            frame[frame["term"].isin(latest.values())].groupby(["term", inputs["distinct"]]).size()
-        )
-        over = counts[counts > inputs["more_than"]].groupby(level=0).size()
+        counts = frame[frame["term"].isin(latest.values())].groupby(["term", spec.distinct]).size()
+        over = counts[counts > spec.more_than].groupby(level=0).size()
         return {y: Decimal(int(over.get(latest[y], 0))) for y in years}
-    by_year = (
-        frame.assign(year=frame["term"].map(_fy)).groupby("year")[inputs["distinct"]].nunique()
-    )
+    by_year = frame.assign(year=frame["term"].map(_fy)).groupby("year")[spec.distinct].nunique()
     return {y: Decimal(int(by_year.get(y, 0))) for y in years}
 
 
-def _placement_average(inputs: Mapping, returns: Returns) -> Series:
-    field = FIELDS[inputs["field"]]
-    frame = _flow(_filter(returns.placements, inputs), inputs.get("flow", "active"))
-    means = frame.groupby("term")[field].mean()
+def _averaged(spec: PlacementAverage, returns: Returns) -> pd.DataFrame:
+    """The placements an average is taken over."""
+    return _flow(_filter(returns.placements, spec.where), spec.flow)
+
+
+def _placement_average(spec: PlacementAverage, returns: Returns) -> Series:
+    means = _averaged(spec, returns).groupby("term")[PLACEMENT_FIELDS[spec.field]].mean()
     return _per_term(
         means, returns.terms("placements"), lambda pence: Decimal(round(pence)) / PENCE
     )
 
 
-def _placement_ratio(inputs: Mapping, returns: Returns) -> Series:
-    top = _filter(returns.placements, inputs["numerator"]).groupby("term").size()
-    bottom = _filter(returns.placements, inputs["denominator"]).groupby("term").size()
+def _placement_ratio(spec: PlacementRatio, returns: Returns) -> Series:
+    top = _filter(returns.placements, spec.numerator).groupby("term").size()
+    bottom = _filter(returns.placements, spec.denominator).groupby("term").size()
     out: Series = {}
     for term in returns.terms("placements"):
         under = int(bottom.get(term, 0))
@@ -116,17 +130,21 @@ def _ehcp_item(returns: Returns, term: str, item: str) -> int | None:
     return returns.ehcp.get(term, {}).get(item)
 
 
-def _ehcp_year_sum(inputs: Mapping, returns: Returns) -> Series:
+def _ehcp_count(spec: EhcpCount, returns: Returns) -> Series:
+    return {t: _as_decimal(_ehcp_item(returns, t, spec.item)) for t in returns.terms("ehcp")}
+
+
+def _ehcp_year_sum(spec: EhcpSum, returns: Returns) -> Series:
     """Items added, and 'less' items taken away, over a financial year's three terms."""
     terms = returns.terms("ehcp")
     out: Series = {}
     for year in _years(terms):
         in_year = [t for t in terms if _fy(t) == year]
         values = [
-            [_ehcp_item(returns, t, item) for item in inputs.get("items", [])]
+            [_ehcp_item(returns, t, item) for item in spec.items]
             + [
                 -v if (v := _ehcp_item(returns, t, item)) is not None else None
-                for item in inputs.get("less", [])
+                for item in spec.less
             ]
             for t in in_year
         ]
@@ -136,15 +154,15 @@ def _ehcp_year_sum(inputs: Mapping, returns: Returns) -> Series:
     return out
 
 
-def _spend_sum(inputs: Mapping, returns: Returns) -> Series:
-    index = {"direct": 0, "central": 1}
+def _spend_sum(spec: SpendSum, returns: Returns) -> Series:
+    index = {column: i for i, column in enumerate(SPEND_COLUMNS)}  # as each line's pair is kept
     out: Series = {}
     # every HNB term: one whose Spend sheet was left blank stored no lines, and is 'not
     # available', never £0
     for term in _hnb_terms(returns):
         lines = returns.spend.get(term)
         out[term] = (
-            Decimal(sum(v[index[c]] for v in lines.values() for c in inputs["columns"])) / PENCE
+            Decimal(sum(v[index[c]] for v in lines.values() for c in spec.columns)) / PENCE
             if lines
             else None
         )
@@ -157,56 +175,27 @@ def _hnb_terms(returns: Returns) -> list[str]:
     return sorted(terms | set(returns.spend) | set(returns.savings), key=period_sort_key)
 
 
-def _savings_sum(inputs: Mapping, returns: Returns) -> Series:
+def _savings_sum(spec: SavingsSum, returns: Returns) -> Series:
     out: Series = {}
     for term in _hnb_terms(returns):
         cohorts = returns.savings.get(term, {})
-        present = all(c in cohorts for c in inputs["cohorts"])
-        out[term] = Decimal(sum(cohorts[c] for c in inputs["cohorts"])) / PENCE if present else None
+        present = all(c in cohorts for c in spec.cohorts)
+        out[term] = Decimal(sum(cohorts[c] for c in spec.cohorts)) / PENCE if present else None
     return out
 
 
-def _ehcp_ratio(inputs: Mapping, returns: Returns) -> Series:
+def _ehcp_ratio(spec: EhcpRatio, returns: Returns) -> Series:
     out: Series = {}
     for term in returns.terms("ehcp"):
-        top = _ehcp_item(returns, term, inputs["numerator"])
-        bottom = _ehcp_item(returns, term, inputs["denominator"])
+        top = _ehcp_item(returns, term, spec.numerator)
+        bottom = _ehcp_item(returns, term, spec.denominator)
         out[term] = Decimal(top) / Decimal(bottom) if top is not None and bottom else None
     return out
 
 
-# ---- the six kinds ---------------------------------------------------------------------------
-
-
-def count(measure: Measure, returns: Returns, _computed: Mapping[str, Series]) -> Series:
-    inputs = measure.inputs
-    if inputs["source"] == "placements":
-        return _placement_count(inputs, returns, measure.grain)
-    return {t: _as_decimal(_ehcp_item(returns, t, inputs["item"])) for t in returns.terms("ehcp")}
-
-
-def sum_(measure: Measure, returns: Returns, _computed: Mapping[str, Series]) -> Series:
-    source = measure.inputs["source"]
-    if source == "ehcp":
-        return _ehcp_year_sum(measure.inputs, returns)
-    if source == "spend":
-        return _spend_sum(measure.inputs, returns)
-    return _savings_sum(measure.inputs, returns)
-
-
-def ratio(measure: Measure, returns: Returns, _computed: Mapping[str, Series]) -> Series:
-    if measure.inputs["source"] == "placements":
-        return _placement_ratio(measure.inputs, returns)
-    return _ehcp_ratio(measure.inputs, returns)
-
-
-def average(measure: Measure, returns: Returns, _computed: Mapping[str, Series]) -> Series:
-    return _placement_average(measure.inputs, returns)
-
-
-def change(measure: Measure, returns: Returns, computed: Mapping[str, Series]) -> Series:
+def _change(spec: MeasureChange, computed: Computed) -> Series:
     """The change since the same term a year earlier, as a fraction of the earlier value."""
-    base = computed[measure.inputs["of"]]
+    base = computed[spec.of]
     out: Series = {}
     for period, value in base.items():
         term = parse_term(period)
@@ -219,20 +208,37 @@ def _as_decimal(value: int | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-KINDS: dict[str, Callable[[Measure, Returns, Mapping[str, Series]], Series]] = {
-    "count": count,
-    "sum": sum_,
-    "ratio": ratio,
-    "average": average,
-    "change": change,
-}
+# ---- every kind ------------------------------------------------------------------------------
 
 
-def compute_series(measure: Measure, returns: Returns, computed: Mapping[str, Series]) -> Series:
-    """A measure of any kind but derived, for every period its data covers, in time order."""
-    if measure.computation is None:
-        raise ValueError(f"measure {measure.ref} is not computed")
-    series = KINDS[measure.computation](measure, returns, computed)
+def compute_series(measure: Measure, returns: Returns, computed: Computed) -> Series:
+    """A measure computed from the returns (any kind but derived), for every period its data
+    covers, in time order. ``computed`` holds the measures before it, for a change."""
+    spec = measure.spec
+    if spec is None:
+        raise ValueError(f"measure {measure.ref} is not computed from the returns")
+    series: Series
+    match spec:
+        case EhcpCount():
+            series = _ehcp_count(spec, returns)
+        case EhcpSum():
+            series = _ehcp_year_sum(spec, returns)
+        case EhcpRatio():
+            series = _ehcp_ratio(spec, returns)
+        case SpendSum():
+            series = _spend_sum(spec, returns)
+        case SavingsSum():
+            series = _savings_sum(spec, returns)
+        case PlacementCount():
+            series = _placement_count(spec, returns, measure.grain)
+        case PlacementAverage():
+            series = _placement_average(spec, returns)
+        case PlacementRatio():
+            series = _placement_ratio(spec, returns)
+        case MeasureChange():
+            series = _change(spec, computed)
+        case _:
+            assert_never(spec)
     key = financial_year_start if measure.grain == "financial_year" else period_sort_key
     return dict(sorted(series.items(), key=lambda item: key(item[0])))
 
@@ -240,15 +246,14 @@ def compute_series(measure: Measure, returns: Returns, computed: Mapping[str, Se
 def base_counts(measure: Measure, returns: Returns) -> dict[str, int]:
     """The count a rate or average rests on, by period: the placements averaged, or the
     numerator of a ratio. Published outputs withhold the figure when this count is small."""
-    inputs = measure.inputs
-    if measure.computation == "average":
-        frame = _flow(_filter(returns.placements, inputs), inputs.get("flow", "active"))
-        sizes = frame.groupby("term").size()
+    spec = measure.spec
+    if isinstance(spec, PlacementAverage):
+        sizes = _averaged(spec, returns).groupby("term").size()
         return {t: int(sizes.get(t, 0)) for t in returns.terms("placements")}
-    if measure.computation == "ratio" and inputs["source"] == "placements":
-        sizes = _filter(returns.placements, inputs["numerator"]).groupby("term").size()
+    if isinstance(spec, PlacementRatio):
+        sizes = _filter(returns.placements, spec.numerator).groupby("term").size()
         return {t: int(sizes.get(t, 0)) for t in returns.terms("placements")}
-    if measure.computation == "ratio":
-        items = {t: _ehcp_item(returns, t, inputs["numerator"]) for t in returns.terms("ehcp")}
+    if isinstance(spec, EhcpRatio):
+        items = {t: _ehcp_item(returns, t, spec.numerator) for t in returns.terms("ehcp")}
         return {t: n for t, n in items.items() if n is not None}
     return {}
