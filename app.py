@@ -11,6 +11,7 @@ from dash import Dash
 from flask import Flask
 
 from domain.actors import command_line_actor
+from domain.roles import Role
 from kpis.council import Council, chosen_council, read_councils
 from layouts._shared.context import EXTENSION_KEY, SETTINGS_KEY
 from layouts._shared.frame import INDEX_STRING, build_frame
@@ -19,10 +20,10 @@ from layouts.download_routes import register_download_routes
 from layouts.forms import register_form_routes
 from layouts.upload_routes import register_upload_routes
 from services.accounts import count_accounts
-from services.dashboard import DashboardService
 from services.demo import load_demo_data
 from services.demo_accounts import DemoAccounts, add_demo_accounts
-from services.interface import Service
+from services.deployment import Deployment
+from services.interface import Deployment as DeploymentService
 from settings import Settings, read_settings
 from storage.database import create_database_engine, upgrade_database
 from web.guard import Guard, GuardSettings
@@ -32,26 +33,35 @@ from web.proxies import TrustedProxies
 from web.signin import register_sign_in_routes
 
 
-def served_council(settings: Settings) -> Council:
-    """The council served: LFI_COUNCIL, or the only one held. Every problem of every council's
-    files stops the start, listed."""
-    return chosen_council(read_councils(settings.councils_dir), settings.council)
+def served_councils(settings: Settings) -> dict[str, Council]:
+    """Every council the deployment serves. Every problem of every council's files stops the
+    start, listed."""
+    return read_councils(settings.councils_dir)
 
 
-def prepare_database(settings: Settings, council: Council) -> None:
-    """Create or upgrade the schema and, on an empty database, load the demo data; on one with
-    no accounts, make the demo accounts and show their password, this once."""
+def _home_council(settings: Settings, councils: dict[str, Council]) -> str | None:
+    """The council a database from before councils were kept apart belongs to: LFI_COUNCIL, or
+    the only one served (migration 0010 asks for it only when there is such data)."""
+    if settings.council is not None or len(councils) == 1:
+        return chosen_council(councils, settings.council).la_code
+    return None
+
+
+def prepare_database(settings: Settings, councils: dict[str, Council]) -> None:
+    """Create or upgrade the schema and load the demo data into each council that has none; on a
+    database with no accounts, make the demo accounts and show their password, this once."""
     engine = create_database_engine(settings.database_url)
-    upgrade_database(engine)
+    upgrade_database(engine, council=_home_council(settings, councils))
     if settings.load_demo:
         operator = command_line_actor(getpass.getuser())
-        load_demo_data(
-            engine,
-            shape=council.shape,
-            max_bytes=settings.max_upload_bytes,
-            actor=operator,
-        )
-        made = add_demo_accounts(engine, operator)
+        for council in councils.values():
+            load_demo_data(
+                engine,
+                council=council,
+                max_bytes=settings.max_upload_bytes,
+                actor=operator.in_council(council.la_code, Role.ADMIN),
+            )
+        made = add_demo_accounts(engine, operator, tuple(councils))
         if made is not None:
             _print_box(_demo_accounts_lines(made))
     engine.dispose()
@@ -88,8 +98,8 @@ def _print_box(lines: list[str]) -> None:
 
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or read_settings()
-    council = served_council(settings)
-    prepare_database(settings, council)
+    councils = served_councils(settings)
+    prepare_database(settings, councils)
     engine = create_database_engine(settings.database_url)
     app = Dash(
         __name__,
@@ -102,7 +112,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
-    service: Service = DashboardService.build(engine, settings, council)
+    service = Deployment.build(engine, settings, councils)
     app.server.extensions[EXTENSION_KEY] = service
     app.server.extensions[SETTINGS_KEY] = settings
     _secure(app, settings, service)
@@ -120,7 +130,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     return app
 
 
-def _secure(app: Dash, settings: Settings, service: Service) -> None:
+def _secure(app: Dash, settings: Settings, service: DeploymentService) -> None:
     """Sign-in, the access rules, the origin and token checks and the headers, on every request;
     the guard first of all, so that nothing answers before it."""
     server = app.server
@@ -159,7 +169,7 @@ def wsgi() -> Flask:
 def serve() -> None:
     """Run under gunicorn (LFI_WORKERS processes), or Dash's debug server when LFI_DEBUG is on."""
     settings = read_settings()
-    prepare_database(settings, served_council(settings))
+    prepare_database(settings, served_councils(settings))
     if not settings.load_demo and not _has_accounts(settings):
         _print_box(_first_admin_lines())
     if settings.debug:

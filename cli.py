@@ -37,7 +37,8 @@ def _council(args: argparse.Namespace, settings: Settings) -> Council:
 
 
 def _services(args: argparse.Namespace):
-    """The settings, the database, the council's service, and who the command acts as."""
+    """The settings, the database, the council's service, and who the command acts as: in the
+    council, or outside any with --all-councils."""
     from services.dashboard import DashboardService
     from storage.database import create_database_engine, upgrade_database
 
@@ -45,8 +46,9 @@ def _services(args: argparse.Namespace):
     council = _council(args, settings)
     engine = create_database_engine(settings.database_url)
     args.engine = engine  # closed by main() when the command is done
-    upgrade_database(engine)
-    actor = command_actor(engine, args.as_email)
+    upgrade_database(engine, council=council.la_code)
+    acting_in = None if getattr(args, "all_councils", False) else council.la_code
+    actor = command_actor(engine, args.as_email, acting_in)
     return settings, engine, DashboardService.build(engine, settings, council), actor
 
 
@@ -101,7 +103,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         engine,
         path.read_bytes(),
         file_name=path.name,
-        shape=service.council.shape,
+        council=service.council,
         max_bytes=settings.max_upload_bytes,
         dry_run=args.dry_run,
         reason=args.reason,
@@ -183,35 +185,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from services.demo import load_demo_data
 
     settings, engine, service, actor = _services(args)
-    shape = service.council.shape
+    council = service.council
     if args.remove:
-        return _remove_demo(engine, actor)
+        return _remove_demo(engine, council.la_code, actor)
     if args.write:
         folder = Path(args.write)
         folder.mkdir(parents=True, exist_ok=True)
-        for name, data in build_demo_workbooks(date.today(), shape):
+        for name, data in build_demo_workbooks(date.today(), council.shape):
             (folder / name).write_bytes(data)
         print(f"Wrote the demo workbooks to {folder}")
     stored = load_demo_data(
-        engine, shape=shape, max_bytes=settings.max_upload_bytes, actor=actor
+        engine, council=council, max_bytes=settings.max_upload_bytes, actor=actor
     )
     if stored == 0:
         print(
-            "The database already holds submissions; the demo data loads only into an empty "
-            "database. Point LFI_DATABASE_URL at a new one.",
+            f"{council.name} already has submissions; the demo data loads only into a council "
+            "that has none.",
             file=sys.stderr,
         )
         return 1
-    print(f"Loaded the demo data: {stored} workbooks, every one labelled as demo data.")
+    print(
+        f"Loaded {council.name}'s demo data: {stored} workbooks, every one labelled as demo data."
+    )
     return 0
 
 
-def _remove_demo(engine, actor: Actor) -> int:
+def _remove_demo(engine, council: str, actor: Actor) -> int:
     from loaders.demo import DemoDataError
     from services.demo import remove_demo_data
 
     try:
-        removed = remove_demo_data(engine, actor)
+        removed = remove_demo_data(engine, council, actor)
     except DemoDataError as refused:
         print(refused, file=sys.stderr)
         return 1

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 from domain.actors import Actor, Forbidden, command_line_actor
-from domain.roles import Permission, Role, RoleError, parse_role
+from domain.roles import Permission, Role, RoleError, Roles, parse_role
 from services import accounts
 from services.audit import ACTIONS, OUTCOMES, AuditFilter, read_events
 from services.passwords import PasswordRefused
@@ -27,13 +27,33 @@ class UsageError(ValueError):
     """The command was given something it cannot use; exit code 2."""
 
 
-def command_actor(engine, as_email: str | None) -> Actor:
+def command_actor(engine, as_email: str | None, council: str | None) -> Actor:
+    """Who the command acts as, acting in ``council`` (None: outside any, for what concerns
+    every council): the operating-system user, with every permission, or the --as account with
+    its role there."""
     if not as_email:
-        return command_line_actor(getpass.getuser())
+        return command_line_actor(getpass.getuser()).in_council(council, Role.ADMIN)
     found = accounts.find_account(engine, as_email)
     if found is None or found.disabled:
         raise UsageError(f"--as {as_email}: there is no enabled account for that address")
-    return found.as_actor()
+    return found.as_actor(council=council)
+
+
+NO_ROLE = "none"  # set-role's word for taking a role away
+
+
+def _role_or_none(text: str) -> Role | None:
+    return None if text.strip().lower() == NO_ROLE else _role(text)
+
+
+def _where(council: str | None) -> str:
+    return f"in {council}" if council else "in every council"
+
+
+def _roles_text(roles: Roles) -> str:
+    held = [f"every council: {roles.everywhere.value}"] if roles.everywhere else []
+    held += [f"{code}: {role.value}" for code, role in sorted(roles.councils.items())]
+    return "; ".join(held) or "no role"
 
 
 def _role(text: str) -> Role:
@@ -58,16 +78,24 @@ def cmd_user(args: argparse.Namespace, engine, actor: Actor) -> int:
     try:
         if args.user_command == "add":
             found = accounts.add_account(
-                engine, actor, email=args.email, role=args.role, password=_read_password(args)
+                engine,
+                actor,
+                email=args.email,
+                role=args.role,
+                password=_read_password(args),
+                council=actor.council,
             )
-            print(f"Added {found.email} as {found.role.title.lower()}.")
+            print(f"Added {found.email} as {args.role.title.lower()} {_where(actor.council)}.")
         elif args.user_command == "list":
             for found in accounts.list_accounts(engine, actor):
                 state = "disabled" if found.disabled else "enabled"
-                print(f"{found.email}\t{found.role.value}\t{found.source}\t{state}")
+                print(f"{found.email}\t{_roles_text(found.roles)}\t{found.source}\t{state}")
         elif args.user_command == "set-role":
-            found = accounts.set_role(engine, actor, email=args.email, role=args.role)
-            print(f"{found.email} is now {found.role.title.lower()}.")
+            found = accounts.set_role(
+                engine, actor, email=args.email, role=args.role, council=actor.council
+            )
+            now = args.role.title.lower() if args.role else "without a role"
+            print(f"{found.email} is now {now} {_where(actor.council)}.")
         elif args.user_command == "set-password":
             accounts.set_password(engine, actor, email=args.email, password=_read_password(args))
             print(f"Changed the password of {args.email.strip().lower()}.")
@@ -94,7 +122,8 @@ def _moment(text: str) -> datetime:
 
 def cmd_audit(args: argparse.Namespace, engine, actor: Actor) -> int:
     if not actor.may(Permission.ADMINISTER):
-        print(f"lfi audit: {actor.name} may not read the audit trail", file=sys.stderr)
+        where = _where(actor.council)
+        print(f"lfi audit: {actor.name} may not read the audit trail {where}", file=sys.stderr)
         return 1
     wanted = AuditFilter(
         actor=args.actor,
@@ -104,7 +133,7 @@ def cmd_audit(args: argparse.Namespace, engine, actor: Actor) -> int:
         until=args.until,
         limit=args.limit,
     )
-    events = read_events(engine, wanted)
+    events = read_events(engine, actor.council, wanted)
     rows = [{**asdict(e), "at": e.at.isoformat()} for e in events]
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2)
@@ -129,16 +158,28 @@ def add_commands(commands) -> None:
         action="store_true",
         help="read the password from the first line of standard input",
     )
-    actions.add_parser("list", help="every account, its role and state")
-    set_role = actions.add_parser("set-role", help="change an account's role")
+    listing = actions.add_parser("list", help="the accounts with a role in the council")
+    set_role = actions.add_parser(
+        "set-role", help="change an account's role in the council ('none' takes it away)"
+    )
     set_role.add_argument("email")
-    set_role.add_argument("role", type=_role)
+    set_role.add_argument("role", type=_role_or_none)
     password = actions.add_parser("set-password", help="set a local account's password")
     password.add_argument("email")
     password.add_argument("--password-stdin", action="store_true")
+    switches = []
     for name, text in (("disable", "stop an account signing in"), ("enable", "let it again")):
-        actions.add_parser(name, help=text).add_argument("email")
-    audit = commands.add_parser("audit", help="print the audit trail (admins)")
+        switch = actions.add_parser(name, help=text)
+        switch.add_argument("email")
+        switches.append(switch)
+    audit = commands.add_parser("audit", help="print the council's audit trail (admins)")
+    for command in (add, listing, set_role, password, *switches, audit):
+        command.add_argument(
+            "--all-councils",
+            action="store_true",
+            help="act for every council (an administrator of every council): a role in every "
+            "council, every account, the whole audit trail",
+        )
     audit.add_argument("--format", choices=("csv", "json"), default="csv")
     audit.add_argument("--action", choices=ACTIONS)
     audit.add_argument("--outcome", choices=OUTCOMES)

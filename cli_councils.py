@@ -10,7 +10,6 @@ Exit codes: 0 done, 1 a council has problems or cannot be added, 2 usage error.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from domain.plan_lines import STANDARD_LINES
 from kpis.comparators import PUBLIC_DIR
 from kpis.council import CouncilError, read_council, read_councils
 from kpis.council_draft import DraftError, find_council, new_folder, write_council
+from settings import read_settings
 
 DEFAULT_PROGRAMME = "High needs recovery programme"
 PLAN_LENGTH = 5  # years after the first that a new council's plan runs to, unless told
@@ -28,7 +28,7 @@ PLAN_LENGTH = 5  # years after the first that a new council's plan runs to, unle
 
 def councils_dir() -> Path:
     """Where the councils' folders are: LFI_COUNCILS_DIR, or the project's councils/ folder."""
-    return Path(os.environ.get("LFI_COUNCILS_DIR") or Path(__file__).parent / "councils")
+    return read_settings().councils_dir
 
 
 def default_years(today: date) -> tuple[str, str]:

@@ -53,6 +53,8 @@ class AuditRecord:
     target: str | None
     detail: str | None
     address: str | None
+    # The council it was done in; None for what belongs to none (signing in, accounts).
+    council: str | None = None
 
 
 @dataclass(frozen=True)

@@ -289,7 +289,9 @@ def check_lines(lines: tuple[PlanLine, ...]) -> list[str]:
             elif key in seen_labels and seen_labels[key] != line.code:
                 problems.append(f"{where}: {label!r} also labels line {seen_labels[key]!r}")
             seen_labels[key] = line.code
-    groups = {STANDARD_BY_CODE[line.standard].group for line in lines if line.standard in STANDARD_BY_CODE}
+    groups = {
+        STANDARD_BY_CODE[line.standard].group for line in lines if line.standard in STANDARD_BY_CODE
+    }
     for group in (LineGroup.INCOME, LineGroup.EXPENDITURE):
         if group not in groups:
             problems.append(f"plan lines: no line of {group.value}")

@@ -4,10 +4,14 @@
 - finance officer: also uploads, confirms and corrects returns;
 - programme lead: also writes commentary and the DfE return's entries, and prints the pack;
 - admin: also manages accounts and reads the audit trail.
+
+An account holds a role in each council it works for, or one in every council.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -66,3 +70,28 @@ def parse_role(text: str) -> Role:
     except ValueError:
         names = ", ".join(role.value for role in Role)
         raise RoleError(f"{text!r} is not a role: use one of {names}") from None
+
+
+@dataclass(frozen=True)
+class Roles:
+    """An account's roles: one in every council (an administrator of the whole deployment), and
+    one in each council it works for. In a council it holds the higher of the two."""
+
+    everywhere: Role | None = None
+    councils: Mapping[str, Role] = field(default_factory=dict)
+
+    def in_council(self, council: str) -> Role | None:
+        held = [r for r in (self.everywhere, self.councils.get(council)) if r is not None]
+        return max(held, key=lambda role: role.rank, default=None)
+
+    def outside_councils(self) -> Role | None:
+        """The role where no council is concerned (the list of councils, the accessibility
+        statement): the role held everywhere, or a viewer's for anyone who holds a role in
+        some council, so that no council's role reaches beyond it."""
+        if self.everywhere is not None:
+            return self.everywhere
+        return Role.VIEWER if self.councils else None
+
+    def councils_held(self, known: Iterable[str]) -> tuple[str, ...]:
+        """Of the ``known`` councils, those this account holds a role in, in their order."""
+        return tuple(code for code in known if self.in_council(code) is not None)

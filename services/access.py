@@ -58,8 +58,10 @@ class AccessService:
         record_alone(self.engine, actor, Action.EXPORT, target=what[:255])
 
     def audit_events(self, actor: Actor, wanted: AuditFilter | None = None) -> list[AuditRecord]:
+        """The audit trail of the council ``actor`` administers; all of it for an administrator
+        of every council acting outside any."""
         actor.require(Permission.ADMINISTER)
-        return read_events(self.engine, wanted or AuditFilter())
+        return read_events(self.engine, actor.council, wanted or AuditFilter())
 
     def accounts(self, actor: Actor) -> list[accounts.AccountRecord]:
         return accounts.list_accounts(self.engine, actor)

@@ -1,4 +1,8 @@
-"""Accounts: adding them, their roles, disabling them, and checking a password at sign-in.
+"""Accounts: adding them, their roles (in each council, or in every council), disabling them, and
+checking a password at sign-in.
+
+Who may manage an account: an administrator of every council, any account; an administrator of
+one council, the roles in that council, and the accounts that work for that council alone.
 
 Failed sign-ins are limited per account and per address by counting the audit trail's own
 records of them, so every worker and server applies the same limit.
@@ -13,12 +17,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from domain.actors import Actor, SignInRefused
-from domain.roles import Permission, Role
+from domain.actors import Actor, Forbidden, SignInRefused
+from domain.roles import Permission, Role, Roles
+from services.account_roles import read_roles
 from services.audit import Action, Outcome, count_recent, record
 from services.passwords import check_password, hash_password, needs_rehash, verify_password
 from storage.database import as_utc, write_session
-from storage.models import Account, WebSession
+from storage.models import Account, AccountRole, WebSession
 
 LOCAL = "local"
 OIDC = "oidc"
@@ -37,13 +42,17 @@ class AccountError(ValueError):
 class AccountRecord:
     id: int
     email: str
-    role: Role
+    roles: Roles
     source: str
     disabled: bool
     created_at: datetime
 
-    def as_actor(self, address: str | None = None) -> Actor:
-        return Actor(self.email, None if self.disabled else self.role, address)
+    def as_actor(self, address: str | None = None, council: str | None = None) -> Actor:
+        """The account acting in ``council`` (None: outside any) with its role there."""
+        if self.disabled:
+            return Actor(self.email, None, address, council)
+        role = self.roles.in_council(council) if council else self.roles.outside_councils()
+        return Actor(self.email, role, address, council)
 
 
 WRONG_DETAILS = "Enter a correct e-mail address and password"
@@ -61,15 +70,34 @@ def normalise_email(email: str) -> str:
     return text
 
 
-def _record(account: Account) -> AccountRecord:
+def _record(session: Session, account: Account) -> AccountRecord:
     return AccountRecord(
         account.id,
         account.email,
-        Role(account.role),
+        read_roles(session, account),
         account.source,
         account.disabled,
         as_utc(account.created_at),
     )
+
+
+def _require_grant(actor: Actor, council: str | None) -> None:
+    """Granting a role in a council needs an administrator acting in it; granting one in every
+    council needs an administrator of every council (acting outside any)."""
+    actor.require(Permission.ADMINISTER)
+    if actor.council != council:
+        where = f"council {council}" if council else "every council"
+        raise Forbidden(f"{actor.name} may not manage roles in {where}")
+
+
+def _require_manage(actor: Actor, roles: Roles) -> None:
+    """Changing the account itself (its password, whether it may sign in) needs an administrator
+    of every council, or of the one council it works for alone."""
+    actor.require(Permission.ADMINISTER)
+    if actor.council is None:
+        return
+    if roles.everywhere is not None or set(roles.councils) - {actor.council}:
+        raise Forbidden(f"{actor.name} may not change an account that works for other councils")
 
 
 def _find(session: Session, email: str) -> Account | None:
@@ -77,15 +105,22 @@ def _find(session: Session, email: str) -> Account | None:
 
 
 def list_accounts(engine: Engine, actor: Actor) -> list[AccountRecord]:
+    """Every account, for an administrator of every council; those holding a role in the
+    council an administrator acts in, for theirs."""
     actor.require(Permission.ADMINISTER)
     with Session(engine) as session:
-        return [_record(a) for a in session.scalars(select(Account).order_by(Account.email))]
+        found = [
+            _record(session, a) for a in session.scalars(select(Account).order_by(Account.email))
+        ]
+    if actor.council is None:
+        return found
+    return [a for a in found if a.roles.in_council(actor.council) is not None]
 
 
 def find_account(engine: Engine, email: str) -> AccountRecord | None:
     with Session(engine) as session:
         found = _find(session, normalise_email(email))
-        return _record(found) if found else None
+        return _record(session, found) if found else None
 
 
 def count_accounts(engine: Engine) -> int:
@@ -94,10 +129,17 @@ def count_accounts(engine: Engine) -> int:
 
 
 def add_account(
-    engine: Engine, actor: Actor, *, email: str, role: Role, password: str
+    engine: Engine,
+    actor: Actor,
+    *,
+    email: str,
+    role: Role,
+    password: str,
+    council: str | None,
 ) -> AccountRecord:
-    """A local account; the password is checked against the policy and stored hashed."""
-    actor.require(Permission.ADMINISTER)
+    """A local account with ``role`` in ``council`` (None: in every council); the password is
+    checked against the policy and stored hashed."""
+    _require_grant(actor, council)
     email = normalise_email(email)
     check_password(password, email=email)
     with write_session(engine) as session:
@@ -105,7 +147,7 @@ def add_account(
             raise AccountError(f"There is already an account for {email}")
         account = Account(
             email=email,
-            role=role.value,
+            role=None if council else role.value,
             password_hash=hash_password(password),
             source=LOCAL,
             disabled=False,
@@ -113,8 +155,11 @@ def add_account(
         )
         session.add(account)
         session.flush()
-        record(session, actor, Action.ACCOUNT_ADD, target=email, detail={"role": role.value})
-        return _record(account)
+        if council:
+            session.add(AccountRole(account_id=account.id, council=council, role=role.value))
+        detail = {"role": role.value, "council": council or "every council"}
+        record(session, actor, Action.ACCOUNT_ADD, target=email, detail=detail)
+        return _record(session, account)
 
 
 def _change(engine: Engine, actor: Actor, email: str, action: str, **values) -> AccountRecord:
@@ -124,6 +169,7 @@ def _change(engine: Engine, actor: Actor, email: str, action: str, **values) -> 
         account = _find(session, email)
         if account is None:
             raise AccountError(f"There is no account for {email}")
+        _require_manage(actor, read_roles(session, account))
         for name, value in values.items():
             setattr(account, name, value)
         if values.get("disabled") or "password_hash" in values:
@@ -136,11 +182,38 @@ def _change(engine: Engine, actor: Actor, email: str, action: str, **values) -> 
             )
         detail = {k: v for k, v in values.items() if k != "password_hash"}
         record(session, actor, action, target=email, detail=detail or None)
-        return _record(account)
+        return _record(session, account)
 
 
-def set_role(engine: Engine, actor: Actor, *, email: str, role: Role) -> AccountRecord:
-    return _change(engine, actor, email, Action.ACCOUNT_ROLE, role=role.value)
+def set_role(
+    engine: Engine, actor: Actor, *, email: str, role: Role | None, council: str | None
+) -> AccountRecord:
+    """The account's role in ``council`` (None: in every council) becomes ``role``; None takes
+    the role there away."""
+    _require_grant(actor, council)
+    email = normalise_email(email)
+    with write_session(engine) as session:
+        account = _find(session, email)
+        if account is None:
+            raise AccountError(f"There is no account for {email}")
+        if council is None:
+            account.role = role.value if role else None
+        else:
+            held = session.scalar(
+                select(AccountRole).where(
+                    AccountRole.account_id == account.id, AccountRole.council == council
+                )
+            )
+            if held is not None and role is None:
+                session.delete(held)
+            elif held is not None and role is not None:
+                held.role = role.value
+            elif role is not None:
+                session.add(AccountRole(account_id=account.id, council=council, role=role.value))
+        session.flush()
+        detail = {"role": role.value if role else None, "council": council or "every council"}
+        record(session, actor, Action.ACCOUNT_ROLE, target=email, detail=detail)
+        return _record(session, account)
 
 
 def set_disabled(engine: Engine, actor: Actor, *, email: str, disabled: bool) -> AccountRecord:
@@ -181,8 +254,14 @@ def authenticate(
             return SignInRefused(WRONG_DETAILS)
         if needs_rehash(stored):
             account.password_hash = hash_password(password)
+        found = _record(session, account)
+        if found.roles.outside_councils() is None:
+            record(
+                session, attempt, Action.SIGN_IN, outcome=Outcome.FAILED, detail={"why": "no role"}
+            )
+            return SignInRefused(NO_ROLE)
         record(session, attempt, Action.SIGN_IN)
-        return _record(account)
+        return found
 
 
 def _limited(session: Session, name: str, address: str | None) -> str | None:
@@ -214,10 +293,17 @@ def _limit_recorded(session: Session, limited: str, address: str | None) -> bool
 
 
 def sign_in_oidc(
-    engine: Engine, *, subject: str, email: str, role: Role | None, address: str | None
+    engine: Engine,
+    *,
+    subject: str,
+    email: str,
+    role: Role | None,
+    address: str | None,
+    council: str | None = None,
 ) -> AccountRecord | SignInRefused:
     """An account for someone the identity provider vouched for, made at their first sign-in.
-    Their role comes from the provider's claim each time; with no role they may not sign in."""
+    Their role comes from the provider's claim each time, in ``council`` (the council whose
+    provider it is) or, with none given, in every council; with no role they may not sign in."""
     email = normalise_email(email)
     attempt = Actor(email, None, address)
     with write_session(engine) as session:
@@ -230,7 +316,7 @@ def sign_in_oidc(
         if account is None:
             account = Account(
                 email=email,
-                role=role.value,
+                role=None,
                 password_hash=None,
                 source=OIDC,
                 oidc_subject=subject,
@@ -239,9 +325,26 @@ def sign_in_oidc(
             )
             session.add(account)
             session.flush()
+        _claimed(session, account, role, council)
+        detail = {"via": OIDC, "role": role.value, "council": council or "every council"}
+        record(session, attempt, Action.SIGN_IN, detail=detail)
+        return _record(session, account)
+
+
+def _claimed(session: Session, account: Account, role: Role, council: str | None) -> None:
+    """The provider's claim, each sign-in, is the account's role where the provider speaks for."""
+    if council is None:
         account.role = role.value
-        record(session, attempt, Action.SIGN_IN, detail={"via": OIDC, "role": role.value})
-        return _record(account)
+        return
+    held = session.scalar(
+        select(AccountRole).where(
+            AccountRole.account_id == account.id, AccountRole.council == council
+        )
+    )
+    if held is None:
+        session.add(AccountRole(account_id=account.id, council=council, role=role.value))
+    else:
+        held.role = role.value
 
 
 def _oidc_refused(session: Session, attempt: Actor, refused: SignInRefused) -> SignInRefused:

@@ -38,6 +38,7 @@ def record(
             target=target[:255] if target else None,
             detail=json.dumps(dict(detail), default=str, sort_keys=True) if detail else None,
             address=(address or actor.address or None),
+            council=actor.council,
         )
     )
 
@@ -48,10 +49,15 @@ def record_alone(engine: Engine, actor: Actor, action: str, **fields) -> None:
         record(session, actor, action, **fields)
 
 
-def read_events(engine: Engine, wanted: AuditFilter | None = None) -> list[AuditRecord]:
-    """Events matching ``wanted``, newest first."""
+def read_events(
+    engine: Engine, council: str | None, wanted: AuditFilter | None = None
+) -> list[AuditRecord]:
+    """Events matching ``wanted``, newest first: of ``council`` only, or (None) of every council
+    and of none, for an administrator of every council."""
     wanted = wanted or AuditFilter()
     query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if council is not None:
+        query = query.where(AuditEvent.council == council)
     if wanted.actor:
         query = query.where(func.lower(AuditEvent.actor).contains(wanted.actor.strip().lower()))
     if wanted.action:
@@ -67,7 +73,15 @@ def read_events(engine: Engine, wanted: AuditFilter | None = None) -> list[Audit
     with Session(engine) as session:
         return [
             AuditRecord(
-                e.id, as_utc(e.at), e.actor, e.action, e.outcome, e.target, e.detail, e.address
+                e.id,
+                as_utc(e.at),
+                e.actor,
+                e.action,
+                e.outcome,
+                e.target,
+                e.detail,
+                e.address,
+                e.council,
             )
             for e in session.scalars(query)
         ]

@@ -55,6 +55,16 @@ class DashboardService(AccessService):
     def council(self) -> Council:
         return self.measures_service.council
 
+    @property
+    def code(self) -> str:
+        return self.council.la_code
+
+    def _acting(self, actor: Actor) -> Actor:
+        """Every call that acts is made by someone acting in this council, so one council's
+        service never acts for another's user."""
+        actor.require_in(self.code)
+        return actor
+
     # ---- the measures ------------------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:
@@ -74,7 +84,7 @@ class DashboardService(AccessService):
 
     def content_version(self) -> tuple[int, ...]:
         with Session(self.engine) as session:
-            return content_version(session)
+            return content_version(session, self.council.la_code)
 
     # ---- what the programme team writes ------------------------------------------------------
 
@@ -88,35 +98,41 @@ class DashboardService(AccessService):
         return self.measures_service.return_entries(round_name)
 
     def save_commentary(self, actor: Actor, *, ref: int, period: str, text: str) -> None:
-        notes.save_commentary(self.engine, actor, ref=ref, period=period, text=text)
+        notes.save_commentary(
+            self.engine, self._acting(actor), self.code, ref=ref, period=period, text=text
+        )
 
     def save_return_entries(
         self, actor: Actor, *, round_name: str, entries: dict[str, tuple[str | None, str]]
     ) -> None:
-        notes.save_return_entries(self.engine, actor, round_name=round_name, entries=entries)
+        notes.save_return_entries(
+            self.engine, self._acting(actor), self.code, round_name=round_name, entries=entries
+        )
 
     # ---- uploads -----------------------------------------------------------------------------
 
     def keep_upload(self, actor: Actor, file_name: str, data: bytes) -> str:
         return uploads.keep_pending(
-            self.engine, actor, self.council, file_name, data, self.settings
+            self.engine, self._acting(actor), self.council, file_name, data, self.settings
         )
 
     def read_upload(self, actor: Actor, token: str) -> PendingFile | None:
-        return uploads.read_pending(self.engine, actor, token)
+        return uploads.read_pending(self.engine, self._acting(actor), token)
 
     def waiting_uploads(self, actor: Actor) -> list[WaitingUpload]:
-        return uploads.waiting_pending(self.engine, actor)
+        return uploads.waiting_pending(self.engine, self._acting(actor))
 
     def check_upload(self, actor: Actor, pending: PendingFile) -> PendingCheck:
-        return uploads.pending_check(self.engine, actor, self.council, pending, self.settings)
+        return uploads.pending_check(
+            self.engine, self._acting(actor), self.council, pending, self.settings
+        )
 
     def store_upload(
         self, actor: Actor, pending: PendingFile, *, replaces: int | None, reason: str | None
     ) -> LoadOutcome | Overtaken:
         return uploads.store_pending(
             self.engine,
-            actor,
+            self._acting(actor),
             self.council,
             pending,
             self.settings,
@@ -125,4 +141,4 @@ class DashboardService(AccessService):
         )
 
     def forget_upload(self, actor: Actor, token: str) -> None:
-        uploads.forget_pending(self.engine, actor, token)
+        uploads.forget_pending(self.engine, self._acting(actor), token)

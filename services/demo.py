@@ -1,5 +1,5 @@
-"""Load the demo data set (loaders.demo builds its workbooks) into an empty database, exactly as
-uploads are loaded, and remove it again."""
+"""Load a council's demo data set (loaders.demo builds its workbooks) into the council while it
+has no submissions, exactly as uploads are loaded, and remove it again."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from domain.actors import Actor
 from domain.audit import Action
 from domain.plan_shape import PlanShape
 from domain.roles import Permission
+from kpis.council import Council
 from loaders.demo import DEMO_YEARS, DemoDataError, build_demo_workbooks
 from loaders.submissions import CheckedWorkbook, check_workbook
 from services import audit
@@ -38,13 +39,13 @@ def _check_all(
 def load_demo_data(
     engine: Engine,
     *,
-    shape: PlanShape,
+    council: Council,
     max_bytes: int,
     today: date | None = None,
     actor: Actor | None = None,
 ) -> int:
-    """Load the demo data into an empty database; the number of workbooks stored (0 if the
-    database already held submissions).
+    """Load the demo data into a council that has no submissions; the number of workbooks stored
+    (0 if it already had some).
 
     The emptiness check and every load share one write transaction, so two app workers starting
     together load it once, and a failure loads none of it. Asked by an ``actor`` (the command
@@ -53,6 +54,7 @@ def load_demo_data(
     """
     if actor is not None:
         actor.require(Permission.UPLOAD)
+    shape, code = council.shape, council.la_code
     years = shape.years
     if years != DEMO_YEARS:
         raise DemoDataError(
@@ -61,14 +63,14 @@ def load_demo_data(
         )
     today = today or date.today()
     with Session(engine) as session:
-        if not database_is_empty(session):
+        if not council_is_empty(session, code):
             return 0
     checked = _check_all(build_demo_workbooks(today, shape), shape, max_bytes, today)
     with write_session(engine) as session:
-        if not database_is_empty(session):
+        if not council_is_empty(session, code):
             return 0
         stored = [
-            store_checked(session, workbook, is_demo=True, loaded_by=DEMO_LOADER).stored_id
+            store_checked(session, code, workbook, is_demo=True, loaded_by=DEMO_LOADER).stored_id
             for workbook in checked
         ]
         if actor is not None:
@@ -76,19 +78,22 @@ def load_demo_data(
     return len(checked)
 
 
-def database_is_empty(session: Session) -> bool:
-    return session.scalar(select(func.count(Submission.id))) == 0
+def council_is_empty(session: Session, council: str) -> bool:
+    found = session.scalar(select(func.count(Submission.id)).where(Submission.council == council))
+    return found == 0
 
 
-def remove_demo_data(engine: Engine, actor: Actor | None = None) -> int:
-    """Delete every demo submission and every row stored from it, in one transaction; the number
-    of submissions removed. Refused, changing nothing, if a council file was corrected by a demo
+def remove_demo_data(engine: Engine, council: str, actor: Actor | None = None) -> int:
+    """Delete every demo submission of the council and every row stored from it, in one
+    transaction; the number of submissions removed. Refused, changing nothing, if a council file was corrected by a demo
     file: removing that would leave the council file superseded by nothing. Asked by an
     ``actor``, their role must allow uploads, and the audit trail records the removal."""
     if actor is not None:
         actor.require(Permission.UPLOAD)
     with write_session(engine) as session:
-        demo = select(Submission.id).where(Submission.is_demo.is_(True))
+        demo = select(Submission.id).where(
+            Submission.council == council, Submission.is_demo.is_(True)
+        )
         ids = list(session.scalars(demo))
         if not ids:
             return 0

@@ -19,7 +19,7 @@ from services.accounts import LOCAL
 from services.audit import Action, record
 from services.passwords import PasswordRefused, check_password, hash_password
 from storage.database import write_session
-from storage.models import Account
+from storage.models import Account, AccountRole
 
 # Under their own domain, so they never take the address of an account someone adds.
 DEMO_EMAILS: dict[Role, str] = {
@@ -57,10 +57,14 @@ def demo_password() -> str:
         return password
 
 
-def add_demo_accounts(engine: Engine, actor: Actor) -> DemoAccounts | None:
+def add_demo_accounts(
+    engine: Engine, actor: Actor, councils: tuple[str, ...]
+) -> DemoAccounts | None:
     """The four demo accounts, if the database has no account at all; None (nothing made)
-    otherwise. The check and the four accounts share one write transaction, with an account_add
-    record each, so two servers starting together make them once."""
+    otherwise: the viewer, finance officer and programme lead hold their role in each of the
+    demo ``councils``, the admin in every council. The check and the four accounts share one
+    write transaction, with an account_add record each, so two servers starting together make
+    them once."""
     actor.require(Permission.ADMINISTER)
     if _has_accounts(engine):
         return None
@@ -70,16 +74,22 @@ def add_demo_accounts(engine: Engine, actor: Actor) -> DemoAccounts | None:
         if session.scalar(select(func.count(Account.id))):
             return None
         for role, email in DEMO_EMAILS.items():
-            session.add(
-                Account(
-                    email=email,
-                    role=role.value,
-                    password_hash=hashes[role],
-                    source=LOCAL,
-                    disabled=False,
-                    created_at=datetime.now(UTC),
-                )
+            everywhere = role is Role.ADMIN
+            account = Account(
+                email=email,
+                role=role.value if everywhere else None,
+                password_hash=hashes[role],
+                source=LOCAL,
+                disabled=False,
+                created_at=datetime.now(UTC),
             )
+            session.add(account)
+            session.flush()
+            if not everywhere:
+                session.add_all(
+                    AccountRole(account_id=account.id, council=code, role=role.value)
+                    for code in councils
+                )
             record(
                 session,
                 actor,

@@ -185,3 +185,38 @@ class Service(Protocol):
     def audit_events(self, actor: Actor, wanted: AuditFilter | None = None) -> list[AuditRecord]:
         """The audit trail, newest first; admins only (domain.actors.Forbidden otherwise)."""
         ...
+
+
+class Deployment(Protocol):
+    """Every council one deployment serves, and what concerns none of them (services.deployment):
+    the web layer's guard and the pages across councils see only this."""
+
+    @property
+    def councils(self) -> tuple[Council, ...]:
+        """Every council served, in the order of their LA codes."""
+        ...
+
+    def service(self, code: str) -> Service | None:
+        """The council's service; None for a council not served here."""
+        ...
+
+    def snapshots(self, codes: tuple[str, ...]) -> dict[str, Snapshot]: ...
+
+    def sign_in(
+        self, *, email: str, password: str, address: str | None
+    ) -> SessionStarted | SignInRefused: ...
+
+    def sign_in_sso(
+        self, *, subject: str, email: str, role: Role | None, address: str | None
+    ) -> SessionStarted | SignInRefused: ...
+
+    def sign_out(self, token: str, actor: Actor) -> None: ...
+
+    def read_session(self, token: str, *, address: str | None) -> SignedIn | None: ...
+
+    def record_refusal(self, actor: Actor, why: str, path: str) -> None: ...
+
+    def audit_events(self, actor: Actor, wanted: AuditFilter | None = None) -> list[AuditRecord]:
+        """The audit trail ``actor`` administers (their council's, or all of it for an
+        administrator of every council acting outside any), newest first."""
+        ...

@@ -37,16 +37,24 @@ def _by_ref(measures: list[MeasureValue]) -> dict[int, tuple[MeasureValue, ...]]
     return {ref: tuple(values) for ref, values in grouped.items()}
 
 
-def content_version(session: Session) -> tuple[int, ...]:
-    """The data version and the newest commentary and return entry: everything a page shows."""
-    commentary = session.scalar(select(func.max(Commentary.id))) or 0
-    entries = session.scalar(select(func.max(ReturnEntry.id))) or 0
-    return (*data_version(session), commentary, entries)
+def content_version(session: Session, council: str) -> tuple[int, ...]:
+    """The council's data version and its newest commentary and return entry: everything a page
+    of it shows."""
+    commentary = (
+        session.scalar(select(func.max(Commentary.id)).where(Commentary.council == council)) or 0
+    )
+    entries = (
+        session.scalar(select(func.max(ReturnEntry.id)).where(ReturnEntry.council == council)) or 0
+    )
+    return (*data_version(session, council), commentary, entries)
 
 
-def data_version(session: Session) -> tuple[int, int]:
+def data_version(session: Session, council: str) -> tuple[int, int]:
+    """How many submissions the council has and the newest one's id."""
     count, newest = session.execute(
-        select(func.count(Submission.id), func.max(Submission.id))
+        select(func.count(Submission.id), func.max(Submission.id)).where(
+            Submission.council == council
+        )
     ).one()
     return count, newest or 0
 
@@ -62,7 +70,7 @@ class MeasureService:
     def snapshot(self) -> Snapshot:
         """The measures for the data as it is now, computed at most once per data version."""
         with Session(self.engine) as session:
-            version = data_version(session)
+            version = data_version(session, self.council.la_code)
             cached = self._snapshot
             if self.cache and cached is not None and cached.version == version:
                 return cached
@@ -76,14 +84,14 @@ class MeasureService:
                 return snapshot
 
     def _compute(self, session: Session, version: tuple[int, int]) -> Snapshot:
-        position = read_dsg_position(session, self.council.plan_lines)
-        returns = read_returns(session, self.council.plan_lines)
+        position = read_dsg_position(session, self.council)
+        returns = read_returns(session, self.council)
         measures = compute_measures(self.catalogue, position, returns, self.council.place)
         return Snapshot(
             version=version,
             measures=tuple(measures),
             plan_view=build_plan_view(self.catalogue, position) if position else None,
-            submissions=tuple(read_submissions(session)),
+            submissions=tuple(read_submissions(session, self.council.la_code)),
             by_ref=_by_ref(measures),
             baselines=dict(returns.baselines),
         )
@@ -111,11 +119,11 @@ class MeasureService:
                     ),
                     Submission.id == record.id,
                 )
-                position = read_dsg_position(session, self.council.plan_lines, chosen)
+                position = read_dsg_position(session, self.council, chosen)
                 values = compute_measures(
                     self.catalogue,
                     position,
-                    read_returns(session, self.council.plan_lines, chosen),
+                    read_returns(session, self.council, chosen),
                     self.council.place,
                 )
                 found += [
@@ -130,15 +138,15 @@ class MeasureService:
 
     def commentary(self, period: str) -> dict[int, Note]:
         with Session(self.engine) as session:
-            return commentary_for_period(session, period)
+            return commentary_for_period(session, self.council.la_code, period)
 
     def commentary_history(self, ref: int, period: str) -> list[Note]:
         with Session(self.engine) as session:
-            return commentary_history(session, ref, period)
+            return commentary_history(session, self.council.la_code, ref, period)
 
     def return_entries(self, round_name: str) -> dict[str, list[Note]]:
         with Session(self.engine) as session:
-            return return_entries(session, round_name)
+            return return_entries(session, self.council.la_code, round_name)
 
     @property
     def catalogue(self) -> Catalogue:

@@ -35,8 +35,10 @@ def commentary_target(ref: int, period: str) -> str:
     return f"measure {ref} period {period}"
 
 
-def save_commentary(engine: Engine, actor: Actor, *, ref: int, period: str, text: str) -> None:
-    """Save ``actor``'s commentary on measure ``ref`` for ``period``."""
+def save_commentary(
+    engine: Engine, actor: Actor, council: str, *, ref: int, period: str, text: str
+) -> None:
+    """Save ``actor``'s commentary on the council's measure ``ref`` for ``period``."""
     actor.require(Permission.WRITE_NOTES)
     text = _checked(text)
     if not text:
@@ -44,6 +46,7 @@ def save_commentary(engine: Engine, actor: Actor, *, ref: int, period: str, text
     with write_session(engine) as session:
         session.add(
             Commentary(
+                council=council,
                 ref=ref,
                 period=period,
                 text=text,
@@ -61,7 +64,12 @@ def save_commentary(engine: Engine, actor: Actor, *, ref: int, period: str, text
 
 
 def save_return_entries(
-    engine: Engine, actor: Actor, *, round_name: str, entries: dict[str, tuple[str | None, str]]
+    engine: Engine,
+    actor: Actor,
+    council: str,
+    *,
+    round_name: str,
+    entries: dict[str, tuple[str | None, str]],
 ) -> None:
     """``entries`` maps an item to its (RAG or None, text); all are saved in one transaction,
     with one audit record naming the items. Nothing changed, nothing is saved or recorded."""
@@ -74,6 +82,7 @@ def save_return_entries(
         for item, (rag, text) in checked.items():
             session.add(
                 ReturnEntry(
+                    council=council,
                     round=round_name,
                     item=item,
                     rag=rag,

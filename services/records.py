@@ -12,9 +12,11 @@ from storage.database import as_utc
 from storage.models import Commentary, ReturnEntry, Submission
 
 
-def read_submissions(session: Session) -> list[SubmissionRecord]:
-    """Every submission, newest first."""
-    rows = session.scalars(select(Submission).order_by(Submission.id.desc())).all()
+def read_submissions(session: Session, council: str) -> list[SubmissionRecord]:
+    """Every submission of the council, newest first."""
+    rows = session.scalars(
+        select(Submission).where(Submission.council == council).order_by(Submission.id.desc())
+    ).all()
     return [
         SubmissionRecord(
             id=s.id,
@@ -33,27 +35,31 @@ def read_submissions(session: Session) -> list[SubmissionRecord]:
     ]
 
 
-def commentary_history(session: Session, ref: int, period: str) -> list[Note]:
+def commentary_history(session: Session, council: str, ref: int, period: str) -> list[Note]:
     rows = session.scalars(
         select(Commentary)
-        .where(Commentary.ref == ref, Commentary.period == period)
+        .where(Commentary.council == council, Commentary.ref == ref, Commentary.period == period)
         .order_by(Commentary.id.desc())
     ).all()
     return [Note(r.text, r.written_by, as_utc(r.written_at)) for r in rows]
 
 
-def commentary_for_period(session: Session, period: str) -> dict[int, Note]:
-    """The newest commentary on each measure for ``period``."""
+def commentary_for_period(session: Session, council: str, period: str) -> dict[int, Note]:
+    """The council's newest commentary on each measure for ``period``."""
     rows = session.scalars(
-        select(Commentary).where(Commentary.period == period).order_by(Commentary.id)
+        select(Commentary)
+        .where(Commentary.council == council, Commentary.period == period)
+        .order_by(Commentary.id)
     ).all()
     return {r.ref: Note(r.text, r.written_by, as_utc(r.written_at)) for r in rows}
 
 
-def return_entries(session: Session, round_name: str) -> dict[str, list[Note]]:
-    """Each item of the round's return, its versions newest first."""
+def return_entries(session: Session, council: str, round_name: str) -> dict[str, list[Note]]:
+    """Each item of the council's return for the round, its versions newest first."""
     rows = session.scalars(
-        select(ReturnEntry).where(ReturnEntry.round == round_name).order_by(ReturnEntry.id.desc())
+        select(ReturnEntry)
+        .where(ReturnEntry.council == council, ReturnEntry.round == round_name)
+        .order_by(ReturnEntry.id.desc())
     ).all()
     entries: dict[str, list[Note]] = {}
     for r in rows:

@@ -1,15 +1,17 @@
-"""Read what the measures need from the database: the current submissions' figures."""
+"""Read what the measures need from the database: one council's current submissions' figures.
+Every read here is scoped to the council it is given, whatever else ``chosen`` picks."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from domain.periods import financial_years, parse_term, period_sort_key
 from domain.plan_lines import PlanLines
+from kpis.council import Council
 from kpis.dsg import DsgFigures, DsgPosition, DsgSubmissionInfo
 from kpis.returns import Returns, placements_frame
 from storage.database import as_utc
@@ -67,7 +69,7 @@ def _position(
     )
 
 
-def _current_dsg(session: Session, chosen=CURRENT) -> list[tuple[Submission, DsgStatement]]:
+def _current_dsg(session: Session, chosen) -> list[tuple[Submission, DsgStatement]]:
     return [
         (submission, statement)
         for submission, statement in session.execute(
@@ -78,26 +80,29 @@ def _current_dsg(session: Session, chosen=CURRENT) -> list[tuple[Submission, Dsg
     ]
 
 
-def read_dsg_position(
-    session: Session, plan_lines: PlanLines, chosen=CURRENT
-) -> DsgPosition | None:
-    """The current DSG plan and forecast, read by the council's ``plan_lines``, or None when no
-    DSG workbook has been stored.
+def _scoped(council: Council, chosen):
+    return and_(Submission.council == council.la_code, chosen)
+
+
+def read_dsg_position(session: Session, council: Council, chosen=CURRENT) -> DsgPosition | None:
+    """The council's current DSG plan and forecast, read by its plan lines, or None when it has
+    stored no DSG workbook.
 
     ``chosen`` picks other submissions than the current ones, to work out superseded figures."""
-    current = _current_dsg(session, chosen)
+    current = _current_dsg(session, _scoped(council, chosen))
     if not current:
         return None
     # The latest forecast wins; each term's forecast stays in the history.
     submission, statement = max(
         current, key=lambda row: (period_sort_key(row[0].period), row[0].id)
     )
-    return _position(session, submission, statement, plan_lines)
+    return _position(session, submission, statement, council.plan_lines)
 
 
-def read_returns(session: Session, plan_lines: PlanLines, chosen=CURRENT) -> Returns:
-    """Every current termly return (or those ``chosen`` picks), by term; each term's DSG
-    forecast read by the council's ``plan_lines``."""
+def read_returns(session: Session, council: Council, chosen=CURRENT) -> Returns:
+    """The council's current termly returns (or those ``chosen`` picks), by term; each term's DSG
+    forecast read by its plan lines."""
+    chosen = _scoped(council, chosen)
     returns = Returns()
     for family, period, submission_id in session.execute(
         select(Submission.family, Submission.period, Submission.id).where(chosen)
@@ -148,7 +153,7 @@ def read_returns(session: Session, plan_lines: PlanLines, chosen=CURRENT) -> Ret
     for submission, statement in current:
         if submission.period != "plan":
             returns.dsg_by_term[submission.period] = _position(
-                session, submission, statement, plan_lines
+                session, submission, statement, council.plan_lines
             )
     if current:
         latest, _ = max(current, key=lambda row: (period_sort_key(row[0].period), row[0].id))

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from domain.actors import Actor
 from domain.audit import Action, Outcome
-from domain.plan_shape import PlanShape
 from domain.roles import Permission
+from kpis.council import Council
 from loaders.submissions import (
     CheckedWorkbook,
     Family,
@@ -43,13 +43,15 @@ def _prior(session: Session, *conditions) -> PriorSubmission | None:
 
 
 def find_identical(
-    session: Session, sha256: str, content_sha256: str | None = None
+    session: Session, council: str, sha256: str, content_sha256: str | None = None
 ) -> PriorSubmission | None:
-    """A current submission with the same bytes or, failing that, the same figures. Bringing back
-    a superseded file is a new load."""
-    prior = _prior(session, Submission.sha256 == sha256)
+    """The council's current submission with the same bytes or, failing that, the same figures.
+    Bringing back a superseded file is a new load; another council's file is none of its."""
+    prior = _prior(session, Submission.council == council, Submission.sha256 == sha256)
     if prior is None and content_sha256 is not None:
-        prior = _prior(session, Submission.content_sha256 == content_sha256)
+        prior = _prior(
+            session, Submission.council == council, Submission.content_sha256 == content_sha256
+        )
         if prior is not None:
             prior = dataclasses.replace(prior, same_bytes=False)
     return prior
@@ -70,8 +72,15 @@ def _same_figures(checked: CheckedWorkbook, prior: PriorSubmission) -> None:
     )
 
 
-def find_current(session: Session, family: str, period: str) -> PriorSubmission | None:
-    return _prior(session, Submission.family == family, Submission.period == period)
+def find_current(
+    session: Session, council: str, family: str, period: str
+) -> PriorSubmission | None:
+    return _prior(
+        session,
+        Submission.council == council,
+        Submission.family == family,
+        Submission.period == period,
+    )
 
 
 def _needs_reason(checked: CheckedWorkbook, family: Family, current: PriorSubmission) -> None:
@@ -87,27 +96,30 @@ def _needs_reason(checked: CheckedWorkbook, family: Family, current: PriorSubmis
 
 def store_checked(
     session: Session,
+    council: str,
     checked: CheckedWorkbook,
     *,
     reason: str | None = None,
     is_demo: bool = False,
     loaded_by: str | None = None,
 ) -> LoadOutcome:
-    """Store a checked workbook in the caller's transaction, superseding the current one for the
-    same family and period when a reason is given."""
+    """Store a checked workbook as the council's (its new-style LA code), in the caller's
+    transaction, superseding its current one for the same family and period when a reason is
+    given."""
     family, content = valid_parts(checked)
     period = content.period
     outcome = LoadOutcome(report=checked.report, family=family.name, period=period)
-    prior = find_identical(session, checked.sha256, checked.content_sha256)
+    prior = find_identical(session, council, checked.sha256, checked.content_sha256)
     if prior is not None:
         _same_figures(checked, prior)
         return dataclasses.replace(outcome, identical_to=prior)
-    current = find_current(session, family.name, period)
+    current = find_current(session, council, family.name, period)
     why = (reason or "").strip()
     if current is not None and not why:
         _needs_reason(checked, family, current)
         return outcome
     submission = Submission(
+        council=council,
         family=family.name,
         period=period,
         file_name=checked.file_name,
@@ -141,7 +153,7 @@ def load_workbook(
     data: bytes,
     *,
     file_name: str,
-    shape: PlanShape,
+    council: Council,
     max_bytes: int,
     dry_run: bool = False,
     reason: str | None = None,
@@ -158,7 +170,7 @@ def load_workbook(
         actor.require(Permission.UPLOAD)
         loaded_by = actor.name
     checked = check_workbook(
-        data, file_name=file_name, shape=shape, max_bytes=max_bytes, today=today
+        data, file_name=file_name, shape=council.shape, max_bytes=max_bytes, today=today
     )
     if not checked.report.ok:
         family = checked.family.name if checked.family else None
@@ -166,14 +178,16 @@ def load_workbook(
     if dry_run:
         kind, content = valid_parts(checked)
         with Session(engine) as session:
-            prior = find_identical(session, checked.sha256, checked.content_sha256)
+            prior = find_identical(session, council.la_code, checked.sha256, checked.content_sha256)
         if prior is not None:
             _same_figures(checked, prior)
         return LoadOutcome(
             report=checked.report, family=kind.name, period=content.period, identical_to=prior
         )
     with write_session(engine) as session:
-        outcome = store_checked(session, checked, reason=reason, loaded_by=loaded_by)
+        outcome = store_checked(
+            session, council.la_code, checked, reason=reason, loaded_by=loaded_by
+        )
         if actor is not None:
             audit.record(session, actor, Action.LOAD, **load_record(outcome, reason))
         return outcome

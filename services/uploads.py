@@ -59,7 +59,12 @@ def upload_target(file_name: str, token: str) -> str:
 
 
 def _mine(actor: Actor, token: str):
-    return PendingUpload.token == token, PendingUpload.owner == actor.name
+    """The pending upload ``token`` names, if it is ``actor``'s, in the council they act in."""
+    return (
+        PendingUpload.token == token,
+        PendingUpload.owner == actor.name,
+        PendingUpload.council == actor.council,
+    )
 
 
 def read_pending(engine: Engine, actor: Actor, token: str) -> PendingFile | None:
@@ -89,6 +94,7 @@ def waiting_pending(engine: Engine, actor: Actor) -> list[WaitingUpload]:
         select(PendingUpload.token, PendingUpload.file_name, PendingUpload.uploaded_at)
         .where(
             PendingUpload.owner == actor.name,
+            PendingUpload.council == actor.council,
             PendingUpload.uploaded_at >= cutoff,
             not_(_is_report()),
         )
@@ -117,7 +123,7 @@ def pending_check(
     it is worked out for an upload, the audit trail records the check."""
     actor.require(Permission.UPLOAD)
     with Session(engine) as session:
-        key = (pending.token, data_version(session))
+        key = (pending.token, data_version(session, council.la_code))
     with _lock:
         if key in _checks:
             return _checks[key]
@@ -172,12 +178,12 @@ def _compare(engine: Engine, council: Council, checked: CheckedWorkbook) -> Pend
     a load committed meanwhile (SQLite's "database is locked")."""
     kind, content = valid_parts(checked)
     with Session(engine) as session:
-        identical = find_identical(session, checked.sha256, checked.content_sha256)
+        identical = find_identical(session, council.la_code, checked.sha256, checked.content_sha256)
         if identical is not None:
             return PendingCheck(checked, identical_to=identical)
-        current = find_current(session, kind.name, content.period)
-        position = read_dsg_position(session, council.plan_lines)
-        returns = read_returns(session, council.plan_lines)
+        current = find_current(session, council.la_code, kind.name, content.period)
+        position = read_dsg_position(session, council)
+        returns = read_returns(session, council)
     catalogue, place = council.catalogue, council.place
     before = compute_measures(catalogue, position, returns, place)
     position, returns = with_pending(position, returns, checked, council.plan_lines)
@@ -227,7 +233,7 @@ def store_pending(
         )
         if waiting is None:
             raise UploadGone(GONE)
-        current = find_current(session, kind.name, content.period)
+        current = find_current(session, council.la_code, kind.name, content.period)
         if (current.id if current else None) != replaces:
             detail = {"why": "overtaken", "current": current.id if current else None}
             audit.record(
@@ -239,7 +245,9 @@ def store_pending(
                 detail=detail,
             )
             return Overtaken(current)
-        outcome = store_checked(session, checked, reason=reason, loaded_by=actor.name)
+        outcome = store_checked(
+            session, council.la_code, checked, reason=reason, loaded_by=actor.name
+        )
         audit.record(session, actor, Action.CONFIRM, **_confirmed(outcome, target, reason))
         if outcome.stored_id is not None:
             session.execute(delete(PendingUpload).where(PendingUpload.token == pending.token))
@@ -301,6 +309,7 @@ def keep_pending(
         if refusal is None:
             session.add(
                 PendingUpload(
+                    council=council.la_code,
                     token=token,
                     file_name=file_name,
                     content=content,

@@ -17,7 +17,7 @@ from sqlalchemy import CursorResult, Engine, select, update
 from sqlalchemy.orm import Session
 
 from domain.actors import Actor, SignedIn
-from domain.roles import Role
+from services.account_roles import read_roles
 from services.audit import Action, record
 from storage.database import as_utc, write_session
 from storage.models import Account, WebSession
@@ -83,7 +83,10 @@ def read_session(
             session.execute(
                 update(WebSession).where(WebSession.id == web.id).values(last_seen_at=now)
             )
-    return SignedIn(Actor(account.email, Role(account.role), address), web.csrf_token, account.id)
+    with Session(engine) as session:
+        roles = read_roles(session, account)
+    actor = Actor(account.email, roles.outside_councils(), address)
+    return SignedIn(actor, web.csrf_token, account.id, roles)
 
 
 def _end(engine: Engine, session_id: int, now: datetime) -> None:

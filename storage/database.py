@@ -60,16 +60,25 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _alembic_config(engine: Engine) -> Config:
+def _alembic_config(engine: Engine, council: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
+    config.attributes["council"] = council
     return config
 
 
-def upgrade_database(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to the newest revision (or ``revision``), in place; data is kept."""
-    command.upgrade(_alembic_config(engine), revision)
+def upgrade_database(engine: Engine, revision: str = "head", *, council: str | None = None) -> None:
+    """Bring the schema to the newest revision (or ``revision``), in place; data is kept.
+
+    ``council`` is the LA code of the council a database from before councils were kept apart
+    belongs to: its rows are moved into it (migration 0010). An empty database needs none."""
+    command.upgrade(_alembic_config(engine, council), revision)
+
+
+def downgrade_database(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision``, in place, where the data allows it."""
+    command.downgrade(_alembic_config(engine), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -1,4 +1,6 @@
-"""SQLAlchemy models. Every stored figure names the submission it came from.
+"""SQLAlchemy models. Every stored figure names the submission it came from, and every submission,
+note, pending upload and council's audit record names the council it belongs to (its new-style LA
+code), so one deployment holds many councils and no query reads across them.
 
 Money is held in integer pence, which every database stores exactly.
 """
@@ -47,6 +49,7 @@ class Submission(Base):
     __tablename__ = "submissions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    council: Mapped[str] = mapped_column(String(9), index=True)
     family: Mapped[str] = mapped_column(String(16), index=True)
     # The term the figures are for ("Autumn 2024"); "plan" for a DSG plan with no forecast.
     period: Mapped[str] = mapped_column(String(16), index=True)
@@ -87,6 +90,7 @@ class PendingUpload(Base):
     __tablename__ = "pending_uploads"
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    council: Mapped[str] = mapped_column(String(9), index=True)
     file_name: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -99,9 +103,10 @@ class Commentary(Base):
     newest is the one shown, the rest are its history."""
 
     __tablename__ = "commentary"
-    __table_args__ = (Index("ix_commentary_ref_period", "ref", "period"),)
+    __table_args__ = (Index("ix_commentary_council_ref_period", "council", "ref", "period"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    council: Mapped[str] = mapped_column(String(9))
     ref: Mapped[int] = mapped_column(Integer)
     period: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
@@ -114,9 +119,10 @@ class ReturnEntry(Base):
     RAG and progress ("condition-4"), for one round ("December 2026"). Kept like Commentary."""
 
     __tablename__ = "return_entries"
-    __table_args__ = (Index("ix_return_entries_round_item", "round", "item"),)
+    __table_args__ = (Index("ix_return_entries_council_round_item", "council", "round", "item"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    council: Mapped[str] = mapped_column(String(9))
     round: Mapped[str] = mapped_column(String(16))
     item: Mapped[str] = mapped_column(String(32))
     rag: Mapped[str | None] = mapped_column(String(8), nullable=True)
@@ -253,13 +259,27 @@ class Account(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Lower case; the name every record of who did what carries.
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    role: Mapped[str] = mapped_column(String(32))
+    # The role in every council (an administrator of the whole deployment); None when the
+    # account's roles are per council (AccountRole).
+    role: Mapped[str | None] = mapped_column(String(32), nullable=True)
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     # "local" or "oidc"; an OIDC account is matched on its issuer's subject, not its e-mail.
     source: Mapped[str] = mapped_column(String(8))
     oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AccountRole(Base):
+    """An account's role in one council."""
+
+    __tablename__ = "account_roles"
+    __table_args__ = (UniqueConstraint("account_id", "council", name="uq_account_roles_council"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    council: Mapped[str] = mapped_column(String(9))
+    role: Mapped[str] = mapped_column(String(32))
 
 
 class WebSession(Base):
@@ -286,6 +306,8 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # The council it was done in; None for what belongs to no council (signing in, accounts).
+    council: Mapped[str | None] = mapped_column(String(9), index=True, nullable=True)
     # An account's e-mail, "anonymous", or the operating-system user of a command ("os:jsmith").
     actor: Mapped[str] = mapped_column(String(254), index=True)
     action: Mapped[str] = mapped_column(String(40), index=True)

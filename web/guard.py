@@ -1,7 +1,12 @@
-"""Every request, before anything answers it: who is asking, may they, and did this site send it.
+"""Every request, before anything answers it: who is asking, in which council, may they, and did
+this site send it.
 
 - The session cookie names a server-side session (services/web_sessions.py); without one the
   visitor is anonymous.
+- The council is in the address (/c/E10000020/...): a page's and a download's own, the routing
+  callback's pathname, or the page's location a callback sends as its state. The visitor's role
+  is their role in that council, so an account of one council has none in another and is
+  refused there; a council the deployment does not serve is not found.
 - The route's, callback's or page's rule (web/access.py) decides; an anonymous visitor is sent to
   the sign-in page, or answered 401; an account without the role gets 403 and the refusal is in
   the audit trail.
@@ -48,6 +53,54 @@ def session_cookie_name() -> str:
 
 def current_actor() -> Actor:
     return g.get("lfi_actor", ANONYMOUS)
+
+
+def current_council() -> str | None:
+    """The council the request is for, as the guard found it; None outside any council."""
+    return g.get("lfi_council")
+
+
+COUNCIL_PATH = re.compile(r"^/c/(E\d{8})(?:/|$)")
+PAGES_LOCATION = "_pages_location"  # Dash's page location, which callbacks send as state
+
+
+def council_in_path(path: object) -> str | None:
+    """The LA code of /c/<code>/... ; None for an address outside any council."""
+    if not isinstance(path, str):
+        return None
+    found = COUNCIL_PATH.match(path)
+    return found.group(1) if found else None
+
+
+def _location_sent(body: dict) -> str | None:
+    """The page's pathname a callback sends among its inputs or state, if it does."""
+    for given in [*(body.get("inputs") or []), *(body.get("state") or [])]:
+        if (
+            isinstance(given, dict)
+            and given.get("id") == PAGES_LOCATION
+            and given.get("property") == "pathname"
+        ):
+            return council_in_path(given.get("value"))
+    return None
+
+
+def request_council() -> str | None:
+    """The council the request is for: from its address; for a callback, from the page's
+    location it sends (the router's pathname among them); for the frame, from the page that
+    asks for it (it holds no figure: only the council's name and the links its role sees)."""
+    found = council_in_path(request.path)
+    if found is not None:
+        return found
+    endpoint = request.endpoint or ""
+    if endpoint.endswith(CALLBACK_ENDPOINT):
+        body = request.get_json(silent=True)
+        return _location_sent(body) if isinstance(body, dict) else None
+    if endpoint == FRAME_ENDPOINT:
+        return council_in_path(urlsplit(request.headers.get("Referer", "")).path)
+    return None
+
+
+FRAME_ENDPOINT = "/_dash-layout"
 
 
 def current_signed_in() -> SignedIn | None:
@@ -187,6 +240,12 @@ def _to_sign_in(*, ended: bool) -> BaseResponse:
     return response
 
 
+def _actor(signed: SignedIn | None, council: str | None) -> Actor:
+    if signed is None:
+        return Actor(ANONYMOUS.name, None, request.remote_addr, council)
+    return signed.in_council(council) if council else signed.actor
+
+
 class Guard:
     def __init__(self, app: dash.Dash, *, settings: GuardSettings, service) -> None:
         self.app, self.settings, self.service = app, settings, service
@@ -195,8 +254,12 @@ class Guard:
         signed = self.service.read_session(
             request.cookies.get(session_cookie_name(), ""), address=request.remote_addr
         )
-        actor = signed.actor if signed else Actor(ANONYMOUS.name, None, request.remote_addr)
-        g.lfi_actor, g.lfi_signed_in = actor, signed
+        council = request_council()
+        if council is not None and self.service.service(council) is None:
+            g.lfi_actor, g.lfi_signed_in = _actor(signed, None), signed
+            return _refuse(404, "There is no such council here")
+        actor = _actor(signed, council)
+        g.lfi_actor, g.lfi_signed_in, g.lfi_council = actor, signed, council
         if request.method not in SAFE_METHODS and not (_same_origin() and _token_matches(signed)):
             self._record(actor, "cross-site or missing token")
             return _refuse(403, "This request did not come from this site's own pages")

@@ -26,8 +26,8 @@ import dash
 from flask import Flask, Response, g, request
 
 from layouts._shared.viewer import view_of
-from services.interface import Service
-from web.guard import ROUTING_OUTPUT, current_actor, routed_page
+from services.interface import Deployment
+from web.guard import ROUTING_OUTPUT, current_actor, current_council, routed_page
 
 ROUTING_OUTPUTS = [
     {"id": "_pages_content", "property": "children"},
@@ -75,9 +75,9 @@ def _only_location_changed(body: dict) -> bool:
 
 
 class PageCache:
-    def __init__(self, app: dash.Dash, service: Service, *, size: int = 256) -> None:
+    def __init__(self, app: dash.Dash, deployment: Deployment, *, size: int = 256) -> None:
         self.app = app
-        self.service = service
+        self.deployment = deployment
         self.size = size
         self._pages: OrderedDict[tuple, bytes] = OrderedDict()
         self._lock = threading.Lock()
@@ -94,7 +94,11 @@ class PageCache:
         page = routed_page(self.app, path)
         if page is None or not page.get("kept", True):
             return None
-        version = self.service.content_version()
+        council = current_council()
+        service = self.deployment.service(council) if council else None
+        if service is None:
+            return None  # a page across councils (or none) changes with any: not kept
+        version = service.content_version()
         # Pages that default to the current round or term change with the date, too.
         return (version, date.today(), view_of(current_actor()), path, search)
 
