@@ -148,6 +148,7 @@ def _secure(app: Dash, settings: Settings, service: DeploymentService) -> None:
                 client_id=settings.oidc_client_id,
                 client_secret=settings.oidc_client_secret,
                 roles_claim=settings.oidc_roles_claim,
+                council=settings.oidc_council,
             ),
             secret_key=(settings.secret_key or "").encode(),
         )

@@ -64,6 +64,9 @@ class Settings:
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = field(default=None, repr=False)
     oidc_roles_claim: str = "roles"
+    # The council whose identity provider this is: the roles it claims are roles in that council
+    # only. Unset, they are roles in every council the deployment serves.
+    oidc_council: str | None = None
     # Signs the cookie that holds a single sign-on's state while the browser is at the provider;
     # the same on every server. Needed only with single sign-on.
     secret_key: str | None = field(default=None, repr=False)
@@ -193,6 +196,7 @@ def read_settings() -> Settings:
         oidc_client_id=os.environ.get("LFI_OIDC_CLIENT_ID") or None,
         oidc_client_secret=os.environ.get("LFI_OIDC_CLIENT_SECRET") or None,
         oidc_roles_claim=os.environ.get("LFI_OIDC_ROLES_CLAIM") or "roles",
+        oidc_council=_read_council("LFI_OIDC_COUNCIL"),
         secret_key=os.environ.get("LFI_SECRET_KEY") or None,
         pending_per_user=_read_int("LFI_PENDING_PER_USER", 5),
         pending_total=_read_int("LFI_PENDING_TOTAL", 50),

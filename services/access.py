@@ -31,10 +31,16 @@ class AccessService:
         return found if isinstance(found, SignInRefused) else self._started(found, address)
 
     def sign_in_sso(
-        self, *, subject: str, email: str, role: Role | None, address: str | None
+        self,
+        *,
+        subject: str,
+        email: str,
+        role: Role | None,
+        address: str | None,
+        council: str | None = None,
     ) -> SessionStarted | SignInRefused:
         found = accounts.sign_in_oidc(
-            self.engine, subject=subject, email=email, role=role, address=address
+            self.engine, subject=subject, email=email, role=role, address=address, council=council
         )
         return found if isinstance(found, SignInRefused) else self._started(found, address)
 

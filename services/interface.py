@@ -207,7 +207,13 @@ class Deployment(Protocol):
     ) -> SessionStarted | SignInRefused: ...
 
     def sign_in_sso(
-        self, *, subject: str, email: str, role: Role | None, address: str | None
+        self,
+        *,
+        subject: str,
+        email: str,
+        role: Role | None,
+        address: str | None,
+        council: str | None = None,
     ) -> SessionStarted | SignInRefused: ...
 
     def sign_out(self, token: str, actor: Actor) -> None: ...

@@ -37,6 +37,8 @@ class SsoSettings:
     client_id: str
     client_secret: str
     roles_claim: str
+    # The council the provider speaks for (its claimed roles are roles there); None: every council.
+    council: str | None = None
 
 
 def role_from_claims(claims: dict, claim: str) -> Role | None:
@@ -81,6 +83,7 @@ def callback() -> BaseResponse:
         email=str(email),
         role=role_from_claims(claims, settings.roles_claim),
         address=request.remote_addr,
+        council=settings.council,
     )
     target = session.pop(NEXT_KEY, "/")
     session.clear()
