@@ -383,7 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COUNCIL_HELP = (
-    "the council, by its new-style LA code such as E10000020 (default: LFI_COUNCIL, or the only "
+    "the council, by its new-style LA code, E and eight digits (default: LFI_COUNCIL, or the only "
     "council held)"
 )
 
@@ -391,7 +391,9 @@ COUNCIL_HELP = (
 def _la_code(text: str) -> str:
     code = text.strip().upper()
     if not NEW_LA_CODE.match(code):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a new-style LA code such as E10000020")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a new-style LA code (E and eight digits, as lfi council list shows)"
+        )
     return code
 
 

@@ -179,7 +179,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--la-code",
         required=True,
         metavar="CODE",
-        help="the council's new-style LA code, such as E10000008 (or its three-digit number)",
+        help="the council's new-style LA code, E and eight digits as the DfE's lists give it (or its three-digit number)",
     )
     add.add_argument(
         "--first-year", metavar="YYYY-YY", help="the plan's first year (default: this one)"

@@ -108,7 +108,7 @@ def _read_int(name: str, default: int) -> int:
 def _read_council(name: str) -> str | None:
     code = (os.environ.get(name) or "").strip().upper()
     if code and not NEW_LA_CODE.match(code):
-        raise SettingsError(f"{name}={code!r}: expected a new-style LA code such as E10000020")
+        raise SettingsError(f"{name}={code!r}: expected a new-style LA code, E and eight digits")
     return code or None
 
 

@@ -49,10 +49,10 @@ class Contact:
 
 @dataclass(frozen=True)
 class CouncilProfile:
-    la_code: str  # new style, as the DfE's files carry it: E10000020
-    old_la_code: str  # the DfE's three-digit number: 926
-    name: str  # Norfolk County Council
-    short_name: str  # Norfolk
+    la_code: str  # new style (E and eight digits), as the DfE's files carry it
+    old_la_code: str  # the DfE's three-digit number
+    name: str  # the council's full name, as its statement and templates give it
+    short_name: str  # the name alone, as tables and the switcher show it
     programme: str  # the council's name for its recovery programme
     programme_summary: str
     contact: Contact | None
@@ -149,9 +149,9 @@ def _contact(data: Mapping[str, Any], problems: list[str]) -> Contact | None:
 def _codes(data: Mapping[str, Any], problems: list[str]) -> tuple[str, str]:
     code, old = str(data.get("la_code", "")), str(data.get("old_la_code", ""))
     if not NEW_LA_CODE.match(code):
-        problems.append(f"la_code {code!r} is not a new-style LA code such as E10000020")
+        problems.append(f"la_code {code!r} is not a new-style LA code (E and eight digits)")
     if not OLD_LA_CODE.match(old):
-        problems.append(f"old_la_code {old!r} is not a three-digit LA number such as 926")
+        problems.append(f"old_la_code {old!r} is not a three-digit LA number")
     return code, old
 
 

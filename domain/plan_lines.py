@@ -141,7 +141,8 @@ DERIVED_LABELS: dict[str, str] = {
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-# "1.5% Schools Block transfer": the percentage changes from year to year, so any is accepted.
+# A label that starts with a percentage ("2% block transfer"): the percentage changes from year
+# to year, so any is accepted.
 _PERCENT = re.compile(r"^\d+(\.\d+)?% ")
 
 

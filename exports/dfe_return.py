@@ -1,4 +1,4 @@
-"""The DfE tri-annual return for a round: the KPI annex (XLSX: all 46 measures with baseline,
+"""The DfE tri-annual return for a round: the KPI annex (XLSX: all the council's measures with baseline,
 latest, target, variance and status, and the DSG plan against forecast) and the monitoring
 report following the template in appendix 1 of the Schools Forum paper (DOCX and PDF)."""
 
@@ -290,7 +290,7 @@ def build_report_docx(request: ReturnRequest) -> bytes:
         doc.add_paragraph("Progress update: " + progress)
     doc.add_heading("KPIs and DSG plan", level=2)
     doc.add_paragraph(
-        "The 46 measures and the DSG plan against forecast are in the annex workbook sent with "
+        f"The {len(request.catalogue.measures)} measures and the DSG plan against forecast are in the annex workbook sent with "
         "this report. Symbols: [c] withheld small count; [x] not available; [z] not applicable."
     )
     buffer = io.BytesIO()

@@ -49,12 +49,13 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def find_council(code: str, *, public_dir: Path) -> PublishedCouncil:
-    """The council with this new-style code (E10000008) or old one (878), in the DfE's 2025
+    """The council with this new-style code (E and eight digits) or old one (three digits), in the
+    DfE's 2025
     statistical-neighbour model; DraftError if the lists do not hold it or it no longer exists."""
     given, code = code, code.strip().upper()
     if not NEW_LA_CODE.match(code) and not OLD_LA_CODE.match(code):
         raise DraftError(
-            f"{given!r} is not an LA code: give the council's new-style code, such as E10000020, "
+            f"{given!r} is not an LA code: give the council's new-style code (E and eight digits), "
             f"as data/public/{NEIGHBOURS_FILE} lists it in its new_la_code column"
         )
     names = {row["old_la_code"]: row["la_name"] for row in _rows(public_dir / COUNCILS_FILE)}
@@ -65,7 +66,7 @@ def find_council(code: str, *, public_dir: Path) -> PublishedCouncil:
         raise DraftError(
             f"LA code {code!r} is not a council in the DfE's {MODEL} statistical neighbours "
             f"(data/public/{NEIGHBOURS_FILE}, whose new_la_code column holds every council's "
-            "new-style code, such as E10000020)"
+            "new-style code)"
         )
     old = own[0]["old_la_code"]
     name = names.get(old) or own[0]["la_name"]

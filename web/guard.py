@@ -3,7 +3,7 @@ this site send it.
 
 - The session cookie names a server-side session (services/web_sessions.py); without one the
   visitor is anonymous.
-- The council is in the address (/c/E10000020/...): a page's and a download's own, the routing
+- The council is in the address (/c/<LA code>/...): a page's and a download's own, the routing
   callback's pathname, or the page's location a callback sends as its state. The visitor's role
   is their role in that council, so an account of one council has none in another and is
   refused there; a council the deployment does not serve is not found.

@@ -32,7 +32,7 @@ def current_service() -> Service:
 
 
 def council_path(path: str) -> str:
-    """An address of the current council's: '/plan' -> '/c/E10000020/plan'; '/' is its
+    """An address of the current council's: '/plan' -> '/c/<LA code>/plan'; '/' is its
     overview."""
     code = current_council()
     if code is None:
