@@ -12,7 +12,7 @@ from flask import Flask
 
 from domain.actors import command_line_actor
 from domain.roles import Role
-from kpis.council import Council, chosen_council, read_councils
+from kpis.council import Council, CouncilError, chosen_council, read_councils
 from layouts._shared.context import EXTENSION_KEY, SETTINGS_KEY
 from layouts._shared.frame import INDEX_STRING, build_frame
 from layouts._shared.page_cache import PageCache
@@ -170,7 +170,14 @@ def wsgi() -> Flask:
 def serve() -> None:
     """Run under gunicorn (LFI_WORKERS processes), or Dash's debug server when LFI_DEBUG is on."""
     settings = read_settings()
-    prepare_database(settings, served_councils(settings))
+    try:
+        councils = served_councils(settings)
+    except CouncilError as exc:
+        # Said once, before any worker starts, rather than by every worker as it fails.
+        print("The councils' files have problems; nothing was started:", file=sys.stderr)
+        print("\n".join(f"  {problem}" for problem in exc.problems), file=sys.stderr)
+        raise SystemExit(2) from None
+    prepare_database(settings, councils)
     if not settings.load_demo and not _has_accounts(settings):
         _print_box(_first_admin_lines())
     if settings.debug:

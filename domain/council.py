@@ -181,9 +181,9 @@ def parse_profile(data: Mapping[str, Any], *, directory: Path) -> CouncilProfile
     profile = CouncilProfile(
         la_code=code,
         old_la_code=old,
-        name=_text(data, "name", "name", problems),
-        short_name=_text(data, "short_name", "short_name", problems),
-        programme=_text(data, "programme", "programme", problems),
+        name=_text(data, "name", "profile", problems),
+        short_name=_text(data, "short_name", "profile", problems),
+        programme=_text(data, "programme", "profile", problems),
         programme_summary=str(data.get("programme_summary", "")).strip(),
         contact=_contact(data, problems),
         plan_years=years,
