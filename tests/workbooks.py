@@ -14,12 +14,23 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
 from tests import paper
+from tests.councils import NORFOLK_CODE
 
 
 def write_template(path: Path) -> Path:
-    """Run the real command, as a user would."""
+    """Run the real command for Norfolk's template, as a user would."""
     subprocess.run(
-        [sys.executable, "-m", "cli", "template", "dsg", "-o", str(path)],
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "--council",
+            NORFOLK_CODE,
+            "template",
+            "dsg",
+            "-o",
+            str(path),
+        ],
         check=True,
         capture_output=True,
     )

@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from domain.periods import parse_term
-from domain.plan_lines import code_for_label
 from kpis.dsg import DsgFigures, DsgPosition, DsgSubmissionInfo
 from tests import paper
+from tests.councils import NORFOLK_LINES
 
 M = 100_000_000  # pence in £1m
 
@@ -17,17 +17,29 @@ def pence(millions: str | Decimal) -> int:
 
 def paper_plan() -> DsgFigures:
     lines = {
-        code_for_label(label): {y: pence(v) for y, v in years.items() if v is not None}
+        NORFOLK_LINES.code_for_label(label): {
+            y: pence(v) for y, v in years.items() if v is not None
+        }
         for label, years in paper.figures().items()
     }
-    return DsgFigures(years=paper.YEARS, opening_balance=pence(paper.OPENING_BALANCE), lines=lines)
+    return DsgFigures(
+        years=paper.YEARS,
+        opening_balance=pence(paper.OPENING_BALANCE),
+        lines=lines,
+        plan_lines=NORFOLK_LINES,
+    )
 
 
 def with_extra_spending(plan: DsgFigures, extra: dict[str, str]) -> DsgFigures:
     lines = {code: dict(years) for code, years in plan.lines.items()}
     for year, millions in extra.items():
         lines["independent_special_schools"][year] += pence(millions)
-    return DsgFigures(years=plan.years, opening_balance=plan.opening_balance, lines=lines)
+    return DsgFigures(
+        years=plan.years,
+        opening_balance=plan.opening_balance,
+        lines=lines,
+        plan_lines=plan.plan_lines,
+    )
 
 
 def position(plan: DsgFigures, forecast: DsgFigures | None = None, term: str | None = None):

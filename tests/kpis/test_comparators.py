@@ -25,10 +25,11 @@ from decimal import Decimal as D
 import pytest
 
 from kpis import comparators
-from kpis.catalogue import COMPARATORS, load_catalogue
+from kpis.catalogue import COMPARATORS
 from kpis.comparators import ComparatorError, compare, public_data, read_public_data
 from kpis.measures import compute_measures
 from kpis.returns import Returns
+from tests import councils
 
 NORFOLK, DEVON = "E10000020", "E10000008"
 # (new plans 2024, ceased 2024, plans at January 2025), typed from the files as in the table above
@@ -186,7 +187,7 @@ def test_cmp008_an_unknown_code_or_kind_is_refused_naming_it():
 
 def test_cmp009_the_catalogue_names_exactly_the_kinds_computed():
     assert set(comparators.KINDS) == COMPARATORS
-    catalogue = load_catalogue()
+    catalogue = councils.NORFOLK.catalogue
     assert {m.ref: m.comparator for m in catalogue.measures if m.comparator} == {
         2: "net_plans_share",
         3: "net_plans_rate",
@@ -208,7 +209,7 @@ def test_cmp010_measures_carry_the_comparator_on_their_headline_only():
     returns = Returns()
     terms = ["Spring 2024", "Summer 2024", "Autumn 2024", "Spring 2025"]
     returns.ehcp = {t: ehcp(1000 + 10 * i, 30, 10) for i, t in enumerate(terms)}
-    values = compute_measures(load_catalogue(), None, returns, council=NORFOLK)
+    values = compute_measures(councils.NORFOLK.catalogue, None, returns, councils.NORFOLK.place)
     new_plans = [v for v in values if v.measure.ref == 4 and v.value is not None]
     # 2024-25 (Summer 2024 to Spring 2025) is the only complete year: 3 x 30 = 90 new plans
     assert [(v.period, v.value) for v in new_plans] == [("2024-25", D(90))]
@@ -221,4 +222,38 @@ def test_cmp010_measures_carry_the_comparator_on_their_headline_only():
     # Spring 2025 (1,030) on Spring 2024 (1,000): the headline, the only figure compared
     assert [v.period for v in change] == ["Spring 2025"]
     assert not any(v.england for v in values if v.measure.ref == 1)
-    assert not any(v.england for v in compute_measures(load_catalogue(), None, returns))
+    assert not any(v.england for v in compute_measures(councils.NORFOLK.catalogue, None, returns))
+
+
+SUFFOLK, CORNWALL = "E10000029", "E06000052"
+
+
+def test_cmp011_a_council_may_name_its_own_neighbours_and_is_never_its_own():
+    found = compare(
+        "new_plans_rate",
+        NORFOLK,
+        "lower_is_better",
+        public_data(),
+        neighbours=(SUFFOLK, NORFOLK, CORNWALL),
+    )
+    # Norfolk itself is left out; Suffolk 1,782 / 8,837 x 1,000 = 201.65 and Cornwall 938 /
+    # 4,949 x 1,000 = 189.53 average (201.65 + 189.53) / 2 = 195.59
+    assert found.members == (SUFFOLK, CORNWALL) and found.missing == ()
+    assert (
+        found.neighbours == (new_rate(*NEIGHBOURS[SUFFOLK]) + new_rate(*NEIGHBOURS[CORNWALL])) / 2
+    )
+    assert round(found.neighbours, 2) == D("195.59")
+    # the council's own figure, England's and the quartile do not depend on the neighbours
+    assert round(found.council_value, 2) == D("167.20") and found.quartile == 3
+
+
+def test_cmp012_the_neighbours_a_councils_place_names_reach_its_headline():
+    returns = Returns()
+    terms = ["Summer 2024", "Autumn 2024", "Spring 2025"]
+    returns.ehcp = {t: ehcp(1000, 30, 10) for t in terms}
+    place = replace(councils.NORFOLK.place, neighbours=(SUFFOLK, CORNWALL))
+    values = compute_measures(councils.NORFOLK.catalogue, None, returns, place)
+    (headline,) = [v for v in values if v.measure.ref == 4 and v.england]
+    record = headline.as_record()["neighbours"]
+    assert record["member_names"] == ["Suffolk", "Cornwall"]
+    assert record["value"] == pytest.approx(195.5927, abs=1e-4)

@@ -6,12 +6,12 @@ from decimal import Decimal as D
 
 import pytest
 
-from kpis.catalogue import load_catalogue
 from kpis.measures import compute_measures
 from kpis.returns import Returns, placements_frame
+from tests.councils import NORFOLK
 from tests.kpis.helpers import paper_plan, position
 
-CATALOGUE = load_catalogue()
+CATALOGUE = NORFOLK.catalogue
 
 
 def counts(

@@ -4,9 +4,11 @@ from decimal import Decimal as D
 
 import pytest
 
+from domain.plan_lines import PlanLine, PlanLines
+from kpis.dsg import DsgFigures
 from kpis.formulas import FORMULAS
 from tests import paper
-from tests.kpis.helpers import paper_plan
+from tests.kpis.helpers import paper_plan, pence
 
 HALF_A_HUNDREDTH = D("0.005")
 
@@ -57,10 +59,13 @@ def test_for019_funding_gap_is_the_in_year_deficit_over_the_hnb_allocation(plan)
 def test_for019b_with_no_allocation_the_gap_is_not_available_rather_than_zero(plan):
     lines = {code: dict(years) for code, years in plan.lines.items()}
     lines["hnb_dsg_income"]["2022-23"] = 0
-    from kpis.dsg import DsgFigures
-
     values = FORMULAS["dsg_funding_gap_share_of_hnb_allocation"](
-        DsgFigures(years=plan.years, opening_balance=plan.opening_balance, lines=lines)
+        DsgFigures(
+            years=plan.years,
+            opening_balance=plan.opening_balance,
+            lines=lines,
+            plan_lines=plan.plan_lines,
+        )
     )
     assert values["2022-23"] is None
 
@@ -75,3 +80,43 @@ def test_for020_to_022_income_and_contributions_are_shown_as_positive_amounts(pl
         D("5.5"),
         D("4.923"),
     )
+
+
+def test_for023_a_standard_line_adds_every_line_of_the_council_mapped_to_it(plan):
+    # Norfolk's alternative provision: Alternative Provision 2.133 + Short Stay Schools 8.400
+    assert plan.standard("alternative_provision", "2022-23") == pence("10.533")
+    assert plan.standard("council_contribution", "2023-24") == pence("-5.500")
+
+
+def test_for024_the_measures_read_standard_lines_whatever_the_council_calls_them():
+    # A council that transfers from two blocks and labels its contribution its own way.
+    lines = PlanLines(
+        (
+            PlanLine("hnb_dsg_income", "DSG High Needs Block allocation", "hnb_dsg_income"),
+            PlanLine("schools_transfer", "Schools Block transfer (0.5%)", "block_transfer"),
+            PlanLine("central_transfer", "Central block transfer", "block_transfer"),
+            PlanLine("special_schools", "Special schools", "special_schools"),
+            PlanLine("dcc_contribution", "DCC Contribution", "council_contribution"),
+        )
+    )
+    figures = DsgFigures(
+        years=("2024-25",),
+        opening_balance=pence("20.000"),
+        lines={
+            "hnb_dsg_income": {"2024-25": pence("-100.000")},
+            "schools_transfer": {"2024-25": pence("-2.500")},
+            "central_transfer": {"2024-25": pence("-0.750")},
+            "special_schools": {"2024-25": pence("110.000")},
+            "dcc_contribution": {"2024-25": pence("-4.000")},
+        },
+        plan_lines=lines,
+    )
+    # transfers 2.500 + 0.750 = 3.250; the council's own 4.000; the allocation 100.000
+    assert FORMULAS["dsg_block_transfer"](figures) == {"2024-25": D("3.25")}
+    assert FORMULAS["dsg_general_fund_contribution"](figures) == {"2024-25": D("4")}
+    assert FORMULAS["hnb_dsg_allocation"](figures) == {"2024-25": D("100")}
+    # in-year 110 - 100 - 3.25 = 6.75; after contributions 20 + 6.75 - 4 = 22.75
+    assert FORMULAS["dsg_in_year_deficit"](figures) == {"2024-25": D("6.75")}
+    assert FORMULAS["dsg_cumulative_deficit_after_contributions"](figures) == {
+        "2024-25": D("22.75")
+    }

@@ -8,13 +8,13 @@ from decimal import Decimal as D
 
 import pandas as pd
 
-from kpis.catalogue import load_catalogue
 from kpis.measures import compute_measures, forecast_of, headline_of, reported_of
 from kpis.returns import Returns, placements_frame
 from kpis.wording import status_key
+from tests.councils import NORFOLK
 from tests.kpis.helpers import paper_plan, position, with_extra_spending
 
-CATALOGUE = load_catalogue()
+CATALOGUE = NORFOLK.catalogue
 TERMS = ["Summer 2024", "Autumn 2024", "Spring 2025", "Summer 2025", "Autumn 2025", "Spring 2026"]
 
 

@@ -1,11 +1,13 @@
 """Values against plan: basis, variance and status, on hand-built forecasts."""
 
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
 
-from kpis.catalogue import load_catalogue
 from kpis.measures import compute_measure, compute_measures
+from kpis.returns import Returns
+from tests.councils import NORFOLK
 from tests.kpis.helpers import paper_plan, position, with_extra_spending
 
 # Norfolk's revised forecast reported in 2024 ended 2028-29 with a cumulative deficit of £11.8m.
@@ -22,7 +24,7 @@ OVERSPEND = {
 
 @pytest.fixture(scope="module")
 def catalogue():
-    return load_catalogue()
+    return NORFOLK.catalogue
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +92,40 @@ def test_mea005_records_carry_the_keys_the_command_line_prints(catalogue, off_tr
         "comparator_council": None,
         "quartile": None,
     }
+
+
+def _caseloads() -> Returns:
+    # half a plan a day: 31 Aug 2025 -> 31 Dec 2025 is 122 days (+61), -> 31 Mar 2026 is 212
+    # days (+106), so the trend is a straight line through all three.
+    returns = Returns()
+    returns.ehcp = {
+        "Summer 2025": {"ehcp_caseload": 1000},
+        "Autumn 2025": {"ehcp_caseload": 1061},
+        "Spring 2026": {"ehcp_caseload": 1106},
+    }
+    return returns
+
+
+def _caseload_projection(catalogue, place):
+    values = compute_measures(catalogue, None, _caseloads(), place)
+    caseload = [v for v in values if v.measure.ref == 1]
+    assert [v.period for v in caseload] == ["Summer 2025", "Autumn 2025", "Spring 2026"]
+    return caseload[-1].projection
+
+
+def test_mea006_with_no_plan_a_trend_is_carried_to_the_last_year_of_the_councils_plan(catalogue):
+    # Norfolk's plan ends in 2028-29: its last Spring term ends on 31 March 2029, 1,096 days
+    # after 31 March 2026 (2028 is a leap year): 1,106 + 0.5 x 1,096 = 1,654
+    norfolk = _caseload_projection(catalogue, NORFOLK.place)
+    assert norfolk["period"] == "Spring 2029"
+    assert norfolk["value"] == pytest.approx(1654, abs=1e-6)
+    # a council whose plan runs to 2030-31: 1,826 days to 31 March 2031, 1,106 + 913 = 2,019
+    longer = _caseload_projection(catalogue, replace(NORFOLK.place, last_year="2030-31"))
+    assert longer["period"] == "Spring 2031"
+    assert longer["value"] == pytest.approx(2019, abs=1e-6)
+
+
+def test_mea007_with_no_plan_and_no_council_there_is_no_year_to_carry_a_trend_to(catalogue):
+    assert _caseload_projection(catalogue, None) is None
+    values = compute_measures(catalogue, None, _caseloads())
+    assert all(v.projection is None for v in values)

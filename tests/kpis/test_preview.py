@@ -8,16 +8,16 @@ from decimal import Decimal as D
 
 import pytest
 
-from kpis.catalogue import load_catalogue
 from kpis.measures import MeasureValue
 from kpis.preview import preview_upload
+from tests.councils import NORFOLK
 
 TITLES = {"ehcp": "EHCP return", "hnb": "High Needs Block return", "dsg": "DSG plan and forecast"}
 
 
 @pytest.fixture(scope="module")
 def catalogue():
-    return load_catalogue()
+    return NORFOLK.catalogue
 
 
 def value(catalogue, ref, period, number, *, status="none", basis="actual", plan=None):

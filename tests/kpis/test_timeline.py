@@ -8,10 +8,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from kpis.catalogue import load_catalogue
 from kpis.timeline import comparable_period, fit_trend, period_date
+from tests.councils import NORFOLK
 
-CATALOGUE = load_catalogue()
+CATALOGUE = NORFOLK.catalogue
 SPEND = CATALOGUE.by_id("hnb_spend")  # a termly flow
 CASELOAD = CATALOGUE.by_id("ehcp_caseload")  # a termly snapshot
 NEW_PLANS = CATALOGUE.by_id("ehcp_new_plans")  # a financial-year figure

@@ -15,6 +15,7 @@ from storage.models import (
     Submission,
     SubmissionFile,
 )
+from tests.councils import NORFOLK
 from tests.workbooks import write_template
 
 MAX_BYTES = 20_000_000
@@ -48,13 +49,13 @@ def snapshot(engine) -> dict:
 
 
 @pytest.fixture
-def load(engine, plan_years):
+def load(engine):
     def run(data: bytes, *, file_name: str = "plan.xlsx", dry_run: bool = False, reason=None):
         return load_workbook(
             engine,
             data,
             file_name=file_name,
-            years=plan_years,
+            council=NORFOLK,
             max_bytes=MAX_BYTES,
             dry_run=dry_run,
             reason=reason,

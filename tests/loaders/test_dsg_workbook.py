@@ -1,5 +1,6 @@
 """The DSG workbook: what is accepted, what is refused, and that a refused file changes nothing."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import DsgFigure
 from tests import paper
+from tests.councils import NORFOLK
 from tests.loaders.conftest import snapshot
 from tests.workbooks import (
     find_row,
@@ -419,9 +421,10 @@ def test_dsg130_a_plan_of_one_year_can_be_loaded(engine, tmp_path):
     from loaders.templates import write_dsg_workbook
     from services.submissions import load_workbook
 
+    one_year = replace(NORFOLK, profile=replace(NORFOLK.profile, plan_years=("2022-23",)))
     path = tmp_path / "one-year.xlsx"
-    write_dsg_workbook(path, years=("2022-23",), opening_balance=Decimal("53.976"))
+    write_dsg_workbook(path, shape=one_year.shape, opening_balance=Decimal("53.976"))
     outcome = load_workbook(
-        engine, path.read_bytes(), file_name="one-year.xlsx", years=("2022-23",), max_bytes=10**7
+        engine, path.read_bytes(), file_name="one-year.xlsx", council=one_year, max_bytes=10**7
     )
     assert outcome.report.errors == []

@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 
+from tests.councils import NORFOLK
 from tests.loaders.conftest import snapshot
 from tests.workbooks import paper_workbook, to_bytes
 
@@ -127,14 +128,14 @@ def test_fil002_a_decompression_bomb_is_refused_before_it_is_parsed(template, en
     assert snapshot(engine) == before
 
 
-def test_fil003_a_file_over_the_size_limit_is_refused(engine, plan_years):
+def test_fil003_a_file_over_the_size_limit_is_refused(engine):
     from services.submissions import load_workbook
 
     outcome = load_workbook(
         engine,
         b"PK\x03\x04" + b"\0" * 2_000_000,
         file_name="big.xlsx",
-        years=plan_years,
+        council=NORFOLK,
         max_bytes=1_000_000,
     )
     assert [e.found for e in outcome.report.errors] == [

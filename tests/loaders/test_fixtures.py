@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.submissions import load_workbook
 from storage.models import HnbSpend, Placement
+from tests.councils import NORFOLK
 from tests.loaders.conftest import MAX_BYTES, snapshot
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -145,7 +146,7 @@ def load(engine, name: str):
         engine,
         path.read_bytes(),
         file_name=name,
-        years=("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29"),
+        council=NORFOLK,
         max_bytes=MAX_BYTES,
         today=TODAY,
     )

@@ -29,6 +29,7 @@ import services.uploads as uploads
 from loaders.demo import build_demo_workbooks
 from loaders.submissions import check_workbook
 from storage.models import PendingUpload
+from tests.councils import NORFOLK_CODE, NORFOLK_SHAPE
 from tests.layouts.conftest import app_on
 from tests.layouts.test_static_pages import text_of
 from tests.layouts.uploading import account, signed_in_as
@@ -39,7 +40,6 @@ sys.path.insert(0, str(FIXTURES))
 from build_fixtures import ehcp_book, hnb_book  # noqa: E402
 
 TODAY = date(2026, 11, 22)
-YEARS = ("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29")
 NAMES = ["Oliver Smith", "Amelia Jones", "George Brown"]
 
 
@@ -47,7 +47,7 @@ def errors_of(book) -> list[tuple[str, str]]:
     buffer = io.BytesIO()
     book.save(buffer)
     result = check_workbook(
-        buffer.getvalue(), file_name="x.xlsx", years=YEARS, max_bytes=MAX_BYTES, today=TODAY
+        buffer.getvalue(), file_name="x.xlsx", shape=NORFOLK_SHAPE, max_bytes=MAX_BYTES, today=TODAY
     )
     return [(e.location, e.found) for e in result.report.errors]
 
@@ -211,7 +211,7 @@ def test_pdv012_every_accepted_fixture_is_accepted(name):
     result = check_workbook(
         (FIXTURES / name).read_bytes(),
         file_name=name,
-        years=YEARS,
+        shape=NORFOLK_SHAPE,
         max_bytes=MAX_BYTES,
         today=TODAY,
     )
@@ -219,16 +219,21 @@ def test_pdv012_every_accepted_fixture_is_accepted(name):
 
 
 def test_pdv013_every_demo_workbook_is_accepted():
-    files = build_demo_workbooks(date.today())
+    files = build_demo_workbooks(date.today(), NORFOLK_SHAPE)
     assert len(files) >= 9
     for name, data in files:
-        result = check_workbook(data, file_name=name, years=YEARS, max_bytes=MAX_BYTES)
+        result = check_workbook(data, file_name=name, shape=NORFOLK_SHAPE, max_bytes=MAX_BYTES)
         assert result.report.errors == [], name
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     return app_on(tmp_path_factory.mktemp("refused-uploads"), load_demo=False)
+
+
+def _norfolk(app):
+    """Norfolk's service in the app's deployment, which keeps its uploads."""
+    return app.server.extensions["lfi"].service(NORFOLK_CODE)
 
 
 def _held_anywhere(app, data: bytes) -> list[str]:
@@ -255,9 +260,9 @@ def test_pdv014_a_refused_web_upload_leaves_none_of_its_bytes(app, fixture, prob
     page = importlib.import_module("layouts.upload_check")
     officer = account(app)
     with signed_in_as(app, officer):
-        token = app.server.extensions["lfi"].keep_upload(officer, fixture, data)
+        token = _norfolk(app).keep_upload(officer, fixture, data)
         assert _held_anywhere(app, data) == []
-        shown = text_of(page.layout(token=token))
+        shown = text_of(page.layout(council=NORFOLK_CODE, token=token))
     # the officer still sees what was wrong, and nothing of the file is kept afterwards either
     assert "There is a problem" in shown and problem in shown
     assert "Nothing from it has been stored" in shown
@@ -266,7 +271,7 @@ def test_pdv014_a_refused_web_upload_leaves_none_of_its_bytes(app, fixture, prob
 
 def test_pdv015_a_sound_web_upload_is_kept_until_it_is_confirmed(app):
     data = (FIXTURES / "hnb-blank-spend.xlsx").read_bytes()
-    token = app.server.extensions["lfi"].keep_upload(account(app), "hnb.xlsx", data)
+    token = _norfolk(app).keep_upload(account(app), "hnb.xlsx", data)
     with Session(app.server.extensions["lfi"].engine) as session:
         kept = session.scalar(select(PendingUpload.content).where(PendingUpload.token == token))
     assert kept == data

@@ -4,6 +4,7 @@ spoilt ones are refused with a reason, and nothing is stored from a refused file
 import io
 import sys
 import zipfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,12 +14,14 @@ import pytest
 from loaders.submissions import check_workbook
 from services.stores import STORES
 from services.submissions import load_workbook
+from tests.councils import NORFOLK, NORFOLK_SHAPE
 from tests.loaders.conftest import MAX_BYTES, snapshot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 from build_fixtures import ehcp_book, hnb_book, placement  # noqa: E402
 
 TODAY = date(2026, 11, 22)
+ONE_YEAR = replace(NORFOLK_SHAPE, years=("2024-25",))
 
 
 def check(book) -> tuple[list, list]:
@@ -29,7 +32,7 @@ def check(book) -> tuple[list, list]:
 
 def checked(data: bytes):
     result = check_workbook(
-        data, file_name="x.xlsx", years=("2024-25",), max_bytes=MAX_BYTES, today=TODAY
+        data, file_name="x.xlsx", shape=ONE_YEAR, max_bytes=MAX_BYTES, today=TODAY
     )
     return [(e.location, e.found) for e in result.report.errors], result
 
@@ -140,7 +143,7 @@ def test_rwf009_an_hnb_return_with_an_extra_sheet_called_plan_is_still_an_hnb_re
     assert errors == [] and result.family.name == "hnb"
 
 
-def test_rwf010_a_failed_hnb_load_leaves_nothing_behind(engine, plan_years, monkeypatch):
+def test_rwf010_a_failed_hnb_load_leaves_nothing_behind(engine, monkeypatch):
     buffer = io.BytesIO()
     hnb_book().save(buffer)
     store = STORES["hnb"]
@@ -157,7 +160,7 @@ def test_rwf010_a_failed_hnb_load_leaves_nothing_behind(engine, plan_years, monk
             engine,
             buffer.getvalue(),
             file_name="hnb.xlsx",
-            years=plan_years,
+            council=NORFOLK,
             max_bytes=MAX_BYTES,
             today=TODAY,
         )
@@ -221,7 +224,7 @@ def test_rwf017_a_measure_given_twice_on_the_targets_sheet_is_refused():
     result = check_workbook(
         buffer.getvalue(),
         file_name="dsg.xlsx",
-        years=("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29"),
+        shape=NORFOLK_SHAPE,
         max_bytes=MAX_BYTES,
         today=TODAY,
     )

@@ -3,6 +3,7 @@ each term or for the whole year. Workbooks are made from the template and typed 
 formats included, as Excel or LibreOffice save them."""
 
 import io
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -10,12 +11,12 @@ import openpyxl
 import pytest
 from sqlalchemy.orm import Session
 
-from kpis.catalogue import load_catalogue
 from loaders.number_formats import is_percent_format, percent_cells
 from loaders.submissions import check_workbook
-from loaders.targets import measure_refs
+from loaders.targets import follower_numbers
 from loaders.templates import write_dsg_workbook
 from services.sources import read_returns
+from tests.councils import NORFOLK, NORFOLK_SHAPE
 
 YEARS = ("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29")
 MAX_BYTES = 20_000_000
@@ -32,7 +33,7 @@ def dsg_book() -> openpyxl.Workbook:
     }
     write_dsg_workbook(
         buffer,
-        years=YEARS,
+        shape=NORFOLK_SHAPE,
         opening_balance=Decimal("53.976"),
         plan={line: {y: Decimal(v) for y in YEARS} for line, v in plan.items()},
     )
@@ -51,7 +52,11 @@ def check(book):
     buffer = io.BytesIO()
     book.save(buffer)
     return check_workbook(
-        buffer.getvalue(), file_name="dsg.xlsx", years=YEARS, max_bytes=MAX_BYTES, today=TODAY
+        buffer.getvalue(),
+        file_name="dsg.xlsx",
+        shape=NORFOLK_SHAPE,
+        max_bytes=MAX_BYTES,
+        today=TODAY,
     )
 
 
@@ -108,9 +113,9 @@ def test_tgt003_a_target_of_14_percent_reaches_the_measures_as_the_fraction_0_14
         target.value, target.number_format = value, "0%"
     result = check(book)
     with Session(engine) as session:
-        store_checked(session, result, is_demo=False, loaded_by="test")
+        store_checked(session, NORFOLK.la_code, result, is_demo=False, loaded_by="test")
         session.commit()
-        returns = read_returns(session)
+        returns = read_returns(session, NORFOLK)
     # stored as typed, in the dashboard's unit; a % measure's value is a fraction
     assert returns.targets[5] == {"2024-25": Decimal(14), "2025-26": Decimal("13.5")}
     assert returns.targets[5]["2024-25"] / 100 == Decimal("0.14")
@@ -216,9 +221,9 @@ def test_tgt010_per_is_stored_and_reaches_the_measures(engine):
     cell(book, 27, "2024-25").value = 26_000
     result = check(book)
     with Session(engine) as session:
-        store_checked(session, result, is_demo=False, loaded_by="test")
+        store_checked(session, NORFOLK.la_code, result, is_demo=False, loaded_by="test")
         session.commit()
-        returns = read_returns(session)
+        returns = read_returns(session, NORFOLK)
     assert returns.target_per == {6: "term", 25: "year", 27: "year"}
 
 
@@ -238,7 +243,7 @@ def test_tgt011_a_sheet_without_the_per_column_still_loads():
 
 
 def test_tgt012_the_sheet_accepts_exactly_the_catalogues_measures():
-    assert measure_refs() == tuple(m.ref for m in load_catalogue().measures)
+    assert NORFOLK_SHAPE.measure_refs == tuple(m.ref for m in NORFOLK.catalogue.measures)
     book = dsg_book()
     sheet = book["Targets"]
     sheet.cell(sheet.max_row + 1, 1, 47)
@@ -266,3 +271,42 @@ def test_tgt013_the_template_lists_every_measure_but_16_to_22_with_a_per_column(
 
 def book_instructions(book):
     return [row[0] for row in book["Instructions"].iter_rows()]
+
+
+# ---- the measures that follow the plan -------------------------------------------------------
+
+
+def test_tgt014_the_measures_that_follow_the_plan_are_left_out_and_a_row_for_one_is_ignored():
+    # The Schools Forum paper sets measures 16-22 (in-year deficit to the council's
+    # contribution) against the DSG plan itself, so they have no targets of their own.
+    followers = [ref for ref, kind in NORFOLK_SHAPE.measures.items() if kind.follows_plan]
+    assert followers == [16, 17, 18, 19, 20, 21, 22]
+    assert follower_numbers(NORFOLK_SHAPE) == "16-22"
+    assert NORFOLK_SHAPE.target_refs == (*range(1, 16), *range(23, 47))
+    book = dsg_book()
+    sheet = book["Targets"]
+    row = sheet.max_row + 1
+    sheet.cell(row, 1, 18)  # the cumulative deficit after contributions
+    sheet.cell(row, 6, 45.613)  # 2022-23, the paper's own figure
+    result = check(book)
+    assert issues(result) == []
+    (warning,) = [w for w in result.report.warnings if w.sheet == "Targets"]
+    assert (warning.location, warning.found) == (f"Targets!A{row}", "targets for measure 18")
+    assert warning.expected == "targets for measures other than 16-22"
+    assert warning.fix == "Measures 16-22 are set against the Plan sheet; the row is ignored."
+    assert 18 not in result.content.targets.yearly
+    instructions = " ".join(
+        str(c.value).strip() for c in book_instructions(dsg_book()) if c.value is not None
+    )
+    assert "for any measure other than 16-22 (which follow the plan)" in instructions
+
+
+@pytest.mark.parametrize(
+    ("refs", "words"),
+    [((16, 17, 18), "16-18"), ((3, 5, 9), "3, 5, 9"), ((16, 17), "16, 17"), ((), "")],
+)
+def test_tgt015_the_followers_are_named_as_a_run_or_one_by_one(refs, words):
+    measures = {
+        ref: replace(kind, follows_plan=ref in refs) for ref, kind in NORFOLK_SHAPE.measures.items()
+    }
+    assert follower_numbers(replace(NORFOLK_SHAPE, measures=measures)) == words

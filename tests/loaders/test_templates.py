@@ -8,13 +8,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.councils import NORFOLK, NORFOLK_CODE
+
 LFI = Path(sys.executable).parent / "lfi"
 
 
 def template(family: str, folder: Path):
     path = folder / f"{family}.xlsx"
     result = subprocess.run(
-        [str(LFI), "template", family, "-o", str(path)],
+        [str(LFI), "--council", NORFOLK_CODE, "template", family, "-o", str(path)],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
@@ -86,16 +88,46 @@ def test_tpl002_the_hnb_template_holds_spend_savings_and_the_placement_list(tmp_
     ]
 
 
+def test_tpl004_the_dsg_template_is_headed_with_the_councils_name_and_holds_its_plan(tmp_path):
+    book = template("dsg", tmp_path)
+    assert book.sheetnames == ["Instructions", "Plan", "Forecast", "Targets", "Line map"]
+    plan = book["Plan"]
+    assert plan["A1"].value == "Norfolk County Council: DSG High Needs Block recovery plan (£m)"
+    assert book["Instructions"]["A1"].value == (
+        "Norfolk County Council: DSG High Needs Block recovery plan and forecast: how to fill in "
+        "this workbook"
+    )
+    # the paper's seven years and sixteen lines, under three group headings
+    assert [plan.cell(row=4, column=c).value for c in range(2, 9)] == [
+        "2022-23",
+        "2023-24",
+        "2024-25",
+        "2025-26",
+        "2026-27",
+        "2027-28",
+        "2028-29",
+    ]
+    labels = column_a(plan, 5)
+    assert len(labels) == 16 + 3
+    assert (labels[1], labels[2], labels[-1]) == (
+        "High Needs Block DSG Income",
+        "1.5% Schools Block transfer",
+        "NCC Contribution",
+    )
+
+
 @pytest.mark.parametrize("family", ["ehcp", "hnb", "dsg"])
-def test_tpl003_an_empty_template_is_not_mistaken_for_a_return(
-    tmp_path, family, engine, plan_years
-):
+def test_tpl003_an_empty_template_is_not_mistaken_for_a_return(tmp_path, family, engine):
     from services.submissions import load_workbook
 
     path = tmp_path / f"{family}.xlsx"
-    subprocess.run([str(LFI), "template", family, "-o", str(path)], check=True, capture_output=True)
+    subprocess.run(
+        [str(LFI), "--council", NORFOLK_CODE, "template", family, "-o", str(path)],
+        check=True,
+        capture_output=True,
+    )
     outcome = load_workbook(
-        engine, path.read_bytes(), file_name=path.name, years=plan_years, max_bytes=10**7
+        engine, path.read_bytes(), file_name=path.name, council=NORFOLK, max_bytes=10**7
     )
     if family == "dsg":
         # an empty plan is refused: it has no opening balance
