@@ -1,4 +1,6 @@
-"""/about: what the terms mean, how statuses are decided, and where the data comes from."""
+"""/c/<council>/about: what the terms mean, how statuses are decided, and where the data comes
+from. What is the council's own (its programme, plan years, workstreams, which measures are
+compared or forecast) comes from its profile and its catalogue."""
 
 from __future__ import annotations
 
@@ -6,20 +8,21 @@ import dash
 from dash import dcc, html
 from dash.development.base_component import ComponentType
 
+from domain.council import CouncilProfile
 from domain.roles import Permission
-from kpis.catalogue import Measure
+from kpis.catalogue import Catalogue, Measure
 from kpis.trajectory import describe_thresholds
-from layouts._shared.components import data_table, status_tag
-from layouts._shared.context import current_service
+from layouts._shared.components import data_table, page_not_found, status_tag
+from layouts._shared.context import council_path, council_title, current_service, is_this_council
 from layouts._shared.viewer import current_viewer
 from web.access import Access
 
 dash.register_page(
     __name__,
-    path="/about",
+    path_template="/c/<council>/about",
     name="About",
     order=7,
-    title="About the measures and data - Local First Inclusion",
+    title=council_title("About the measures and data"),
     access=Access.PUBLIC_VIEW,
 )
 
@@ -30,13 +33,20 @@ DIRECTION_WORDS = {
     "neutral": "no direction",
 }
 STATUSES = ("green", "amber", "red", "part_year", "no_target", "not_judged", "no_figure")
-WORKSTREAMS = (
-    (1, "Mainstream school inclusion, culture and practice"),
-    (2, "Early Help and Inclusion (School and community teams)"),
-    (3, "School Led Alternative Provision model"),
-    (4, "Commission/use Independent differently"),
-    (5, "SEND Sufficiency Capital Programme"),
-)
+# The published comparators (kpis/comparators.py) by what they compare.
+NET_PLANS = ("net_plans_share", "net_plans_rate")
+NEW_PLANS = ("new_plans_rate",)
+
+
+def measure_numbers(refs: list[int]) -> str:
+    """'measure 4', 'measures 2 and 3', 'measures 16, 17 and 18'."""
+    if len(refs) == 1:
+        return f"measure {refs[0]}"
+    return "measures " + ", ".join(map(str, refs[:-1])) + f" and {refs[-1]}"
+
+
+def _refs(catalogue: Catalogue, wanted) -> list[int]:
+    return [m.ref for m in catalogue.measures if wanted(m)]
 
 
 def _term(name: str, *meaning: ComponentType) -> list[html.Dt | html.Dd]:
@@ -44,18 +54,67 @@ def _term(name: str, *meaning: ComponentType) -> list[html.Dt | html.Dd]:
     return [html.Dt(name), html.Dd([html.P(part) for part in meaning])]
 
 
-def _glossary() -> html.Dl:
+def _programme(profile: CouncilProfile) -> list[html.Dt | html.Dd]:
+    return _term(
+        profile.programme,
+        profile.programme_summary
+        or "The council's programme to improve support for children and young people with "
+        "special educational needs and disabilities (SEND) and to bring the High Needs Block "
+        "back into balance, under its safety valve agreement.",
+    )
+
+
+def _plan_words(catalogue: Catalogue) -> str:
+    refs = _refs(catalogue, lambda m: m.category == "DSG")
+    return f"for {measure_numbers(refs)}, " if refs else "for the DSG measures, "
+
+
+def _forecast_words(catalogue: Catalogue) -> str:
+    refs = _refs(catalogue, lambda m: m.is_council_forecast)
+    return f" ({measure_numbers(refs)})" if refs else ""
+
+
+def _comparator_words(catalogue: Catalogue) -> str:
+    refs = _refs(catalogue, lambda m: m.comparator is not None)
+    if not refs:
+        return "No measure of the council's has a like-for-like published figure."
+    return (
+        "A count is never set beside England's total: "
+        f"{measure_numbers(refs)} {'is' if len(refs) == 1 else 'are'} compared as net and new "
+        "plans per 1,000 plans maintained or as a share; no other measure has a like-for-like "
+        "published figure."
+    )
+
+
+def _workstreams(profile: CouncilProfile) -> list[html.Dt | html.Dd]:
+    streams = profile.workstreams
+    if not streams:
+        return []
+    numbers = [w.number for w in streams]
+    return [
+        html.Dt(
+            f"Workstreams {numbers[0]} to {numbers[-1]}"
+            if len(numbers) > 1
+            else f"Workstream {numbers[0]}"
+        ),
+        html.Dd(
+            [
+                html.P(
+                    "The parts of the programme. Each measure is linked to the workstreams it is "
+                    "most aligned to; some belong to the whole programme only."
+                ),
+                html.Ul([html.Li(f"Workstream {w.number}: {w.name}") for w in streams]),
+            ]
+        ),
+    ]
+
+
+def _glossary(profile: CouncilProfile, catalogue: Catalogue) -> html.Dl:
+    last_year = profile.last_year
     return html.Dl(
         className="definitions",
         children=[
-            *_term(
-                "Local First Inclusion",
-                "The council's six-year programme, 2023-24 to 2028-29, to improve support for "
-                "children and young people with special educational needs and disabilities (SEND), "
-                "so that more of them can be taught well close to home, and to bring the High "
-                "Needs Block back into balance. It is the council's name for its safety valve "
-                "agreement.",
-            ),
+            *_programme(profile),
             *_term(
                 "Safety valve agreement",
                 "An agreement between the Department for Education (DfE) and a council with a "
@@ -82,12 +141,12 @@ def _glossary() -> html.Dl:
                 "The overspend on the Dedicated Schools Grant carried forward from year to year. "
                 "The balance after contributions is that total after the DfE's safety valve "
                 "payments and the council's own contributions have been taken off. A positive "
-                "balance is a deficit. The plan brings it to nil in 2028-29.",
+                f"balance is a deficit. The plan gives it for each year to {last_year}.",
             ),
             *_term(
                 "In-year deficit",
                 "How much a year's spending is more than that year's income. A negative figure is "
-                "a surplus. The plan returns the in-year position to balance by 2027-28.",
+                "a surplus.",
             ),
             *_term(
                 "EHCP, or EHC plan",
@@ -102,8 +161,8 @@ def _glossary() -> html.Dl:
             ),
             *_term(
                 "Plan",
-                "What the recovery plan agreed with the DfE expects for a year: for measures 16 "
-                "to 22, the figures of the DSG plan.",
+                "What the recovery plan agreed with the DfE expects for a year: "
+                f"{_plan_words(catalogue)}the figures of the DSG plan.",
             ),
             *_term(
                 "Target",
@@ -163,39 +222,26 @@ def _glossary() -> html.Dl:
                 "by least squares, on a time axis, to the last six comparable figures (at least "
                 "three are needed; for a flow, the same term in successive years), carried on to "
                 "the end of the plan. It is a trend, not a forecast, and is labelled as one. No "
-                "trend is drawn for a measure the council forecasts itself (the DSG measures and "
-                "measure 11), which show the council's forecast instead.",
+                "trend is drawn for a measure the council forecasts itself"
+                f"{_forecast_words(catalogue)}, which shows the council's forecast instead.",
                 "For the cumulative DSG deficit after contributions, the projection is instead the "
                 "year in which the latest outturn and forecast, then the plan for later years, "
-                "clear the deficit, or the statement that it is not cleared by 2028-29.",
+                f"clear the deficit, or the statement that it is not cleared by {last_year}.",
             ),
             *_term(
                 "Comparators",
-                "The council's own published figure, England's and the average of its ten "
-                "statistical neighbours (councils the DfE judges to be similar, 2025 model), all "
-                "from the published SEN2 statistics on one basis and period, and the council's "
-                "quartile among English councils. A count is never set beside England's total: "
-                "measures 2, 3 and 4 are compared as net and new plans per 1,000 plans maintained "
-                "or as a share; no other measure has a like-for-like published figure.",
+                "The council's own published figure, England's and the average of its "
+                "statistical neighbours (councils the DfE judges to be similar, 2025 model, or "
+                "those the council's profile names), all from the published SEN2 statistics on "
+                "one basis and period, and the council's quartile among English councils. "
+                + _comparator_words(catalogue),
             ),
-            html.Dt("Workstreams 1 to 5"),
-            html.Dd(
-                [
-                    html.P(
-                        "The five parts of the programme. Each measure is linked to the "
-                        "workstreams it is most aligned to; some belong to the whole programme only."
-                    ),
-                    html.Ul(
-                        [html.Li(f"Workstream {number}: {name}") for number, name in WORKSTREAMS]
-                    ),
-                ]
-            ),
+            *_workstreams(profile),
             *_term(
                 "Demo data",
                 "Made-up figures loaded so that the dashboard can be tried out before real returns "
-                "are uploaded. Every page showing them says so. The DSG plan and the published SEN2 "
-                "history in them are real; the outturn, forecasts, census counts, spending, savings "
-                "and placements are not the council's figures.",
+                "are uploaded. Every page showing them says so. The outturn, forecasts, census "
+                "counts, spending, savings and placements in them are not the council's figures.",
             ),
             html.Dt("Periods"),
             html.Dd(
@@ -282,7 +328,20 @@ def _measures_by_source(measures: tuple[Measure, ...]) -> html.Ul:
     return html.Ul(items)
 
 
-def _sources(measures: tuple[Measure, ...]) -> list:
+def _sen2_uses(catalogue: Catalogue) -> tuple[str, str]:
+    """Which of the council's measures the new-plans and net-plans figures are compared with."""
+    new = _refs(catalogue, lambda m: m.comparator in NEW_PLANS)
+    net = _refs(catalogue, lambda m: m.comparator in NET_PLANS)
+    return (
+        f" are compared with {measure_numbers(new)}" if new else "",
+        f" are compared with {measure_numbers(net)}" if net else "",
+    )
+
+
+def _sources(profile: CouncilProfile, catalogue: Catalogue) -> list:
+    measures = catalogue.measures
+    new_uses, net_uses = _sen2_uses(catalogue)
+    compared = _refs(catalogue, lambda m: m.comparator is not None)
     return [
         html.H2("Where the data comes from"),
         html.H3("The termly workbooks"),
@@ -290,7 +349,7 @@ def _sources(measures: tuple[Measure, ...]) -> list:
             [
                 "The council's own figures reach the dashboard in three workbooks, filled in each "
                 "term from templates and loaded on the ",
-                dcc.Link("Upload page", href="/upload")
+                dcc.Link("Upload page", href=council_path("/upload"))
                 if current_viewer().may(Permission.UPLOAD)
                 else "Upload page",
                 ":",
@@ -305,7 +364,7 @@ def _sources(measures: tuple[Measure, ...]) -> list:
                 ),
                 html.Li(
                     "EHCP return: EHC plans maintained, new and ceased plans, requests for "
-                    "assessment by who made them, movers into and out of the county, census "
+                    "assessment by who made them, movers into and out of the area, census "
                     "counts, permanent exclusions and pupils in school-based alternative "
                     "provision, and plans by primary need."
                 ),
@@ -324,9 +383,9 @@ def _sources(measures: tuple[Measure, ...]) -> list:
         ),
         html.H3("The systems the figures come from"),
         html.P(
-            "The Schools Forum paper names the system or report each measure's figures come from. "
-            "The dashboard does not connect to these systems: officers copy the figures from them "
-            "into the workbooks. As the paper names them:"
+            "The council's catalogue of measures names the system or report each measure's "
+            "figures come from. The dashboard does not connect to these systems: officers copy "
+            "the figures from them into the workbooks. As the catalogue names them:"
         ),
         _measures_by_source(measures),
         html.H3("Published statistics for comparison"),
@@ -340,16 +399,17 @@ def _sources(measures: tuple[Measure, ...]) -> list:
             [
                 html.Li(
                     "EHC plans maintained at the January 2025 census, by primary need: the "
-                    "denominator of the rates compared with measures 2, 3 and 4."
+                    "denominator of the published rates"
+                    + (f" compared with {measure_numbers(compared)}." if compared else ".")
                 ),
                 html.Li(
                     "Requests for assessment, assessments, new plans issued and plans issued "
                     "within 20 weeks, by calendar year from 2019 to 2024; new plans issued in 2024 "
-                    "per 1,000 plans maintained are compared with measure 4."
+                    f"per 1,000 plans maintained{new_uses}."
                 ),
                 html.Li(
                     "Plans ceased, by reason, for calendar years 2022 to 2024; plans issued less "
-                    "plans ceased in 2024 are compared with measures 2 and 3."
+                    f"plans ceased in 2024{net_uses}."
                 ),
                 html.Li(
                     "Older SEN2 management information (requests, new plans, 20-week rates, "
@@ -361,18 +421,17 @@ def _sources(measures: tuple[Measure, ...]) -> list:
             "The statistical-neighbour figure is the simple average of the neighbours with a "
             "published figure, each page naming those averaged and those left out; the council "
             "itself is not among them. The quartile counts the English councils with a lower "
-            "figure: 1 is the lowest quarter. The extracts are also the source of "
-            "the real history in the demo data."
+            "figure: 1 is the lowest quarter."
         ),
         html.H3("The DSG recovery plan"),
         html.P(
             [
-                "The plan is the one agreed with the DfE, as printed in the Local First Inclusion "
-                "paper to Schools Forum on 17 May 2023: income, spending by type of provision, "
-                "the in-year position, and the DfE and council contributions for each year from "
-                "2022-23 to 2028-29. The cumulative balances are worked out from those lines, "
-                "never typed in. See the ",
-                dcc.Link("DSG recovery plan", href="/plan"),
+                "The plan is the one agreed with the DfE, as the council's DSG workbook gives it, "
+                "line by line: income, spending by type of provision, the in-year position, and "
+                "the DfE and council contributions for each year from "
+                f"{profile.plan_years[0]} to {profile.last_year}. The cumulative balances are "
+                "worked out from those lines, never typed in. See the ",
+                dcc.Link("DSG recovery plan", href=council_path("/plan")),
                 " page.",
             ]
         ),
@@ -381,15 +440,18 @@ def _sources(measures: tuple[Measure, ...]) -> list:
             [
                 "How we make the dashboard usable by everyone, and what we know falls short, is in "
                 "the ",
-                dcc.Link("accessibility statement", href="/accessibility"),
+                html.A("accessibility statement", href="/accessibility"),
                 ".",
             ]
         ),
     ]
 
 
-def layout(**_query: str) -> html.Div:
-    measures = current_service().catalogue.measures
+def layout(council: str = "", **_query: str) -> html.Div:
+    if not is_this_council(council):
+        return page_not_found()
+    service = current_service()
+    profile, catalogue = service.council.profile, service.catalogue
     return html.Div(
         className="page page--about",
         children=[
@@ -399,8 +461,8 @@ def layout(**_query: str) -> html.Div:
                 "decided, and where its figures come from."
             ),
             html.H2("What the terms mean"),
-            _glossary(),
-            *_statuses(measures),
-            *_sources(measures),
+            _glossary(profile, catalogue),
+            *_statuses(catalogue.measures),
+            *_sources(profile, catalogue),
         ],
     )

@@ -1,10 +1,14 @@
-"""/accessibility: the accessibility statement, following the UK public-sector model statement."""
+"""/accessibility: the accessibility statement, following the UK public-sector model statement.
+It concerns no one council: it names every council served, each with its contact as its profile
+gives it."""
 
 from __future__ import annotations
 
 import dash
-from dash import dcc, html
+from dash import html
 
+from kpis.council import Council
+from layouts._shared.context import current_deployment
 from web.access import Access
 
 dash.register_page(
@@ -17,14 +21,30 @@ dash.register_page(
     access=Access.PUBLIC,
 )
 
-TEAM_EMAIL = "LFI@norfolk.gov.uk"
 ABILITYNET_URL = "https://mcmw.abilitynet.org.uk/"
 EASS_URL = "https://www.equalityadvisoryservice.com/"
 PREPARED_ON = "22 November 2026"
 
 
-def _email() -> html.A:
-    return html.A(TEAM_EMAIL, href=f"mailto:{TEAM_EMAIL}")
+def _contact(council: Council) -> html.Li:
+    contact = council.profile.contact
+    if contact is None:
+        return html.Li(
+            f"{council.name}: no contact is given yet; ask the council's customer service team."
+        )
+    phone = [f", or telephone {contact.phone}"] if contact.phone else []
+    return html.Li(
+        [
+            f"{council.name}: {contact.team}, ",
+            html.A(contact.email, href=f"mailto:{contact.email}"),
+            *phone,
+        ]
+    )
+
+
+def _contacts(councils: tuple[Council, ...]) -> html.Ul:
+    """Each council served, with whom to ask: the programme team its profile names."""
+    return html.Ul(id="accessibility-contacts", children=[_contact(c) for c in councils])
 
 
 def _introduction() -> list:
@@ -32,13 +52,14 @@ def _introduction() -> list:
         html.H1("Accessibility statement for the Local First Inclusion KPI dashboard"),
         html.P(
             "This accessibility statement applies to the Local First Inclusion KPI dashboard, "
-            "which shows the progress of the council's Local First Inclusion programme against "
-            "its recovery plan and its 46 measures."
+            "which shows the progress of each council's SEND programme against its DSG recovery "
+            "plan and its measures."
         ),
         html.P(
-            "This website is run by Norfolk County Council's Local First Inclusion programme "
-            "team. We want as many people as possible to be able to use it. For example, that "
-            "means you should be able to:"
+            "This website is run by the programme team of each council it serves, for that "
+            "council's pages; the councils are listed below, under feedback and contact "
+            "information. We want as many people as possible to be able to use it. For example, "
+            "that means you should be able to:"
         ),
         html.Ul(
             [
@@ -60,12 +81,8 @@ def _introduction() -> list:
             ]
         ),
         html.P(
-            [
-                "We've also made the website text as simple as possible to understand, and every "
-                "term it uses is explained on the page ",
-                dcc.Link("about the measures and data", href="/about"),
-                ".",
-            ]
+            "We've also made the website text as simple as possible to understand, and every "
+            "term it uses is explained on each council's page about the measures and data."
         ),
         html.P(
             [
@@ -104,27 +121,21 @@ def _how_accessible() -> list:
     ]
 
 
-def _feedback() -> list:
+def _feedback(councils: tuple[Council, ...]) -> list:
     return [
         html.H2("Feedback and contact information"),
         html.P(
-            [
-                "If you need information on this website in a different format, such as a "
-                "spreadsheet of the figures, large print or easy read, email ",
-                _email(),
-                ".",
-            ]
+            "If you need information on this website in a different format, such as a "
+            "spreadsheet of the figures, large print or easy read, email the team of the "
+            "council whose pages you need:"
         ),
+        _contacts(councils),
         html.P("We'll consider your request and get back to you in 5 working days."),
         html.H2("Reporting accessibility problems with this website"),
         html.P(
-            [
-                "We're always looking to improve the accessibility of this website. If you find "
-                "any problems not listed on this page or think we're not meeting accessibility "
-                "requirements, email the Local First Inclusion team at ",
-                _email(),
-                ".",
-            ]
+            "We're always looking to improve the accessibility of this website. If you find "
+            "any problems not listed on this page or think we're not meeting accessibility "
+            "requirements, email the council's team listed above."
         ),
         html.H2("Enforcement procedure"),
         html.P(
@@ -149,9 +160,9 @@ def _technical() -> list:
     return [
         html.H2("Technical information about this website's accessibility"),
         html.P(
-            "Norfolk County Council is committed to making its website accessible, in accordance "
-            "with the Public Sector Bodies (Websites and Mobile Applications) (No. 2) "
-            "Accessibility Regulations 2018."
+            "Each council listed above is committed to making its pages of this website "
+            "accessible, in accordance with the Public Sector Bodies (Websites and Mobile "
+            "Applications) (No. 2) Accessibility Regulations 2018."
         ),
         html.H3("Compliance status"),
         html.P(
@@ -244,12 +255,13 @@ def _preparation() -> list:
 
 
 def layout(**_query: str) -> html.Div:
+    councils = current_deployment().councils
     return html.Div(
         className="page page--accessibility",
         children=[
             *_introduction(),
             *_how_accessible(),
-            *_feedback(),
+            *_feedback(councils),
             *_technical(),
             *_improving(),
             *_preparation(),

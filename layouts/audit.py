@@ -1,4 +1,4 @@
-"""/audit: the audit trail for admins, newest first: who did what, when, to what and from where,
+"""/c/<council>/audit: the council's audit trail for its admins, newest first: who did what, when, to what and from where,
 filtered through the address by a plain GET form, with the same events as a CSV download."""
 
 from __future__ import annotations
@@ -9,24 +9,24 @@ from dash import dcc, html
 from domain.audit import ACTIONS, OUTCOMES, AuditRecord
 from exports.audit import COLUMNS, audit_row
 from layouts._shared.audit_filter import AuditQuery, read_audit_query
-from layouts._shared.components import aria, scrolling_table
-from layouts._shared.context import current_service
+from layouts._shared.components import aria, page_not_found, scrolling_table
+from layouts._shared.context import council_path, council_title, current_service, is_this_council
 from web.access import Access
 from web.guard import current_actor
 
 dash.register_page(
     __name__,
-    path="/audit",
+    path_template="/c/<council>/audit",
     name="Audit trail",
     order=9,
-    title="Audit trail - Local First Inclusion",
+    title=council_title("Audit trail"),
     access=Access.ADMINISTER,
 )
 
 SHOWN_AT_MOST = 500
 TABLE_ID = "audit-table"
 COUNT_ID = "audit-count"
-DOWNLOAD_PATH = "/download/audit.csv"
+DOWNLOAD_PATH = "/download/audit.csv"  # under the council's address
 
 
 def _error_summary(errors: tuple[tuple[str, str], ...]) -> html.Div:
@@ -104,7 +104,7 @@ def _filters(query: AuditQuery) -> html.Form:
     """A plain GET form: the address is the view, so a filtered trail can be shared by link."""
     errors = dict(query.errors)
     return html.Form(
-        action="/audit",
+        action=council_path("/audit"),
         method="get",
         className="audit-form",
         children=[
@@ -120,7 +120,7 @@ def _filters(query: AuditQuery) -> html.Form:
             ),
             html.Button("Show events", type="submit", className="button"),
             " ",
-            html.A("Clear the filters", href="/audit", className="audit-clear"),
+            html.A("Clear the filters", href=council_path("/audit"), className="audit-clear"),
         ],
     )
 
@@ -145,7 +145,9 @@ def _count(records: list[AuditRecord], filtered: bool) -> html.P:
     return html.P(text, id=COUNT_ID, role="status")
 
 
-def layout(**args: str) -> html.Div:
+def layout(council: str = "", **args: str) -> html.Div:
+    if not is_this_council(council):
+        return page_not_found()
     query = read_audit_query(args, limit=SHOWN_AT_MOST + 1)
     records = current_service().audit_events(current_actor(), query.wanted)
     filtered = any(query.typed.values())
@@ -154,9 +156,9 @@ def layout(**args: str) -> html.Div:
         children=[
             html.H1("Audit trail"),
             html.P(
-                "Every sign-in and failed attempt, sign-out, upload, check, refusal, "
-                "confirmation, correction, commentary, return entry, download and account "
-                "change: who, when, what and from where, newest first. Times are UTC. Nothing "
+                "Everything done in this council: every upload, check, refusal, confirmation, "
+                "correction, commentary, return entry, download and change to its accounts' "
+                "roles: who, when, what and from where, newest first. Times are UTC. Nothing "
                 "in the trail can be changed or deleted.",
                 className="lede",
             ),
@@ -166,7 +168,7 @@ def layout(**args: str) -> html.Div:
             html.P(
                 html.A(
                     "Download as CSV",
-                    href=query.address(DOWNLOAD_PATH),
+                    href=query.address(council_path(DOWNLOAD_PATH)),
                     download="",
                     className="download-link",
                 ),

@@ -1,4 +1,4 @@
-"""/return: the DfE tri-annual return for a round: the answers and condition RAGs entered so far,
+"""/c/<council>/return: the council's DfE tri-annual return for a round: the answers and condition RAGs entered so far,
 the link to change them, and the annex, report and PDF to send."""
 
 from __future__ import annotations
@@ -11,24 +11,30 @@ from dash import html
 from domain.roles import Permission
 from kpis.dfe_template import QUESTIONS, RAGS, condition_item
 from kpis.rounds import RoundError, latest_round, parse_round, rounds_to_offer
-from layouts._shared.components import demo_notice, option_group, scrolling_table
-from layouts._shared.context import current_service
+from layouts._shared.components import (
+    demo_notice,
+    option_group,
+    page_not_found,
+    scrolling_table,
+)
+from layouts._shared.context import council_path, council_title, current_service, is_this_council
 from layouts._shared.viewer import current_viewer
 from web.access import Access
 
 dash.register_page(
     __name__,
-    path="/return",
+    path_template="/c/<council>/return",
     name="DfE return",
     order=8,
-    title="DfE tri-annual return - Local First Inclusion",
+    title=council_title("DfE tri-annual return"),
     access=Access.READ,
 )
 
 
 def _rounds(chosen, today: date) -> html.Div:
     options = [
-        (r.name, f"/return?round={r.slug}", r.name == chosen.name) for r in rounds_to_offer(today)
+        (r.name, council_path(f"/return?round={r.slug}"), r.name == chosen.name)
+        for r in rounds_to_offer(today)
     ]
     return option_group("Reporting round", "return-rounds-label", options)
 
@@ -45,7 +51,7 @@ def _entry(entries, item: str) -> tuple[str | None, str, str]:
 
 
 def _downloads(chosen) -> html.Ul:
-    base = f"/download/return/{chosen.slug}"
+    base = council_path(f"/download/return/{chosen.slug}")
     files = (
         ("annex.xlsx", "KPI annex and DSG plan (XLSX)"),
         ("report.docx", "Monitoring report (DOCX)"),
@@ -56,7 +62,9 @@ def _downloads(chosen) -> html.Ul:
     )
 
 
-def layout(round: str = "", **_query: str) -> html.Div:  # noqa: A002 - the address's word
+def layout(council: str = "", round: str = "", **_query: str) -> html.Div:  # noqa: A002
+    if not is_this_council(council):
+        return page_not_found()
     today = date.today()
     try:
         chosen = parse_round(round) if round else latest_round(today)
@@ -100,7 +108,7 @@ def layout(round: str = "", **_query: str) -> html.Div:  # noqa: A002 - the addr
             html.P(
                 html.A(
                     f"Write or change the answers for {chosen.name}",
-                    href=f"/return/{chosen.slug}/edit",
+                    href=council_path(f"/return/{chosen.slug}/edit"),
                     className="button",
                 )
             )

@@ -1,6 +1,7 @@
 """Downloads: every chart as PNG, SVG or PDF, every table as CSV or XLSX, the Schools Forum pack,
-the DfE return and the audit trail. Each is for accounts only (the public view offers none), and
-each one sent is in the audit trail: who took which file."""
+the DfE return and the audit trail, each a council's (/c/<council>/download/...). Each is for
+accounts only (the public view offers none), and each one sent is in the council's audit trail:
+who took which file."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from exports.tables import table_for
 from exports.tabular import to_csv, to_xlsx
 from kpis.rounds import RoundError, parse_round
 from layouts._shared.audit_filter import read_audit_query
-from layouts._shared.context import current_service, current_settings
+from layouts._shared.context import council_path, current_settings, route_service
+from services.interface import Service
 from web.access import Access, requires
 from web.guard import current_actor
 
@@ -30,19 +32,19 @@ TABLE_FORMATS = {
 }
 
 
-def _attachment(data: bytes, mimetype: str, name: str) -> Response:
-    """The file, recorded in the audit trail as exported by whoever asked."""
-    current_service().record_export(current_actor(), name)
+def _attachment(service: Service, data: bytes, mimetype: str, name: str) -> Response:
+    """The file, recorded in the council's audit trail as exported by whoever asked."""
+    service.record_export(current_actor(), name)
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @requires(Access.READ)
-def _chart(key: str, fmt: str) -> Response:
+def _chart(council: str, key: str, fmt: str) -> Response:
+    service = route_service(council)
     if fmt not in FORMATS:
         abort(404)
-    service = current_service()
     snapshot = service.snapshot()
     item = chart(key, snapshot, service.catalogue, threshold=current_settings().suppress_threshold)
     if item is None:
@@ -52,14 +54,14 @@ def _chart(key: str, fmt: str) -> Response:
         data = renderer.render(item, fmt, snapshot.version)
     except ChartExportError as error:
         return Response(str(error), status=503, mimetype="text/plain")
-    return _attachment(data, FORMATS[fmt], f"lfi-{key}.{fmt}")
+    return _attachment(service, data, FORMATS[fmt], f"lfi-{key}.{fmt}")
 
 
 @requires(Access.READ)
-def _table(key: str, fmt: str) -> Response:
+def _table(council: str, key: str, fmt: str) -> Response:
+    service = route_service(council)
     if fmt not in TABLE_FORMATS:
         abort(404)
-    service = current_service()
     table = table_for(
         key,
         service.snapshot(),
@@ -69,12 +71,12 @@ def _table(key: str, fmt: str) -> Response:
     if table is None:
         abort(404)
     mimetype, write = TABLE_FORMATS[fmt]
-    return _attachment(write(table), mimetype, f"lfi-{key}.{fmt}")
+    return _attachment(service, write(table), mimetype, f"lfi-{key}.{fmt}")
 
 
 @requires(Access.WRITE_NOTES)
-def _pack() -> BaseResponse:
-    service, settings = current_service(), current_settings()
+def _pack(council: str) -> BaseResponse:
+    service, settings = route_service(council), current_settings()
     renderer: ChartRenderer = current_app.extensions[RENDERER_KEY]
     try:
         meeting = read_meeting(
@@ -85,7 +87,9 @@ def _pack() -> BaseResponse:
     except PackError:
         # back to the form, which checks the same fields and says what is wrong beside them,
         # with everything typed kept
-        return redirect("/schools-forum?" + urlencode(_pack_fields()) + "#pack-errors", 303)
+        return redirect(
+            council_path("/schools-forum?" + urlencode(_pack_fields()) + "#pack-errors"), 303
+        )
     try:
         term, pdf = make_pack(
             service,
@@ -99,7 +103,7 @@ def _pack() -> BaseResponse:
     except (PdfError, ChartExportError) as error:
         return Response(str(error), status=503, mimetype="text/plain")
     slug = term.lower().replace(" ", "-")
-    return _attachment(pdf, "application/pdf", f"lfi-schools-forum-pack-{slug}.pdf")
+    return _attachment(service, pdf, "application/pdf", f"lfi-schools-forum-pack-{slug}.pdf")
 
 
 PACK_FIELDS = ("period", "meeting", "meeting_date", "agenda_item")
@@ -117,14 +121,14 @@ RETURN_FILES = {
 
 
 @requires(Access.READ)
-def _return_file(slug: str, name: str) -> Response:
+def _return_file(council: str, slug: str, name: str) -> Response:
+    service, settings = route_service(council), current_settings()
     if name not in RETURN_FILES:
         abort(404)
     try:
         chosen = parse_round(slug)
     except RoundError:
         abort(404)
-    service, settings = current_service(), current_settings()
     request_ = return_request(service, chosen, threshold=settings.suppress_threshold)
     build = {"annex.xlsx": build_annex, "report.docx": build_report_docx}.get(
         name, build_report_pdf
@@ -133,27 +137,32 @@ def _return_file(slug: str, name: str) -> Response:
         data = build(request_)
     except PdfError as error:
         return Response(str(error), status=503, mimetype="text/plain")
-    return _attachment(data, RETURN_FILES[name], f"lfi-dfe-return-{chosen.slug}-{name}")
+    return _attachment(service, data, RETURN_FILES[name], f"lfi-dfe-return-{chosen.slug}-{name}")
 
 
 AUDIT_PATH = "/audit"
 
 
 @requires(Access.ADMINISTER)
-def _audit_csv() -> BaseResponse:
-    """The events the /audit page shows for the same filters, every one of them: a filter that
-    cannot be read sends the admin back to the page, which says what is wrong."""
+def _audit_csv(council: str) -> BaseResponse:
+    """The events the council's audit page shows for the same filters, every one of them: a
+    filter that cannot be read sends the admin back to the page, which says what is wrong."""
+    service = route_service(council)
     query = read_audit_query(request.args)
     if query.errors:
-        return redirect(query.address(AUDIT_PATH) + "#audit-errors", 303)
-    records = current_service().audit_events(current_actor(), query.wanted)
-    return _attachment(to_csv(audit_table(records)), TABLE_FORMATS["csv"][0], "lfi-audit.csv")
+        return redirect(query.address(council_path(AUDIT_PATH)) + "#audit-errors", 303)
+    records = service.audit_events(current_actor(), query.wanted)
+    return _attachment(
+        service, to_csv(audit_table(records)), TABLE_FORMATS["csv"][0], "lfi-audit.csv"
+    )
 
 
 def register_download_routes(server: Flask) -> None:
     server.extensions[RENDERER_KEY] = ChartRenderer()
-    server.add_url_rule("/download/chart/<key>.<fmt>", "download_chart", _chart)
-    server.add_url_rule("/download/table/<key>.<fmt>", "download_table", _table)
-    server.add_url_rule("/download/pack.pdf", "download_pack", _pack)
-    server.add_url_rule("/download/return/<slug>/<name>", "download_return", _return_file)
-    server.add_url_rule("/download/audit.csv", "download_audit", _audit_csv)
+    server.add_url_rule("/c/<council>/download/chart/<key>.<fmt>", "download_chart", _chart)
+    server.add_url_rule("/c/<council>/download/table/<key>.<fmt>", "download_table", _table)
+    server.add_url_rule("/c/<council>/download/pack.pdf", "download_pack", _pack)
+    server.add_url_rule(
+        "/c/<council>/download/return/<slug>/<name>", "download_return", _return_file
+    )
+    server.add_url_rule("/c/<council>/download/audit.csv", "download_audit", _audit_csv)

@@ -1,5 +1,5 @@
 """Forms for what the programme team writes: commentary on a measure for a period, and the DfE
-return's answers and condition RAGs for a round.
+return's answers and condition RAGs for a round. Each is a council's, under /c/<council>/.
 
 Plain server-rendered HTML forms (GOV.UK radios, textareas and error summary) rather than Dash
 callbacks: they work with the keyboard and without JavaScript, and Dash 4 has no accessible radio
@@ -16,8 +16,8 @@ from domain.periods import PeriodError, parse_term
 from kpis.dfe_template import QUESTIONS, RAGS, condition_item
 from kpis.notes import NoteError
 from kpis.rounds import RoundError, parse_round
-from layouts._shared.context import current_service
-from layouts._shared.frame import NAVIGATION
+from layouts._shared.context import council_path, route_service
+from layouts._shared.frame import PRODUCT_NAME, council_navigation
 from services.interface import Service
 from web.access import Access, requires
 from web.guard import CSRF_FIELD, csrf_token, current_actor
@@ -34,7 +34,8 @@ PAGE = """<!DOCTYPE html>
 <div class="app">
 <a href="#main-content" class="skip-link">Skip to main content</a>
 <header class="app-header"><div class="app-header__inner">
-<a href="/" class="app-header__title">Local First Inclusion KPI dashboard</a>
+<a href="/" class="app-header__title">{{ product }}</a>
+<p class="app-header__council">{{ council_name }}</p>
 <nav aria-label="Main"><ul class="app-nav">
 {% for name, href in navigation %}<li><a href="{{ href }}">{{ name }}</a></li>{% endfor %}
 </ul></nav></div></header>
@@ -52,7 +53,7 @@ PAGE = """<!DOCTYPE html>
 {{ body|safe }}
 </main>
 <footer class="app-footer"><p><a href="/accessibility">Accessibility statement</a> ·
-<a href="/about">About the measures and data</a></p></footer>
+<a href="{{ about }}">About the measures and data</a></p></footer>
 </div>
 <script src="/assets/focus-errors.js"></script>
 </body>
@@ -92,7 +93,7 @@ the measure's page and in the Schools Forum pack for {{ period }}.</p>
 RETURN = (
     """
 <p class="lede">The answers and assessments for the {{ round }} return. Each save keeps the
-earlier version. The return itself is downloaded from <a href="/return?round={{ slug }}">the
+earlier version. The return itself is downloaded from <a href="{{ back }}">the
 return page</a>.</p>
 <form method="post" novalidate>
 <input type="hidden" name="{{ csrf_field }}" value="{{ token }}">
@@ -129,24 +130,43 @@ return page</a>.</p>
 )
 
 
-def _page(title: str, back: str, body_template: str, errors: list, status: int = 200, **context):
+def _page(
+    service: Service,
+    title: str,
+    back: str,
+    body_template: str,
+    errors: list,
+    status: int = 200,
+    **context,
+):
+    actor = current_actor()
     body = render_template_string(
         body_template,
         token=csrf_token(),
         csrf_field=CSRF_FIELD,
         error_for=dict(errors),
-        written_by=current_actor().name,
+        written_by=actor.name,
+        back=back,
         **context,
     )
+    profile = service.council.profile
     html_text = render_template_string(
-        PAGE, title=title, back=back, body=body, errors=errors, navigation=NAVIGATION
+        PAGE,
+        title=title,
+        back=back,
+        body=body,
+        errors=errors,
+        product=PRODUCT_NAME,
+        council_name=profile.name,
+        navigation=council_navigation(actor, profile),
+        about=council_path("/about"),
     )
     return make_response(html_text, status)
 
 
 @requires(Access.WRITE_NOTES)
-def _commentary(ref: int):
-    service = current_service()
+def _commentary(council: str, ref: int):
+    service = route_service(council)
     measure = service.measure(ref)
     if measure is None:
         abort(404)
@@ -156,7 +176,7 @@ def _commentary(ref: int):
     except PeriodError:
         abort(404)
     history = service.commentary_history(ref, period)
-    back = f"/measure/{ref}#commentary"
+    back = council_path(f"/measure/{ref}#commentary")
     text = history[0].text if history else ""
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
@@ -169,6 +189,7 @@ def _commentary(ref: int):
         except Forbidden:
             abort(403)
     return _page(
+        service,
         f"Commentary on measure {ref}",
         back,
         COMMENTARY,
@@ -213,15 +234,15 @@ def _return_errors(values, conditions: int) -> list[tuple[str, str]]:
 
 
 @requires(Access.WRITE_NOTES)
-def _return(slug: str):
+def _return(council: str, slug: str):
+    service = route_service(council)
     try:
         chosen = parse_round(slug)
     except RoundError:
         abort(404)
-    service = current_service()
     current = _current_values(chosen.name, service)
     values, errors = current, []
-    back = f"/return?round={chosen.slug}"
+    back = council_path(f"/return?round={chosen.slug}")
     if request.method == "POST":
         conditions = len(service.council.profile.conditions)
         values = _posted_values(conditions)
@@ -242,6 +263,7 @@ def _return(slug: str):
             except Forbidden:
                 abort(403)
     return _page(
+        service,
         f"The {chosen.name} return",
         back,
         RETURN,
@@ -264,6 +286,11 @@ def _first_field(changed: dict[str, tuple[str | None, str]]) -> str:
 
 def register_form_routes(server: Flask) -> None:
     server.add_url_rule(
-        "/measure/<int:ref>/commentary", "commentary", _commentary, methods=["GET", "POST"]
+        "/c/<council>/measure/<int:ref>/commentary",
+        "commentary",
+        _commentary,
+        methods=["GET", "POST"],
     )
-    server.add_url_rule("/return/<slug>/edit", "return_edit", _return, methods=["GET", "POST"])
+    server.add_url_rule(
+        "/c/<council>/return/<slug>/edit", "return_edit", _return, methods=["GET", "POST"]
+    )

@@ -1,4 +1,4 @@
-"""/measure/<ref>: one measure in full: definition and caveats, chart, every figure with the file
+"""/c/<council>/measure/<ref>: one measure in full: definition and caveats, chart, every figure with the file
 it came from, comparators, projection, and on request the figures that were superseded."""
 
 from __future__ import annotations
@@ -24,8 +24,14 @@ from kpis.wording import (
     sign_note,
     unit_label,
 )
-from layouts._shared.components import chart_block, data_table, demo_notice, not_found
-from layouts._shared.context import current_service
+from layouts._shared.components import (
+    chart_block,
+    data_table,
+    demo_notice,
+    not_found,
+    page_not_found,
+)
+from layouts._shared.context import PRODUCT, council_path, current_service, is_this_council
 from layouts._shared.measures import (
     latest_line,
     published_summary,
@@ -63,16 +69,19 @@ def _find(ref: str) -> Measure | None:
     return current_service().measure(int(ref))
 
 
-def _title(ref: str = "") -> str:
+def _title(council: str = "", ref: str = "") -> str:
+    if not is_this_council(council):
+        return f"Page not found - {PRODUCT}"
     measure = _find(ref)
+    short_name = current_service().council.profile.short_name
     if measure is None:
-        return "Measure not found - Local First Inclusion"
-    return f"{measure.ref}. {measure.label} - Local First Inclusion"
+        return f"Measure not found, {short_name} - {PRODUCT}"
+    return f"{measure.ref}. {measure.label}, {short_name} - {PRODUCT}"
 
 
 dash.register_page(
     __name__,
-    path_template="/measure/<ref>",
+    path_template="/c/<council>/measure/<ref>",
     name="Measure",
     order=5,
     title=_title,
@@ -92,7 +101,7 @@ def _about(measure: Measure) -> html.Section:
         ("Flow or snapshot", NATURE_WORDS.get(measure.nature) if measure.grain == "term" else None),
         ("Direction", DIRECTION_WORDS.get(measure.direction or "", "Not set")),
         ("How the status is decided", describe_thresholds(measure)),
-        ("Source named in the paper", measure.source),
+        ("Source", measure.source),
         ("Regularity", measure.regularity),
         ("How the paper's name is read", measure.reading),
         ("Caveats", measure.caveats),
@@ -118,7 +127,11 @@ def _context(measure: Measure) -> html.P:
     for stream in streams:
         if links:
             links.append(", ")
-        links.append(dcc.Link(f"workstream {stream.number}", href=f"/workstream/{stream.number}"))
+        links.append(
+            dcc.Link(
+                f"workstream {stream.number}", href=council_path(f"/workstream/{stream.number}")
+            )
+        )
     where = ["Most aligned to ", *links] if links else ["Reported on the programme view only"]
     forum = " Reported to every Schools Forum." if measure.schools_forum else ""
     return html.P(
@@ -200,7 +213,7 @@ def _comparators(snapshot: Snapshot, measure: Measure) -> html.Section:
 
 
 def _superseded(service: Service, measure: Measure, show: bool) -> html.Section:
-    base = f"/measure/{measure.ref}"
+    base = council_path(f"/measure/{measure.ref}")
     if not show:
         return html.Section(
             [
@@ -255,7 +268,7 @@ def _commentary(service: Service, measure: Measure, viewer: Viewer) -> html.Sect
     edit = (
         html.A(
             f"Write or change the commentary for {term}",
-            href=f"/measure/{measure.ref}/commentary?period={term.replace(' ', '+')}",
+            href=council_path(f"/measure/{measure.ref}/commentary?period={term.replace(' ', '+')}"),
         )
         if viewer.may(Permission.WRITE_NOTES)
         else None
@@ -281,7 +294,9 @@ def _commentary(service: Service, measure: Measure, viewer: Viewer) -> html.Sect
     return html.Section(id="commentary", children=[html.H2(f"Commentary for {term}"), *body])
 
 
-def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
+def layout(council: str = "", ref: str = "", superseded: str = "", **_query: str) -> html.Div:
+    if not is_this_council(council):
+        return page_not_found()
     measure = _find(ref)
     if measure is None:
         return not_found(
@@ -289,7 +304,7 @@ def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
             f"There is no measure {ref!r}. Measures are numbered 1 to "
             f"{len(current_service().catalogue.measures)}.",
             "See every measure on the overview",
-            "/",
+            council_path("/"),
         )
     service = current_service()
     viewer = current_viewer()
@@ -299,7 +314,7 @@ def layout(ref: str = "", superseded: str = "", **_query: str) -> html.Div:
     return html.Div(
         className="page page--measure",
         children=[
-            dcc.Link("All measures", href="/#measures", className="back-link"),
+            dcc.Link("All measures", href=council_path("/#measures"), className="back-link"),
             html.H1(f"{measure.ref}. {unit_label(measure)}"),
             _context(measure),
             demo_notice() if snapshot.is_demo else None,

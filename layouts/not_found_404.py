@@ -1,8 +1,9 @@
 """The page shown for an address the dashboard does not have."""
 
 import dash
-from dash import dcc, html
+from dash import html
 
+from layouts._shared.components import page_not_found
 from web.access import Access
 
 dash.register_page(
@@ -11,10 +12,4 @@ dash.register_page(
 
 
 def layout(**_query: str) -> html.Div:
-    return html.Div(
-        [
-            html.H1("Page not found"),
-            html.P("If you typed the web address, check it is correct."),
-            html.P(["Go to the ", dcc.Link("DSG recovery plan", href="/plan"), "."]),
-        ]
-    )
+    return page_not_found()

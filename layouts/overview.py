@@ -1,4 +1,4 @@
-"""/: is the programme on its plan? The DSG balance against plan, how many measures are green,
+"""/c/<council>: is the council's programme on its plan? The DSG balance against plan, how many measures are green,
 amber and red, and every measure in a table that can be filtered and sorted."""
 
 from __future__ import annotations
@@ -18,48 +18,44 @@ from kpis.catalogue import Measure
 from kpis.formats import NOT_AVAILABLE
 from kpis.measures import MeasureValue
 from kpis.snapshot import Snapshot
-from kpis.wording import (
-    period_phrase,
-    status_key,
-    target_phrase,
-    travel_phrase,
-    unit_label,
-)
+from kpis.wording import period_phrase, target_phrase, travel_phrase, unit_label
 from layouts._shared.components import (
     SHOWN_STATUS_WORDS,
     chart_block,
     data_table,
     demo_notice,
     option_group,
+    page_not_found,
     status_tag,
 )
-from layouts._shared.context import current_service
+from layouts._shared.context import council_path, council_title, current_service, is_this_council
 from layouts._shared.measures import difference_text, value_text
-from layouts._shared.viewer import WITHHELD_STATUS, Viewer, current_viewer, status_for
+from layouts._shared.statuses import (
+    COUNT_WORDS,
+    JUDGED,
+    STATUS_RANK,
+    STATUSES,
+    count_statuses,
+    measure_status,
+    shown_statuses,
+)
+from layouts._shared.viewer import WITHHELD_STATUS, Viewer, current_viewer
 from layouts.plan import PLAN_CUMULATIVE_TABLE, series_table_for_plan
 from web.access import Access
 
+# Dash matches the pages' templates in the order of the registry, and <council> spans slashes:
+# the overview's /c/<council> would take every council page's address, so it is matched last.
+OVERVIEW_ORDER = 99
+
 dash.register_page(
     __name__,
-    path="/",
+    path_template="/c/<council>",
     name="Overview",
-    order=0,
-    title="Programme overview - Local First Inclusion",
+    order=OVERVIEW_ORDER,
+    title=council_title("Programme overview"),
     access=Access.PUBLIC_VIEW,
 )
 
-# The public view shows a figure resting on a small count as [c], and its status as withheld.
-STATUSES = (
-    "red",
-    "amber",
-    "green",
-    "part_year",
-    "no_target",
-    "not_judged",
-    "no_figure",
-    WITHHELD_STATUS,
-)
-STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 SORTS = {"paper": "Paper order", "status": "Status, worst first", "variance": "Furthest off plan"}
 FILTERS = ("category", "workstream", "status", "sort")
 TABLE_ID = "overview-table"
@@ -67,10 +63,6 @@ TABLE_ID = "overview-table"
 
 def _latest(snapshot: Snapshot, measure: Measure) -> MeasureValue | None:
     return snapshot.latest(measure.ref)
-
-
-def _status(viewer: Viewer, value: MeasureValue | None, measure: Measure) -> str:
-    return status_for(viewer, value, status_key(value, measure))
 
 
 def _shortfall(viewer: Viewer, value: MeasureValue | None) -> Decimal:
@@ -102,10 +94,10 @@ def select_measures(
             or (workstream == "none" and not m.workstreams)
             or (workstream.isdigit() and int(workstream) in m.workstreams)
         )
-        and status in ("all", _status(viewer, _latest(snapshot, m), m))
+        and status in ("all", measure_status(viewer, snapshot, m))
     ]
     if sort == "status":
-        chosen.sort(key=lambda m: (STATUS_RANK[_status(viewer, _latest(snapshot, m), m)], m.ref))
+        chosen.sort(key=lambda m: (STATUS_RANK[measure_status(viewer, snapshot, m)], m.ref))
     elif sort == "variance":
         chosen.sort(key=lambda m: (-_shortfall(viewer, _latest(snapshot, m)), m.ref))
     return chosen
@@ -137,12 +129,14 @@ def _forecast_cell(
 def _row(viewer: Viewer, snapshot: Snapshot, measure: Measure) -> list[ComponentType]:
     latest = _latest(snapshot, measure)
     return [
-        dcc.Link(f"{measure.ref}. {unit_label(measure)}", href=f"/measure/{measure.ref}"),
+        dcc.Link(
+            f"{measure.ref}. {unit_label(measure)}", href=council_path(f"/measure/{measure.ref}")
+        ),
         value_text(viewer, latest) if latest else NOT_AVAILABLE,
         period_phrase(latest) if latest else "–",
         target_phrase(latest, short=True) if latest else "none set",
         difference_text(viewer, latest) if latest and latest.variance is not None else "–",
-        status_tag(_status(viewer, latest, measure)),
+        status_tag(measure_status(viewer, snapshot, measure)),
         (travel_phrase(latest) or "Nothing to compare") if latest else "–",
         _forecast_cell(viewer, snapshot, measure, latest),
         _sparkline(viewer, snapshot, measure),
@@ -173,30 +167,8 @@ def status_table(
     )
 
 
-COUNT_WORDS = {
-    "green": "on track",
-    "amber": "at risk",
-    "red": "off track",
-    "no_target": "with no target set",
-    "not_judged": "not judged (no better or worse direction)",
-    "no_figure": "with no figure loaded",
-    "part_year": "not judged yet: a yearly target needs twelve months of terms",
-    WITHHELD_STATUS: "withheld, as each rests on a small count",
-}
-
-
-def count_statuses(
-    viewer: Viewer, snapshot: Snapshot, measures: tuple[Measure, ...]
-) -> dict[str, int]:
-    counts = {s: 0 for s in STATUSES}
-    for m in measures:
-        counts[_status(viewer, _latest(snapshot, m), m)] += 1
-    return counts
-
-
 def _counts(viewer: Viewer, snapshot: Snapshot, measures: tuple[Measure, ...]) -> html.Div:
     counts = count_statuses(viewer, snapshot, measures)
-    shown = [s for s in STATUSES if s in ("red", "amber", "green") or counts[s]]
     return html.Div(
         [
             html.Ul(
@@ -205,8 +177,8 @@ def _counts(viewer: Viewer, snapshot: Snapshot, measures: tuple[Measure, ...]) -
                 children=[
                     html.Li(
                         dcc.Link(
-                            href=f"/?status={s}#measures",
-                            className=f"count count--{s if s in ('red', 'amber', 'green') else 'none'}",
+                            href=council_path(f"/?status={s}#measures"),
+                            className=f"count count--{s if s in JUDGED else 'none'}",
                             children=[
                                 html.Span(str(counts[s]), className="count__number"),
                                 status_tag(s),
@@ -217,7 +189,7 @@ def _counts(viewer: Viewer, snapshot: Snapshot, measures: tuple[Measure, ...]) -
                             ],
                         )
                     )
-                    for s in shown
+                    for s in shown_statuses(counts)
                 ],
             ),
             _unjudged_note(viewer, counts),
@@ -230,7 +202,11 @@ def _unjudged_note(viewer: Viewer, counts: dict[str, int]) -> html.P | None:
     if not counts["no_target"]:
         return None
     where: list[str | dcc.Link] = (
-        ["(", dcc.Link("download the template on the upload page", href="/upload"), ")"]
+        [
+            "(",
+            dcc.Link("download the template on the upload page", href=council_path("/upload")),
+            ")",
+        ]
         if viewer.may(Permission.UPLOAD)
         else []
     )
@@ -242,7 +218,7 @@ def _unjudged_note(viewer: Viewer, counts: dict[str, int]) -> html.P | None:
             "sheet of the DSG workbook",
             *([" ", *where] if where else []),
             "; ",
-            dcc.Link("see which", href="/?status=no_target#measures"),
+            dcc.Link("see which", href=council_path("/?status=no_target#measures")),
             ".",
         ],
     )
@@ -251,7 +227,7 @@ def _unjudged_note(viewer: Viewer, counts: dict[str, int]) -> html.P | None:
 def _href(query: dict[str, str], **change: str) -> str:
     picked = {**query, **change}
     kept = {k: picked[k] for k in FILTERS if picked.get(k) not in (None, "all", "paper")}
-    return "/?" + urlencode(kept) + "#measures" if kept else "/#measures"
+    return council_path("/" + ("?" + urlencode(kept) if kept else "") + "#measures")
 
 
 def _choice(name: str, legend: str, options: list[tuple[str, str]], query: dict[str, str]):
@@ -264,9 +240,14 @@ def _choice(name: str, legend: str, options: list[tuple[str, str]], query: dict[
     )
 
 
-def _filters(viewer: Viewer, measures: tuple[Measure, ...], query: dict[str, str]) -> html.Div:
+def _filters(
+    viewer: Viewer,
+    measures: tuple[Measure, ...],
+    query: dict[str, str],
+    workstreams: tuple[int, ...],
+) -> html.Div:
     categories = list(dict.fromkeys(m.category for m in measures))
-    workstreams = [(str(n), f"Workstream {n}") for n in range(1, 6)]
+    streams = [(str(n), f"Workstream {n}") for n in workstreams]
     statuses = [
         (key, SHOWN_STATUS_WORDS[key][0])
         for key in STATUSES
@@ -279,7 +260,7 @@ def _filters(viewer: Viewer, measures: tuple[Measure, ...], query: dict[str, str
             _choice(
                 "workstream",
                 "Workstream",
-                [("all", "All"), *workstreams, ("none", "Programme only")],
+                [("all", "All"), *streams, ("none", "Programme only")],
                 query,
             ),
             _choice("status", "Status", [("all", "All"), *statuses], query),
@@ -309,38 +290,42 @@ def _headline(snapshot: Snapshot) -> html.Section:
                     view.cumulative,
                     caption="Cumulative deficit after contributions at 31 March, £m",
                     table_id=PLAN_CUMULATIVE_TABLE.replace("plan", "overview"),
-                    download="measure-18",
+                    download=f"measure-{view.cumulative[0].measure.ref}",
                 ),
             ),
-            html.P(dcc.Link("The financial plan, line by line", href="/plan")),
+            html.P(dcc.Link("The financial plan, line by line", href=council_path("/plan"))),
         ]
     )
 
 
-def _chosen(query: dict[str, str]) -> dict[str, str]:
+def _chosen(query: dict[str, str], workstreams: tuple[int, ...]) -> dict[str, str]:
     """The filters from the address; anything unknown falls back to showing everything."""
     chosen = {key: str(query.get(key, "")) for key in FILTERS}
     if chosen["sort"] not in SORTS:
         chosen["sort"] = "paper"
     if chosen["status"] not in STATUSES:
         chosen["status"] = "all"
-    if chosen["workstream"] not in {"1", "2", "3", "4", "5", "none"}:
+    if chosen["workstream"] not in {*map(str, workstreams), "none"}:
         chosen["workstream"] = "all"
     if not chosen["category"]:
         chosen["category"] = "all"
     return chosen
 
 
-def layout(**query: str) -> html.Div:
+def layout(council: str = "", **query: str) -> html.Div:
+    if not is_this_council(council):
+        return page_not_found()
     service = current_service()
     viewer = current_viewer()
     snapshot = service.snapshot()
     measures = service.catalogue.measures
-    chosen = _chosen(query)
+    profile = service.council.profile
+    workstreams = tuple(w.number for w in profile.workstreams)
+    chosen = _chosen(query, workstreams)
     return html.Div(
         className="page page--overview",
         children=[
-            html.H1("Local First Inclusion: is the programme on plan?"),
+            html.H1(f"{profile.programme}: is the programme on plan?"),
             demo_notice() if snapshot.is_demo else None,
             html.P(
                 f"The latest outturn for each of the programme's {len(measures)} measures, judged "
@@ -359,7 +344,7 @@ def layout(**query: str) -> html.Div:
                         "Choose what to show. Each choice is a link, so the address of the page "
                         "is the view: copy it to share what you see."
                     ),
-                    _filters(viewer, measures, chosen),
+                    _filters(viewer, measures, chosen, workstreams),
                     html.Div(
                         id="overview-table-container",
                         children=status_table(

@@ -1,4 +1,4 @@
-"""/plan: the DSG recovery plan, year by year, against the latest outturn and forecast."""
+"""/c/<council>/plan: the council's DSG recovery plan, year by year, against the latest outturn and forecast."""
 
 from __future__ import annotations
 
@@ -33,17 +33,23 @@ from kpis.wording import (
     sign_note,
     status_key,
 )
-from layouts._shared.components import chart_block, data_table, demo_notice, status_tag
-from layouts._shared.context import current_service
+from layouts._shared.components import (
+    chart_block,
+    data_table,
+    demo_notice,
+    page_not_found,
+    status_tag,
+)
+from layouts._shared.context import council_title, current_service, is_this_council
 from layouts._shared.measures import row_status
 from web.access import Access
 
 dash.register_page(
     __name__,
-    path="/plan",
+    path_template="/c/<council>/plan",
     name="Financial plan",
     order=1,
-    title="DSG recovery plan - Local First Inclusion",
+    title=council_title("DSG recovery plan"),
     access=Access.PUBLIC_VIEW,
 )
 
@@ -237,7 +243,9 @@ def _lines_table(figures: DsgFigures, *, forecast: bool) -> html.Div:
     )
 
 
-def layout(**_query: str) -> html.Div:
+def layout(council: str = "", **_query: str) -> html.Div:
+    if not is_this_council(council):
+        return page_not_found()
     view = current_service().plan_view()
     if view is None:
         return _no_plan()
@@ -260,7 +268,7 @@ def layout(**_query: str) -> html.Div:
                 series_table_for_plan(
                     view.cumulative,
                     table_id=PLAN_CUMULATIVE_TABLE,
-                    download="measure-18",
+                    download=f"measure-{view.cumulative[0].measure.ref}",
                     caption="Cumulative deficit after contributions at 31 March, £m",
                 ),
             ]
@@ -279,7 +287,7 @@ def layout(**_query: str) -> html.Div:
                 series_table_for_plan(
                     view.in_year,
                     table_id=PLAN_IN_YEAR_TABLE,
-                    download="measure-16",
+                    download=f"measure-{view.in_year[0].measure.ref}",
                     caption="In-year deficit (+) or surplus (-), £m",
                 ),
             ]

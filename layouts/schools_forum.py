@@ -1,5 +1,5 @@
-"""/schools-forum: the 15 measures reported to every Schools Forum, in the paper's order, large
-enough to read on a projector and laid out to print one to a block."""
+"""/c/<council>/schools-forum: the measures the council reports to every Schools Forum, in its
+paper's order, large enough to read on a projector and laid out to print one to a block."""
 
 from __future__ import annotations
 
@@ -9,18 +9,18 @@ from dash import dcc, html
 from domain.periods import period_sort_key
 from domain.roles import Permission
 from exports.pack import AGENDA_ITEM_MAX, MEETING_NAME_MAX, PackError, read_meeting
-from layouts._shared.components import aria, demo_notice
-from layouts._shared.context import current_service
+from layouts._shared.components import aria, demo_notice, page_not_found
+from layouts._shared.context import council_path, council_title, current_service, is_this_council
 from layouts._shared.measures import measure_card
 from layouts._shared.viewer import current_viewer
 from web.access import Access
 
 dash.register_page(
     __name__,
-    path="/schools-forum",
+    path_template="/c/<council>/schools-forum",
     name="Schools Forum",
     order=3,
-    title="Schools Forum view - Local First Inclusion",
+    title=council_title("Schools Forum view"),
     access=Access.READ,
 )
 
@@ -103,7 +103,7 @@ def _pack_form(snapshot, query: dict[str, str]) -> html.Section | html.P:
                 "withheld as [c]. It takes about ten seconds to make."
             ),
             html.Form(
-                action="/download/pack.pdf",
+                action=council_path("/download/pack.pdf"),
                 method="get",
                 className="pack-form",
                 children=[
@@ -155,7 +155,9 @@ def _pack_form(snapshot, query: dict[str, str]) -> html.Section | html.P:
     )
 
 
-def layout(**query: str) -> html.Div:
+def layout(council: str = "", **query: str) -> html.Div:
+    if not is_this_council(council):
+        return page_not_found()
     service = current_service()
     viewer = current_viewer()
     snapshot = service.snapshot()
@@ -165,12 +167,15 @@ def layout(**query: str) -> html.Div:
     return html.Div(
         className="page page--schools-forum",
         children=[
-            html.H1("Schools Forum: the 15 measures reported each meeting"),
+            html.H1(
+                f"Schools Forum: the {len(measures)} "
+                f"{'measure' if len(measures) == 1 else 'measures'} reported each meeting"
+            ),
             demo_notice() if snapshot.is_demo else None,
             html.P(
-                "The subset of measures the Schools Forum receives at every meeting, in the order "
-                "of the paper of 17 May 2023. Each shows the latest figure, its plan or target, "
-                "its status and its chart. Print this page for the meeting pack.",
+                "The measures the Schools Forum receives at every meeting, in the order of the "
+                "council's paper. Each shows the latest figure, its plan or target, its status "
+                "and its chart. Print this page for the meeting pack.",
                 className="lede",
             ),
             # The pack is the programme lead's to print.

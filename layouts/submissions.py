@@ -1,4 +1,4 @@
-"""/submissions: every file loaded, newest first: what it is, its status, who loaded it and
+"""/c/<council>/submissions: every file the council loaded, newest first: what it is, its status, who loaded it and
 when, and what it superseded."""
 
 from __future__ import annotations
@@ -10,17 +10,17 @@ from dash.development.base_component import ComponentType
 from domain.roles import Permission
 from kpis.snapshot import Snapshot
 from kpis.submissions import SubmissionRecord
-from layouts._shared.components import scrolling_table, table_downloads
-from layouts._shared.context import current_service
+from layouts._shared.components import page_not_found, scrolling_table, table_downloads
+from layouts._shared.context import council_path, council_title, current_service, is_this_council
 from layouts._shared.viewer import current_viewer
 from web.access import Access
 
 dash.register_page(
     __name__,
-    path="/submissions",
+    path_template="/c/<council>/submissions",
     name="Submissions",
     order=7,
-    title="Submissions - Local First Inclusion",
+    title=council_title("Submissions"),
     access=Access.READ,
 )
 
@@ -77,7 +77,7 @@ def _stored_banner(snapshot: Snapshot, stored: str) -> html.Div | None:
                 [
                     f"{record.file_name} ({record.family_title}, {record.period_label}) is stored "
                     "and the dashboard now shows its figures. ",
-                    dcc.Link("See the overview", href="/"),
+                    dcc.Link("See the overview", href=council_path("/")),
                     ".",
                 ]
             ),
@@ -85,7 +85,9 @@ def _stored_banner(snapshot: Snapshot, stored: str) -> html.Div | None:
     )
 
 
-def layout(stored: str = "", **_query: str) -> html.Div:
+def layout(council: str = "", stored: str = "", **_query: str) -> html.Div:
+    if not is_this_council(council):
+        return page_not_found()
     snapshot = current_service().snapshot()
     records = snapshot.submissions
     headers = ["File", "Kind", "Period", "Status", "Supersedes", "Loaded", "By", "Data"]
@@ -99,7 +101,7 @@ def layout(stored: str = "", **_query: str) -> html.Div:
                 "the earlier file for the same return and period; both are kept.",
                 className="lede",
             ),
-            html.P(dcc.Link("Upload a workbook", href="/upload"))
+            html.P(dcc.Link("Upload a workbook", href=council_path("/upload")))
             if current_viewer().may(Permission.UPLOAD)
             else None,
             table_downloads("submissions", "Every submission", withheld=False),

@@ -1,5 +1,6 @@
-"""/upload: the templates, and a workbook in. The file is kept pending and checked on its own
-page (/upload/<token>), where the report, the preview and the confirmation are."""
+"""/c/<council>/upload: the templates, and a workbook in. The file is kept pending and checked on
+its own page (/c/<council>/upload/<token>), where the report, the preview and the confirmation
+are. Each callback sends the page's location, so the guard knows whose council it acts in."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from domain.actors import Forbidden
-from layouts._shared.context import current_service, current_settings
+from layouts._shared.components import page_not_found
+from layouts._shared.context import (
+    callback_service,
+    council_path,
+    council_title,
+    current_settings,
+    is_this_council,
+)
 from layouts._shared.upload_parts import (
     GO_ID,
     UPLOAD_ERRORS_ID,
@@ -24,10 +32,10 @@ from web.guard import current_actor
 
 dash.register_page(
     __name__,
-    path="/upload",
+    path_template="/c/<council>/upload",
     name="Upload",
     order=6,
-    title="Upload a workbook - Local First Inclusion",
+    title=council_title("Upload a workbook"),
     access=Access.UPLOAD,
     # Drawn for the one person looking (their waiting uploads): never kept for another.
     kept=False,
@@ -36,6 +44,8 @@ dash.register_page(
 # The signed-in account's own waiting uploads: filled by a callback, never part of the page
 # itself, which is kept and shown to every account of the same role.
 WAITING_ID = "upload-waiting-list"
+# The page's location, which every callback sends so that the guard knows its council.
+LOCATION = State("_pages_location", "pathname")
 
 TEMPLATES = (
     ("dsg", "DSG plan and forecast", "the plan, the latest outturn and forecast, and targets"),
@@ -54,7 +64,7 @@ def _templates() -> html.Section:
                         [
                             html.A(
                                 f"{title} template (.xlsx)",
-                                href=f"/upload/template/{family}.xlsx",
+                                href=council_path(f"/upload/template/{family}.xlsx"),
                                 download=f"lfi-{family}-template.xlsx",
                             ),
                             f": {what}.",
@@ -71,7 +81,9 @@ def _templates() -> html.Section:
     )
 
 
-def layout(**_query: str) -> html.Div:
+def layout(council: str = "", **_query: str) -> html.Div:
+    if not is_this_council(council):
+        return page_not_found()
     settings = current_settings()
     return html.Div(
         className="page page--upload",
@@ -90,17 +102,17 @@ def layout(**_query: str) -> html.Div:
             ),
             file_picker(settings.max_upload_mb, label="3. Upload it"),
             html.Section(id=WAITING_ID),
-            html.P(dcc.Link("See every file loaded so far", href="/submissions")),
+            html.P(dcc.Link("See every file loaded so far", href=council_path("/submissions"))),
         ],
     )
 
 
-@callback(Output(WAITING_ID, "children"), Input(WAITING_ID, "id"))
+@callback(Output(WAITING_ID, "children"), Input(WAITING_ID, "id"), LOCATION)
 @requires(Access.UPLOAD)
-def show_waiting(_id: str):
+def show_waiting(_id: str, _location: str | None):
     """Your uploads waiting to be confirmed, each a link to its check page, where it can be
     stored or discarded."""
-    waiting = current_service().waiting_uploads(current_actor())
+    waiting = callback_service().waiting_uploads(current_actor())
     if not waiting:
         return None
     return [
@@ -113,7 +125,7 @@ def show_waiting(_id: str):
             [
                 html.Li(
                     [
-                        dcc.Link(upload.file_name, href=f"/upload/{upload.token}"),
+                        dcc.Link(upload.file_name, href=council_path(f"/upload/{upload.token}")),
                         f", uploaded {upload.uploaded_at:%d %B %Y at %H:%M} UTC",
                     ]
                 )
@@ -138,10 +150,12 @@ def decode_upload(contents: str) -> bytes | None:
     Output(UPLOAD_ERRORS_ID, "children"),
     Input(UPLOAD_ID, "contents"),
     State(UPLOAD_ID, "filename"),
+    LOCATION,
     prevent_initial_call=True,
 )
 @requires(Access.UPLOAD)
-def receive(contents: str | None, filename: str | None):
+def receive(contents: str | None, filename: str | None, _location: str | None):
+    service = callback_service()
     if not contents:
         return no_update, no_update, no_update
     data = decode_upload(contents)
@@ -149,11 +163,11 @@ def receive(contents: str | None, filename: str | None):
         text = "The file could not be read from the browser. Try choosing it again."
         return no_update, text, no_update
     try:
-        token = current_service().keep_upload(current_actor(), filename or "workbook.xlsx", data)
+        token = service.keep_upload(current_actor(), filename or "workbook.xlsx", data)
     except (UploadRefused, Forbidden) as refused:
         summary = error_summary([(str(refused), UPLOAD_ID)], summary_id="upload-refused")
         return no_update, "Nothing was kept.", summary
-    return f"/upload/{token}", "Checking the file…", None
+    return council_path(f"/upload/{token}"), "Checking the file…", None
 
 
 # dcc.Upload's file input takes no attributes of its own: name it after the heading above it and

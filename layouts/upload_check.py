@@ -1,4 +1,4 @@
-"""/upload/<token>: the check of an uploaded workbook. With errors: 'There is a problem' and the
+"""/c/<council>/upload/<token>: the check of an uploaded workbook. With errors: 'There is a problem' and the
 full report, nothing stored. Without: what storing it will change, and the confirmation."""
 
 from __future__ import annotations
@@ -7,8 +7,15 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from domain.actors import Forbidden
-from layouts._shared.components import data_table
-from layouts._shared.context import current_service, current_settings
+from layouts._shared.components import data_table, page_not_found
+from layouts._shared.context import (
+    PRODUCT,
+    callback_service,
+    council_path,
+    current_service,
+    current_settings,
+    is_this_council,
+)
 from layouts._shared.upload_parts import (
     GO_ID,
     error_summary,
@@ -18,13 +25,14 @@ from layouts._shared.upload_parts import (
     report_table,
     status_change,
 )
+from layouts.upload import LOCATION
 from services.checked import valid_parts
 from services.interface import Overtaken, PendingCheck, PendingFile, UploadGone
 from services.pending import sheet_counts
 from web.access import Access, requires
 from web.guard import current_actor
 
-PAGE_TITLE = "Check your workbook - Local First Inclusion"
+PAGE_TITLE = f"Check your workbook - {PRODUCT}"
 DISCARD_GO_ID = "upload-discard-go"
 
 
@@ -41,17 +49,21 @@ def _check(token: str) -> tuple[PendingFile, PendingCheck] | None:
         return None
 
 
-def _title(token: str = "") -> str:
+def _title(council: str = "", token: str = "") -> str:
+    if not is_this_council(council):
+        return f"Page not found - {PRODUCT}"
     found = _check(token)
     if found is None:
-        return "Upload not found - Local First Inclusion"
+        return f"Upload not found - {PRODUCT}"
     return ("Error: " if not found[1].checked.report.ok else "") + PAGE_TITLE
 
 
 dash.register_page(
     __name__,
-    path_template="/upload/<token>",
+    path_template="/c/<council>/upload/<token>",
     name="Check your workbook",
+    # before the overview's /c/<council>, which would take this address too (layouts/overview.py)
+    order=10,
     title=_title,
     access=Access.UPLOAD,
     # Drawn for the one person looking (their waiting uploads): never kept for another.
@@ -70,9 +82,9 @@ def _expired() -> html.Div:
             ),
             html.P(
                 [
-                    dcc.Link("See what has been stored", href="/submissions"),
+                    dcc.Link("See what has been stored", href=council_path("/submissions")),
                     " or ",
-                    dcc.Link("upload a workbook", href="/upload"),
+                    dcc.Link("upload a workbook", href=council_path("/upload")),
                     ".",
                 ]
             ),
@@ -165,7 +177,8 @@ def _changes(check: PendingCheck) -> html.Section:
             rows=[
                 [
                     dcc.Link(
-                        f"{c.measure.ref}. {c.measure.label}", href=f"/measure/{c.measure.ref}"
+                        f"{c.measure.ref}. {c.measure.label}",
+                        href=council_path(f"/measure/{c.measure.ref}"),
                     ),
                     c.period,
                     figure_cell(c.now, c.measure),
@@ -209,7 +222,7 @@ def _waiting(check: PendingCheck) -> html.Section | None:
                 headers=["Measure", "Period", "Why not available yet"],
                 rows=[
                     [
-                        dcc.Link(f"{w.ref}. {w.label}", href=f"/measure/{w.ref}"),
+                        dcc.Link(f"{w.ref}. {w.label}", href=council_path(f"/measure/{w.ref}")),
                         w.period,
                         w.reason[:1].upper() + w.reason[1:],
                     ]
@@ -263,7 +276,7 @@ def _confirm_form(token: str, check: PendingCheck) -> html.Section:
             dcc.Store(id="upload-title-sink"),
             html.Button("Store the figures", id="upload-confirm", className="button", n_clicks=0),
             " ",
-            dcc.Link("Cancel and upload another file", href="/upload"),
+            dcc.Link("Cancel and upload another file", href=council_path("/upload")),
             dcc.Location(id=GO_ID, refresh=True),
         ]
     )
@@ -314,7 +327,9 @@ def _valid(token: str, pending, check: PendingCheck, overtaken: bool = False) ->
     )
 
 
-def layout(token: str = "", overtaken: str = "", **_query: str) -> html.Div:
+def layout(council: str = "", token: str = "", overtaken: str = "", **_query: str) -> html.Div:
+    if not is_this_council(council):
+        return page_not_found()
     found = _check(token)
     if found is None:
         return _expired()
@@ -340,20 +355,25 @@ def _overtaken(check: PendingCheck, replaces: int | None) -> bool:
     State("upload-token", "data"),
     State("upload-reason", "value"),
     State("upload-replaces", "data"),
+    LOCATION,
     prevent_initial_call=True,
 )
 @requires(Access.UPLOAD)
-def confirm(n_clicks: int, token: str, reason: str | None, replaces: int | None):
+def confirm(
+    n_clicks: int, token: str, reason: str | None, replaces: int | None, _location: str | None
+):
+    service = callback_service()
     if not n_clicks:
         return no_update, no_update, no_update
     found = _check(token)
+    again = council_path(f"/upload/{token}")
     if found is None:
-        return f"/upload/{token}", no_update, no_update
+        return again, no_update, no_update
     pending, check = found
     if _overtaken(check, replaces):
         # Checked again before asking for a missing reason: a file stored meanwhile changes
         # whether one is needed. The page is worked out again against it, and says why.
-        return f"/upload/{token}?overtaken=1", no_update, no_update
+        return f"{again}?overtaken=1", no_update, no_update
     reason = (reason or "").strip()
     if check.needs_reason and not reason:
         return (
@@ -365,13 +385,13 @@ def confirm(n_clicks: int, token: str, reason: str | None, replaces: int | None)
             "Error: " + PAGE_TITLE,
         )
     try:
-        outcome = current_service().store_upload(
+        outcome = service.store_upload(
             current_actor(), pending, replaces=replaces, reason=reason or None
         )
     except UploadGone:  # stored or discarded from another tab, or expired, meanwhile
-        return f"/upload/{token}", no_update, no_update
+        return again, no_update, no_update
     if isinstance(outcome, Overtaken):  # stored by someone else since the check above
-        return f"/upload/{token}?overtaken=1", no_update, no_update
+        return f"{again}?overtaken=1", no_update, no_update
     if outcome.stored_id is None:
         text = [(problem_text(issue), "upload-confirm") for issue in outcome.report.errors]
         return (
@@ -381,21 +401,23 @@ def confirm(n_clicks: int, token: str, reason: str | None, replaces: int | None)
             ),
             "Error: " + PAGE_TITLE,
         )
-    return f"/submissions?stored={outcome.stored_id}", None, PAGE_TITLE
+    return council_path(f"/submissions?stored={outcome.stored_id}"), None, PAGE_TITLE
 
 
 @callback(
     Output(DISCARD_GO_ID, "href"),
     Input("upload-discard", "n_clicks"),
     State("upload-discard-token", "data"),
+    LOCATION,
     prevent_initial_call=True,
 )
 @requires(Access.UPLOAD)
-def discard(n_clicks: int, token: str):
+def discard(n_clicks: int, token: str, _location: str | None):
+    service = callback_service()
     if not n_clicks:
         return no_update
-    current_service().forget_upload(current_actor(), token)
-    return "/upload"
+    service.forget_upload(current_actor(), token)
+    return council_path("/upload")
 
 
 # The error summary takes focus when it appears, and the page title says there is a problem.

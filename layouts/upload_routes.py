@@ -1,5 +1,6 @@
-"""The template downloads on the upload page: plain links, so they work from any browser; and
-the upload size limit, enforced on the request itself."""
+"""The template downloads on a council's upload page (/c/<council>/upload/template/...): plain
+links, so they work from any browser, each shaped by the council's plan; and the upload size
+limit, enforced on the request itself."""
 
 from __future__ import annotations
 
@@ -8,17 +9,18 @@ import io
 from flask import Flask, Response, abort, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from layouts._shared.context import current_service, current_settings
+from layouts._shared.context import current_settings, route_service
 from loaders.templates import FAMILIES, write_template
 from web.access import Access, requires
 
 
 @requires(Access.UPLOAD)
-def _template(family: str) -> Response:
+def _template(council: str, family: str) -> Response:
+    service = route_service(council)
     if family not in FAMILIES:
         abort(404)
     buffer = io.BytesIO()
-    write_template(family, buffer, shape=current_service().council.shape)
+    write_template(family, buffer, shape=service.council.shape)
     buffer.seek(0)
     return send_file(
         buffer,
@@ -68,6 +70,6 @@ def _too_large(_error: RequestEntityTooLarge) -> Response:
 
 
 def register_upload_routes(server: Flask) -> None:
-    server.add_url_rule("/upload/template/<family>.xlsx", "upload_template", _template)
+    server.add_url_rule("/c/<council>/upload/template/<family>.xlsx", "upload_template", _template)
     server.before_request(_refuse_large_uploads)
     server.register_error_handler(RequestEntityTooLarge, _too_large)

@@ -1,4 +1,4 @@
-"""/workstream/<number>: the measures most aligned to one workstream, each with its chart,
+"""/c/<council>/workstream/<number>: the measures most aligned to one workstream, each with its chart,
 plan or target, comparators and status."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import dash
 from dash import html
 
 from domain.council import Workstream
-from layouts._shared.components import aria, demo_notice, not_found, option_links
-from layouts._shared.context import current_service
+from layouts._shared.components import aria, demo_notice, not_found, option_links, page_not_found
+from layouts._shared.context import PRODUCT, council_path, current_service, is_this_council
 from layouts._shared.measures import measure_card
 from layouts._shared.viewer import current_viewer
 from web.access import Access
@@ -18,16 +18,19 @@ def _workstream(number: str) -> Workstream | None:
     return current_service().council.profile.workstream(int(number)) if number.isdigit() else None
 
 
-def _title(number: str = "") -> str:
+def _title(council: str = "", number: str = "") -> str:
+    if not is_this_council(council):
+        return f"Page not found - {PRODUCT}"
     found = _workstream(number)
+    short_name = current_service().council.profile.short_name
     if found is None:
-        return "Workstream not found - Local First Inclusion"
-    return f"Workstream {found.number}: {found.name} - Local First Inclusion"
+        return f"Workstream not found, {short_name} - {PRODUCT}"
+    return f"Workstream {found.number}: {found.name}, {short_name} - {PRODUCT}"
 
 
 dash.register_page(
     __name__,
-    path_template="/workstream/<number>",
+    path_template="/c/<council>/workstream/<number>",
     name="Workstreams",
     order=2,
     title=_title,
@@ -37,7 +40,7 @@ dash.register_page(
 
 def _other_workstreams(current: int) -> html.Nav:
     options = [
-        (f"Workstream {w.number}", f"/workstream/{w.number}", w.number == current)
+        (f"Workstream {w.number}", council_path(f"/workstream/{w.number}"), w.number == current)
         for w in current_service().council.profile.workstreams
     ]
     return html.Nav(
@@ -47,7 +50,9 @@ def _other_workstreams(current: int) -> html.Nav:
     )
 
 
-def layout(number: str = "", **_query: str) -> html.Div:
+def layout(council: str = "", number: str = "", **_query: str) -> html.Div:
+    if not is_this_council(council):
+        return page_not_found()
     found = _workstream(number)
     if found is None:
         held = current_service().council.profile.workstreams
@@ -56,7 +61,7 @@ def layout(number: str = "", **_query: str) -> html.Div:
                 "Workstream not found",
                 "The council's profile names no workstreams yet.",
                 "Overview",
-                "/",
+                council_path("/"),
             )
         return not_found(
             "Workstream not found",
@@ -64,7 +69,7 @@ def layout(number: str = "", **_query: str) -> html.Div:
             + ", ".join(str(w.number) for w in held)
             + ".",
             f"Workstream {held[0].number}",
-            f"/workstream/{held[0].number}",
+            council_path(f"/workstream/{held[0].number}"),
         )
     service = current_service()
     viewer = current_viewer()
@@ -78,9 +83,10 @@ def layout(number: str = "", **_query: str) -> html.Div:
             demo_notice() if snapshot.is_demo else None,
             html.P(found.aim, className="lede"),
             html.P(
-                f"{len(measures)} measures are most aligned to this workstream, as the Schools "
-                "Forum paper lists them. Each chart shows the figures against the plan or target; "
-                "open a measure for its definition, sources and history."
+                f"{len(measures)} {'measure is' if len(measures) == 1 else 'measures are'} most "
+                "aligned to this workstream, as the council's catalogue of measures lists them. "
+                "Each chart shows the figures against the plan or target; open a measure for its "
+                "definition, sources and history."
             ),
             *[measure_card(m, snapshot, viewer=viewer, level=2) for m in measures],
         ],

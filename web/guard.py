@@ -8,8 +8,11 @@ this site send it.
   is their role in that council, so an account of one council has none in another and is
   refused there; a council the deployment does not serve is not found.
 - The route's, callback's or page's rule (web/access.py) decides; an anonymous visitor is sent to
-  the sign-in page, or answered 401; an account without the role gets 403 and the refusal is in
-  the audit trail.
+  the sign-in page, or answered 401; an account without the role, or with no role in the
+  council at all, gets 403 and the refusal is in the audit trail.
+- A page address outside any council that leads into one (/ and the addresses from before each
+  council had its own, such as /plan) is sent on to the visitor's council, or to the comparison
+  across councils when they see several (web/addresses.py).
 - A request that may change anything (any method but GET, HEAD and OPTIONS, Dash's callbacks
   included) must come from this site's own origin and carry the session's token, which Dash's
   renderer sends from the ``_csrf_token`` cookie as X-CSRFToken and forms send as ``csrf_token``.
@@ -31,6 +34,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from domain.actors import ANONYMOUS, Actor, SignedIn
 from web.access import DASH_ROUTES, Access, allows, declared
+from web.addresses import councils_seen, moved_to
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads
@@ -268,13 +272,28 @@ class Guard:
             self._record(actor, "no access rule")
             return _refuse(403, "You do not have access to this")
         if allows(rule, actor, public_view=self.settings.public_view):
-            return None
+            return self._moved(signed, council)
+        if signed is not None and not actor.signed_in:
+            # an account, at the address of a council it holds no role in: refused, not asked
+            # to sign in again, and the refusal is in that council's trail
+            self.service.record_refusal(actor, "no role in this council", request.path)
+            return _refuse(403, "Your account has no role in this council")
         if not actor.signed_in:
             if request.method == "GET" and request.endpoint not in (None, CALLBACK_ENDPOINT):
                 return _to_sign_in(ended=bool(request.cookies.get(session_cookie_name())))
             return _refuse(401, "Sign in to use this")
         self._record(actor, f"needs {rule.value}")
         return _refuse(403, "Your role does not allow this")
+
+    def _moved(self, signed: SignedIn | None, council: str | None) -> BaseResponse | None:
+        """A page address outside any council that leads into one (web/addresses.py): / and
+        the addresses from before councils had their own, sent on with 302."""
+        if council is not None or request.method != "GET" or request.endpoint not in PAGE_SHELLS:
+            return None
+        served = tuple(c.la_code for c in self.service.councils)
+        seen = councils_seen(signed, served, public_view=self.settings.public_view)
+        target = moved_to(request.path, request.query_string.decode("latin-1"), seen)
+        return redirect(target, code=302) if target is not None else None
 
     def _record(self, actor: Actor, why: str) -> None:
         # Only an account's refusals: anonymous ones are anyone's, and recording each would let

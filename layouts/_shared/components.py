@@ -12,6 +12,7 @@ from flask import has_request_context
 
 from domain.roles import Permission
 from kpis.wording import STATUS_WORDS
+from layouts._shared.context import council_path
 from web.guard import current_actor
 
 STATUS_ICONS = {"green": "✓", "amber": "!", "red": "✕"}
@@ -43,13 +44,16 @@ def status_tag(status: str) -> html.Span:
     )
 
 
-def demo_notice() -> html.Div:
+def demo_notice(*, several: bool = False) -> html.Div:
+    """The notice on every page that shows demo figures: they are made up, and not the
+    council's (``several``: not the councils')."""
+    whose = "the councils' own" if several else "the council's own"
     return html.Div(
         className="notice notice--demo",
         children=[
             html.Strong("Demo data. "),
-            "The plan is the one in the Schools Forum paper of May 2023; the outturn and forecast "
-            "are made up to show how the dashboard works. They are not the council's figures.",
+            "These figures are loaded to show how the dashboard works: the outturn and forecasts "
+            f"are made up, and they are not {whose} figures.",
         ],
     )
 
@@ -163,9 +167,9 @@ def table_downloads(key: str, caption: str, *, withheld: bool = True) -> html.P:
         className="downloads",
         children=[
             "Download this table: ",
-            _download_link(f"/download/table/{key}.csv", "CSV", caption),
+            _download_link(council_path(f"/download/table/{key}.csv"), "CSV", caption),
             ", ",
-            _download_link(f"/download/table/{key}.xlsx", "XLSX", caption),
+            _download_link(council_path(f"/download/table/{key}.xlsx"), "XLSX", caption),
             " (small counts are withheld as [c])." if withheld else ".",
         ],
     )
@@ -176,7 +180,7 @@ def chart_downloads(key: str, title: str, summary: str) -> html.Div:
     published image's own summary, which leaves out withheld figures)."""
     links: list[html.A | str] = []
     for fmt, label in (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF")):
-        links += [_download_link(f"/download/chart/{key}.{fmt}", label, title), ", "]
+        links += [_download_link(council_path(f"/download/chart/{key}.{fmt}"), label, title), ", "]
     return html.Div(
         className="downloads",
         children=[
@@ -278,6 +282,19 @@ def option_group(label: str, label_id: str, options, **attributes) -> html.Div:
         **aria(labelledby=label_id),
         **attributes,
         children=[html.P(label, id=label_id, className="filter__label"), option_links(options)],
+    )
+
+
+def page_not_found() -> html.Div:
+    """What an address the dashboard does not have shows (the 404 page, and a council page whose
+    address is not exactly its own). The link starts again from the top, a whole page load."""
+    return html.Div(
+        className="page",
+        children=[
+            html.H1("Page not found"),
+            html.P("If you typed the web address, check it is correct."),
+            html.P(["Go to the ", html.A("start page", href="/"), "."]),
+        ],
     )
 
 

@@ -30,7 +30,7 @@ from kpis.wording import (
     unit_label,
 )
 from layouts._shared.components import chart_block, data_table, status_tag
-from layouts._shared.context import current_settings
+from layouts._shared.context import council_path, current_settings
 from layouts._shared.viewer import Viewer, status_for
 
 
@@ -107,7 +107,7 @@ def source_cell(snapshot: Snapshot, submission_id: int | None) -> ComponentType:
     if record is None:
         return "none"
     return [
-        dcc.Link(record.file_name, href=f"/submissions#submission-{record.id}"),
+        dcc.Link(record.file_name, href=council_path(f"/submissions#submission-{record.id}")),
         html.Br(),
         f"loaded {record.loaded_at:%d %b %Y}, {record.status}",
     ]
@@ -213,7 +213,10 @@ def measure_card(
         id=f"measure-{measure.ref}",
         children=[
             heading(
-                dcc.Link(f"{measure.ref}. {unit_label(measure)}", href=f"/measure/{measure.ref}")
+                dcc.Link(
+                    f"{measure.ref}. {unit_label(measure)}",
+                    href=council_path(f"/measure/{measure.ref}"),
+                )
             ),
             latest_line(
                 measure,
