@@ -1,6 +1,7 @@
-"""The /audit page and its CSV download: admins only, newest first, filtered through the address,
-at most 500 rows on the page, and text a spreadsheet will not run. Three events of January 2020
-are written by hand; the accounts and sign-ins the tests make happen now, outside that range."""
+"""A council's audit page and its CSV download: its admins only, its own events only, newest
+first, filtered through the address, at most 500 rows on the page, and text a spreadsheet will
+not run. Three events of Norfolk's in January 2020 are written by hand, and one of another
+council's; the accounts and sign-ins the tests make happen now, outside that range."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from domain.audit import Action
 from domain.roles import Role
 from storage.database import write_session
 from storage.models import AuditEvent
+from tests.councils import NORFOLK_CODE
 from tests.layouts.conftest import app_on, request_as
 from tests.layouts.test_static_pages import text_of, walk
+from tests.routing import council_address as at
 from tests.signin import email_for, signed_in_client
 
 INJECTION = "=cmd|' /C calc'!A0"
@@ -25,15 +28,27 @@ TABLE_ID, COUNT_ID = "audit-table", "audit-count"
 JANUARY = {"from": "2020-01-05", "to": "2020-01-07"}
 
 
-def _event(at: datetime, actor: str, action: str, outcome: str, target=None, detail=None):
+OTHER_COUNCIL = "E10000008"  # another council's event, which Norfolk's trail never shows
+
+
+def _event(
+    when: datetime,
+    actor: str,
+    action: str,
+    outcome: str,
+    target=None,
+    detail=None,
+    council: str = NORFOLK_CODE,
+):
     return AuditEvent(
-        at=at,
+        at=when,
         actor=actor,
         action=action,
         outcome=outcome,
         target=target,
         detail=detail,
         address="10.0.0.1",
+        council=council,
     )
 
 
@@ -61,6 +76,14 @@ def app(tmp_path_factory):
                     "ok",
                     target="lfi-measure-1.csv",
                 ),
+                _event(
+                    datetime(2020, 1, 6, 11, 0, tzinfo=UTC),
+                    "dave@example.org",
+                    "export",
+                    "ok",
+                    target="lfi-other-council.csv",
+                    council=OTHER_COUNCIL,
+                ),
             ]
         )
     return app
@@ -69,7 +92,6 @@ def app(tmp_path_factory):
 @pytest.fixture(scope="module")
 def admin(app):
     client = signed_in_client(app, Role.ADMIN)
-    client.get("/")  # Dash sets up its page routing on the first request
     return client
 
 
@@ -77,7 +99,7 @@ def _page(app, **query):
     from layouts.audit import layout
 
     with request_as(app, Role.ADMIN):
-        return layout(**query)
+        return layout(council=NORFOLK_CODE, **query)
 
 
 def _rows(page) -> list[list[str]]:
@@ -99,6 +121,7 @@ def _download(page) -> str | None:
 
 def test_aud001_the_trail_is_newest_first_with_every_field(app):
     page = _page(app, **JANUARY)
+    # the other council's export of 6 January at 11:00 is not Norfolk's: it is not shown
     assert _rows(page) == [
         ["2020-01-07 23:59:59", "alice@example.org", "export", "ok", "lfi-measure-1.csv", "–"]
         + ["10.0.0.1"],
@@ -107,7 +130,7 @@ def test_aud001_the_trail_is_newest_first_with_every_field(app):
         ["2020-01-05 09:00:00", "alice@example.org", "sign_in", "ok", "–", "–", "10.0.0.1"],
     ]
     assert _count(page) == "3 events match the filters."
-    assert _download(page) == "/download/audit.csv?from=2020-01-05&to=2020-01-07"
+    assert _download(page) == at("/download/audit.csv?from=2020-01-05&to=2020-01-07")
 
 
 def test_aud002_each_filter_narrows_the_rows(app):
@@ -149,7 +172,7 @@ def test_aud003_a_date_that_cannot_be_read_is_named_and_left_out(app):
 
 
 def test_aud004_the_csv_has_the_same_events_and_no_formula_and_is_itself_recorded(app, admin):
-    response = admin.get("/download/audit.csv?from=2020-01-05&to=2020-01-07&action=upload")
+    response = admin.get(at("/download/audit.csv?from=2020-01-05&to=2020-01-07&action=upload"))
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="lfi-audit.csv"'
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
@@ -163,16 +186,15 @@ def test_aud004_the_csv_has_the_same_events_and_no_formula_and_is_itself_recorde
 
 
 def test_aud005_a_csv_with_a_filter_that_cannot_be_read_goes_back_to_the_page(admin):
-    response = admin.get("/download/audit.csv?from=yesterday&actor=bob")
+    response = admin.get(at("/download/audit.csv?from=yesterday&actor=bob"))
     assert response.status_code == 303
-    assert response.headers["Location"] == "/audit?actor=bob&from=yesterday#audit-errors"
+    assert response.headers["Location"] == at("/audit?actor=bob&from=yesterday#audit-errors")
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.FINANCE_OFFICER, Role.PROGRAMME_LEAD])
 def test_aud006_only_admins_reach_the_trail(app, role):
     client = signed_in_client(app, role)
-    client.get("/")
-    assert client.get("/download/audit.csv").status_code == 403
+    assert client.get(at("/download/audit.csv")).status_code == 403
     body = {
         "output": ".._pages_content.children..._pages_store.data..",
         "outputs": [
@@ -180,14 +202,14 @@ def test_aud006_only_admins_reach_the_trail(app, role):
             {"id": "_pages_store", "property": "data"},
         ],
         "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": "/audit"},
+            {"id": "_pages_location", "property": "pathname", "value": at("/audit")},
             {"id": "_pages_location", "property": "search", "value": ""},
         ],
         "changedPropIds": ["_pages_location.pathname"],
     }
     assert client.post("/_dash-update-component", json=body).status_code == 403
     anonymous = signed_in_client(app, None)
-    assert anonymous.get("/download/audit.csv").status_code == 302
+    assert anonymous.get(at("/download/audit.csv")).status_code == 302
 
 
 def test_aud007_at_most_500_rows_are_shown_and_the_page_says_so(tmp_path):
@@ -209,9 +231,9 @@ def test_aud007_at_most_500_rows_are_shown_and_the_page_says_so(tmp_path):
 
 def test_aud008_each_download_is_recorded_as_an_export_by_whoever_took_it(app):
     viewer = signed_in_client(app, Role.VIEWER)
-    assert viewer.get("/download/table/measure-1.csv").status_code == 200
+    assert viewer.get(at("/download/table/measure-1.csv")).status_code == 200
     # the pack is the programme lead's: a viewer is refused, and nothing is exported
-    assert viewer.get("/download/pack.pdf?period=Summer+2026").status_code == 403
+    assert viewer.get(at("/download/pack.pdf?period=Summer+2026")).status_code == 403
     exports = _rows(_page(app, action=Action.EXPORT, actor="viewer@"))
     assert [row[1:5] for row in exports] == [
         [email_for(Role.VIEWER), "export", "ok", "lfi-measure-1.csv"]

@@ -1,5 +1,6 @@
 """Commentary and the DfE return's answers entered through their forms, kept with history; and
-the downloads every page offers. Through Flask's test client on the demo data."""
+the downloads every page offers, each under its council's address. Through Flask's test client
+on Norfolk's demo data."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import openpyxl
 import pytest
 
 from domain.roles import Role
+from tests.councils import NORFOLK, NORFOLK_CODE
 from tests.layouts.conftest import app_on
+from tests.routing import council_address as at
 from tests.routing import routing_request
 from tests.signin import email_for, form_token, signed_in_client
 
@@ -30,7 +33,7 @@ def _token(client, url: str) -> str:
 
 
 def _service(app):
-    return app.server.extensions["lfi"]
+    return app.server.extensions["lfi"].service(NORFOLK_CODE)
 
 
 @pytest.fixture
@@ -46,20 +49,20 @@ def test_frm001_a_post_without_the_sessions_token_is_refused_and_nothing_saved(a
     service = _service(app)
     before = service.commentary_history(1, service.snapshot().latest_term())
     response = lead.post(
-        "/measure/1/commentary", data={"text": "x"}, headers={"X-CSRFToken": "forged"}
+        at("/measure/1/commentary"), data={"text": "x"}, headers={"X-CSRFToken": "forged"}
     )
     assert response.status_code == 403
     assert service.commentary_history(1, service.snapshot().latest_term()) == before
 
 
 def test_frm002_empty_commentary_is_named_in_an_error_summary_and_nothing_is_saved(app, lead):
-    page = lead.get("/measure/2/commentary").text
+    page = lead.get(at("/measure/2/commentary")).text
     # no name to type: the form says who the text is kept as
     assert 'name="written_by"' not in page and "Your name" not in page
     assert f"Saved as you, {LEAD}." in page
     response = lead.post(
-        "/measure/2/commentary",
-        data={"csrf_token": _token(lead, "/measure/2/commentary"), "text": "  "},
+        at("/measure/2/commentary"),
+        data={"csrf_token": _token(lead, at("/measure/2/commentary")), "text": "  "},
     )
     assert response.status_code == 400
     assert "<title>Error: Commentary on measure 2 - Local First Inclusion</title>" in response.text
@@ -72,14 +75,14 @@ def test_frm003_commentary_is_saved_as_the_account_and_every_version_kept(app, l
     service = _service(app)
     term = service.snapshot().latest_term()
     for text in ("First view", "=HYPERLINK(1) second view"):
-        token = _token(lead, "/measure/1/commentary")
+        token = _token(lead, at("/measure/1/commentary"))
         response = lead.post(
-            "/measure/1/commentary",
+            at("/measure/1/commentary"),
             # a typed name, as the old form sent, is ignored
             data={"csrf_token": token, "text": text, "written_by": "Officer C"},
         )
         assert response.status_code == 303
-        assert response.headers["Location"].endswith("/measure/1#commentary")
+        assert response.headers["Location"].endswith(at("/measure/1#commentary"))
     history = service.commentary_history(1, term)
     assert [n.text for n in history] == ["=HYPERLINK(1) second view", "First view"]
     assert [n.written_by for n in history] == [LEAD, LEAD]
@@ -91,20 +94,20 @@ def test_frm007_roles_below_programme_lead_get_403_from_the_forms_and_save_nothi
     client = signed_in_client(app, role)
     service = _service(app)
     term = service.snapshot().latest_term()
-    assert client.get("/measure/3/commentary").status_code == 403
-    assert client.get("/return/june-2027/edit").status_code == 403
-    response = client.post("/measure/3/commentary", data={"text": "Falling"})
+    assert client.get(at("/measure/3/commentary")).status_code == 403
+    assert client.get(at("/return/june-2027/edit")).status_code == 403
+    response = client.post(at("/measure/3/commentary"), data={"text": "Falling"})
     assert response.status_code == 403
-    response = client.post("/return/june-2027/edit", data={"question-1": "No"})
+    response = client.post(at("/return/june-2027/edit"), data={"question-1": "No"})
     assert response.status_code == 403
     assert service.commentary_history(3, term) == []
     assert service.return_entries("June 2027") == {}
 
 
 def test_frm004_a_condition_with_progress_needs_its_rag_and_nothing_is_saved(app, lead):
-    token = _token(lead, "/return/june-2026/edit")
+    token = _token(lead, at("/return/june-2026/edit"))
     response = lead.post(
-        "/return/june-2026/edit",
+        at("/return/june-2026/edit"),
         data={
             "csrf_token": token,
             "question-1": "Yes",
@@ -125,9 +128,9 @@ def test_frm005_the_return_saves_only_what_changed_as_the_account(app, lead):
         "question-1": "Yes",
     }
     for answer in ("Yes", "Yes, with risks"):
-        token = _token(lead, "/return/september-2026/edit")
+        token = _token(lead, at("/return/september-2026/edit"))
         response = lead.post(
-            "/return/september-2026/edit",
+            at("/return/september-2026/edit"),
             data={**form, "question-1": answer, "csrf_token": token},
         )
         assert response.status_code == 303
@@ -146,14 +149,14 @@ def reader(app):
 
 def test_dwn001_a_measure_table_downloads_as_csv_and_xlsx(reader):
     client = reader
-    response = client.get("/download/table/measure-1.csv")
+    response = client.get(at("/download/table/measure-1.csv"))
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="lfi-measure-1.csv"'
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][:5] == ["Period", "Value", "Basis", "Plan or target", "Difference"]
     # the demo's EHCP returns start in Autumn 2022
     assert rows[1][0] == "Autumn 2022" and rows[1][1].isdigit()
-    book = openpyxl.load_workbook(io.BytesIO(client.get("/download/table/measure-1.xlsx").data))
+    book = openpyxl.load_workbook(io.BytesIO(client.get(at("/download/table/measure-1.xlsx")).data))
     assert book.sheetnames == ["Data", "Notes"]
     assert isinstance(book["Data"]["B2"].value, int | float)
 
@@ -165,40 +168,40 @@ def test_dwn002_text_typed_by_people_cannot_run_as_a_formula(app, reader):
     from loaders.demo import build_demo_workbooks
     from services.submissions import load_workbook
 
-    files = dict(build_demo_workbooks(date(2027, 1, 10)))
+    files = dict(build_demo_workbooks(date(2027, 1, 10), NORFOLK.shape))
     load_workbook(
         _service(app).engine,
         files["demo-ehcp-2026-autumn.xlsx"],
         file_name="-1+1.xlsx",
-        years=("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29"),
+        council=NORFOLK,
         max_bytes=20_000_000,
         loaded_by="=2+3",
     )
     rows = list(
         csv.reader(
-            io.StringIO(client.get("/download/table/submissions.csv").data.decode("utf-8-sig"))
+            io.StringIO(client.get(at("/download/table/submissions.csv")).data.decode("utf-8-sig"))
         )
     )
     assert rows[1][0] == "'-1+1.xlsx" and rows[1][7] == "'=2+3"
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/download/table/submissions.xlsx").data))[
-        "Data"
-    ]
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(at("/download/table/submissions.xlsx")).data)
+    )["Data"]
     assert sheet["H2"].value == "'=2+3" and sheet["H2"].data_type == "s"
 
 
 def test_dwn003_unknown_downloads_are_not_found(reader, lead):
     client = reader
-    assert client.get("/download/table/nonsense.csv").status_code == 404
-    assert client.get("/download/table/measure-1.exe").status_code == 404
-    assert client.get("/download/chart/measure-99.png").status_code == 404
-    assert client.get("/download/return/juneish-2026/annex.xlsx").status_code == 404
-    response = lead.get("/download/pack.pdf?period=Winter+2026")
+    assert client.get(at("/download/table/nonsense.csv")).status_code == 404
+    assert client.get(at("/download/table/measure-1.exe")).status_code == 404
+    assert client.get(at("/download/chart/measure-99.png")).status_code == 404
+    assert client.get(at("/download/return/juneish-2026/annex.xlsx")).status_code == 404
+    response = lead.get(at("/download/pack.pdf?period=Winter+2026"))
     assert response.status_code == 404 and "Winter 2026" in response.text
 
 
 def test_dwn004_a_chart_downloads_with_its_alt_text(reader):
     client = reader
-    response = client.get("/download/chart/measure-1.svg")
+    response = client.get(at("/download/chart/measure-1.svg"))
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert "<desc>Actual EHCPs was " in response.data.decode()
@@ -206,7 +209,7 @@ def test_dwn004_a_chart_downloads_with_its_alt_text(reader):
 
 def test_dwn005_the_return_annex_downloads(reader):
     client = reader
-    response = client.get("/download/return/september-2026/annex.xlsx")
+    response = client.get(at("/download/return/september-2026/annex.xlsx"))
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     assert book["KPIs"].max_row == 47
@@ -221,16 +224,15 @@ def _page_content(client, path: str) -> str:
 
 
 def test_frm006_a_kept_page_shows_commentary_saved_after_it_was_kept(app, lead):
-    lead.get("/")  # Dash sets up its page routing on the first request
-    before = _page_content(lead, "/measure/7")
+    before = _page_content(lead, at("/measure/7"))
     assert "No commentary for" in before
-    assert _page_content(lead, "/measure/7") == before  # kept
-    token = _token(lead, "/measure/7/commentary")
+    assert _page_content(lead, at("/measure/7")) == before  # kept
+    token = _token(lead, at("/measure/7/commentary"))
     lead.post(
-        "/measure/7/commentary",
+        at("/measure/7/commentary"),
         data={"csrf_token": token, "text": "Parents' requests are rising"},
     )
-    assert "Parents' requests are rising" in _page_content(lead, "/measure/7")
+    assert "Parents' requests are rising" in _page_content(lead, at("/measure/7"))
 
 
 def test_dwn005_a_meeting_date_that_is_not_a_date_goes_back_to_the_form_with_all_kept(app, lead):
@@ -241,12 +243,14 @@ def test_dwn005_a_meeting_date_that_is_not_a_date_goes_back_to_the_form_with_all
     from tests.layouts.test_static_pages import text_of, walk
 
     response = lead.get(
-        "/download/pack.pdf?period=Summer+2026&meeting=Schools+Forum&meeting_date=2026-02-30"
-        "&agenda_item=5"
+        at(
+            "/download/pack.pdf?period=Summer+2026&meeting=Schools+Forum&meeting_date=2026-02-30"
+            "&agenda_item=5"
+        )
     )
     assert response.status_code == 303
     target = urlsplit(response.headers["Location"])
-    assert (target.path, target.fragment) == ("/schools-forum", "pack-errors")
+    assert (target.path, target.fragment) == (at("/schools-forum"), "pack-errors")
     query = dict(parse_qsl(target.query))
     assert query == {
         "period": "Summer 2026",
@@ -255,7 +259,7 @@ def test_dwn005_a_meeting_date_that_is_not_a_date_goes_back_to_the_form_with_all
         "agenda_item": "5",
     }
     with request_as(app, Role.PROGRAMME_LEAD):
-        page = layout(**query)
+        page = layout(council=NORFOLK_CODE, **query)
     summary = next(n for n in walk(page) if getattr(n, "id", None) == "pack-errors")
     assert "'2026-02-30' is not a real date" in text_of(summary)
     link = next(n for n in walk(summary) if getattr(n, "href", None))

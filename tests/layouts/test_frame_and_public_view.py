@@ -14,8 +14,10 @@ import pytest
 from dash import html
 
 from domain.roles import Role
+from tests.councils import NORFOLK_CODE
 from tests.layouts.conftest import app_on, request_as
 from tests.layouts.test_static_pages import text_of, walk
+from tests.routing import council_address as at
 from tests.routing import routing_request
 from tests.signin import signed_in_client
 
@@ -40,8 +42,11 @@ def app(tmp_path_factory):
     return app_on(tmp_path_factory.mktemp("public-view"), load_demo=True, public_view=True)
 
 
-def _layout(client) -> dict:
-    response = client.get("/_dash-layout")
+def _layout(client, page: str | None = at("/")) -> dict:
+    """The frame Dash asks for from ``page`` (Norfolk's overview unless named; None: a page
+    that sends no address), which the guard reads from the Referer."""
+    headers = {"Referer": f"http://localhost{page}"} if page else {}
+    response = client.get("/_dash-layout", headers=headers)
     assert response.status_code == 200
     return response.get_json()
 
@@ -117,6 +122,51 @@ def test_frame003_an_anonymous_visitor_sees_only_the_public_pages_and_a_sign_in_
     assert not any(n["type"] == "Form" for n in _nodes(layout))
 
 
+def _links(tree) -> dict[str, str]:
+    return {_text(n): n["props"]["href"] for n in _nodes(tree) if "href" in n["props"]}
+
+
+def test_frame004_on_a_council_page_the_header_names_the_council_and_links_its_pages(app):
+    # given a viewer on Norfolk's plan page
+    layout = _layout(signed_in_client(app, Role.VIEWER), at("/plan"))
+    # then the header names the council as its profile does, and each page is Norfolk's
+    council = next(n for n in _nodes(layout) if n["props"].get("id") == "app-council-name")
+    assert _text(council) == "Norfolk County Council"
+    nav = next(n for n in _nodes(layout) if n["type"] == "Nav")
+    assert _links(nav) == {
+        "Overview": "/c/E10000020",
+        "Workstreams": "/c/E10000020/workstream/1",
+        "Schools Forum": "/c/E10000020/schools-forum",
+        "Financial plan": "/c/E10000020/plan",
+        "Submissions": "/c/E10000020/submissions",
+        "DfE return": "/c/E10000020/return",
+        "About": "/c/E10000020/about",
+    }
+    footer = next(n for n in _nodes(layout) if n["type"] == "Footer")
+    assert _links(footer) == {
+        "Accessibility statement": "/accessibility",
+        "About the measures and data": "/c/E10000020/about",
+    }
+    # one council served: no switcher and no comparison
+    assert "Compare councils" not in _text(layout)
+    assert [n for n in _nodes(layout) if n["props"].get("className") == "app-councils"] == []
+
+
+@pytest.mark.parametrize("page", ["/accessibility", "/compare", None])
+def test_frame005_outside_a_council_the_frame_shows_no_council_and_no_council_pages(app, page):
+    # given a viewer on a page that is no council's (or a frame asked for with no address)
+    layout = _layout(signed_in_client(app, Role.VIEWER), page)
+    # then there is no council name, no navigation of a council, and the footer links only the
+    # accessibility statement; the account is still named, with no council's role
+    assert not any(n["props"].get("id") == "app-council-name" for n in _nodes(layout))
+    assert not any(n["type"] == "Nav" for n in _nodes(layout))
+    footer = next(n for n in _nodes(layout) if n["type"] == "Footer")
+    assert _links(footer) == {"Accessibility statement": "/accessibility"}
+    assert _text(_account(layout)).startswith("Signed in as viewer@example.org")
+    assert "(Viewer)" not in _text(_account(layout))
+    assert "Norfolk" not in json.dumps(layout)
+
+
 def _row_36(page) -> list[str]:
     table = next(n for n in walk(page) if getattr(n, "id", None) == "overview-table")
     row = next(r for r in walk(table) if isinstance(r, html.Tr) and text_of(r).startswith("36."))
@@ -127,14 +177,14 @@ def _overview(app, role):
     from layouts.overview import layout
 
     with request_as(app, role):
-        return layout()
+        return layout(council=NORFOLK_CODE)
 
 
 def _measure(app, role, ref: int):
     from layouts.measure import layout
 
     with request_as(app, role):
-        return layout(ref=str(ref))
+        return layout(council=NORFOLK_CODE, ref=str(ref))
 
 
 def test_pub001_the_overview_shows_a_figure_on_one_placement_as_c(app):
@@ -167,14 +217,17 @@ def test_pub003_no_public_page_links_to_submissions_uploads_forms_or_downloads(a
         page = json.dumps(response.get_json(), ensure_ascii=False)
         content = response.get_json()["response"]["_pages_content"]["children"]
         hrefs = {n["props"]["href"] for n in _nodes(content) if "href" in n["props"]}
-        closed = ("/submissions", "/upload", "/download/", "/return", "/schools-forum")
+        closed = tuple(
+            at(path)
+            for path in ("/submissions", "/upload", "/download/", "/return", "/schools-forum")
+        )
         assert not [h for h in hrefs if h.startswith(closed) or "/commentary" in h], path
         assert FIGURE_36 not in page and "84374" not in page, path
 
 
 def test_pub004_the_pages_for_accounts_stay_closed_to_the_public(app):
     anonymous = signed_in_client(app, None)
-    assert anonymous.get("/download/table/measure-36.csv").status_code == 302
-    assert anonymous.get("/download/chart/measure-36.png").status_code == 302
+    assert anonymous.get(at("/download/table/measure-36.csv")).status_code == 302
+    assert anonymous.get(at("/download/chart/measure-36.png")).status_code == 302
     response = anonymous.post("/_dash-update-component", json=routing_request("/submissions"))
     assert response.status_code == 401

@@ -7,11 +7,12 @@ import pytest
 
 from domain.actors import Actor
 from domain.roles import Role
-from kpis.catalogue import load_catalogue
 from kpis.measures import MeasureValue
 from kpis.snapshot import Snapshot
+from tests.councils import NORFOLK
 
-CATALOGUE = load_catalogue()
+CATALOGUE = NORFOLK.catalogue
+WORKSTREAMS = (1, 2, 3, 4, 5)  # Norfolk's profile: workstreams 1 to 5
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +85,20 @@ def test_ovr003_sorting_puts_the_worst_first(overview):
 
 
 def test_ovr004_an_address_with_unknown_choices_shows_everything(overview):
-    assert overview._chosen({"status": "purple", "sort": "x", "workstream": "9"}) == ALL
-    assert overview._chosen({"category": "DSG", "sort": "status"}) == {
+    assert (
+        overview._chosen({"status": "purple", "sort": "x", "workstream": "9"}, WORKSTREAMS) == ALL
+    )
+    assert overview._chosen({"category": "DSG", "sort": "status"}, WORKSTREAMS) == {
         **ALL,
         "category": "DSG",
         "sort": "status",
     }
+
+
+def test_ovr005_the_workstream_filter_offers_the_councils_own_workstreams(overview):
+    # a council whose profile names workstreams 1 and 2 only: 3 is not one of its choices
+    assert overview._chosen({"workstream": "3"}, (1, 2))["workstream"] == "all"
+    assert overview._chosen({"workstream": "2"}, (1, 2))["workstream"] == "2"
+    # a council that names none has only the programme as a whole
+    assert overview._chosen({"workstream": "1"}, ())["workstream"] == "all"
+    assert overview._chosen({"workstream": "none"}, ())["workstream"] == "none"

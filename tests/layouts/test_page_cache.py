@@ -13,11 +13,14 @@ import pytest
 
 from domain.roles import Role
 from layouts._shared.page_cache import routing_values
+from tests.councils import NORFOLK_CODE
 from tests.layouts.conftest import app_on
+from tests.routing import council_address as at
 from tests.signin import signed_in_client
 
-OVERVIEW_H1 = "Local First Inclusion: is the programme on plan?"
+OVERVIEW_H1 = "Local First Inclusion: is the programme on plan?"  # Norfolk's programme
 ABOUT_H1 = "About the measures and data"
+OVERVIEW, ABOUT = at("/"), at("/about")  # Norfolk's
 OUTPUTS = [
     {"id": "_pages_content", "property": "children"},
     {"id": "_pages_store", "property": "data"},
@@ -47,9 +50,7 @@ def _routing(path: str, search: str = "") -> dict:
 
 @pytest.fixture
 def client(tmp_path):
-    client = signed_in_client(app_on(tmp_path, load_demo=False), Role.VIEWER)
-    client.get("/")  # Dash sets up its page routing on the first request
-    return client
+    return signed_in_client(app_on(tmp_path, load_demo=False), Role.VIEWER)
 
 
 @pytest.fixture
@@ -77,31 +78,34 @@ def _content(response) -> str:
 
 
 def test_pc001_normal_requests_get_their_own_page_and_are_kept(client, overview_renders):
-    about = _content(_post(client, _routing("/about")))
+    about = _content(_post(client, _routing(ABOUT)))
     assert ABOUT_H1 in about and OVERVIEW_H1 not in about
-    first = _content(_post(client, _routing("/")))
+    first = _content(_post(client, _routing(OVERVIEW)))
     assert OVERVIEW_H1 in first and ABOUT_H1 not in first
     # the same request with the empty state some clients send is the same page, kept
-    again = _content(_post(client, _routing("/") | {"state": []}))
+    again = _content(_post(client, _routing(OVERVIEW) | {"state": []}))
     assert again == first
     assert len(overview_renders) == 1
 
 
 def test_pc002_a_different_search_is_a_different_page(client, overview_renders):
-    _content(_post(client, _routing("/")))
-    _content(_post(client, _routing("/", "?status=red")))
-    assert overview_renders == [{}, {"status": "red"}]
+    _content(_post(client, _routing(OVERVIEW)))
+    _content(_post(client, _routing(OVERVIEW, "?status=red")))
+    assert overview_renders == [
+        {"council": NORFOLK_CODE},
+        {"council": NORFOLK_CODE, "status": "red"},
+    ]
 
 
-# Each body names the address "/" (by property) while Dash renders "/about" from the values at
-# the positions it reads.
+# Each body names the overview's address (by property) while Dash renders the about page from the
+# values at the positions it reads.
 CRAFTED = {
-    "duplicate pathname": _body([_location("pathname", "/about"), _location("pathname", "/")]),
+    "duplicate pathname": _body([_location("pathname", ABOUT), _location("pathname", OVERVIEW)]),
     "hash in the pathname's place": _body(
-        [_location("hash", "/about"), _location("pathname", "/")]
+        [_location("hash", ABOUT), _location("pathname", OVERVIEW)]
     ),
     "another id in the pathname's place": _body(
-        [{"id": "x", "property": "pathname", "value": "/about"}, _location("pathname", "/")]
+        [{"id": "x", "property": "pathname", "value": ABOUT}, _location("pathname", OVERVIEW)]
     ),
 }
 
@@ -109,46 +113,49 @@ CRAFTED = {
 @pytest.mark.parametrize("crafted", CRAFTED.values(), ids=CRAFTED.keys())
 def test_pc003_a_crafted_body_never_changes_the_page_others_see(client, crafted):
     assert ABOUT_H1 in _content(_post(client, crafted))
-    page = _content(_post(client, _routing("/")))
+    page = _content(_post(client, _routing(OVERVIEW)))
     assert OVERVIEW_H1 in page and ABOUT_H1 not in page
 
 
-# Bodies naming "/" in the right places that are not what the browser sends, each with whether
+# Bodies naming the overview in the right places that are not what the browser sends, each with whether
 # Dash builds the overview from it (it refuses three values for two arguments).
 NOT_CANONICAL = {
     "state instead of the search input": (
-        _body([_location("pathname", "/")], state=[_location("search", "")]),
+        _body([_location("pathname", OVERVIEW)], state=[_location("search", "")]),
         True,
     ),
     "extra state after both inputs": (
-        _body([_location("pathname", "/"), _location("search", "")], state=[_location("hash", "")]),
+        _body(
+            [_location("pathname", OVERVIEW), _location("search", "")],
+            state=[_location("hash", "")],
+        ),
         False,
     ),
     "swapped order": (
-        _body([_location("search", "/"), _location("pathname", "/")]),
+        _body([_location("search", OVERVIEW), _location("pathname", OVERVIEW)]),
         True,
     ),
     "an output property with a suffix": (
         _body(
-            [_location("pathname", "/"), _location("search", "")],
+            [_location("pathname", OVERVIEW), _location("search", "")],
             outputs=[{"id": "_pages_content", "property": "children@x"}, OUTPUTS[1]],
         ),
         True,
     ),
     "extra input": (
-        _body([_location("pathname", "/"), _location("search", ""), _location("hash", "")]),
+        _body([_location("pathname", OVERVIEW), _location("search", ""), _location("hash", "")]),
         False,
     ),
     "extra key in an input": (
-        _body([_location("pathname", "/") | {"extra": 1}, _location("search", "")]),
+        _body([_location("pathname", OVERVIEW) | {"extra": 1}, _location("search", "")]),
         True,
     ),
     "a search that is not text": (
-        _body([_location("pathname", "/"), _location("search", "") | {"value": 0}]),
+        _body([_location("pathname", OVERVIEW), _location("search", "") | {"value": 0}]),
         True,
     ),
     "an unknown field": (
-        _body([_location("pathname", "/"), _location("search", "")], extra=1),
+        _body([_location("pathname", OVERVIEW), _location("search", "")], extra=1),
         True,
     ),
 }
@@ -158,34 +165,38 @@ NOT_CANONICAL = {
 def test_pc005_a_body_not_shaped_as_the_browser_sends_it_is_neither_served_nor_kept(
     client, overview_renders, odd, rendered
 ):
-    kept = _content(_post(client, _routing("/")))
+    kept = _content(_post(client, _routing(OVERVIEW)))
     for times in (1, 2):  # answered by Dash itself each time: not from the cache, and not kept
         response = _post(client, odd)
         assert response.status_code == (200 if rendered else 500)
         assert len(overview_renders) == 1 + (times if rendered else 0)
     # the page others get is still the one kept from the normal request
-    assert _content(_post(client, _routing("/"))) == kept
+    assert _content(_post(client, _routing(OVERVIEW))) == kept
     assert len(overview_renders) == 1 + (2 if rendered else 0)
 
 
 def test_pc006_the_key_is_the_pathname_then_the_search_of_a_browser_shaped_body():
-    assert routing_values(_routing("/measure/7", "?period=2025-26")) == (
-        "/measure/7",
+    assert routing_values(_routing(at("/measure/7"), "?period=2025-26")) == (
+        at("/measure/7"),
         "?period=2025-26",
     )
     # a value the renderer could not read is left out of the body; Dash reads it as None
-    missing = _body([_location("pathname", "/"), {"id": "_pages_location", "property": "search"}])
-    assert routing_values(missing) == ("/", None)
+    missing = _body(
+        [_location("pathname", OVERVIEW), {"id": "_pages_location", "property": "search"}]
+    )
+    assert routing_values(missing) == (OVERVIEW, None)
 
 
 ODD_SHAPES = {
-    "not an object": ["/"],
-    "inputs not a list": _routing("/") | {"inputs": {"pathname": "/"}},
-    "an input not an object": _body(["/", _location("search", "")]),
-    "state not a list": _routing("/") | {"state": None},
-    "a changed property that is not text": _routing("/") | {"changedPropIds": [{"id": 1}]},
-    "another property changed": _routing("/") | {"changedPropIds": ["_pages_location.hash"]},
-    "a pathname that is a list": _body([_location("pathname", ["/"]), _location("search", "")]),
+    "not an object": [OVERVIEW],
+    "inputs not a list": _routing(OVERVIEW) | {"inputs": {"pathname": OVERVIEW}},
+    "an input not an object": _body([OVERVIEW, _location("search", "")]),
+    "state not a list": _routing(OVERVIEW) | {"state": None},
+    "a changed property that is not text": _routing(OVERVIEW) | {"changedPropIds": [{"id": 1}]},
+    "another property changed": _routing(OVERVIEW) | {"changedPropIds": ["_pages_location.hash"]},
+    "a pathname that is a list": _body(
+        [_location("pathname", [OVERVIEW]), _location("search", "")]
+    ),
 }
 
 
@@ -207,7 +218,7 @@ def public_app(tmp_path_factory):
 
 
 def _measure_36(client) -> str:
-    content = json.loads(_content(_post(client, _routing("/measure/36"))))
+    content = json.loads(_content(_post(client, _routing(at("/measure/36")))))
     return json.dumps(content, ensure_ascii=False)
 
 
@@ -221,7 +232,7 @@ def test_pc008_a_page_kept_for_one_view_is_never_served_to_another(public_app, m
         "admin": signed_in_client(public_app, Role.ADMIN),
     }
     for client in clients.values():
-        client.get("/")
+        client.get(OVERVIEW)  # the page's shell, which sets the form token's cookie
     # in each order: the first of each view builds the page, a second of the same view is kept
     seen = {view: _measure_36(client) for view, client in clients.items()}
     assert len(built) == 3

@@ -1,4 +1,5 @@
-"""The about page and the accessibility statement, built in a request without a browser."""
+"""A council's about page and the accessibility statement, built in a request without a browser:
+what is the council's own comes from its profile and catalogue (Norfolk's, councils/E10000020)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pytest
 from dash import dcc, html
 
 from domain.roles import Role
+from tests.councils import NORFOLK_CODE
 from tests.layouts.conftest import app_on, request_as
+from tests.routing import council_address as at
 
 HEADINGS = (html.H1, html.H2, html.H3, html.H4)
 
@@ -51,9 +54,14 @@ def headings(page) -> list[tuple[int, str]]:
 
 
 def build(app, module_name: str, role: Role | None = Role.VIEWER):
+    """The page as ``role`` is shown it: a council's page in Norfolk, the accessibility
+    statement outside any council."""
     module = importlib.import_module(f"layouts.{module_name}")
+    if module_name == "accessibility":
+        with request_as(app, role, council=None):
+            return module.layout()
     with request_as(app, role):
-        return module.layout()
+        return module.layout(council=NORFOLK_CODE)
 
 
 def assert_heading_levels_in_order(levels: list[int]) -> None:
@@ -85,7 +93,7 @@ def test_abt001_the_about_page_is_one_page_with_headings_in_order(app):
     assert headings(page)[0] == (1, "About the measures and data")
 
 
-def test_abt002_the_status_table_has_a_row_for_each_of_the_46_measures(app):
+def test_abt002_the_status_table_has_a_row_for_each_of_norfolks_46_measures(app):
     page = build(app, "about")
 
     table = find_by_id(page, "about-status-table")
@@ -99,7 +107,7 @@ def test_abt002_the_status_table_has_a_row_for_each_of_the_46_measures(app):
 
 
 def test_abt003_measure_1_reads_its_name_direction_and_rule_in_words(app):
-    # kpis/catalogue.toml: measure 1, Actual EHCPs, lower_is_better, amber beyond "5%", red
+    # Norfolk's catalogue: measure 1, Actual EHCPs, lower_is_better, amber beyond "5%", red
     # beyond "10%"; kpis/trajectory.py words a relative threshold as a share of the plan.
     page = build(app, "about")
 
@@ -130,7 +138,7 @@ def test_abt005_the_glossary_defines_every_term_the_dashboard_uses(app):
     assert glossary.className == "definitions"
     terms = [text_of(node) for node in walk(glossary) if isinstance(node, html.Dt)]
     for expected in (
-        "Local First Inclusion",
+        "Local First Inclusion",  # Norfolk's programme, as its profile names it
         "Safety valve agreement",
         "Dedicated Schools Grant (DSG)",
         "High Needs Block (HNB)",
@@ -161,23 +169,36 @@ def test_abt005_the_glossary_defines_every_term_the_dashboard_uses(app):
         "–Not judged: neutral measure",
     ):
         assert status in words
-    assert "Workstream 4: Commission/use Independent differently" in words
+    # Norfolk's profile: its programme's summary and workstream 4's name
+    assert "The council's six-year programme, 2023-24 to 2028-29" in words
+    assert "Workstream 4: Commissioning and using independent special schools differently" in words
     assert "Spring: January to March" in words
+    # from Norfolk's catalogue: the DSG measures are 16 to 22, the council forecasts those and
+    # measure 11 itself, and 2, 3 and 4 have a published comparator; its plan ends in 2028-29
+    assert "for measures 16, 17, 18, 19, 20, 21 and 22, the figures of the DSG plan" in words
+    assert "forecasts itself (measures 11, 16, 17, 18, 19, 20, 21 and 22)" in words
+    assert "measures 2, 3 and 4 are compared as net and new plans" in words
+    assert "it is not cleared by 2028-29" in words
 
 
 def test_abt006_the_sources_link_to_the_plan_and_the_accessibility_statement(app):
     page = build(app, "about", Role.FINANCE_OFFICER)
 
-    links = {node.href for node in walk(page) if isinstance(node, dcc.Link)}
-    assert {"/plan", "/accessibility", "/upload"} <= links
+    links = {node.href for node in walk(page) if isinstance(node, dcc.Link | html.A)}
+    assert {at("/plan"), "/accessibility", at("/upload")} <= links
     # the upload page is named, not linked, for those who may not upload
     for role in (Role.VIEWER, None):
         viewer_page = build(app, "about", role)
-        assert "/upload" not in {n.href for n in walk(viewer_page) if isinstance(n, dcc.Link)}
+        assert at("/upload") not in {n.href for n in walk(viewer_page) if isinstance(n, dcc.Link)}
         assert "loaded on the Upload page:" in text_of(viewer_page)
     words = text_of(page)
     assert "Synergy: measures 1, 2" in words
-    assert "17 May 2023" in words
+    # the plan's years come from Norfolk's profile; the published data's from the extracts
+    assert "for each year from 2022-23 to 2028-29" in words
+    assert (
+        "new plans issued in 2024 per 1,000 plans maintained are compared with measure 4" in words
+    )
+    assert "plans ceased in 2024 are compared with measures 2 and 3" in words
     assert "January 2025" in words
 
 
@@ -216,6 +237,11 @@ def test_acc002_the_statement_says_how_to_get_help_and_how_compliant_it_is(app):
     )
     assert "This statement was prepared on 22 November 2026." in words
     assert "not yet been audited by an independent organisation" in words
+    # the one council served, with the contact its profile gives
+    contacts = find_by_id(page, "accessibility-contacts")
+    assert text_of(contacts) == (
+        "Norfolk County Council: Local First Inclusion programme team, LFI@norfolk.gov.uk"
+    )
     hrefs = {node.href: text_of(node) for node in walk(page) if isinstance(node, html.A)}
     assert hrefs["mailto:LFI@norfolk.gov.uk"] == "LFI@norfolk.gov.uk"
     assert (

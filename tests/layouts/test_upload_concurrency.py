@@ -24,12 +24,13 @@ from loaders.templates import write_ehcp_workbook
 from services.submissions import load_workbook
 from storage.database import create_database_engine, write_session
 from storage.models import Submission, SubmissionStatus
+from tests.councils import NORFOLK, NORFOLK_CODE
 from tests.layouts.conftest import app_on
 from tests.layouts.test_static_pages import text_of, walk
-from tests.layouts.uploading import account, signed_in_as
+from tests.layouts.uploading import account, norfolk, signed_in_as
+from tests.routing import council_address as at
 from tests.signin import signed_in_client
 
-YEARS = ("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29")
 SUMMER = "Summer 2026"
 
 
@@ -42,7 +43,7 @@ def _ehcp(term: str, caseload: int) -> bytes:
 
 def _store(engine, name: str, data: bytes, reason: str | None = None) -> int:
     outcome = load_workbook(
-        engine, data, file_name=name, years=YEARS, max_bytes=20_000_000, reason=reason
+        engine, data, file_name=name, council=NORFOLK, max_bytes=20_000_000, reason=reason
     )
     assert outcome.stored_id is not None, outcome.report.issues
     return outcome.stored_id
@@ -72,19 +73,19 @@ def other(app):
 def _render(app, token: str, **query: str):
     module = importlib.import_module("layouts.upload_check")
     with signed_in_as(app, account(app)):
-        return module.layout(token=token, **query)
+        return module.layout(council=NORFOLK_CODE, token=token, **query)
 
 
 def _keep(app, name: str, data: bytes) -> str:
     """The finance officer's upload, as the upload page keeps it."""
-    return app.server.extensions["lfi"].keep_upload(account(app), name, data)
+    return norfolk(app).keep_upload(account(app), name, data)
 
 
 def _asked_again(app, token: str, answer: str):
     """The page the confirmation sends the officer back to: the same upload, checked again."""
     href = json.loads(answer)["response"][GO_ID]["href"]
     address = urlsplit(href)
-    assert address.path == f"/upload/{token}"
+    assert address.path == at(f"/upload/{token}")
     return _render(app, token, **dict(parse_qsl(address.query)))
 
 
@@ -146,6 +147,7 @@ def test_ucc002_a_write_held_open_by_another_connection_during_the_render_breaks
             with write_session(other) as session:
                 session.add(
                     Submission(
+                        council=NORFOLK_CODE,
                         family="ehcp",
                         period="Spring 2027",
                         file_name="ehcp-spring.xlsx",
@@ -197,7 +199,8 @@ def _confirm(app, client, page, *, reason: str):
         if isinstance(getattr(node, "id", None), str)
         for prop in ("data", "value")
     }
-    typed = {"upload-reason": reason}
+    # the reason typed in, and the page's location, which the browser sends with it
+    typed = {"upload-reason": reason, "_pages_location": at("/upload")}
     state = [
         {**s, "value": typed.get(s["id"], values.get((s["id"], s["property"])))}
         for s in spec["state"]
@@ -216,7 +219,6 @@ def _confirm(app, client, page, *, reason: str):
 
 def test_ucc003_a_correction_is_not_stored_over_a_file_its_officer_never_saw(app, engine, other):
     client = signed_in_client(app, Role.FINANCE_OFFICER)
-    client.get("/")  # Dash sets up its callbacks on the first request
     token = _keep(app, "ehcp-b.xlsx", _ehcp(SUMMER, 12_900))
     page = _render(app, token)
     assert "This replaces ehcp-a.xlsx" in text_of(page)
@@ -231,7 +233,7 @@ def test_ucc003_a_correction_is_not_stored_over_a_file_its_officer_never_saw(app
         ("ehcp-c.xlsx", SubmissionStatus.CURRENT),
     ]
     assert "stored=" not in answer
-    assert app.server.extensions["lfi"].read_upload(account(app), token) is not None
+    assert norfolk(app).read_upload(account(app), token) is not None
     # the page, shown again, says why, and now replaces C, its changes worked out against C
     again = _asked_again(app, token, answer)
     words = text_of(again)
@@ -252,7 +254,6 @@ def test_ucc004_a_new_file_is_not_stored_when_another_arrived_for_its_period_mea
     app, engine, other
 ):
     client = signed_in_client(app, Role.FINANCE_OFFICER)
-    client.get("/")
     token = _keep(app, "ehcp-autumn-b.xlsx", _ehcp("Autumn 2026", 12_900))
     page = _render(app, token)
     assert "This replaces" not in text_of(page)
@@ -271,7 +272,7 @@ def test_ucc005_the_check_is_made_again_inside_the_write_transaction(app, engine
     """A file stored after the confirmation's first check, before it writes, still stops it."""
     from services.interface import Overtaken
 
-    service = app.server.extensions["lfi"]
+    service = norfolk(app)
     with Session(engine) as session:
         stored_a = session.scalar(select(Submission.id))
     officer = account(app)

@@ -15,11 +15,11 @@ from dash import html
 from loaders.demo import read_paper_plan
 from loaders.templates import write_dsg_workbook, write_ehcp_workbook
 from services.submissions import load_workbook
+from tests.councils import NORFOLK, NORFOLK_CODE
 from tests.layouts.conftest import app_on
 from tests.layouts.test_static_pages import text_of, walk
-from tests.layouts.uploading import account, signed_in_as
+from tests.layouts.uploading import account, norfolk, signed_in_as
 
-YEARS = ("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29")
 # Targets for 2026-27: plans in force (1), requests from schools (6), exclusions (45), pupils in
 # school-based AP (46). Requests from parents (7) have none.
 TARGETS = {1: {"2026-27": 12_000}, 6: {"2026-27": 500}, 45: {"2026-27": 40}, 46: {"2026-27": 300}}
@@ -63,7 +63,11 @@ def app(tmp_path_factory):
         (
             "dsg-plan.xlsx",
             _bytes(
-                write_dsg_workbook, years=YEARS, opening_balance=opening, plan=plan, targets=TARGETS
+                write_dsg_workbook,
+                shape=NORFOLK.shape,
+                opening_balance=opening,
+                plan=plan,
+                targets=TARGETS,
             ),
         ),
         (
@@ -74,7 +78,7 @@ def app(tmp_path_factory):
     engine = app.server.extensions["lfi"].engine
     for name, data in stored:
         outcome = load_workbook(
-            engine, data, file_name=name, years=YEARS, max_bytes=20_000_000, reason=None
+            engine, data, file_name=name, council=NORFOLK, max_bytes=20_000_000, reason=None
         )
         assert outcome.stored_id is not None, outcome.report.issues
     return app
@@ -84,10 +88,10 @@ def app(tmp_path_factory):
 def page(app):
     data = _bytes(write_ehcp_workbook, term="Autumn 2026", counts=AUTUMN, needs=AUTUMN_NEEDS)
     officer = account(app)
-    token = app.server.extensions["lfi"].keep_upload(officer, "ehcp-autumn-2026.xlsx", data)
+    token = norfolk(app).keep_upload(officer, "ehcp-autumn-2026.xlsx", data)
     module = importlib.import_module("layouts.upload_check")
     with signed_in_as(app, officer):
-        return module.layout(token=token)
+        return module.layout(council=NORFOLK_CODE, token=token)
 
 
 def _table(page, table_id: str) -> html.Table:

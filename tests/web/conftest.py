@@ -1,11 +1,13 @@
 """The app on a SQLite file of its own, signed-in clients of each role, the bodies Dash's renderer
-posts to its callbacks, and the rows a request could store."""
+posts to its callbacks, the rows a request could store, and a councils folder with a second
+council beside Norfolk."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,11 +15,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import create_app
+from kpis.council_draft import write_council
 from loaders.templates import write_ehcp_workbook
 from settings import Settings
 from storage.models import Commentary, PendingUpload, ReturnEntry, Submission
+from tests.councils import COUNCILS_DIR, NORFOLK_CODE
+from tests.routing import council_address
 
 ROUTING_OUTPUT = ".._pages_content.children..._pages_store.data.."
+PUBLIC_DIR = COUNCILS_DIR.parent / "data" / "public"
+DEVON_CODE = "E10000008"  # drafted from the DfE's lists with Norfolk's measures: a second council
+DEVON_EMAIL = "send@devon.example"
+LOCATION = "_pages_location.pathname"
 # The tables a request that changes data writes to: none may grow on a refused request.
 STORED = {
     "submissions": Submission,
@@ -35,10 +44,36 @@ def settings_for(folder: Path, **changes) -> Settings:
         debug=False,
         load_demo=False,
         max_upload_mb=20,
-        plan_first_year="2022-23",
-        plan_last_year="2028-29",
     )
+    changes.setdefault("councils_dir", norfolk_alone(folder))
     return dataclasses.replace(settings, **changes)
+
+
+def norfolk_alone(folder: Path) -> Path:
+    """A councils folder holding Norfolk's profile as shipped, and no other council."""
+    councils = folder / "councils"
+    if not (councils / NORFOLK_CODE).exists():
+        shutil.copytree(COUNCILS_DIR / NORFOLK_CODE, councils / NORFOLK_CODE)
+    return councils
+
+
+def councils_with_devon(folder: Path) -> Path:
+    """A councils folder holding Norfolk's profile as shipped and Devon's, drafted from the
+    DfE's public lists (its name "Devon", its own neighbours, the standard plan lines) with a
+    copy of Norfolk's measures, as lfi council add makes one."""
+    councils = norfolk_alone(folder)
+    if not (councils / DEVON_CODE).exists():
+        write_council(
+            DEVON_CODE,
+            councils_dir=councils,
+            measures_from=councils / NORFOLK_CODE / "measures.toml",
+            public_dir=PUBLIC_DIR,
+            first_year="2022-23",
+            last_year="2028-29",
+            programme="Devon High Needs Recovery",
+            contact_email=DEVON_EMAIL,
+        )
+    return councils
 
 
 def make_app(folder: Path, **changes):
@@ -88,10 +123,13 @@ def _outputs(key: str, spec: dict) -> list[dict] | dict:
     return outputs if key.startswith("..") else outputs[0]
 
 
-def callback_body(app, key: str, values: dict[str, object] | None = None) -> dict:
+def callback_body(
+    app, key: str, values: dict[str, object] | None = None, *, page: str = "/upload"
+) -> dict:
     """The body Dash's renderer posts for the callback ``key``: every input and state it reads,
-    each with the value given by its id (or its "id.property"), else None."""
-    values = values or {}
+    each with the value given by its id (or its "id.property"), else None; a callback that sends
+    the page's location sends Norfolk's ``page`` unless another location is given."""
+    values = {LOCATION: council_address(page), **(values or {})}
     spec = app.callback_map[key]
 
     def item(dep: dict) -> dict:
@@ -108,13 +146,14 @@ def callback_body(app, key: str, values: dict[str, object] | None = None) -> dic
     }
 
 
-def routing_body(app, path: str) -> dict:
-    """The body of Dash's router for the page at ``path``: the page's content comes through it."""
+def routing_body(app, path: str, council: str | None = NORFOLK_CODE) -> dict:
+    """The body of Dash's router for the page at ``path`` (of Norfolk's pages unless another
+    council, or None for a whole address, is named): the page's content comes through it."""
     return callback_body(
         app,
         ROUTING_OUTPUT,
         {
-            "_pages_location.pathname": path,
+            "_pages_location.pathname": council_address(path, council),
             "_pages_location.search": "",
             "_pages_location.hash": "",
         },

@@ -16,6 +16,7 @@ import dash
 import pytest
 
 from domain.roles import Role
+from tests.routing import council_address as at
 from tests.signin import signed_in_client
 from tests.web.conftest import (
     ROUTING_OUTPUT,
@@ -154,7 +155,7 @@ class Attempt:
 def _commentary(app, client, _token):
     return _form_post(
         client,
-        f"/measure/1/commentary?period={PERIOD}",
+        at(f"/measure/1/commentary?period={PERIOD}"),
         {"text": "Caseload rose with new requests.", "written_by": "Test Lead"},
     )
 
@@ -162,14 +163,14 @@ def _commentary(app, client, _token):
 def _return_entry(app, client, _token):
     return _form_post(
         client,
-        f"/return/{ROUND}/edit",
+        at(f"/return/{ROUND}/edit"),
         {"condition-1-rag": "green", "condition-1-text": "On track.", "written_by": "Test Lead"},
     )
 
 
 def _route(address: str) -> Callable:
     def send(app, client, _token):
-        with client.get(address) as response:
+        with client.get(at(address)) as response:
             response.get_data()
             return response
 
@@ -236,8 +237,8 @@ ATTEMPTS = {
     "upload_template": Attempt(
         "GET /upload/template/ehcp.xlsx", UPLOADERS, _route("/upload/template/ehcp.xlsx"), 200, {}
     ),
-    "/upload": Attempt("the upload page", UPLOADERS, _page("/upload"), 200, {}),
-    "/upload/<token>": Attempt(
+    "/c/<council>/upload": Attempt("the upload page", UPLOADERS, _page("/upload"), 200, {}),
+    "/c/<council>/upload/<token>": Attempt(
         "a waiting upload's check page", UPLOADERS, _page("/upload/no-such-upload"), 200, {}
     ),
     "download_pack": Attempt(
@@ -251,7 +252,9 @@ ATTEMPTS = {
     "download_audit": Attempt(
         "GET /download/audit.csv", ADMINS, _route("/download/audit.csv"), 200, {}
     ),
-    "/audit": Attempt("the audit page's routing request", ADMINS, _page("/audit"), 200, {}),
+    "/c/<council>/audit": Attempt(
+        "the audit page's routing request", ADMINS, _page("/audit"), 200, {}
+    ),
 }
 
 

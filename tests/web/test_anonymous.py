@@ -15,6 +15,8 @@ import pytest
 
 from domain.roles import Role
 from services.submissions import load_workbook
+from tests.councils import NORFOLK_CODE
+from tests.routing import council_address as at
 from tests.signin import signed_in_client
 from tests.web.conftest import (
     ROUTING_OUTPUT,
@@ -30,6 +32,7 @@ FILE_NAME = "ehcp-known-figures.xlsx"
 FIGURES = ("12,345", "12345", FILE_NAME)
 # A value for each part of a route's address, so that every route is asked for something real.
 SAMPLES = {
+    "council": NORFOLK_CODE,
     "ref": "1",
     "slug": "december-2026",
     "key": "measure-1",
@@ -52,7 +55,7 @@ def _with_figures(folder, **changes):
         engine_of(app),
         ehcp_workbook("Summer 2026", 12_345),
         file_name=FILE_NAME,
-        years=settings.plan_years,
+        council=app.server.extensions["lfi"].service(NORFOLK_CODE).council,
         max_bytes=settings.max_upload_bytes,
     )
     assert outcome.stored_id is not None, outcome.report.issues
@@ -99,7 +102,7 @@ def test_web010_a_viewer_sees_the_known_figure(app):
     client = signed_in_client(app, Role.VIEWER)
     # when it reads the measure's page and the measures' table
     page = client.post("/_dash-update-component", json=routing_body(app, "/measure/1"))
-    table = client.get("/download/table/measures.csv")
+    table = client.get(at("/download/table/measures.csv"))
     # then the caseload is in both
     assert page.status_code == 200 and "12,345" in page.get_data(as_text=True)
     assert table.status_code == 200 and "12345" in table.get_data(as_text=True)
@@ -124,7 +127,7 @@ def test_web011_every_route_sends_an_anonymous_visitor_to_sign_in(app):
         assert response.status_code == 302, (address, response.status_code)
         assert response.headers["Location"] == "/sign-in?next=" + address
         _no_figures(response)
-    # the pages' shells (2), the downloads (5), the forms (2) and the upload template
+    # the pages' shells (2), Norfolk's downloads (5), forms (2) and upload template
     assert len(rules) >= 10
 
 
@@ -135,13 +138,14 @@ def test_web018_the_accessibility_statement_is_open_to_anyone_and_the_frame_offe
     client = _anonymous(app)
     # when they open the accessibility statement, which the sign-in page links to
     shell = client.get("/accessibility")
-    frame = client.get("/_dash-layout")
-    # then it opens, and the frame it is drawn in holds no figure and offers no other page
+    frame = client.get("/_dash-layout", headers={"Referer": "http://localhost/accessibility"})
+    # then it opens, and the frame it is drawn in holds no figure and offers no other page: it
+    # is no council's, so it names none and offers none's pages
     assert shell.status_code == 200
     assert frame.status_code == 200
     _no_figures(frame)
     hrefs = re.findall(r'"href":\s*"([^"]*)"', frame.get_data(as_text=True).replace("\\u002f", "/"))
-    assert hrefs == ["#main-content", "/", "/sign-in", "/accessibility", "/about"]
+    assert hrefs == ["#main-content", "/", "/sign-in", "/accessibility"]
 
 
 def test_web012_every_callback_refuses_an_anonymous_visitor(app):
@@ -149,10 +153,14 @@ def test_web012_every_callback_refuses_an_anonymous_visitor(app):
     client = _anonymous(app)
     bodies = [callback_body(app, key) for key in app.callback_map if key != ROUTING_OUTPUT]
     pages = {
-        re.sub(r"<[^>]+>", "1", page.get("path_template") or page["path"]): page.get("access")
+        re.sub(
+            r"<[^>]+>",
+            "1",
+            (page.get("path_template") or page["path"]).replace("<council>", NORFOLK_CODE),
+        ): page.get("access")
         for page in dash.page_registry.values()
     }
-    bodies += [routing_body(app, path) for path in pages]
+    bodies += [routing_body(app, path, None) for path in pages]
     for body in bodies:
         # when an anonymous visitor posts it as the renderer would
         response = client.post("/_dash-update-component", json=body)
@@ -160,7 +168,7 @@ def test_web012_every_callback_refuses_an_anonymous_visitor(app):
         _no_figures(response)
     # the router's requests are answered 401 (sign in), but for a page open to anyone
     answers = {
-        path: client.post("/_dash-update-component", json=routing_body(app, path)).status_code
+        path: client.post("/_dash-update-component", json=routing_body(app, path, None)).status_code
         for path in pages
     }
     assert answers == {path: 200 if pages[path] is Access.PUBLIC else 401 for path in pages}
@@ -168,7 +176,7 @@ def test_web012_every_callback_refuses_an_anonymous_visitor(app):
 
 def test_web013_the_sign_in_page_health_check_and_static_files_answer(app):
     # given an anonymous visitor, and the scripts a signed-in page loads
-    shell = signed_in_client(app, Role.VIEWER).get("/").get_data(as_text=True)
+    shell = signed_in_client(app, Role.VIEWER).get(at("/")).get_data(as_text=True)
     scripts = re.findall(r'src="(/_dash-component-suites/[^"]+)"', shell)
     client = signed_in_client(app, None)
     # when it asks for them
@@ -198,12 +206,15 @@ def test_web014_the_public_view_shows_anonymous_visitors_the_public_pages_only(p
         assert response.status_code == 401, path
         _no_figures(response)
     # nor the forms, the pack, or the audit trail's download
-    for address in [
-        "/measure/1/commentary",
-        "/return/december-2026/edit",
-        "/download/pack.pdf",
-        "/download/audit.csv",
-    ]:
+    for address in map(
+        at,
+        [
+            "/measure/1/commentary",
+            "/return/december-2026/edit",
+            "/download/pack.pdf",
+            "/download/audit.csv",
+        ],
+    ):
         response = client.get(address)
         assert response.status_code == 302, address
         assert response.headers["Location"] == "/sign-in?next=" + address
@@ -217,7 +228,12 @@ def test_web015_the_guard_reads_an_address_as_dashs_router_does(public_app):
     # when an anonymous visitor asks the router for a waiting upload under such addresses
     answers = {
         path: client.post("/_dash-update-component", json=routing_body(app, path)).status_code
-        for path in ["/upload/abc/def", "//upload/abc/", "/submissions/"]
+        for path in [
+            at("/upload/abc/def"),
+            at("//upload/abc/"),
+            "/" + at("/upload/abc/"),
+            at("/submissions/"),
+        ]
     }
     # then each is the page the router would show, and so refused: sign in
     assert answers == dict.fromkeys(answers, 401)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from domain.roles import Role
 from storage.models import WebSession
+from tests.routing import council_address as at
 from tests.signin import ORIGIN, add_account, form_token, signed_in_client
 from tests.web.conftest import (
     callback_body,
@@ -22,7 +23,7 @@ from tests.web.conftest import (
     stored_counts,
 )
 
-COMMENTARY = "/measure/1/commentary?period=Summer%202026"
+COMMENTARY = at("/measure/1/commentary?period=Summer%202026")
 EVIL = "https://evil.example"
 TEXT = "Caseload rose with new requests."
 

@@ -12,6 +12,7 @@ from domain.audit import Action, AuditFilter
 from domain.roles import Role
 from services.audit import read_events
 from settings import SettingsError, read_settings
+from tests.routing import council_address as at
 from tests.signin import PASSWORD, add_account, signed_in_client
 from tests.web.conftest import engine_of, make_app, routing_body, settings_for
 
@@ -30,11 +31,11 @@ def _responses(app) -> dict[str, object]:
     viewer = signed_in_client(app, Role.VIEWER)
     anonymous = app.server.test_client()
     return {
-        "page": viewer.get("/plan"),
+        "page": viewer.get(at("/plan")),
         "callback": viewer.post("/_dash-update-component", json=routing_body(app, "/plan")),
-        "download": viewer.get("/download/table/measures.csv"),
+        "download": viewer.get(at("/download/table/measures.csv")),
         "sign-in": anonymous.get("/sign-in"),
-        "not found": viewer.get("/download/table/no-such-table.csv"),
+        "not found": viewer.get(at("/download/table/no-such-table.csv")),
     }
 
 
@@ -66,7 +67,7 @@ def test_web040_every_response_has_a_policy_dash_works_under_without_unsafe_scri
 
 def test_web041_the_policy_names_each_of_dashs_inline_scripts_by_its_hash(app):
     # given the page shell, whose inline scripts Dash writes
-    response = signed_in_client(app, Role.VIEWER).get("/plan")
+    response = signed_in_client(app, Role.VIEWER).get(at("/plan"))
     inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", response.get_data(as_text=True))
     # when the policy's hashes are counted
     policy = _directives(response.headers["Content-Security-Policy"])
@@ -82,10 +83,10 @@ def test_web049_a_stranger_refused_before_dash_has_set_up_does_not_fix_a_policy_
     # Given a fresh app whose very first request is a stranger's, sent to sign in before Dash
     # has written its clientside callbacks' scripts,
     app = create_app(settings_for(tmp_path))
-    first = app.server.test_client().get("/plan")
+    first = app.server.test_client().get(at("/plan"))
     assert first.status_code == 302
     # when someone signed in then opens a page,
-    response = signed_in_client(app, Role.VIEWER).get("/plan")
+    response = signed_in_client(app, Role.VIEWER).get(at("/plan"))
     # then its policy names every inline script Dash now has, those scripts included.
     hashes = [
         s
@@ -98,7 +99,7 @@ def test_web049_a_stranger_refused_before_dash_has_set_up_does_not_fix_a_policy_
 
 def test_web042_static_scripts_may_be_cached(app):
     # given a script of Dash's components, as the page loads it
-    shell = signed_in_client(app, Role.VIEWER).get("/plan").get_data(as_text=True)
+    shell = signed_in_client(app, Role.VIEWER).get(at("/plan")).get_data(as_text=True)
     script = re.findall(r'src="(/_dash-component-suites/[^"]+)"', shell)[0]
     # when it is fetched
     with app.server.test_client().get(script) as response:
@@ -151,7 +152,7 @@ def _sign_in(app, email: str, *, remote: str, headers: dict[str, str], scheme: s
 
 
 def _sign_in_addresses(app) -> list[str | None]:
-    events = read_events(engine_of(app), AuditFilter(action=Action.SIGN_IN))
+    events = read_events(engine_of(app), None, AuditFilter(action=Action.SIGN_IN))
     return [event.address for event in events]
 
 

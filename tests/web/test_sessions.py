@@ -13,6 +13,7 @@ from sqlalchemy import update
 from domain.roles import Role
 from storage.database import write_session
 from storage.models import WebSession
+from tests.routing import council_address as at
 from tests.signin import PASSWORD, add_account, form_token, signed_in_client
 from tests.web.conftest import engine_of, make_app
 
@@ -75,7 +76,7 @@ def test_web031_over_https_the_cookie_is_secure_with_the_host_prefix(app):
     cookie = _session_cookie(response, "__Host-lfi_session")
     assert _attributes(cookie) == {"Secure", "HttpOnly", "Path=/", "SameSite=Lax"}
     # and it signs the browser in there
-    assert client.get("/plan", base_url="https://localhost").status_code == 200
+    assert client.get(at("/plan"), base_url="https://localhost").status_code == 200
 
 
 def _who(app, token: str) -> str | None:
@@ -116,9 +117,9 @@ def test_web033_signing_out_ends_the_session_on_the_server(app):
     # and the old cookie, sent again, signs nobody in
     replay = app.server.test_client()
     replay.set_cookie("lfi_session", kept)
-    answer = replay.get("/plan")
+    answer = replay.get(at("/plan"))
     assert answer.status_code == 302
-    assert answer.headers["Location"].startswith("/sign-in?next=/plan")
+    assert answer.headers["Location"].startswith(f"/sign-in?next={at('/plan')}")
 
 
 def _age(app, *, created: timedelta, last_seen: timedelta) -> None:
@@ -132,17 +133,17 @@ def _age(app, *, created: timedelta, last_seen: timedelta) -> None:
 def test_web034_a_session_unused_for_31_minutes_has_ended(app):
     # given a signed-in viewer whose last request was 31 minutes ago (the default idle limit 30)
     client = signed_in_client(app, Role.VIEWER)
-    assert client.get("/plan").status_code == 200
+    assert client.get(at("/plan")).status_code == 200
     _age(app, created=timedelta(minutes=31), last_seen=timedelta(minutes=31))
     # when it asks for a page
-    response = client.get("/plan")
+    response = client.get(at("/plan"))
     # then it is sent to sign in again, told why, coming back to the page after
     assert response.status_code == 302
-    assert response.headers["Location"] == "/sign-in?next=/plan&signed=idle"
+    assert response.headers["Location"] == f"/sign-in?next={at('/plan')}&signed=idle"
     assert TIMED_OUT in client.get(response.headers["Location"]).get_data(as_text=True)
     # once: the dead cookie is gone
     assert client.get_cookie("lfi_session") is None
-    assert client.get("/plan").headers["Location"] == "/sign-in?next=/plan"
+    assert client.get(at("/plan")).headers["Location"] == f"/sign-in?next={at('/plan')}"
 
 
 def test_web035_a_session_used_29_minutes_ago_goes_on(app):
@@ -150,7 +151,7 @@ def test_web035_a_session_used_29_minutes_ago_goes_on(app):
     client = signed_in_client(app, Role.VIEWER)
     _age(app, created=timedelta(minutes=29), last_seen=timedelta(minutes=29))
     # when it asks for a page, then it is shown
-    assert client.get("/plan").status_code == 200
+    assert client.get(at("/plan")).status_code == 200
 
 
 def test_web036_a_session_ends_after_its_absolute_lifetime_however_busy(tmp_path):
@@ -159,7 +160,7 @@ def test_web036_a_session_ends_after_its_absolute_lifetime_however_busy(tmp_path
     client = signed_in_client(app, Role.VIEWER)
     _age(app, created=timedelta(minutes=61), last_seen=timedelta(minutes=1))
     # when it asks for a page
-    response = client.get("/plan")
+    response = client.get(at("/plan"))
     # then it is sent to sign in again
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
@@ -171,7 +172,7 @@ def test_web037_a_session_within_its_lifetime_goes_on(tmp_path):
     client = signed_in_client(app, Role.VIEWER)
     _age(app, created=timedelta(minutes=59), last_seen=timedelta(minutes=1))
     # when it asks for a page, then it is shown
-    assert client.get("/plan").status_code == 200
+    assert client.get(at("/plan")).status_code == 200
 
 
 def test_web038_the_same_message_for_an_unknown_address_and_a_wrong_password(app):
@@ -205,12 +206,15 @@ def test_web029_sign_in_brings_the_visitor_back_to_the_whole_address_asked_for(a
     # given an anonymous visitor asking for a download with a query of its own
     email = add_account(app, Role.VIEWER)
     client = app.server.test_client()
-    asked = "/download/table/measures.csv?x=1&next=//evil.example"
+    asked = at("/download/table/measures.csv?x=1&next=//evil.example")
     # when it is sent to sign in
     response = client.get(asked)
     # then the address goes with it whole, encoded, none of it read as the sign-in page's own
     location = response.headers["Location"]
-    assert location == "/sign-in?next=/download/table/measures.csv%3Fx%3D1%26next%3D//evil.example"
+    assert (
+        location
+        == "/sign-in?next=/c/E10000020/download/table/measures.csv%3Fx%3D1%26next%3D//evil.example"
+    )
     # and signing in there brings it back to that address
     page = client.get(location).get_data(as_text=True)
     fields = dict(re.findall(r'name="(csrf_token|next)" value="([^"]*)"', page))

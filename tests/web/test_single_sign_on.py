@@ -20,6 +20,8 @@ from domain.roles import Role
 from services.audit import read_events
 from settings import read_settings
 from storage.models import Account
+from tests.councils import NORFOLK_CODE
+from tests.web.conftest import norfolk_alone
 from tests.web.mock_idp import run_provider
 from web.oidc import role_from_claims
 
@@ -61,6 +63,7 @@ def site(tmp_path_factory):
             env.setenv("LFI_SECRET_KEY", "k" * 40)
             env.setenv("LFI_ALLOWED_HOSTS", "127.0.0.1,localhost")
             env.setenv("LFI_LOAD_DEMO", "false")
+            env.setenv("LFI_COUNCILS_DIR", str(norfolk_alone(folder)))
             app = create_app(read_settings())
         later.app = app.server
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
@@ -112,15 +115,18 @@ def test_web050_alice_signs_in_with_her_council_account(site, context):
     # given alice at the provider, with the app role finance_officer
     # when she signs in through the browser
     page, asked = _sign_in_as(context, base, "alice")
-    # then she is back on the dashboard, signed in as herself
-    assert urlsplit(page.url).path == "/"
+    # then she is back on the dashboard, signed in as herself: on the overview of the one
+    # council served, where her role (in every council, as no council's provider speaks) holds
+    assert urlsplit(page.url).path == f"/c/{NORFOLK_CODE}"
     page.get_by_text("alice@example.test").first.wait_for(timeout=15_000)
     assert _session_cookies(context) == ["lfi_session"]
     # with an account made for her as a finance officer, and the sign-in in the trail
     account = _account(app, "alice@example.test")
     assert (account.role, account.source) == ("finance_officer", "oidc")
     assert account.oidc_subject == f"{provider.issuer}|alice"
-    event = read_events(app.server.extensions["lfi"].engine, AuditFilter(action=Action.SIGN_IN))[0]
+    event = read_events(
+        app.server.extensions["lfi"].engine, None, AuditFilter(action=Action.SIGN_IN)
+    )[0]
     assert (event.actor, event.outcome) == ("alice@example.test", "ok")
     assert '"via": "oidc"' in event.detail and '"role": "finance_officer"' in event.detail
     # and our client proved its PKCE verifier: S256 asked for, no token request refused
