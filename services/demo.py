@@ -1,9 +1,11 @@
-"""Load a council's demo data set (loaders.demo builds its workbooks) into the council while it
-has no submissions, exactly as uploads are loaded, and remove it again."""
+"""Load a council's demo data set (loaders.demo builds its workbooks from the demo folder beside
+its profile, councils/<LA code>/demo/) into the council while it has no submissions, exactly as
+uploads are loaded, and remove it again. A council without a demo folder has no demo data."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -13,7 +15,15 @@ from domain.audit import Action
 from domain.plan_shape import PlanShape
 from domain.roles import Permission
 from kpis.council import Council
-from loaders.demo import DEMO_YEARS, DemoDataError, build_demo_workbooks
+from loaders.demo import build_demo_workbooks
+from loaders.demo_spec import (
+    DemoDataError,
+    DemoSpec,
+    demo_folder,
+    fit_problems,
+    has_demo,
+    read_demo_spec,
+)
 from loaders.submissions import CheckedWorkbook, check_workbook
 from services import audit
 from services.submissions import store_checked
@@ -36,6 +46,39 @@ def _check_all(
     return checked
 
 
+def council_folder(council: Council) -> Path:
+    """The council's folder (councils/<LA code>/): the one, named by its LA code, that holds its
+    measure catalogue."""
+    found = next(
+        (p for p in council.profile.measures_file.parents if p.name == council.la_code), None
+    )
+    return found if found is not None else council.profile.measures_file.parent
+
+
+def has_demo_data(council: Council) -> bool:
+    """Whether the council has a demo data set (a demo folder with its demo.toml)."""
+    return has_demo(council_folder(council))
+
+
+def read_council_demo(council: Council) -> DemoSpec:
+    """The council's demo, checked against its plan and measures; DemoDataError lists every
+    problem (loaders.demo_spec.DemoSpecError for the demo folder's own)."""
+    spec = read_demo_spec(demo_folder(council_folder(council)))
+    problems = fit_problems(spec, council.shape)
+    if problems:
+        raise DemoDataError(
+            f"{council.name}'s demo data does not fit its plan and measures: "
+            + "; ".join(problems)
+            + ". Put the demo folder right, or set LFI_LOAD_DEMO=false."
+        )
+    return spec
+
+
+def build_council_demo(council: Council, today: date) -> list[tuple[str, bytes]]:
+    """The council's demo workbooks on ``today``: (file name, bytes), in loading order."""
+    return build_demo_workbooks(today, council.shape, read_council_demo(council))
+
+
 def load_demo_data(
     engine: Engine,
     *,
@@ -44,8 +87,8 @@ def load_demo_data(
     today: date | None = None,
     actor: Actor | None = None,
 ) -> int:
-    """Load the demo data into a council that has no submissions; the number of workbooks stored
-    (0 if it already had some).
+    """Load the council's demo data into it while it has no submissions; the number of
+    workbooks stored (0 if it already had some, or has no demo data set: has_demo_data).
 
     The emptiness check and every load share one write transaction, so two app workers starting
     together load it once, and a failure loads none of it. Asked by an ``actor`` (the command
@@ -54,18 +97,15 @@ def load_demo_data(
     """
     if actor is not None:
         actor.require(Permission.UPLOAD)
+    if not has_demo_data(council):
+        return 0
     shape, code = council.shape, council.la_code
-    years = shape.years
-    if years != DEMO_YEARS:
-        raise DemoDataError(
-            f"The demo data covers the plan years {DEMO_YEARS[0]} to {DEMO_YEARS[-1]}, but the "
-            f"council's plan runs {years[0]} to {years[-1]}. Set LFI_LOAD_DEMO=false."
-        )
+    spec = read_council_demo(council)
     today = today or date.today()
     with Session(engine) as session:
         if not council_is_empty(session, code):
             return 0
-    checked = _check_all(build_demo_workbooks(today, shape), shape, max_bytes, today)
+    checked = _check_all(build_demo_workbooks(today, shape, spec), shape, max_bytes, today)
     with write_session(engine) as session:
         if not council_is_empty(session, code):
             return 0
@@ -85,9 +125,10 @@ def council_is_empty(session: Session, council: str) -> bool:
 
 def remove_demo_data(engine: Engine, council: str, actor: Actor | None = None) -> int:
     """Delete every demo submission of the council and every row stored from it, in one
-    transaction; the number of submissions removed. Refused, changing nothing, if a council file was corrected by a demo
-    file: removing that would leave the council file superseded by nothing. Asked by an
-    ``actor``, their role must allow uploads, and the audit trail records the removal."""
+    transaction; the number of submissions removed. Refused, changing nothing, if a council file
+    was corrected by a demo file: removing that would leave the council file superseded by
+    nothing. Asked by an ``actor``, their role must allow uploads, and the audit trail records
+    the removal."""
     if actor is not None:
         actor.require(Permission.UPLOAD)
     with write_session(engine) as session:
