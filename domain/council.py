@@ -75,10 +75,11 @@ class CouncilProfile:
 
 def _text(data: Mapping[str, Any], key: str, where: str, problems: list[str]) -> str:
     value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
+    if key not in data:
+        problems.append(f"{where}: missing {key}")
+    elif not isinstance(value, str) or not value.strip():
         problems.append(f"{where}: {key} must be text")
-        return ""
-    return value.strip()
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _years(plan: Mapping[str, Any], problems: list[str]) -> tuple[str, ...]:
@@ -158,7 +159,8 @@ def _codes(data: Mapping[str, Any], problems: list[str]) -> tuple[str, str]:
 def parse_profile(data: Mapping[str, Any], *, directory: Path) -> CouncilProfile:
     """Check a profile as read from its file; ProfileError lists every problem."""
     problems: list[str] = []
-    for key in sorted(REQUIRED - set(data)):
+    # the texts and codes say for themselves when they are missing
+    for key in sorted(REQUIRED - set(data) - {"name", "short_name", "programme"}):
         problems.append(f"missing {key}")
     unknown = set(data) - REQUIRED - OPTIONAL
     if unknown:

@@ -141,9 +141,9 @@ DERIVED_LABELS: dict[str, str] = {
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-# A label that starts with a percentage ("2% block transfer"): the percentage changes from year
-# to year, so any is accepted.
-_PERCENT = re.compile(r"^\d+(\.\d+)?% ")
+# A percentage in a label ("1.5% Schools Block transfer", "Schools Block transfer (0.5%)") changes
+# from year to year, so a label matches the same label with any percentage.
+_PERCENT = re.compile(r"\d+(?:\.\d+)?\s?%")
 
 
 def normalise_label(text: str) -> str:
@@ -152,7 +152,12 @@ def normalise_label(text: str) -> str:
 
 
 def _without_percent(key: str) -> str:
-    return _PERCENT.sub("", key)
+    return _PERCENT.sub("N%", key)
+
+
+def _bare(key: str) -> str:
+    """The label with its percentages, and the brackets round them, taken out."""
+    return " ".join(re.sub(r"\(?\s*\d+(?:\.\d+)?\s?%\s*\)?", " ", key).split())
 
 
 @dataclass(frozen=True)
@@ -192,8 +197,10 @@ class PlanLines:
         index: dict[str, str] = {}
         for line in self.lines:
             for label in (line.label, *line.aliases):
-                index[normalise_label(label)] = line.code
-                index.setdefault(_without_percent(normalise_label(label)), line.code)
+                key = normalise_label(label)
+                index[key] = line.code
+                index.setdefault(_without_percent(key), line.code)
+                index.setdefault(_bare(key), line.code)
         for code, label in DERIVED_LABELS.items():
             index[normalise_label(label)] = code
         object.__setattr__(self, "_index", index)
@@ -216,10 +223,14 @@ class PlanLines:
         return tuple(line for line in self.lines if line.standard == standard)
 
     def code_for_label(self, text: str) -> str | None:
-        """The line (or derived row) a label names, or None. A label that starts with a
-        percentage matches the same label with any percentage."""
+        """The line (or derived row) a label names, or None. A label with a percentage in it
+        matches the same label with any percentage, or none."""
         key = normalise_label(text)
-        return self._index.get(key) or self._index.get(_without_percent(key))
+        return (
+            self._index.get(key)
+            or self._index.get(_without_percent(key))
+            or self._index.get(_bare(key))
+        )
 
     def standard_total(
         self, figures: Mapping[str, Mapping[str, int]], standard: str, year: str

@@ -19,6 +19,7 @@ from pathlib import Path
 PUBLIC_DIR = Path(__file__).resolve().parent.parent / "data" / "public"
 NEIGHBOURS_FILE = "statistical-neighbours.csv"
 MODEL = "2025"  # the DfE's statistical-neighbour model in use (published May 2025)
+PROFILE_MODEL = "council profile"  # the neighbours the council's own profile names
 ENGLAND = "England"  # the key of the National row in PublicData's tables
 PER_1000 = "per 1,000 plans maintained"
 SHARE = "%"  # a fraction, shown as a percentage
@@ -62,6 +63,8 @@ class Comparator:
     ranked: int  # how many English councils reported a figure
     better: str | None  # "lower" or "higher": which end of the ranking is better
     names: dict[str, str]
+    # Whose neighbours: the DfE's statistical-neighbour model ("2025"), or the council's profile.
+    model: str = MODEL
 
     def _common(self) -> dict[str, object]:
         return {"period": self.kind.period, "basis": self.kind.basis, "unit": self.kind.unit}
@@ -73,7 +76,7 @@ class Comparator:
         return {
             **self._common(),
             "value": _number(self.neighbours),
-            "model": MODEL,
+            "model": self.model,
             "members": list(self.members),
             "member_names": [self.names.get(code, code) for code in self.members],
             "reported": len(self.members),
@@ -255,6 +258,7 @@ def compare(
     statistical neighbours. The council itself is never among them."""
     if kind not in KINDS:
         raise ComparatorError(f"comparator {kind!r} is not one of {sorted(KINDS)}")
+    model = MODEL if neighbours is None else PROFILE_MODEL
     if neighbours is None:
         check_council(council, data)
         neighbours = data.neighbours[council]
@@ -267,6 +271,7 @@ def compare(
     every = [v for v in (found.figure(data, c) for c in councils) if v is not None]
     own = found.figure(data, council)
     return Comparator(
+        model=model,
         kind=found,
         council=council,
         council_value=own,

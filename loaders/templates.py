@@ -65,7 +65,7 @@ def dsg_instructions(shape: PlanShape) -> tuple[str, ...]:
         "",
         "Targets sheet (optional)",
         f"- A baseline and yearly targets for any measure other than {followers} (which follow the",
-        "  plan),  in the unit the dashboard shows it: a count, pounds, £m, or a percentage.",
+        "  plan), in the unit the dashboard shows it: a count, pounds, £m, or a percentage.",
         "- Percentages are read as the spreadsheet shows them. Typing 4.7% (Excel stores 0.047 and",
         "  shows 4.7%), the text '4.7%' and the number 4.7 all mean 4.7%. A plain number is always",
         "  a number of per cent: 0.14 in a cell not formatted as a percentage means 0.14%, not 14%.",

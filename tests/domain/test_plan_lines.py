@@ -154,11 +154,13 @@ def test_dsg006_norfolks_standard_lines_add_its_own_from_the_paper():
         ("0.5% block transfer", "block_transfer"),
         ("1.25% Block Transfer", "block_transfer"),
         ("block transfer", "block_transfer"),
-        ("block transfer 2%", None),  # only a leading percentage is set aside
-        ("2 % block transfer", None),
+        ("block transfer (2%)", "block_transfer"),  # wherever the percentage stands
+        ("2 % block transfer", "block_transfer"),
+        ("block transfers", None),
+        ("2% block", None),
     ],
 )
-def test_dsg007_a_label_starting_with_a_percentage_matches_any_percentage(label, code):
+def test_dsg007_a_label_with_a_percentage_matches_any_percentage(label, code):
     assert SPLIT.code_for_label(label) == code
 
 
