@@ -181,22 +181,25 @@ def cmd_measures(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from loaders.demo import build_demo_workbooks
-    from services.demo import load_demo_data
+    from loaders.demo import DemoDataError
+    from services.demo import build_council_demo, has_demo_data, load_demo_data
 
     settings, engine, service, actor = _services(args)
     council = service.council
     if args.remove:
         return _remove_demo(engine, council.la_code, actor)
-    if args.write:
-        folder = Path(args.write)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, data in build_demo_workbooks(date.today(), council.shape):
-            (folder / name).write_bytes(data)
-        print(f"Wrote the demo workbooks to {folder}")
-    stored = load_demo_data(
-        engine, council=council, max_bytes=settings.max_upload_bytes, actor=actor
-    )
+    if not has_demo_data(council):
+        print(f"{council.name} has no demo data (no demo folder of its own).", file=sys.stderr)
+        return 1
+    try:
+        if args.write:
+            _write_demo(Path(args.write), build_council_demo(council, date.today()))
+        stored = load_demo_data(
+            engine, council=council, max_bytes=settings.max_upload_bytes, actor=actor
+        )
+    except DemoDataError as error:
+        print(f"lfi demo: {error}", file=sys.stderr)
+        return 1
     if stored == 0:
         print(
             f"{council.name} already has submissions; the demo data loads only into a council "
@@ -208,6 +211,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"Loaded {council.name}'s demo data: {stored} workbooks, every one labelled as demo data."
     )
     return 0
+
+
+def _write_demo(folder: Path, files: list[tuple[str, bytes]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files:
+        (folder / name).write_bytes(data)
+    print(f"Wrote the demo workbooks to {folder}")
 
 
 def _remove_demo(engine, council: str, actor: Actor) -> int:

@@ -64,6 +64,9 @@ class CouncilProfile:
     # statistical neighbours as published.
     neighbours: tuple[str, ...]
     measures_file: Path
+    # The council's own folder (councils/<LA code>/), which holds the profile, its catalogue and
+    # any demo data.
+    directory: Path
 
     @property
     def last_year(self) -> str:
@@ -194,6 +197,7 @@ def parse_profile(data: Mapping[str, Any], *, directory: Path) -> CouncilProfile
         workstreams=_workstreams(data, problems),
         neighbours=neighbours,
         measures_file=measures_file,
+        directory=directory,
     )
     if problems:
         raise ProfileError(str(directory / PROFILE_FILE), problems)

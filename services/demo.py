@@ -47,12 +47,8 @@ def _check_all(
 
 
 def council_folder(council: Council) -> Path:
-    """The council's folder (councils/<LA code>/): the one, named by its LA code, that holds its
-    measure catalogue."""
-    found = next(
-        (p for p in council.profile.measures_file.parents if p.name == council.la_code), None
-    )
-    return found if found is not None else council.profile.measures_file.parent
+    """The council's folder (councils/<LA code>/)."""
+    return council.profile.directory
 
 
 def has_demo_data(council: Council) -> bool:
