@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.periods import PeriodError, financial_years, parse_financial_year
 from domain.plan_lines import PlanLine, PlanLines, check_lines
+from domain.problems import ListedProblems
 
 PROFILE_FILE = "council.toml"
 NEW_LA_CODE = re.compile(r"^E(06|08|09|10)\d{6}$")
@@ -22,13 +23,12 @@ REQUIRED = {"la_code", "old_la_code", "name", "short_name", "programme", "measur
 OPTIONAL = {"programme_summary", "contact", "condition", "workstream", "neighbours"}
 
 
-class ProfileError(ValueError):
+class ProfileError(ListedProblems, ValueError):
     """A council profile has problems; ``problems`` lists every one."""
 
     def __init__(self, where: str, problems: list[str]) -> None:
-        super().__init__(f"{where} has problems:\n" + "\n".join(problems))
+        super().__init__(f"{where} has problems", problems)
         self.where = where
-        self.problems = problems
 
 
 @dataclass(frozen=True)

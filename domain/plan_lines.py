@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from domain.problems import ListedProblems
+
 
 class LineGroup(StrEnum):
     INCOME = "income"
@@ -175,12 +177,11 @@ class PlanLine:
         return STANDARD_BY_CODE[self.standard].group
 
 
-class PlanLinesError(ValueError):
+class PlanLinesError(ListedProblems, ValueError):
     """A council's plan lines cannot be used; ``problems`` lists each, naming its line."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+        super().__init__("the plan's lines have problems", problems)
 
 
 @dataclass(frozen=True)

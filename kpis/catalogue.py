@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from domain.problems import ListedProblems
 from kpis.specs import PARSERS, Inputs, MeasureChange, parse_inputs
 
 CATEGORIES = {
@@ -86,12 +87,11 @@ TABLES = {"workstreams", "status", "inputs"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class CatalogueError(ValueError):
+class CatalogueError(ListedProblems, ValueError):
     """The catalogue has problems; ``problems`` lists every one, each naming its entry."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("the measure catalogue has problems:\n" + "\n".join(problems))
-        self.problems = problems
+        super().__init__("the measure catalogue has problems", problems)
 
 
 @dataclass(frozen=True)

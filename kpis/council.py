@@ -10,16 +10,16 @@ from pathlib import Path
 from domain.council import CouncilProfile, ProfileError, read_profile
 from domain.plan_lines import PlanLines
 from domain.plan_shape import MeasureKind, PlanShape
+from domain.problems import ListedProblems
 from kpis.catalogue import Catalogue, CatalogueError, load_catalogue
 from kpis.measures import Place
 
 
-class CouncilError(ValueError):
+class CouncilError(ListedProblems, ValueError):
     """One or more councils cannot be served; ``problems`` lists every one, naming its file."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+        super().__init__("", problems)
 
 
 @dataclass(frozen=True)

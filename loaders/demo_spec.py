@@ -29,6 +29,7 @@ from domain.periods import (
     parse_term,
 )
 from domain.plan_shape import TERM, YEAR, PlanShape
+from domain.problems import ListedProblems
 from domain.vocabulary import SAVINGS_COHORTS
 from loaders.errors import LoaderError
 
@@ -57,13 +58,12 @@ class DemoDataError(LoaderError):
     """The demo data cannot be built or loaded into this database as configured."""
 
 
-class DemoSpecError(DemoDataError):
+class DemoSpecError(ListedProblems, DemoDataError):
     """A council's demo folder has problems; ``problems`` lists every one."""
 
     def __init__(self, where: str, problems: list[str]) -> None:
-        super().__init__(f"{where} has problems:\n" + "\n".join(problems))
+        super().__init__(f"{where} has problems", problems)
         self.where = where
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -249,14 +249,14 @@ def test_clc009_check_names_the_file_and_every_problem_and_exits_1(councils, lfi
 
     assert result.code == 1
     problems = result.err.splitlines()
-    assert f"{path}: missing name" in problems
+    assert f"{path}: profile: missing name" in problems
     assert any(
         p.startswith(
             f"{path}: plan line 9 ('Post-16 and further education'): standard 'further_education'"
         )
         for p in problems
     )
-    assert problems[-1] == "3 problems."  # missing name, name must be text, the standard
+    assert problems[-1] == "2 problems."  # the missing name, said once, and the standard
     assert result.out == ""
 
 

@@ -29,7 +29,7 @@ import services.uploads as uploads
 from loaders.demo import build_demo_workbooks
 from loaders.submissions import check_workbook
 from storage.models import PendingUpload
-from tests.councils import NORFOLK_CODE, NORFOLK_SHAPE
+from tests.councils import NORFOLK_CODE, NORFOLK_DEMO, NORFOLK_SHAPE
 from tests.layouts.conftest import app_on
 from tests.layouts.test_static_pages import text_of
 from tests.layouts.uploading import account, signed_in_as
@@ -219,7 +219,7 @@ def test_pdv012_every_accepted_fixture_is_accepted(name):
 
 
 def test_pdv013_every_demo_workbook_is_accepted():
-    files = build_demo_workbooks(date.today(), NORFOLK_SHAPE)
+    files = build_demo_workbooks(date.today(), NORFOLK_SHAPE, NORFOLK_DEMO)
     assert len(files) >= 9
     for name, data in files:
         result = check_workbook(data, file_name=name, shape=NORFOLK_SHAPE, max_bytes=MAX_BYTES)
