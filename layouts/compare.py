@@ -126,11 +126,27 @@ def _published_cell(figures: CouncilFigures, measure_id: str) -> str:
         return "Not among its measures"
     value = figures.published.get(measure_id)
     own = value.comparator_council if value is not None else None
-    if own is None or own.get("value") is None:
+    if value is None or own is None or own.get("value") is None:
         return NOT_AVAILABLE
-    quartile = (value.quartile or {}).get("value") if value is not None else None
-    ranked = f"; quartile {quartile} of 4" if quartile else ""
-    return f"{comparator_figure(own)} ({own['period']}){ranked}"
+    quartile = (value.quartile or {}).get("value")
+    return comparator_figure(own) + (f"; quartile {quartile} of 4" if quartile else "")
+
+
+def _bases(comparison: Comparison) -> html.Ul:
+    """What each published figure is, and for when: the same for every council, said once."""
+    items = []
+    for key in comparison.key_measures:
+        record = next(
+            (
+                v.comparator_council
+                for c in comparison.councils
+                if (v := c.published.get(key.measure_id)) is not None and v.comparator_council
+            ),
+            None,
+        )
+        if record is not None:
+            items.append(html.Li(f"{key.label}: {record['basis']}; {record['period']}."))
+    return html.Ul(items, id="compare-published-bases")
 
 
 def _published(comparison: Comparison) -> html.Section:
@@ -158,6 +174,8 @@ def _published(comparison: Comparison) -> html.Section:
                 ],
                 text_columns=set(range(1, len(comparison.key_measures) + 1)),
             ),
+            html.P("What each figure is, and the period it covers:"),
+            _bases(comparison),
         ]
     )
 

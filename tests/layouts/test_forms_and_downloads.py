@@ -165,10 +165,10 @@ def test_dwn002_text_typed_by_people_cannot_run_as_a_formula(app, reader):
     client = reader
     from datetime import date
 
-    from loaders.demo import build_demo_workbooks
+    from services.demo import build_council_demo
     from services.submissions import load_workbook
 
-    files = dict(build_demo_workbooks(date(2027, 1, 10), NORFOLK.shape))
+    files = dict(build_council_demo(NORFOLK, date(2027, 1, 10)))
     load_workbook(
         _service(app).engine,
         files["demo-ehcp-2026-autumn.xlsx"],

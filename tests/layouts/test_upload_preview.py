@@ -12,10 +12,10 @@ import io
 import pytest
 from dash import html
 
-from loaders.demo import read_paper_plan
+from loaders.demo_spec import demo_folder, read_demo_spec
 from loaders.templates import write_dsg_workbook, write_ehcp_workbook
 from services.submissions import load_workbook
-from tests.councils import NORFOLK, NORFOLK_CODE
+from tests.councils import COUNCILS_DIR, NORFOLK, NORFOLK_CODE
 from tests.layouts.conftest import app_on
 from tests.layouts.test_static_pages import text_of, walk
 from tests.layouts.uploading import account, norfolk, signed_in_as
@@ -58,7 +58,9 @@ def _bytes(writer, **figures) -> bytes:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     app = app_on(tmp_path_factory.mktemp("upload-preview"), load_demo=False)
-    opening, plan = read_paper_plan()
+    # the paper's plan, as Norfolk's demo data set holds it
+    spec = read_demo_spec(demo_folder(COUNCILS_DIR / NORFOLK_CODE))
+    opening, plan = spec.opening_balance, spec.plan
     stored = [
         (
             "dsg-plan.xlsx",

@@ -8,6 +8,7 @@ import dataclasses
 import io
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from kpis.council_draft import write_council
-from loaders.templates import write_ehcp_workbook
+from loaders.templates import write_dsg_workbook, write_ehcp_workbook
+from services.submissions import load_workbook
 from settings import Settings
 from storage.models import Commentary, PendingUpload, ReturnEntry, Submission
 from tests.councils import COUNCILS_DIR, NORFOLK_CODE
@@ -98,6 +100,77 @@ def stored_counts(app) -> dict[str, int]:
             name: session.scalar(select(func.count()).select_from(model))
             for name, model in STORED.items()
         }
+
+
+# Devon's figures in the tests with two councils: its own EHCP return, whose caseload no answer
+# to a Norfolk account may carry, and a DSG plan and forecast whose balances are worked by hand.
+DEVON_CASELOAD = 67_891
+DEVON_FILE = "devon-ehcp-summer-2026.xlsx"
+DEVON_FIGURES = ("67,891", "67891", DEVON_FILE, "Devon")
+NORFOLK_CASELOAD = 12_345
+NORFOLK_FILE = "norfolk-ehcp-summer-2026.xlsx"
+# Devon's plan, £m a year in every plan year from 2022-23 to 2028-29 (every other standard line
+# nil): income 100, spending 90 + 20, the DfE 5 and the council 3. In-year 110 - 100 = 10, less
+# 8 of contributions: the balance after contributions grows by 2 a year from the opening 50, to
+# 50 + 7 x 2 = 64 in 2028-29. The forecast spends 23 on independent schools, 3 more a year: it
+# grows by 5 a year, to 50 + 7 x 5 = 85, £21.000m worse than the plan.
+DEVON_OPENING = Decimal(50)
+DEVON_PLAN = {
+    "hnb_dsg_income": Decimal(-100),
+    "special_schools": Decimal(90),
+    "independent_special_schools": Decimal(20),
+    "dfe_contribution": Decimal(-5),
+    "council_contribution": Decimal(-3),
+}
+DEVON_FORECAST = {**DEVON_PLAN, "independent_special_schools": Decimal(23)}
+
+
+def devon_dsg_workbook(council) -> bytes:
+    """Devon's DSG workbook in its own lines and years, its forecast made in Summer 2026."""
+    shape = council.shape
+
+    def every_year(by_line: dict[str, Decimal]) -> dict[str, dict[str, Decimal]]:
+        return {
+            line.code: dict.fromkeys(shape.years, by_line.get(line.code, Decimal(0)))
+            for line in shape.lines.lines
+        }
+
+    buffer = io.BytesIO()
+    write_dsg_workbook(
+        buffer,
+        shape=shape,
+        opening_balance=DEVON_OPENING,
+        plan=every_year(DEVON_PLAN),
+        forecast=every_year(DEVON_FORECAST),
+        forecast_term="Summer 2026",
+    )
+    return buffer.getvalue()
+
+
+def load_into(app, code: str, data: bytes, file_name: str) -> None:
+    """Store a workbook in council ``code`` as lfi load would."""
+    deployment = app.server.extensions["lfi"]
+    outcome = load_workbook(
+        deployment.engine,
+        data,
+        file_name=file_name,
+        council=deployment.service(code).council,
+        max_bytes=20_000_000,
+    )
+    assert outcome.stored_id is not None, outcome.report.issues
+
+
+def two_council_app(folder: Path, **changes):
+    """The app serving Norfolk and Devon, each with an EHCP return of Summer 2026 of its own
+    (Norfolk's caseload 12,345, or its demo data with load_demo; Devon's 67,891), and Devon with
+    its DSG plan and forecast."""
+    app = make_app(folder, councils_dir=councils_with_devon(folder), **changes)
+    devon = app.server.extensions["lfi"].service(DEVON_CODE).council
+    if not changes.get("load_demo"):
+        load_into(app, NORFOLK_CODE, ehcp_workbook("Summer 2026", NORFOLK_CASELOAD), NORFOLK_FILE)
+    load_into(app, DEVON_CODE, ehcp_workbook("Summer 2026", DEVON_CASELOAD), DEVON_FILE)
+    load_into(app, DEVON_CODE, devon_dsg_workbook(devon), "devon-dsg-summer-2026.xlsx")
+    return app
 
 
 def server_callbacks(app) -> dict[str, dict]:

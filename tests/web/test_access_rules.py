@@ -1,6 +1,8 @@
 """Every route, callback and page of the running app declares who may call it (issue 11, point 3),
 and each role can do exactly what its rule allows: the data-changing routes and callbacks are
-tried by every role and by an anonymous visitor, and a refused request stores nothing.
+tried by every role and by an anonymous visitor, and a refused request stores nothing. Every
+council route, page and callback is tried at another council's address by an account of the
+first (issue 12, point 3): refused, with nothing of the other council's in the answer.
 
 The rules by hand, from the issue: a viewer reads; a finance officer also uploads and confirms;
 a programme lead also writes commentary and the DfE return and downloads the pack; an admin also
@@ -16,9 +18,13 @@ import dash
 import pytest
 
 from domain.roles import Role
+from tests.councils import NORFOLK_CODE
 from tests.routing import council_address as at
 from tests.signin import signed_in_client
 from tests.web.conftest import (
+    DEVON_CODE,
+    DEVON_FIGURES,
+    LOCATION,
     ROUTING_OUTPUT,
     answer_of,
     callback_body,
@@ -28,6 +34,7 @@ from tests.web.conftest import (
     routing_body,
     server_callbacks,
     stored_counts,
+    two_council_app,
 )
 from web.access import DASH_ROUTES, Access, declared
 
@@ -334,3 +341,169 @@ def test_web007_an_anonymous_visitor_is_sent_to_sign_in_and_nothing_is_stored(ap
     else:
         assert response.status_code == 401, response.get_data(as_text=True)[:300]
     assert stored_counts(app) == before
+
+
+# ---- one council's figures are never another's ------------------------------------------------
+# Issue 12: "a user of one council gets 403 or 404 for every address of another". Norfolk's admin
+# (every permission in Norfolk, none in Devon) tries every route, callback and page at Devon's
+# address; an account with roles in both reads both.
+
+NORFOLK_ADMIN = "norfolk.admin@example.org"
+BOTH = "both.councils@example.org"
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory):
+    return two_council_app(tmp_path_factory.mktemp("two-councils"))
+
+
+def _devon_address(rule) -> str:
+    """A route's address in Devon, every other part of it something real."""
+    samples = {
+        "council": DEVON_CODE,
+        "ref": "1",
+        "slug": ROUND,
+        "key": "measures",
+        "fmt": "csv",
+        "family": "ehcp",
+        "name": "annex.xlsx",
+    }
+    address = rule.rule
+    for argument in rule.arguments:
+        address = re.sub(rf"<(?:[^:<>]+:)?{argument}>", samples[argument], address)
+    return address
+
+
+def _council_routes(app) -> list:
+    return [r for r in app.server.url_map.iter_rules() if r.rule.startswith("/c/<council>/")]
+
+
+def _council_pages() -> list[str]:
+    return [
+        page["path_template"]
+        for page in dash.page_registry.values()
+        if (page.get("path_template") or "").startswith("/c/<council>")
+    ]
+
+
+def _nothing_of_devon(response, what: str) -> None:
+    assert response.status_code in (403, 404), (what, response.status_code)
+    text = response.get_data(as_text=True)
+    assert [figure for figure in DEVON_FIGURES if figure in text] == [], what
+
+
+def test_web060_every_council_route_page_and_callback_is_enumerated(two):
+    # given the app's routes, pages and server callbacks
+    routes, pages = _council_routes(two), _council_pages()
+    callbacks = [k for k in server_callbacks(two) if k != ROUTING_OUTPUT]
+    # then the council's own are many, and every data route is a council's
+    assert len(routes) >= 8 and len(pages) >= 11 and len(callbacks) >= 4
+    outside = [
+        r.rule
+        for r in two.server.url_map.iter_rules()
+        if not r.rule.startswith("/c/<council>/")
+        and declared(two.server.view_functions[r.endpoint]) not in (None, Access.PUBLIC)
+    ]
+    assert outside == [], "data routes outside any council: " + ", ".join(outside)
+
+
+def test_web061_a_norfolk_account_gets_403_or_404_at_every_devon_route(two):
+    # given Norfolk's admin, who holds every permission in Norfolk and no role in Devon
+    client = signed_in_client(two, Role.ADMIN, NORFOLK_ADMIN)
+    before = stored_counts(two)
+    for rule in _council_routes(two):
+        address = _devon_address(rule)
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            # when it asks for the route at Devon's address
+            response = client.open(address, method=method, data={"text": "x"})
+            # then it is refused, and nothing of Devon's is in the answer
+            _nothing_of_devon(response, f"{method} {address}")
+    # and the pages' shells at Devon's addresses are refused too
+    for template in _council_pages():
+        address = template.replace("<council>", DEVON_CODE).replace("<ref>", "1")
+        address = address.replace("<number>", "1").replace("<token>", "abc")
+        _nothing_of_devon(client.get(address), f"GET {address}")
+    assert stored_counts(two) == before
+
+
+def test_web062_a_norfolk_account_gets_403_from_every_page_and_callback_sent_from_devon(two):
+    client = signed_in_client(two, Role.ADMIN, NORFOLK_ADMIN)
+    token = _pending_token(two, client)  # its own waiting upload, in Norfolk
+    before = stored_counts(two)
+    # when Dash's router is asked for each of Devon's pages
+    for template in _council_pages():
+        path = template.replace("<council>", DEVON_CODE).replace("<ref>", "1")
+        path = path.replace("<number>", "1").replace("<token>", "abc")
+        response = client.post("/_dash-update-component", json=routing_body(two, path, None))
+        _nothing_of_devon(response, path)
+    # and each server callback is sent from Devon's upload page, with a real file where it
+    # takes one and a real upload of its own where it takes a token
+    for key in server_callbacks(two):
+        if key == ROUTING_OUTPUT:
+            continue
+        body = callback_body(
+            two,
+            key,
+            {
+                "upload-workbook.contents": data_url(ehcp_workbook(PERIOD, 11_111)),
+                "upload-workbook.filename": "ehcp.xlsx",
+                "upload-confirm": 1,
+                "upload-discard": 1,
+                "upload-token": token,
+                "upload-discard-token": token,
+                "upload-waiting-list": "upload-waiting-list",
+                LOCATION: f"/c/{DEVON_CODE}/upload",
+            },
+        )
+        _nothing_of_devon(client.post("/_dash-update-component", json=body), key)
+    # then nothing is stored, in either council
+    assert stored_counts(two) == before
+
+
+def test_web063_the_frame_names_no_council_to_an_account_it_refuses(two):
+    # given Norfolk's admin on (or sent to) Devon's overview
+    client = signed_in_client(two, Role.ADMIN, NORFOLK_ADMIN)
+    frame = client.get("/_dash-layout", headers={"Referer": f"http://localhost/c/{DEVON_CODE}"})
+    # then the frame, open to anyone, names neither Devon nor its pages
+    assert frame.status_code == 200
+    text = frame.get_data(as_text=True)
+    assert "Devon" not in text and f"/c/{DEVON_CODE}" not in text
+
+
+def test_web064_an_account_with_roles_in_both_councils_reads_each_councils_own(two):
+    # given an account with a role in Norfolk and one in Devon
+    client = signed_in_client(
+        two, None, BOTH, roles={NORFOLK_CODE: Role.VIEWER, DEVON_CODE: Role.ADMIN}
+    )
+    # when it reads each council's measures table and its first measure's page
+    tables = {
+        code: client.get(f"/c/{code}/download/table/measures.csv").get_data(as_text=True)
+        for code in (NORFOLK_CODE, DEVON_CODE)
+    }
+    pages = {
+        code: client.post(
+            "/_dash-update-component", json=routing_body(two, f"/c/{code}/measure/1", None)
+        ).get_data(as_text=True)
+        for code in (NORFOLK_CODE, DEVON_CODE)
+    }
+    # then each shows its own council's caseload and not the other's
+    assert "12345" in tables[NORFOLK_CODE] and "67891" not in tables[NORFOLK_CODE]
+    assert "67891" in tables[DEVON_CODE] and "12345" not in tables[DEVON_CODE]
+    assert "12,345" in pages[NORFOLK_CODE] and "67,891" not in pages[NORFOLK_CODE]
+    assert "67,891" in pages[DEVON_CODE] and "12,345" not in pages[DEVON_CODE]
+    # and its role is each council's own: the audit trail is Devon's admin's, not Norfolk's viewer's
+    assert client.get(f"/c/{DEVON_CODE}/download/audit.csv").status_code == 200
+    assert client.get(f"/c/{NORFOLK_CODE}/download/audit.csv").status_code == 403
+
+
+def test_web065_a_councils_audit_trail_holds_its_own_events_only(two):
+    # given a download in each council by the account with roles in both
+    client = signed_in_client(
+        two, None, BOTH, roles={NORFOLK_CODE: Role.VIEWER, DEVON_CODE: Role.ADMIN}
+    )
+    client.get(f"/c/{NORFOLK_CODE}/download/table/measure-1.csv")
+    client.get(f"/c/{DEVON_CODE}/download/table/measure-2.csv")
+    # when Devon's admin reads Devon's trail
+    trail = client.get(f"/c/{DEVON_CODE}/download/audit.csv").get_data(as_text=True)
+    # then Devon's export is in it and Norfolk's is not
+    assert "lfi-measure-2.csv" in trail and "lfi-measure-1.csv" not in trail
