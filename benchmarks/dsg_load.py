@@ -1,8 +1,9 @@
 """Time loading a DSG workbook (open, check every cell, store) against a naive baseline measured
 in the same run: pandas.read_excel with openpyxl, then to_sql, which checks nothing.
 
-    .venv/bin/python benchmarks/dsg_load.py [--repeat N]
+    .venv/bin/python benchmarks/dsg_load.py [--repeat N] [--council CODE]
 
+The workbook is the council's first demo DSG workbook (its plan lines and years, a forecast).
 Prints the median of N runs of each, and their ratio. There is no target for this workbook; the
 numbers show what the checks cost on a file the size of a real plan.
 """
@@ -14,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
@@ -22,20 +24,22 @@ from sqlalchemy import create_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain.periods import Term, financial_years  # noqa: E402
-from loaders.demo import build_forecast, read_paper_plan  # noqa: E402
-from loaders.templates import write_dsg_workbook  # noqa: E402
+from benchmark_council import add_council_argument, choose_council, demo_workbook  # noqa: E402
+
+from kpis.council import Council  # noqa: E402
 from services.submissions import load_workbook  # noqa: E402
 from storage.database import create_database_engine, upgrade_database  # noqa: E402
 
-YEARS = financial_years("2022-23", "2028-29")
+TODAY = date(2026, 11, 22)
 
 
-def time_product(data: bytes, folder: Path, run: int) -> float:
+def time_product(data: bytes, council: Council, folder: Path, run: int) -> float:
     engine = create_database_engine(f"sqlite:///{folder / f'product-{run}.sqlite3'}")
     upgrade_database(engine)
     start = time.perf_counter()
-    outcome = load_workbook(engine, data, file_name="plan.xlsx", years=YEARS, max_bytes=20_000_000)
+    outcome = load_workbook(
+        engine, data, file_name="plan.xlsx", council=council, max_bytes=20_000_000
+    )
     elapsed = time.perf_counter() - start
     if outcome.stored_id is None:
         raise SystemExit(f"the benchmark workbook was not stored: {outcome.report.issues}")
@@ -57,23 +61,15 @@ def time_baseline(data: bytes, folder: Path, run: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
+    add_council_argument(parser)
     args = parser.parse_args()
-    opening, plan = read_paper_plan()
-    buffer = BytesIO()
-    write_dsg_workbook(
-        buffer,
-        years=YEARS,
-        opening_balance=opening,
-        plan=plan,
-        forecast=build_forecast(plan, Term(2024, "Autumn")),
-        forecast_term="Autumn 2024",
-    )
-    data = buffer.getvalue()
+    council = choose_council(args.council)
+    data = demo_workbook(council, TODAY, "demo-dsg-")
     with tempfile.TemporaryDirectory() as folder:
-        product = [time_product(data, Path(folder), n) for n in range(args.repeat)]
+        product = [time_product(data, council, Path(folder), n) for n in range(args.repeat)]
         baseline = [time_baseline(data, Path(folder), n) for n in range(args.repeat)]
     p, b = statistics.median(product), statistics.median(baseline)
-    print(f"DSG workbook, {len(data):,} bytes, median of {args.repeat} runs")
+    print(f"{council.la_code}'s DSG workbook, {len(data):,} bytes, median of {args.repeat} runs")
     print(f"  product  (open, check every cell, store in one transaction): {p * 1000:8.1f} ms")
     print(f"  baseline (pandas.read_excel + to_sql, no checks):            {b * 1000:8.1f} ms")
     print(f"  ratio product / baseline: {p / b:.2f}")

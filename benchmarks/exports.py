@@ -1,6 +1,6 @@
 """Time the Schools Forum pack from the demo data, and one chart export cold and warm.
 
-    .venv/bin/python benchmarks/exports.py
+    .venv/bin/python benchmarks/exports.py [--council CODE]
 
 The pack is built with one Chromium kept for every chart (as the app and lfi export do); the
 baseline, in the same run, draws each chart in a Chromium of its own (kaleido without its
@@ -11,6 +11,7 @@ the pack under 20 seconds, a warm chart under 1 second.
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import tempfile
@@ -21,12 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmark_council import add_council_argument, choose_council  # noqa: E402
+
 from exports.charts import ChartRenderer, chart, for_print  # noqa: E402
 from exports.reports import make_pack  # noqa: E402
-from kpis.catalogue import load_catalogue  # noqa: E402
+from kpis.council import Council  # noqa: E402
 from services.demo import load_demo_data  # noqa: E402
 from services.measures import MeasureService  # noqa: E402
-from settings import read_settings  # noqa: E402
 from storage.database import create_database_engine, upgrade_database  # noqa: E402
 
 PACK_TARGET_S = 20.0
@@ -45,11 +47,12 @@ class PerChartChromium(ChartRenderer):
         return pio.to_image(figure, format=fmt, width=width, height=height)
 
 
-def demo_service(folder: Path) -> MeasureService:
+def demo_service(folder: Path, council: Council) -> MeasureService:
     engine = create_database_engine(f"sqlite:///{folder / 'demo.sqlite3'}")
     upgrade_database(engine)
-    load_demo_data(engine, years=read_settings().plan_years, max_bytes=20_000_000)
-    return MeasureService(engine=engine, catalogue=load_catalogue())
+    if load_demo_data(engine, council=council, max_bytes=20_000_000) == 0:
+        raise SystemExit(f"{council.la_code} has no demo data to time the exports on")
+    return MeasureService(engine=engine, council=council)
 
 
 def timed(action) -> float:
@@ -82,8 +85,11 @@ def time_charts(service: MeasureService) -> dict[str, float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    add_council_argument(parser)
+    council = choose_council(parser.parse_args().council)
     with tempfile.TemporaryDirectory() as folder:
-        service = demo_service(Path(folder))
+        service = demo_service(Path(folder), council)
         pack = time_pack(service, ChartRenderer())
         baseline = time_pack(service, PerChartChromium())
         charts = time_charts(service)

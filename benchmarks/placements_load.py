@@ -1,7 +1,7 @@
 """Ingest a 100,000-row placement sheet (parse, validate, commit) and, in the same run, a naive
 baseline: pandas.read_excel with openpyxl, then DataFrame.to_sql, which checks nothing.
 
-    .venv/bin/python benchmarks/placements_load.py [--rows N] [--repeat N]
+    .venv/bin/python benchmarks/placements_load.py [--rows N] [--repeat N] [--council CODE]
 
 Each run is a fresh process on a fresh SQLite file; its peak memory is the resident high-water
 mark (VmHWM) of that process, imports included. Target: at
@@ -23,7 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmark_council import add_council_argument, choose_council  # noqa: E402
+
 from domain.vocabulary import PRIMARY_NEEDS, PROVISION_TYPES  # noqa: E402
+from kpis.council import Council  # noqa: E402
 from loaders.templates import write_hnb_workbook  # noqa: E402
 
 TERM_START = date(2024, 9, 1)
@@ -31,14 +34,17 @@ TERM_START = date(2024, 9, 1)
 PRODUCT = """
 import json, sys, time
 from datetime import date
+from pathlib import Path
 start = time.perf_counter()
+from kpis.council import read_council
 from services.submissions import load_workbook
 from storage.database import create_database_engine, upgrade_database
+council = read_council(Path(sys.argv[3]))
 engine = create_database_engine(f"sqlite:///{sys.argv[2]}")
 upgrade_database(engine)
 ready = time.perf_counter()
 outcome = load_workbook(engine, open(sys.argv[1], "rb").read(), file_name="placements.xlsx",
-                        years=("2022-23",), max_bytes=100_000_000, today=date(2026, 11, 22))
+                        council=council, max_bytes=100_000_000, today=date(2026, 11, 22))
 elapsed = time.perf_counter() - ready
 assert outcome.stored_id is not None, [str(i) for i in outcome.report.errors[:5]]
 status = open("/proc/self/status").read()
@@ -62,7 +68,7 @@ print(json.dumps({"seconds": elapsed, "peak_mb": peak_kb / 1024}))
 """
 
 
-def build_workbook(path: Path, rows: int) -> None:
+def build_workbook(path: Path, rows: int, council: Council) -> None:
     rng = random.Random(7)
     needs, provisions = list(PRIMARY_NEEDS), list(PROVISION_TYPES.values())
     placements = [
@@ -85,12 +91,12 @@ def build_workbook(path: Path, rows: int) -> None:
         }
         for n in range(rows)
     ]
-    write_hnb_workbook(path, term="Autumn 2024", placements=placements)
+    write_hnb_workbook(path, shape=council.shape, term="Autumn 2024", placements=placements)
 
 
-def run(script: str, workbook: Path, database: Path) -> dict:
+def run(script: str, workbook: Path, database: Path, *more: Path) -> dict:
     result = subprocess.run(
-        [sys.executable, "-c", script, str(workbook), str(database)],
+        [sys.executable, "-c", script, str(workbook), str(database), *map(str, more)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -105,12 +111,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    add_council_argument(parser)
     args = parser.parse_args()
+    council = choose_council(args.council)
+    council_folder = council.profile.measures_file.parent
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         workbook = folder / "placements.xlsx"
-        build_workbook(workbook, args.rows)
-        product = [run(PRODUCT, workbook, folder / f"p{n}.sqlite3") for n in range(args.repeat)]
+        build_workbook(workbook, args.rows, council)
+        product = [
+            run(PRODUCT, workbook, folder / f"p{n}.sqlite3", council_folder)
+            for n in range(args.repeat)
+        ]
         baseline = [run(BASELINE, workbook, folder / f"b{n}.sqlite3") for n in range(args.repeat)]
         size = workbook.stat().st_size
     p = statistics.median(r["seconds"] for r in product)

@@ -6,13 +6,17 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from domain.periods import financial_years
+from kpis.comparators import PUBLIC_DIR
+from kpis.council_draft import write_council
 from storage.database import create_database_engine, upgrade_database
+from tests.councils import COUNCILS_DIR, NORFOLK_CODE
 
 POSTGRES_URL = os.environ.get(
     "LFI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -70,6 +74,35 @@ def engine(database_url) -> Iterator[Engine]:
 @pytest.fixture
 def plan_years() -> tuple[str, ...]:
     return PLAN_YEARS
+
+
+DEVON_CODE = "E10000008"  # Devon County Council: the second council some tests add
+
+
+@pytest.fixture
+def councils_dir(tmp_path_factory) -> Path:
+    """A councils directory (for LFI_COUNCILS_DIR) holding Norfolk's folder alone, its profile,
+    catalogue and demo: a council added to the project changes no test that does not ask."""
+    root = tmp_path_factory.mktemp("councils")
+    shutil.copytree(COUNCILS_DIR / NORFOLK_CODE, root / NORFOLK_CODE)
+    return root
+
+
+@pytest.fixture
+def two_councils_dir(councils_dir) -> Path:
+    """Norfolk's folder and Devon's, drafted from the DfE's public lists as `lfi council add`
+    drafts a council, with Norfolk's measures and plan years."""
+    write_council(
+        DEVON_CODE,
+        councils_dir=councils_dir,
+        measures_from=councils_dir / NORFOLK_CODE / "measures.toml",
+        public_dir=PUBLIC_DIR,
+        first_year=PLAN_YEARS[0],
+        last_year=PLAN_YEARS[-1],
+        programme="High needs recovery programme",
+        contact_email=None,
+    )
+    return councils_dir
 
 
 CHROMIUM_ARGS = [

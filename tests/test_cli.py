@@ -10,23 +10,27 @@ from pathlib import Path
 
 import pytest
 
+from loaders.templates import write_template
 from tests import paper
+from tests.conftest import DEVON_CODE
+from tests.councils import NORFOLK_CODE, NORFOLK_SHAPE
 from tests.workbooks import find_row, paper_workbook, year_column
 
 LFI = Path(sys.executable).parent / "lfi"
 
 
-@pytest.fixture
-def lfi(database_url, tmp_path):
+def _lfi(database_url: str, councils: Path, cwd: Path):
     if not LFI.exists():
         pytest.fail(f"the lfi command is not installed beside {sys.executable}: run scripts/test")
-    env = {**os.environ, "LFI_DATABASE_URL": database_url}
+    env = {**os.environ, "LFI_DATABASE_URL": database_url, "LFI_COUNCILS_DIR": str(councils)}
+    env.pop("LFI_COUNCIL", None)
 
-    def run(*args: str) -> subprocess.CompletedProcess:
+    def run(*args: str, council: str | None = None) -> subprocess.CompletedProcess:
+        """``lfi ARGS``; ``council`` is LFI_COUNCIL's value."""
         return subprocess.run(
             [str(LFI), *args],
-            env=env,
-            cwd=tmp_path,
+            env=env if council is None else {**env, "LFI_COUNCIL": council},
+            cwd=cwd,
             capture_output=True,
             text=True,
             timeout=120,
@@ -34,6 +38,18 @@ def lfi(database_url, tmp_path):
         )
 
     return run
+
+
+@pytest.fixture
+def lfi(database_url, councils_dir, tmp_path):
+    """The lfi command on the test's database, serving Norfolk alone."""
+    return _lfi(database_url, councils_dir, tmp_path)
+
+
+@pytest.fixture
+def lfi_two(database_url, two_councils_dir, tmp_path):
+    """The lfi command on the test's database, serving Norfolk and Devon."""
+    return _lfi(database_url, two_councils_dir, tmp_path)
 
 
 @pytest.fixture
@@ -132,3 +148,79 @@ def test_cli006_measures_as_csv(lfi, filled):
     first = next(r for r in rows if r["ref"] == "16" and r["period"] == "2022-23")
     assert first["value"] == "19.637" and first["unit"] == "£m" and first["status"] == "none"
     assert len(rows) == 49  # 7 measures x 7 years
+
+
+def _paper_file(tmp_path: Path) -> Path:
+    """The paper's plan typed into Norfolk's template (its lines, not Devon's)."""
+    target = tmp_path / "plan-may-2023.xlsx"
+    template = tmp_path / "norfolk-dsg.xlsx"
+    write_template("dsg", template, shape=NORFOLK_SHAPE)
+    paper_workbook(template).save(target)
+    return target
+
+
+def _measures(lfi, *args: str, council: str | None = None) -> list[dict]:
+    result = lfi(*args, "--format", "json", council=council)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_cli007_with_two_councils_and_none_named_each_command_exits_2_naming_both(
+    lfi_two, tmp_path
+):
+    # Given Norfolk and Devon held, and no council named by --council or LFI_COUNCIL,
+    plan = _paper_file(tmp_path)
+    for args in (("load", str(plan)), ("measures",), ("template", "dsg", "-o", "t.xlsx")):
+        # when a command runs, then it stops with a usage error naming both councils,
+        result = lfi_two(*args)
+        assert result.returncode == 2, args
+        assert result.stderr == (
+            "lfi: several councils are held (E10000008 Devon, E10000020 Norfolk County "
+            "Council): name one with --council CODE or LFI_COUNCIL\n"
+        )
+    # and nothing was stored or written.
+    assert _measures(lfi_two, "measures", "--council", NORFOLK_CODE) == []
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_cli008_council_before_or_after_the_command_picks_that_council(lfi_two, tmp_path):
+    plan = _paper_file(tmp_path)
+    # Given the paper's plan loaded into Norfolk, naming it before the command,
+    loaded = lfi_two("--council", NORFOLK_CODE, "load", str(plan))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "stored as submission 1" in loaded.stdout
+    # then, named after the command, Norfolk holds it already,
+    again = lfi_two("load", str(plan), "--council", NORFOLK_CODE)
+    assert again.returncode == 0, again.stderr
+    assert "is identical to submission 1 (plan-may-2023.xlsx)" in again.stdout
+    # Norfolk's measures are the paper's seven over seven years, whichever place names it,
+    after = _measures(lfi_two, "measures", "--council", NORFOLK_CODE)
+    before = _measures(lfi_two, "--council", NORFOLK_CODE, "measures")
+    assert after == before
+    assert len(after) == 49
+    # and Devon has none of them; a code typed in lower case is the same code.
+    assert _measures(lfi_two, "measures", "--council", DEVON_CODE.lower()) == []
+
+
+def test_cli009_lfi_council_is_the_default_and_council_wins_over_it(lfi_two, tmp_path):
+    plan = _paper_file(tmp_path)
+    # Given LFI_COUNCIL naming Norfolk, when the plan is loaded naming no council,
+    loaded = lfi_two("load", str(plan), council=NORFOLK_CODE)
+    assert loaded.returncode == 0, loaded.stderr
+    # then it is Norfolk's,
+    assert len(_measures(lfi_two, "measures", council=NORFOLK_CODE)) == 49
+    # and --council names another council over it.
+    assert _measures(lfi_two, "measures", "--council", DEVON_CODE, council=NORFOLK_CODE) == []
+
+
+def test_cli010_a_council_not_held_or_not_a_code_is_a_usage_error(lfi):
+    # Given Norfolk alone, when Suffolk's code is named, then the council is not there;
+    result = lfi("measures", "--council", "E10000029")
+    assert result.returncode == 2
+    assert result.stderr == ("lfi: no council 'E10000029' here (councils held: E10000020)\n")
+    # named by LFI_COUNCIL, just the same;
+    assert lfi("measures", council="E10000029").stderr == result.stderr
+    # and a name is not a code.
+    named = lfi("--council", "Norfolk", "measures")
+    assert named.returncode == 2
+    assert "'Norfolk' is not a new-style LA code" in named.stderr

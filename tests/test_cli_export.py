@@ -2,11 +2,14 @@
 
 import getpass
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.councils import COUNCILS_DIR, NORFOLK_CODE
 
 ROOT = Path(__file__).resolve().parents[1]
 LFI = str(Path(sys.executable).parent / "lfi")
@@ -14,9 +17,12 @@ LFI = str(Path(sys.executable).parent / "lfi")
 
 @pytest.fixture(scope="module")
 def demo_env(tmp_path_factory):
-    database = tmp_path_factory.mktemp("export-cli") / "lfi.sqlite3"
+    folder = tmp_path_factory.mktemp("export-cli")
+    councils = folder / "councils"  # Norfolk's folder alone: its profile, catalogue and demo
+    shutil.copytree(COUNCILS_DIR / NORFOLK_CODE, councils / NORFOLK_CODE)
     env = {
-        "LFI_DATABASE_URL": f"sqlite:///{database}",
+        "LFI_DATABASE_URL": f"sqlite:///{folder / 'lfi.sqlite3'}",
+        "LFI_COUNCILS_DIR": str(councils),
         "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin",
     }
     subprocess.run([LFI, "demo"], env=env, check=True, capture_output=True)
@@ -100,3 +106,4 @@ def test_exp006_an_export_is_in_the_audit_trail_as_the_operating_system_user(dem
     newest = trail[0]
     assert (newest["actor"], newest["target"]) == (f"os:{getpass.getuser()}", "return June 2025")
     assert (newest["outcome"], newest["address"]) == ("ok", None)
+    assert newest["council"] == NORFOLK_CODE

@@ -7,14 +7,19 @@ import re
 import pytest
 
 import app
-from services.accounts import count_accounts
+from domain.roles import Role, Roles
+from services.accounts import count_accounts, find_account
 from settings import read_settings
 from storage.database import create_database_engine
+from tests.councils import NORFOLK_CODE
 
 
 @pytest.fixture
-def settings(monkeypatch, tmp_path):
+def settings(monkeypatch, tmp_path, councils_dir):
+    """The settings of a start serving Norfolk alone, on a new SQLite database."""
     monkeypatch.setenv("LFI_DATABASE_URL", f"sqlite:///{tmp_path / 'lfi.sqlite3'}")
+    monkeypatch.setenv("LFI_COUNCILS_DIR", str(councils_dir))
+    monkeypatch.delenv("LFI_COUNCIL", raising=False)
     monkeypatch.delenv("LFI_LOAD_DEMO", raising=False)
     monkeypatch.delenv("LFI_DEBUG", raising=False)
     return read_settings()
@@ -28,12 +33,22 @@ def _accounts(settings) -> int:
         engine.dispose()
 
 
+def _roles(settings, email: str) -> Roles:
+    engine = create_database_engine(settings.database_url)
+    try:
+        return find_account(engine, email).roles
+    finally:
+        engine.dispose()
+
+
 def test_fst001_a_demo_start_shows_the_demo_accounts_and_password_once(settings, capsys):
     demo = dataclasses.replace(settings, load_demo=True)
+    councils = app.served_councils(demo)
+    assert list(councils) == [NORFOLK_CODE]
 
-    app.prepare_database(demo)
+    app.prepare_database(demo, councils)
     first = capsys.readouterr().out
-    app.prepare_database(demo)
+    app.prepare_database(demo, councils)
     second = capsys.readouterr().out
 
     lines = first.splitlines()
@@ -51,6 +66,12 @@ def test_fst001_a_demo_start_shows_the_demo_accounts_and_password_once(settings,
     ]
     assert re.search(r"^Password for all four: [a-z2-9]{4}(-[a-z2-9]{4}){3}$", text, re.M)
     assert _accounts(demo) == 4
+    # each role in the demo's council, the admin's in every council
+    assert _roles(demo, "viewer@demo.example.org") == Roles(councils={NORFOLK_CODE: Role.VIEWER})
+    assert _roles(demo, "lead@demo.example.org") == Roles(
+        councils={NORFOLK_CODE: Role.PROGRAMME_LEAD}
+    )
+    assert _roles(demo, "admin@demo.example.org") == Roles(everywhere=Role.ADMIN)
     # the next start shows nothing: the password is not kept to show again
     assert second == ""
 

@@ -7,13 +7,12 @@ from datetime import date
 import pytest
 
 from exports.charts import ChartRenderer
-from kpis.catalogue import load_catalogue
 from services.demo import load_demo_data
 from services.measures import MeasureService
 from storage.database import create_database_engine, upgrade_database
+from tests.councils import NORFOLK
 
 TODAY = date(2026, 11, 22)
-YEARS = ("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29")
 
 
 def _need(tool: str, package: str) -> None:
@@ -30,8 +29,8 @@ def demo_service(tmp_path_factory) -> MeasureService:
     path = tmp_path_factory.mktemp("exports") / "demo.sqlite3"
     engine = create_database_engine(f"sqlite:///{path}")
     upgrade_database(engine)
-    load_demo_data(engine, years=YEARS, max_bytes=20_000_000, today=TODAY)
-    return MeasureService(engine=engine, catalogue=load_catalogue())
+    load_demo_data(engine, council=NORFOLK, max_bytes=20_000_000, today=TODAY)
+    return MeasureService(engine=engine, council=NORFOLK)
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,11 @@ import pytest
 
 from exports.charts import PNG_SCALE, WIDTH, Chart, chart
 from figures.measure import build_measure_figure
-from kpis.catalogue import load_catalogue
 from kpis.measures import MeasureValue
+from tests.councils import NORFOLK
 from tests.exports.pdf_tools import page_texts, pages_as_png, png_size
 
-CATALOGUE = load_catalogue()
+CATALOGUE = NORFOLK.catalogue
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from exports.reports import make_return
 from kpis.rounds import parse_round
 from kpis.snapshot import Snapshot
 from services.notes import save_return_entries
+from tests.councils import NORFOLK_CODE
 from tests.exports.conftest import TODAY
 from tests.exports.pdf_tools import is_blank, page_texts, pages_as_png
 from tests.paper import LINES
@@ -24,10 +25,11 @@ PROGRESS = "@SUM(A1:A9) cluster teams recruited in 9 of 12 zones"
 
 @pytest.fixture(scope="module")
 def files(demo_service, renderer):
-    lead = Actor("Officer B", Role.PROGRAMME_LEAD)
+    lead = Actor("Officer B", Role.PROGRAMME_LEAD, None, NORFOLK_CODE)
     save_return_entries(
         demo_service.engine,
         lead,
+        NORFOLK_CODE,
         round_name="September 2026",
         entries={
             "condition-4": ("amber", PROGRESS),
@@ -37,6 +39,7 @@ def files(demo_service, renderer):
     save_return_entries(
         demo_service.engine,
         lead,
+        NORFOLK_CODE,
         round_name="June 2026",
         entries={"condition-4": ("green", "On track in June.")},
     )

@@ -13,6 +13,7 @@ from exports.reports import make_pack
 from kpis.notes import Note
 from kpis.wording import period_phrase, show_value
 from services.notes import save_commentary
+from tests.councils import NORFOLK_CODE
 from tests.exports.conftest import TODAY
 from tests.exports.pdf_tools import is_blank, page_texts, pages_as_png
 from tests.paper import CUMULATIVE_BALANCE
@@ -27,7 +28,8 @@ MEETING = Meeting(name="Schools Forum", on=date(2026, 12, 9), agenda_item="5")
 def pack(demo_service, renderer, poppler, tmp_path_factory):
     save_commentary(
         demo_service.engine,
-        Actor("Officer A", Role.PROGRAMME_LEAD),
+        Actor("Officer A", Role.PROGRAMME_LEAD, None, NORFOLK_CODE),
+        NORFOLK_CODE,
         ref=11,
         period="Summer 2026",
         text=INJECTION,

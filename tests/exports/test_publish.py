@@ -4,11 +4,11 @@ from decimal import Decimal as D
 
 from exports.publish import shown, shown_variance, withheld, without_withheld
 from exports.tables import measure_table
-from kpis.catalogue import load_catalogue
 from kpis.measures import MeasureValue
 from kpis.snapshot import Snapshot
+from tests.councils import NORFOLK
 
-CATALOGUE = load_catalogue()
+CATALOGUE = NORFOLK.catalogue
 
 
 def value(ref, amount, *, base=None, plan=None, basis="actual"):

@@ -17,14 +17,14 @@ import pytest
 from exports.charts import Chart, ChartRenderer
 from figures.measure import build_measure_figure, sparkline_svg
 from figures.plan import build_cumulative_figure, build_in_year_figure
-from kpis.catalogue import load_catalogue
 from kpis.measures import MeasureValue
 from kpis.plan_view import build_plan_view
+from tests.councils import NORFOLK
 from tests.exports.pdf_tools import is_blank, pages_as_png
 from tests.figures.png_pixels import read_png
 from tests.kpis.helpers import paper_plan, position, with_extra_spending
 
-CATALOGUE = load_catalogue()
+CATALOGUE = NORFOLK.catalogue
 PAGE_WIDTH, PAGE_HEIGHT = 700, 360
 # A line of a few dozen pixels at 2 px, or a bar, inks well over this; nothing visible is under.
 MIN_INK = 120

@@ -8,9 +8,9 @@ from figures.plan import (
     summarise_cumulative,
     summarise_in_year,
 )
-from kpis.catalogue import load_catalogue
 from kpis.dsg import DsgFigures
 from kpis.plan_view import build_plan_view
+from tests.councils import NORFOLK
 from tests.kpis.helpers import paper_plan, position, with_extra_spending
 
 OVERSPEND = {
@@ -21,7 +21,7 @@ OVERSPEND = {
     "2027-28": "2.4",
     "2028-29": "2.3",
 }
-CATALOGUE = load_catalogue()
+CATALOGUE = NORFOLK.catalogue
 
 
 def view_of(plan, forecast=None, term=None):
@@ -30,7 +30,10 @@ def view_of(plan, forecast=None, term=None):
 
 def first_years(figures: DsgFigures, count: int) -> DsgFigures:
     return DsgFigures(
-        years=figures.years[:count], opening_balance=figures.opening_balance, lines=figures.lines
+        years=figures.years[:count],
+        opening_balance=figures.opening_balance,
+        lines=figures.lines,
+        plan_lines=figures.plan_lines,
     )
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.actors import ANONYMOUS, Actor, Forbidden, SignInRefused
-from domain.roles import Role
+from domain.roles import Role, Roles
 from services.accounts import (
     AccountError,
     AccountRecord,
@@ -22,8 +22,12 @@ from services.accounts import (
 )
 from services.audit import read_events
 from storage.models import Account
+from tests.councils import NORFOLK_CODE
 
-ADMIN = Actor("head@norfolk.gov.uk", Role.ADMIN, "10.0.0.9")
+# An administrator of Norfolk, acting in it.
+ADMIN = Actor("head@norfolk.gov.uk", Role.ADMIN, "10.0.0.9", NORFOLK_CODE)
+# An administrator of every council, acting outside any.
+OVERALL_ADMIN = Actor("ops@lfi.example", Role.ADMIN, "10.0.0.8")
 ANN = "ann.lee@norfolk.gov.uk"
 PASSWORD = "harbour-violet-kestrel"
 WRONG_DETAILS = "Enter a correct e-mail address and password"
@@ -34,7 +38,11 @@ TOO_MANY = (
 
 
 def _add_ann(engine, role=Role.FINANCE_OFFICER) -> AccountRecord:
-    return add_account(engine, ADMIN, email=ANN, role=role, password=PASSWORD)
+    return add_account(engine, ADMIN, email=ANN, role=role, password=PASSWORD, council=NORFOLK_CODE)
+
+
+def _role(record: AccountRecord) -> Role | None:
+    return record.roles.in_council(NORFOLK_CODE)
 
 
 def _stored_hash(engine, email: str) -> str | None:
@@ -54,9 +62,12 @@ def test_acc001_an_account_is_added_lower_case_with_its_role_and_a_hash(engine):
         email="  Ann.Lee@Norfolk.GOV.uk ",
         role=Role.FINANCE_OFFICER,
         password=PASSWORD,
+        council=NORFOLK_CODE,
     )
-    # then it is stored in lower case, with its role, local and enabled,
-    assert (record.email, record.role, record.source, record.disabled) == (
+    # then it is stored in lower case, with its role in Norfolk alone, local and enabled,
+    assert record.roles.councils == {NORFOLK_CODE: Role.FINANCE_OFFICER}
+    assert record.roles.everywhere is None
+    assert (record.email, _role(record), record.source, record.disabled) == (
         ANN,
         Role.FINANCE_OFFICER,
         "local",
@@ -75,11 +86,16 @@ def test_acc002_a_second_account_for_the_same_email_is_refused(engine):
     _add_ann(engine)
     with pytest.raises(AccountError) as refused:
         add_account(
-            engine, ADMIN, email="ANN.LEE@norfolk.gov.uk", role=Role.ADMIN, password=PASSWORD
+            engine,
+            ADMIN,
+            email="ANN.LEE@norfolk.gov.uk",
+            role=Role.ADMIN,
+            password=PASSWORD,
+            council=NORFOLK_CODE,
         )
     assert str(refused.value) == "There is already an account for ann.lee@norfolk.gov.uk"
     assert count_accounts(engine) == 1
-    assert find_account(engine, ANN).role is Role.FINANCE_OFFICER
+    assert _role(find_account(engine, ANN)) is Role.FINANCE_OFFICER
 
 
 @pytest.mark.parametrize(
@@ -87,7 +103,9 @@ def test_acc002_a_second_account_for_the_same_email_is_refused(engine):
 )
 def test_acc003_text_that_is_not_an_email_is_refused(engine, email):
     with pytest.raises(AccountError) as refused:
-        add_account(engine, ADMIN, email=email, role=Role.VIEWER, password=PASSWORD)
+        add_account(
+            engine, ADMIN, email=email, role=Role.VIEWER, password=PASSWORD, council=NORFOLK_CODE
+        )
     assert str(refused.value) == f"{email!r} is not an e-mail address"
     assert count_accounts(engine) == 0
 
@@ -104,25 +122,27 @@ def test_acc003_text_that_is_not_an_email_is_refused(engine, email):
 def test_acc004_only_an_admin_may_add_an_account(engine, actor):
     # Given someone who is not an admin, when they add an account, then they are forbidden,
     with pytest.raises(Forbidden) as refused:
-        add_account(engine, actor, email=ANN, role=Role.ADMIN, password=PASSWORD)
+        add_account(
+            engine, actor, email=ANN, role=Role.ADMIN, password=PASSWORD, council=NORFOLK_CODE
+        )
     assert str(refused.value) == f"{actor.name} may not administer"
     # nothing is stored and nothing is recorded.
     assert count_accounts(engine) == 0
-    assert read_events(engine) == []
+    assert read_events(engine, None) == []
 
 
 def test_acc005_only_an_admin_may_change_an_account(engine):
     _add_ann(engine)
     lead = Actor("pl@norfolk.gov.uk", Role.PROGRAMME_LEAD)
     with pytest.raises(Forbidden):
-        set_role(engine, lead, email=ANN, role=Role.ADMIN)
+        set_role(engine, lead, email=ANN, role=Role.ADMIN, council=NORFOLK_CODE)
     with pytest.raises(Forbidden):
         set_disabled(engine, lead, email=ANN, disabled=True)
     with pytest.raises(Forbidden):
         list_accounts(engine, lead)
-    assert find_account(engine, ANN).role is Role.FINANCE_OFFICER
+    assert _role(find_account(engine, ANN)) is Role.FINANCE_OFFICER
     assert not find_account(engine, ANN).disabled
-    assert [e.action for e in read_events(engine)] == ["account_add"]
+    assert [e.action for e in read_events(engine, None)] == ["account_add"]
 
 
 def test_acc006_accounts_are_listed_by_email(engine):
@@ -132,9 +152,9 @@ def test_acc006_accounts_are_listed_by_email(engine):
         (ANN, Role.FINANCE_OFFICER),
         ("bo.chen@norfolk.gov.uk", Role.ADMIN),
     ]:
-        add_account(engine, ADMIN, email=email, role=role, password=PASSWORD)
+        add_account(engine, ADMIN, email=email, role=role, password=PASSWORD, council=NORFOLK_CODE)
     listed = list_accounts(engine, ADMIN)
-    assert [(a.email, a.role) for a in listed] == [
+    assert [(a.email, _role(a)) for a in listed] == [
         (ANN, Role.FINANCE_OFFICER),
         ("bo.chen@norfolk.gov.uk", Role.ADMIN),
         ("cy.jones@norfolk.gov.uk", Role.VIEWER),
@@ -143,18 +163,24 @@ def test_acc006_accounts_are_listed_by_email(engine):
 
 def test_acc007_an_admin_changes_a_role(engine):
     _add_ann(engine)
-    changed = set_role(engine, ADMIN, email="Ann.Lee@norfolk.gov.uk", role=Role.PROGRAMME_LEAD)
-    assert changed.role is Role.PROGRAMME_LEAD
-    assert find_account(engine, ANN).role is Role.PROGRAMME_LEAD
+    changed = set_role(
+        engine,
+        ADMIN,
+        email="Ann.Lee@norfolk.gov.uk",
+        role=Role.PROGRAMME_LEAD,
+        council=NORFOLK_CODE,
+    )
+    assert changed.roles.councils == {NORFOLK_CODE: Role.PROGRAMME_LEAD}
+    assert _role(find_account(engine, ANN)) is Role.PROGRAMME_LEAD
     signed_in = _sign_in(engine, PASSWORD)
-    assert signed_in.role is Role.PROGRAMME_LEAD
+    assert _role(signed_in) is Role.PROGRAMME_LEAD
 
 
 def test_acc008_changing_an_account_that_does_not_exist_is_refused(engine):
     with pytest.raises(AccountError) as refused:
-        set_role(engine, ADMIN, email=ANN, role=Role.VIEWER)
+        set_role(engine, ADMIN, email=ANN, role=Role.VIEWER, council=NORFOLK_CODE)
     assert str(refused.value) == "There is no account for ann.lee@norfolk.gov.uk"
-    assert read_events(engine) == []
+    assert read_events(engine, None) == []
 
 
 def test_acc009_a_disabled_account_cannot_sign_in(engine):
@@ -164,6 +190,7 @@ def test_acc009_a_disabled_account_cannot_sign_in(engine):
     disabled = set_disabled(engine, ADMIN, email=ANN, disabled=True)
     assert disabled.disabled
     assert disabled.as_actor().role is None
+    assert disabled.as_actor(council=NORFOLK_CODE).role is None
     # then her right password is refused with the same words as a wrong one,
     assert _sign_in(engine, PASSWORD) == SignInRefused(WRONG_DETAILS)
     # and once enabled again she signs in.
@@ -194,7 +221,7 @@ def test_acc011_after_five_failures_the_sixth_attempt_from_that_address_is_limit
     # but Ann at her own desk is not shut out of her account by someone else's guesses;
     assert isinstance(_sign_in(engine, PASSWORD, address="10.0.0.2"), AccountRecord)
     # and the limit is recorded once, not once an attempt.
-    outcomes = [e.outcome for e in read_events(engine) if e.action == "sign_in"]
+    outcomes = [e.outcome for e in read_events(engine, None) if e.action == "sign_in"]
     assert outcomes == ["ok", "limited", "failed", "failed", "failed", "failed", "failed"]
 
 
@@ -210,7 +237,7 @@ def test_acc025_attempts_refused_for_an_address_s_limit_are_recorded_once_whatev
             engine, "wrong-password-here", email=f"guess{number}@example.org"
         ) == SignInRefused(TOO_MANY)
     # then the trail holds the twenty failures and one refusal, not thirty.
-    outcomes = [e.outcome for e in read_events(engine) if e.action == "sign_in"]
+    outcomes = [e.outcome for e in read_events(engine, None) if e.action == "sign_in"]
     assert outcomes == ["limited"] + ["failed"] * 20
 
 
@@ -243,7 +270,7 @@ def test_acc014_every_sign_in_attempt_is_recorded(engine):
     # then each is in the trail, newest first, with who, the outcome and the address.
     events = [
         (e.actor, e.action, e.outcome, e.address, e.target)
-        for e in read_events(engine)
+        for e in read_events(engine, None)
         if e.action == "sign_in"
     ]
     assert events == [
@@ -257,26 +284,30 @@ def test_acc014_every_sign_in_attempt_is_recorded(engine):
 def test_acc015_account_changes_are_recorded_with_the_admin_and_the_account(engine):
     # Given an admin who adds Ann, changes her role and disables her,
     _add_ann(engine, role=Role.VIEWER)
-    set_role(engine, ADMIN, email=ANN, role=Role.PROGRAMME_LEAD)
+    set_role(engine, ADMIN, email=ANN, role=Role.PROGRAMME_LEAD, council=NORFOLK_CODE)
     set_disabled(engine, ADMIN, email=ANN, disabled=True)
     set_disabled(engine, ADMIN, email=ANN, disabled=False)
-    # then the trail holds each change: the admin, the action, Ann, and what changed.
+    # then the trail holds each change: the admin, the action, Ann, what changed and where,
+    # each in Norfolk, the council the admin acted in.
     events = [
-        (e.actor, e.action, e.outcome, e.target, e.detail, e.address) for e in read_events(engine)
+        (e.actor, e.action, e.outcome, e.target, e.detail, e.address)
+        for e in read_events(engine, NORFOLK_CODE)
     ]
+    head = "head@norfolk.gov.uk"
     assert events == [
-        ("head@norfolk.gov.uk", "account_enable", "ok", ANN, '{"disabled": false}', "10.0.0.9"),
-        ("head@norfolk.gov.uk", "account_disable", "ok", ANN, '{"disabled": true}', "10.0.0.9"),
+        (head, "account_enable", "ok", ANN, '{"disabled": false}', "10.0.0.9"),
+        (head, "account_disable", "ok", ANN, '{"disabled": true}', "10.0.0.9"),
         (
-            "head@norfolk.gov.uk",
+            head,
             "account_role",
             "ok",
             ANN,
-            '{"role": "programme_lead"}',
+            '{"council": "E10000020", "role": "programme_lead"}',
             "10.0.0.9",
         ),
-        ("head@norfolk.gov.uk", "account_add", "ok", ANN, '{"role": "viewer"}', "10.0.0.9"),
+        (head, "account_add", "ok", ANN, '{"council": "E10000020", "role": "viewer"}', "10.0.0.9"),
     ]
+    assert len(read_events(engine, None)) == 4
 
 
 def test_acc016_no_password_or_hash_appears_in_the_trail(engine):
@@ -290,7 +321,7 @@ def test_acc016_no_password_or_hash_appears_in_the_trail(engine):
     _sign_in(engine, PASSWORD)
     _sign_in(engine, new_password)
     # then neither password nor either hash is in any event of the trail.
-    events = read_events(engine)
+    events = read_events(engine, None)
     assert [e.action for e in events] == [
         "sign_in",
         "sign_in",
@@ -313,8 +344,10 @@ def test_acc017_first_sign_in_through_the_identity_provider_makes_an_account(eng
         role=Role.FINANCE_OFFICER,
         address="10.0.0.4",
     )
-    # then an account is made for him, with the role and no password,
-    assert (signed_in.email, signed_in.role, signed_in.source, signed_in.disabled) == (
+    # then an account is made for him, with the role in every council (the provider names
+    # none) and no password,
+    assert signed_in.roles.councils == {}
+    assert (signed_in.email, signed_in.roles.everywhere, signed_in.source, signed_in.disabled) == (
         "bo.chen@norfolk.gov.uk",
         Role.FINANCE_OFFICER,
         "oidc",
@@ -323,14 +356,15 @@ def test_acc017_first_sign_in_through_the_identity_provider_makes_an_account(eng
     assert find_account(engine, "bo.chen@norfolk.gov.uk") == signed_in
     assert _stored_hash(engine, "bo.chen@norfolk.gov.uk") is None
     # and the sign-in is recorded as through the provider.
-    [event] = read_events(engine)
+    [event] = read_events(engine, None)
     assert (event.actor, event.action, event.outcome, event.detail, event.address) == (
         "bo.chen@norfolk.gov.uk",
         "sign_in",
         "ok",
-        '{"role": "finance_officer", "via": "oidc"}',
+        '{"council": "every council", "role": "finance_officer", "via": "oidc"}',
         "10.0.0.4",
     )
+    assert event.council is None
 
 
 def test_acc018_the_providers_role_is_taken_at_each_sign_in(engine):
@@ -341,7 +375,7 @@ def test_acc018_the_providers_role_is_taken_at_each_sign_in(engine):
         engine, subject="sub-0001", email="bo.chen@norfolk.gov.uk", role=Role.ADMIN, address=None
     )
     assert again.id == first.id
-    assert again.role is Role.ADMIN
+    assert again.roles.everywhere is Role.ADMIN
     assert count_accounts(engine) == 1
 
 
@@ -363,7 +397,7 @@ def test_acc020_no_role_from_the_provider_means_no_sign_in(engine):
         "Your account has no role in this dashboard. Ask your administrator to give you one"
     )
     assert count_accounts(engine) == 0
-    [event] = read_events(engine)
+    [event] = read_events(engine, None)
     assert (event.actor, event.action, event.outcome) == (
         "bo.chen@norfolk.gov.uk",
         "sign_in",
@@ -375,7 +409,11 @@ def test_acc021_a_disabled_provider_account_is_refused(engine):
     sign_in_oidc(
         engine, subject="sub-0001", email="bo.chen@norfolk.gov.uk", role=Role.VIEWER, address=None
     )
-    set_disabled(engine, ADMIN, email="bo.chen@norfolk.gov.uk", disabled=True)
+    # Bo holds his role in every council, so Norfolk's admin may not disable him; the
+    # administrator of every council may.
+    with pytest.raises(Forbidden):
+        set_disabled(engine, ADMIN, email="bo.chen@norfolk.gov.uk", disabled=True)
+    set_disabled(engine, OVERALL_ADMIN, email="bo.chen@norfolk.gov.uk", disabled=True)
     refused = sign_in_oidc(
         engine, subject="sub-0001", email="bo.chen@norfolk.gov.uk", role=Role.VIEWER, address=None
     )
@@ -392,4 +430,80 @@ def test_acc022_a_provider_sign_in_for_a_local_accounts_email_is_refused(engine)
     )
     assert count_accounts(engine) == 1
     kept = find_account(engine, ANN)
-    assert (kept.role, kept.source) == (Role.FINANCE_OFFICER, "local")
+    assert (_role(kept), kept.source) == (Role.FINANCE_OFFICER, "local")
+
+
+def test_acc026_an_account_with_no_role_anywhere_cannot_sign_in(engine):
+    # Given Ann, a finance officer in Norfolk, whose role there is taken away,
+    _add_ann(engine)
+    taken = set_role(engine, ADMIN, email=ANN, role=None, council=NORFOLK_CODE)
+    assert taken.roles.councils == {}
+    assert taken.roles.everywhere is None
+    # when she signs in with her right password, then she is refused for having no role,
+    assert _sign_in(engine, PASSWORD) == SignInRefused(
+        "Your account has no role in this dashboard. Ask your administrator to give you one"
+    )
+    # and the trail says why.
+    newest = read_events(engine, None)[0]
+    assert (newest.actor, newest.action, newest.outcome, newest.detail) == (
+        ANN,
+        "sign_in",
+        "failed",
+        '{"why": "no role"}',
+    )
+
+
+def test_acc027_a_role_in_every_council_is_granted_by_an_administrator_of_every_council(engine):
+    # Given Norfolk's admin, when they grant a role in every council, then they are refused,
+    with pytest.raises(Forbidden) as refused:
+        add_account(engine, ADMIN, email=ANN, role=Role.VIEWER, password=PASSWORD, council=None)
+    assert str(refused.value) == "head@norfolk.gov.uk may not manage roles in every council"
+    # and so is the administrator of every council granting in Norfolk without acting in it;
+    with pytest.raises(Forbidden) as refused:
+        add_account(
+            engine,
+            OVERALL_ADMIN,
+            email=ANN,
+            role=Role.VIEWER,
+            password=PASSWORD,
+            council=NORFOLK_CODE,
+        )
+    assert str(refused.value) == "ops@lfi.example may not manage roles in council E10000020"
+    assert count_accounts(engine) == 0
+    # acting outside any council, they grant a role in every council,
+    added = add_account(
+        engine, OVERALL_ADMIN, email=ANN, role=Role.VIEWER, password=PASSWORD, council=None
+    )
+    assert added.roles == Roles(everywhere=Role.VIEWER)
+    # and acting in Norfolk, a higher one there, which is hers in Norfolk alone.
+    in_norfolk = OVERALL_ADMIN.in_council(NORFOLK_CODE, Role.ADMIN)
+    raised = set_role(engine, in_norfolk, email=ANN, role=Role.PROGRAMME_LEAD, council=NORFOLK_CODE)
+    assert raised.roles.in_council(NORFOLK_CODE) is Role.PROGRAMME_LEAD
+    assert raised.roles.in_council("E10000019") is Role.VIEWER
+    assert raised.as_actor(council=NORFOLK_CODE).role is Role.PROGRAMME_LEAD
+    assert raised.as_actor().role is Role.VIEWER
+
+
+def test_acc028_a_councils_provider_gives_a_role_in_that_council_only(engine):
+    # Given Norfolk's identity provider, when it vouches for Bo as a finance officer,
+    signed_in = sign_in_oidc(
+        engine,
+        subject="sub-0001",
+        email="bo.chen@norfolk.gov.uk",
+        role=Role.FINANCE_OFFICER,
+        address=None,
+        council=NORFOLK_CODE,
+    )
+    # then the role is his in Norfolk and nowhere else,
+    assert signed_in.roles == Roles(councils={NORFOLK_CODE: Role.FINANCE_OFFICER})
+    assert signed_in.roles.in_council("E10000019") is None
+    # and when it later says admin, that is his role in Norfolk from then on.
+    again = sign_in_oidc(
+        engine,
+        subject="sub-0001",
+        email="bo.chen@norfolk.gov.uk",
+        role=Role.ADMIN,
+        address=None,
+        council=NORFOLK_CODE,
+    )
+    assert again.roles == Roles(councils={NORFOLK_CODE: Role.ADMIN})

@@ -15,9 +15,11 @@ from domain.roles import Role
 from services.audit import AuditFilter, read_events, record, record_alone
 from storage.database import create_database_engine, upgrade_database, write_session
 from storage.models import AuditEvent
+from tests.councils import NORFOLK_CODE
 
 ROOT = Path(__file__).resolve().parents[2]
-ANN = Actor("ann.lee@norfolk.gov.uk", Role.FINANCE_OFFICER, "10.0.0.1")
+ANN = Actor("ann.lee@norfolk.gov.uk", Role.FINANCE_OFFICER, "10.0.0.1", NORFOLK_CODE)
+OTHER_CODE = "E10000019"  # Lincolnshire: a second council
 
 # (id, at, actor, action, outcome, target), inserted in this order.
 EVENTS = [
@@ -48,6 +50,9 @@ EVENTS = [
     ),
     (5, datetime(2025, 3, 2, 9, 0, tzinfo=UTC), "anonymous", "denied", "denied", "/upload"),
 ]
+# The council each event was done in: the upload and the refusal in Norfolk; signing in and
+# the account belong to none.
+COUNCIL_OF = {2: NORFOLK_CODE, 5: NORFOLK_CODE}
 
 
 def _insert_events(engine: Engine) -> None:
@@ -55,13 +60,19 @@ def _insert_events(engine: Engine) -> None:
         for id_, at, actor, action, outcome, target in EVENTS:
             session.add(
                 AuditEvent(
-                    id=id_, at=at, actor=actor, action=action, outcome=outcome, target=target
+                    id=id_,
+                    at=at,
+                    actor=actor,
+                    action=action,
+                    outcome=outcome,
+                    target=target,
+                    council=COUNCIL_OF.get(id_),
                 )
             )
 
 
 def _ids(engine: Engine, wanted: AuditFilter | None = None) -> list[int]:
-    return [event.id for event in read_events(engine, wanted)]
+    return [event.id for event in read_events(engine, None, wanted)]
 
 
 def test_aud001_an_event_is_recorded_with_who_what_and_where(engine):
@@ -71,7 +82,7 @@ def test_aud001_an_event_is_recorded_with_who_what_and_where(engine):
     after = datetime.now(UTC)
     # then it is read back with her name, the action, ok, the target, the details as sorted
     # JSON and her address, at a time between before and after.
-    [event] = read_events(engine)
+    [event] = read_events(engine, None)
     assert (
         event.actor,
         event.action,
@@ -87,6 +98,8 @@ def test_aud001_an_event_is_recorded_with_who_what_and_where(engine):
         '{"kind": "hnb", "rows": 12}',
         "10.0.0.1",
     )
+    # in Norfolk, the council she acted in,
+    assert event.council == NORFOLK_CODE
     assert before <= event.at <= after
     assert event.at.tzinfo is UTC
 
@@ -94,7 +107,7 @@ def test_aud001_an_event_is_recorded_with_who_what_and_where(engine):
 def test_aud002_an_explicit_address_wins_and_none_is_kept_none(engine):
     record_alone(engine, ANN, "export", address="10.0.0.2")
     record_alone(engine, Actor("os:jsmith", Role.ADMIN), "load")
-    assert [(e.actor, e.address, e.detail, e.target) for e in read_events(engine)] == [
+    assert [(e.actor, e.address, e.detail, e.target) for e in read_events(engine, None)] == [
         ("os:jsmith", None, None, None),
         ("ann.lee@norfolk.gov.uk", "10.0.0.2", None, None),
     ]
@@ -107,12 +120,12 @@ def test_aud003_an_event_is_kept_exactly_when_its_change_is(engine):
             record(session, ANN, "upload", target="hnb.xlsx")
             session.flush()
             raise RuntimeError("the load failed")
-    assert read_events(engine) == []
+    assert read_events(engine, None) == []
 
 
 def test_aud004_events_are_read_newest_first(engine):
     _insert_events(engine)
-    events = read_events(engine)
+    events = read_events(engine, None)
     assert [e.id for e in events] == [5, 4, 3, 2, 1]
     assert events[-1].at == datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
     assert events[1].target == "cy@norfolk.gov.uk"
@@ -154,6 +167,7 @@ def test_aud005_each_filter_narrows_the_events(engine, wanted, ids):
     [
         "UPDATE audit_events SET actor = 'x'",
         "UPDATE audit_events SET actor = 'x' WHERE id = 2",
+        "UPDATE audit_events SET council = 'E10000019' WHERE id = 2",
         "DELETE FROM audit_events",
         "DELETE FROM audit_events WHERE id = 2",
     ],
@@ -165,13 +179,34 @@ def test_aud006_the_database_refuses_to_change_or_delete_an_event(engine, statem
         with engine.begin() as connection:
             connection.execute(text(statement))
     # and every event is as it was.
-    events = read_events(engine)
+    events = read_events(engine, None)
     assert [(e.id, e.actor) for e in events] == [
         (5, "anonymous"),
         (4, "os:JSmith"),
         (3, "bo.chen@norfolk.gov.uk"),
         (2, "ann.lee@norfolk.gov.uk"),
         (1, "ann.lee@norfolk.gov.uk"),
+    ]
+
+
+def test_aud011_a_council_reads_its_own_events_and_every_council_reads_all(engine):
+    # Given the five events, two of them in Norfolk and three in no council,
+    _insert_events(engine)
+    # then Norfolk's trail holds its two, newest first, filters narrowing them as before,
+    assert [(e.id, e.council) for e in read_events(engine, NORFOLK_CODE)] == [
+        (5, NORFOLK_CODE),
+        (2, NORFOLK_CODE),
+    ]
+    assert [e.id for e in read_events(engine, NORFOLK_CODE, AuditFilter(actor="ann"))] == [2]
+    # another council's trail holds none of them,
+    assert read_events(engine, OTHER_CODE) == []
+    # and the whole trail, for an administrator of every council, holds all five.
+    assert [(e.id, e.council) for e in read_events(engine, None)] == [
+        (5, NORFOLK_CODE),
+        (4, None),
+        (3, None),
+        (2, NORFOLK_CODE),
+        (1, None),
     ]
 
 

@@ -8,22 +8,25 @@ from pathlib import Path
 
 import pytest
 
-from loaders.demo import DEMO_YEARS, build_demo_workbooks
 from loaders.ehcp import EhcpReturn
 from loaders.submissions import check_workbook
 from services.checked import NotValidWorkbook, valid_parts
+from services.demo import build_council_demo
 from services.pending import sheet_counts
+from tests.councils import NORFOLK, NORFOLK_SHAPE
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def _check(name: str, data: bytes):
-    return check_workbook(data, file_name=name, years=DEMO_YEARS, max_bytes=20_000_000)
+    return check_workbook(data, file_name=name, shape=NORFOLK_SHAPE, max_bytes=20_000_000)
 
 
 def test_a_valid_workbook_gives_its_family_and_figures():
     name, data = next(
-        (n, d) for n, d in build_demo_workbooks(date(2027, 1, 10)) if n.startswith("demo-ehcp")
+        (n, d)
+        for n, d in build_council_demo(NORFOLK, date(2027, 1, 10))
+        if n.startswith("demo-ehcp")
     )
     family, content = valid_parts(_check(name, data))
     assert (family.name, family.title) == ("ehcp", "EHCP return")

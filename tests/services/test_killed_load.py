@@ -14,6 +14,7 @@ KILLER = textwrap.dedent(
     import services.stores as stores
     import services.submissions as submissions
     from storage.database import create_database_engine
+    from tests.councils import NORFOLK
 
     store = stores.STORES["dsg"]
 
@@ -26,7 +27,7 @@ KILLER = textwrap.dedent(
     engine = create_database_engine(sys.argv[1])
     submissions.load_workbook(
         engine, open(sys.argv[2], "rb").read(), file_name="plan.xlsx",
-        years=("2022-23", "2023-24", "2024-25", "2025-26", "2026-27", "2027-28", "2028-29"),
+        council=NORFOLK,
         max_bytes=10**7, reason="a correction",
     )
     """

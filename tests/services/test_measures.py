@@ -4,13 +4,11 @@ superseded files worked out on request. SQLite and PostgreSQL."""
 import io
 from decimal import Decimal
 
-from kpis.catalogue import load_catalogue
 from loaders.templates import write_ehcp_workbook
 from services.measures import MeasureService
 from services.submissions import load_workbook
+from tests.councils import NORFOLK
 from tests.fixtures.build_fixtures import COUNTS, NEEDS
-
-CATALOGUE = load_catalogue()
 
 
 def _ehcp(caseload: int, unknown_need: int) -> bytes:
@@ -24,12 +22,12 @@ def _ehcp(caseload: int, unknown_need: int) -> bytes:
     return buffer.getvalue()
 
 
-def _load(engine, plan_years, data: bytes, name: str, reason: str | None = None):
+def _load(engine, data: bytes, name: str, reason: str | None = None):
     outcome = load_workbook(
         engine,
         data,
         file_name=name,
-        years=plan_years,
+        council=NORFOLK,
         max_bytes=10_000_000,
         reason=reason,
         loaded_by="Test Officer",
@@ -38,13 +36,13 @@ def _load(engine, plan_years, data: bytes, name: str, reason: str | None = None)
     return outcome
 
 
-def test_svc001_measures_are_kept_until_a_submission_is_stored(engine, plan_years):
-    service = MeasureService(engine=engine, catalogue=CATALOGUE)
+def test_svc001_measures_are_kept_until_a_submission_is_stored(engine):
+    service = MeasureService(engine=engine, council=NORFOLK)
     empty = service.snapshot()
     assert service.snapshot() is empty
     assert empty.latest(1) is None
     # the fixture's plans by need add up to 12,147, the caseload
-    _load(engine, plan_years, _ehcp(12_147, 1), "ehcp-autumn-2024.xlsx")
+    _load(engine, _ehcp(12_147, 1), "ehcp-autumn-2024.xlsx")
     loaded = service.snapshot()
     assert loaded is not empty
     assert loaded.latest(1).value == Decimal(12_147)
@@ -59,18 +57,16 @@ def test_svc001_measures_are_kept_until_a_submission_is_stored(engine, plan_year
 
 
 def test_svc002_with_the_cache_off_every_call_recomputes(engine):
-    service = MeasureService(engine=engine, catalogue=CATALOGUE, cache=False)
+    service = MeasureService(engine=engine, council=NORFOLK, cache=False)
     assert service.snapshot() is not service.snapshot()
 
 
-def test_svc003_a_correction_replaces_the_figure_and_the_old_one_stays_on_request(
-    engine, plan_years
-):
-    service = MeasureService(engine=engine, catalogue=CATALOGUE)
-    first = _load(engine, plan_years, _ehcp(12_147, 1), "ehcp-autumn-2024.xlsx")
+def test_svc003_a_correction_replaces_the_figure_and_the_old_one_stays_on_request(engine):
+    service = MeasureService(engine=engine, council=NORFOLK)
+    first = _load(engine, _ehcp(12_147, 1), "ehcp-autumn-2024.xlsx")
     assert service.superseded(1) == []
     # three more plans with no specific need recorded: 12,150 in all
-    _load(engine, plan_years, _ehcp(12_150, 4), "ehcp-autumn-2024-v2.xlsx", reason="late plans")
+    _load(engine, _ehcp(12_150, 4), "ehcp-autumn-2024-v2.xlsx", reason="late plans")
     assert service.snapshot().latest(1).value == Decimal(12_150)
     history = service.superseded(1)
     assert len(history) == 1

@@ -17,15 +17,16 @@ from kpis.notes import NoteError
 from services.audit import read_events
 from services.notes import TEXT_LIMIT, save_commentary, save_return_entries
 from storage.models import AuditEvent, Commentary, ReturnEntry
+from tests.councils import NORFOLK_CODE
 
-LEAD = Actor("lead@example.org", Role.PROGRAMME_LEAD, "198.51.100.7")
-OFFICER = Actor("officer@example.org", Role.FINANCE_OFFICER, "198.51.100.8")
+LEAD = Actor("lead@example.org", Role.PROGRAMME_LEAD, "198.51.100.7", NORFOLK_CODE)
+OFFICER = Actor("officer@example.org", Role.FINANCE_OFFICER, "198.51.100.8", NORFOLK_CODE)
 
 
 def _trail(engine) -> list[tuple]:
     return [
         (e.actor, e.action, e.outcome, e.target, json.loads(e.detail), e.address)
-        for e in reversed(read_events(engine, AuditFilter()))
+        for e in reversed(read_events(engine, NORFOLK_CODE, AuditFilter()))
     ]
 
 
@@ -35,12 +36,15 @@ def _count(engine, model) -> int:
 
 
 def test_not001_commentary_is_kept_as_written_by_the_account_and_recorded(engine):
-    save_commentary(engine, LEAD, ref=1, period="Summer 2026", text=" Rising\x07 again ")
+    save_commentary(
+        engine, LEAD, NORFOLK_CODE, ref=1, period="Summer 2026", text=" Rising\x07 again "
+    )
 
     with Session(engine) as session:
         row = session.scalars(select(Commentary)).one()
     # the bell character is dropped and the ends trimmed: "Rising again", 12 characters
-    assert (row.ref, row.period, row.text, row.written_by) == (
+    assert (row.council, row.ref, row.period, row.text, row.written_by) == (
+        NORFOLK_CODE,
         1,
         "Summer 2026",
         "Rising again",
@@ -60,10 +64,14 @@ def test_not001_commentary_is_kept_as_written_by_the_account_and_recorded(engine
 
 def test_not002_a_finance_officer_may_not_write_and_nothing_is_kept_or_recorded(engine):
     with pytest.raises(Forbidden):
-        save_commentary(engine, OFFICER, ref=1, period="Summer 2026", text="Rising")
+        save_commentary(engine, OFFICER, NORFOLK_CODE, ref=1, period="Summer 2026", text="Rising")
     with pytest.raises(Forbidden):
         save_return_entries(
-            engine, OFFICER, round_name="June 2026", entries={"question-1": (None, "Yes")}
+            engine,
+            OFFICER,
+            NORFOLK_CODE,
+            round_name="June 2026",
+            entries={"question-1": (None, "Yes")},
         )
 
     assert _count(engine, Commentary) == _count(engine, ReturnEntry) == 0
@@ -74,20 +82,23 @@ def test_not003_return_entries_are_saved_together_and_recorded_with_the_items(en
     save_return_entries(
         engine,
         LEAD,
+        NORFOLK_CODE,
         round_name="June 2026",
         entries={"question-1": (None, "Yes"), "condition-4": ("amber", "Teams recruited")},
     )
-    save_return_entries(engine, LEAD, round_name="June 2026", entries={})  # nothing changed
+    save_return_entries(
+        engine, LEAD, NORFOLK_CODE, round_name="June 2026", entries={}
+    )  # nothing changed
 
     with Session(engine) as session:
         rows = session.execute(
-            select(ReturnEntry.item, ReturnEntry.rag, ReturnEntry.written_by).order_by(
-                ReturnEntry.item
-            )
+            select(
+                ReturnEntry.council, ReturnEntry.item, ReturnEntry.rag, ReturnEntry.written_by
+            ).order_by(ReturnEntry.item)
         ).all()
     assert rows == [
-        ("condition-4", "amber", "lead@example.org"),
-        ("question-1", None, "lead@example.org"),
+        (NORFOLK_CODE, "condition-4", "amber", "lead@example.org"),
+        (NORFOLK_CODE, "question-1", None, "lead@example.org"),
     ]
     assert _trail(engine) == [
         (
@@ -103,8 +114,10 @@ def test_not003_return_entries_are_saved_together_and_recorded_with_the_items(en
 
 def test_not004_too_long_a_text_is_refused_and_nothing_recorded(engine):
     with pytest.raises(NoteError, match="20,000 characters or fewer"):
-        save_commentary(engine, LEAD, ref=1, period="Summer 2026", text="x" * (TEXT_LIMIT + 1))
+        save_commentary(
+            engine, LEAD, NORFOLK_CODE, ref=1, period="Summer 2026", text="x" * (TEXT_LIMIT + 1)
+        )
     with pytest.raises(NoteError, match="Enter the commentary"):
-        save_commentary(engine, LEAD, ref=1, period="Summer 2026", text=" \x00 ")
+        save_commentary(engine, LEAD, NORFOLK_CODE, ref=1, period="Summer 2026", text=" \x00 ")
 
     assert _count(engine, Commentary) == _count(engine, AuditEvent) == 0

@@ -13,14 +13,14 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from kpis.catalogue import load_catalogue
 from kpis.measures import compute_measures
-from loaders.demo import DEMO_YEARS, build_demo_workbooks
 from loaders.submissions import check_workbook
+from services.demo import build_council_demo
 from services.pending import with_pending
 from services.sources import read_dsg_position, read_returns
 from services.submissions import find_current, store_checked
 from storage.database import create_database_engine, upgrade_database, write_session
+from tests.councils import NORFOLK, NORFOLK_CODE, NORFOLK_SHAPE
 
 TODAY = date(2027, 1, 10)  # the demo then runs to Autumn 2026
 LAST = "2026-autumn"
@@ -28,14 +28,14 @@ LAST = "2026-autumn"
 
 @pytest.fixture(scope="module")
 def catalogue():
-    return load_catalogue()
+    return NORFOLK.catalogue
 
 
 @pytest.fixture(scope="module")
 def workbooks():
     return {
-        name: check_workbook(data, file_name=name, years=DEMO_YEARS, max_bytes=20_000_000)
-        for name, data in build_demo_workbooks(TODAY)
+        name: check_workbook(data, file_name=name, shape=NORFOLK_SHAPE, max_bytes=20_000_000)
+        for name, data in build_council_demo(NORFOLK, TODAY)
     }
 
 
@@ -46,7 +46,7 @@ def engine(tmp_path_factory, workbooks):
     with write_session(engine) as session:
         for name, checked in workbooks.items():
             if LAST not in name:
-                store_checked(session, checked)
+                store_checked(session, NORFOLK_CODE, checked)
     yield engine
     engine.dispose()
 
@@ -66,18 +66,24 @@ def _shown(values) -> list[str]:
 
 def _preview_then_store(engine, catalogue, checked, reason=None):
     with Session(engine) as session:
-        position, returns = read_dsg_position(session), read_returns(session)
-        replaced = find_current(session, checked.family.name, checked.period)
-    before = _shown(compute_measures(catalogue, position, returns))
-    position, returns = with_pending(position, returns, checked)
-    previewed = _shown(compute_measures(catalogue, position, returns))
+        position, returns = read_dsg_position(session, NORFOLK), read_returns(session, NORFOLK)
+        replaced = find_current(session, NORFOLK_CODE, checked.family.name, checked.period)
+    place = NORFOLK.place
+    before = _shown(compute_measures(catalogue, position, returns, place))
+    position, returns = with_pending(position, returns, checked, NORFOLK.plan_lines)
+    previewed = _shown(compute_measures(catalogue, position, returns, place))
     with write_session(engine) as session:
-        outcome = store_checked(session, checked, reason=reason)
+        outcome = store_checked(session, NORFOLK_CODE, checked, reason=reason)
     assert outcome.stored_id is not None, checked.report.issues
     assert (outcome.superseded is not None) == (replaced is not None)
     with Session(engine) as session:
         stored = _shown(
-            compute_measures(catalogue, read_dsg_position(session), read_returns(session))
+            compute_measures(
+                catalogue,
+                read_dsg_position(session, NORFOLK),
+                read_returns(session, NORFOLK),
+                place,
+            )
         )
     assert previewed != before, "the file changes no figure: the test would prove nothing"
     return previewed, stored

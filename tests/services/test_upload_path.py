@@ -25,11 +25,13 @@ from services.interface import UploadGone, UploadRefused
 from settings import Settings
 from storage.database import write_session
 from storage.models import AuditEvent, PendingUpload, Submission
+from tests.councils import NORFOLK, NORFOLK_CODE
 
-OFFICER_A = Actor("officer.a@example.org", Role.FINANCE_OFFICER, "192.0.2.10")
-OFFICER_B = Actor("officer.b@example.org", Role.FINANCE_OFFICER, "192.0.2.11")
-VIEWER = Actor("viewer@example.org", Role.VIEWER, "192.0.2.12")
-ADMIN = Actor("admin@example.org", Role.ADMIN)
+# Each acting in Norfolk, the council of the service under test.
+OFFICER_A = Actor("officer.a@example.org", Role.FINANCE_OFFICER, "192.0.2.10", NORFOLK_CODE)
+OFFICER_B = Actor("officer.b@example.org", Role.FINANCE_OFFICER, "192.0.2.11", NORFOLK_CODE)
+VIEWER = Actor("viewer@example.org", Role.VIEWER, "192.0.2.12", NORFOLK_CODE)
+ADMIN = Actor("admin@example.org", Role.ADMIN, None, NORFOLK_CODE)
 SUMMER = "Summer 2026"
 
 
@@ -41,15 +43,13 @@ def _settings(**limits) -> Settings:
         debug=False,
         load_demo=False,
         max_upload_mb=20,
-        plan_first_year="2022-23",
-        plan_last_year="2028-29",
         **limits,
     )
 
 
 @pytest.fixture
 def service(engine) -> DashboardService:
-    return DashboardService.build(engine, _settings())
+    return DashboardService.build(engine, _settings(), NORFOLK)
 
 
 def _ehcp(caseload: int, term: str = SUMMER) -> bytes:
@@ -151,7 +151,7 @@ def test_upl104_the_sixth_waiting_upload_is_refused_and_nothing_kept(service, en
 
 
 def test_upl105_the_sites_total_of_waiting_uploads_is_a_limit_too(engine):
-    service = DashboardService.build(engine, _settings(pending_total=3))
+    service = DashboardService.build(engine, _settings(pending_total=3), NORFOLK)
     service.keep_upload(OFFICER_A, "a-1.xlsx", _ehcp(12_001))
     service.keep_upload(OFFICER_A, "a-2.xlsx", _ehcp(12_002))
     service.keep_upload(OFFICER_B, "b-1.xlsx", _ehcp(12_003))

@@ -9,15 +9,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from domain.actors import Actor, SessionStarted, SignedIn, SignInRefused
-from domain.roles import Role
+from domain.roles import Role, Roles
 from services.access import AccessService, session_policy
 from services.accounts import add_account, set_disabled, set_password
 from services.audit import read_events
 from services.web_sessions import SessionPolicy, end_session, read_session, start_session
 from storage.database import as_utc
 from storage.models import WebSession
+from tests.councils import NORFOLK_CODE
 
-ADMIN = Actor("head@norfolk.gov.uk", Role.ADMIN)
+ADMIN = Actor("head@norfolk.gov.uk", Role.ADMIN, None, NORFOLK_CODE)  # acting in Norfolk
 ANN = "ann.lee@norfolk.gov.uk"
 PASSWORD = "harbour-violet-kestrel"
 POLICY = SessionPolicy()  # idle 30 minutes, lifetime 12 hours
@@ -25,7 +26,10 @@ POLICY = SessionPolicy()  # idle 30 minutes, lifetime 12 hours
 
 @pytest.fixture
 def ann_id(engine) -> int:
-    return add_account(engine, ADMIN, email=ANN, role=Role.PROGRAMME_LEAD, password=PASSWORD).id
+    # Ann is a programme lead in Norfolk.
+    return add_account(
+        engine, ADMIN, email=ANN, role=Role.PROGRAMME_LEAD, password=PASSWORD, council=NORFOLK_CODE
+    ).id
 
 
 def _row(engine, token: str) -> WebSession:
@@ -51,10 +55,19 @@ def test_ses001_a_new_session_gives_a_token_and_a_csrf_token(engine, ann_id):
     assert len(token) == 43
     assert len(csrf) == 43
     assert token != csrf
-    # and the token reads back as Ann, her role, her address and the session's CSRF token.
-    assert _read(engine, token) == SignedIn(
-        Actor(ANN, Role.PROGRAMME_LEAD, "10.0.0.1"), csrf, ann_id
+    # and the token reads back as Ann, her address, the session's CSRF token and her roles:
+    # outside any council a viewer's, in Norfolk a programme lead's.
+    signed_in = _read(engine, token)
+    assert signed_in == SignedIn(
+        Actor(ANN, Role.VIEWER, "10.0.0.1"),
+        csrf,
+        ann_id,
+        Roles(councils={NORFOLK_CODE: Role.PROGRAMME_LEAD}),
     )
+    assert signed_in.in_council(NORFOLK_CODE) == Actor(
+        ANN, Role.PROGRAMME_LEAD, "10.0.0.1", NORFOLK_CODE
+    )
+    assert signed_in.in_council("E10000019").role is None
 
 
 def test_ses002_two_sessions_have_different_tokens(engine, ann_id):
@@ -125,11 +138,11 @@ def test_ses008_signing_out_ends_the_session_and_is_recorded(engine, ann_id):
     # then her token no longer reads, the session has ended, and the trail says so;
     assert _read(engine, token) is None
     assert _row(engine, token).ended_at is not None
-    [event] = [e for e in read_events(engine) if e.action == "sign_out"]
+    [event] = [e for e in read_events(engine, None) if e.action == "sign_out"]
     assert (event.actor, event.outcome, event.address) == (ANN, "ok", "10.0.0.1")
     # signing out again records nothing more.
     end_session(engine, token, actor)
-    assert [e.action for e in read_events(engine)] == ["sign_out", "account_add"]
+    assert [e.action for e in read_events(engine, None)] == ["sign_out", "account_add"]
 
 
 def test_ses009_a_disabled_accounts_session_is_refused(engine, ann_id):
@@ -182,8 +195,9 @@ def test_ses013_each_sign_in_starts_a_new_session_with_a_new_token(engine, ann_i
     second = access.sign_in(email=ANN, password=PASSWORD, address="10.0.0.2")
     # then each is a session of her own, with its own token and CSRF token,
     assert isinstance(first, SessionStarted)
-    assert first.actor == Actor(ANN, Role.PROGRAMME_LEAD, "10.0.0.1")
-    assert second.actor == Actor(ANN, Role.PROGRAMME_LEAD, "10.0.0.2")
+    # signed in outside any council, where her role in Norfolk makes her a viewer,
+    assert first.actor == Actor(ANN, Role.VIEWER, "10.0.0.1")
+    assert second.actor == Actor(ANN, Role.VIEWER, "10.0.0.2")
     assert first.token != second.token
     assert first.csrf_token != second.csrf_token
     # and each token reads back through the service.
@@ -204,16 +218,16 @@ def test_ses015_signing_out_through_the_service_ends_the_session(engine, ann_id)
     started = access.sign_in(email=ANN, password=PASSWORD, address="10.0.0.1")
     access.sign_out(started.token, started.actor)
     assert access.read_session(started.token, address="10.0.0.1") is None
-    assert [e.action for e in read_events(engine)][:2] == ["sign_out", "sign_in"]
+    assert [e.action for e in read_events(engine, None)][:2] == ["sign_out", "sign_in"]
 
 
 def test_ses016_a_refusal_is_recorded_as_denied(engine):
     # Given a viewer turned away from the upload page, when the refusal is recorded,
     access = AccessService(engine)
-    viewer = Actor("cy.jones@norfolk.gov.uk", Role.VIEWER, "10.0.0.5")
+    viewer = Actor("cy.jones@norfolk.gov.uk", Role.VIEWER, "10.0.0.5", NORFOLK_CODE)
     access.record_refusal(viewer, "needs finance officer", "/upload")
     # then the trail holds one denied event: who, where from, which page and why.
-    [event] = read_events(engine)
+    [event] = read_events(engine, None)
     assert (
         event.actor,
         event.action,
@@ -229,3 +243,5 @@ def test_ses016_a_refusal_is_recorded_as_denied(engine):
         '{"why": "needs finance officer"}',
         "10.0.0.5",
     )
+    # in Norfolk, the council whose page it was.
+    assert event.council == NORFOLK_CODE
