@@ -12,7 +12,7 @@ from flask import Flask
 
 from domain.actors import command_line_actor
 from domain.roles import Role
-from kpis.council import Council, CouncilError, chosen_council, read_councils
+from kpis.council import Council, CouncilError, home_council, read_councils
 from layouts._shared.context import EXTENSION_KEY, SETTINGS_KEY
 from layouts._shared.frame import INDEX_STRING, build_frame
 from layouts._shared.page_cache import PageCache
@@ -39,19 +39,11 @@ def served_councils(settings: Settings) -> dict[str, Council]:
     return read_councils(settings.councils_dir)
 
 
-def _home_council(settings: Settings, councils: dict[str, Council]) -> str | None:
-    """The council a database from before councils were kept apart belongs to: LFI_COUNCIL, or
-    the only one served (migration 0010 asks for it only when there is such data)."""
-    if settings.council is not None or len(councils) == 1:
-        return chosen_council(councils, settings.council).la_code
-    return None
-
-
 def prepare_database(settings: Settings, councils: dict[str, Council]) -> None:
     """Create or upgrade the schema and load the demo data into each council that has none; on a
     database with no accounts, make the demo accounts and show their password, this once."""
     engine = create_database_engine(settings.database_url)
-    upgrade_database(engine, council=_home_council(settings, councils))
+    upgrade_database(engine, council=home_council(councils, settings.council))
     if settings.load_demo:
         operator = command_line_actor(getpass.getuser())
         for council in councils.values():
@@ -84,7 +76,7 @@ def _demo_accounts_lines(made: DemoAccounts) -> list[str]:
 def _first_admin_lines() -> list[str]:
     return [
         "No one can sign in yet: there are no accounts. Add the first administrator with",
-        "  lfi user add EMAIL --role admin",
+        "  lfi user add EMAIL --role admin --all-councils",
         "(it asks for a password of 12 characters or more), then sign in with that address.",
     ]
 

@@ -22,7 +22,7 @@ import cli_councils
 from cli_accounts import UsageError, command_actor
 from domain.actors import Actor, Forbidden
 from domain.council import NEW_LA_CODE
-from kpis.council import Council, CouncilError, chosen_council, read_councils
+from kpis.council import Council, CouncilError, chosen_council, home_council, read_councils
 from loaders.errors import LoaderError
 from loaders.submissions import LoadOutcome
 from loaders.templates import FAMILIES, write_template
@@ -36,20 +36,39 @@ def _council(args: argparse.Namespace, settings: Settings) -> Council:
     return chosen_council(read_councils(settings.councils_dir), code)
 
 
-def _services(args: argparse.Namespace):
-    """The settings, the database, the council's service, and who the command acts as: in the
-    council, or outside any with --all-councils."""
-    from services.dashboard import DashboardService
+def _database(args: argparse.Namespace, settings: Settings, councils: dict[str, Council]):
+    """The database, upgraded: a database from before councils were kept apart is moved into
+    LFI_COUNCIL's council (or the only one held), never into the one a command names."""
     from storage.database import create_database_engine, upgrade_database
 
-    settings = read_settings()
-    council = _council(args, settings)
     engine = create_database_engine(settings.database_url)
     args.engine = engine  # closed by main() when the command is done
-    upgrade_database(engine, council=council.la_code)
-    acting_in = None if getattr(args, "all_councils", False) else council.la_code
-    actor = command_actor(engine, args.as_email, acting_in)
+    upgrade_database(engine, council=home_council(councils, settings.council))
+    return engine
+
+
+def _services(args: argparse.Namespace):
+    """The settings, the database, the council's service, and who the command acts as there."""
+    from services.dashboard import DashboardService
+
+    settings = read_settings()
+    councils = read_councils(settings.councils_dir)
+    council = chosen_council(councils, getattr(args, "council", None) or settings.council)
+    engine = _database(args, settings, councils)
+    actor = command_actor(engine, args.as_email, council.la_code)
     return settings, engine, DashboardService.build(engine, settings, council), actor
+
+
+def _acting(args: argparse.Namespace):
+    """The database and who an account or audit command acts as: in the council, or outside
+    any with --all-councils (no council need be named then)."""
+    settings = read_settings()
+    councils = read_councils(settings.councils_dir)
+    code = None
+    if not args.all_councils:
+        code = chosen_council(councils, getattr(args, "council", None) or settings.council).la_code
+    engine = _database(args, settings, councils)
+    return engine, command_actor(engine, args.as_email, code)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -291,12 +310,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    _, engine, _, actor = _services(args)
+    engine, actor = _acting(args)
     return cli_accounts.cmd_user(args, engine, actor)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    _, engine, _, actor = _services(args)
+    engine, actor = _acting(args)
     return cli_accounts.cmd_audit(args, engine, actor)
 
 

@@ -20,7 +20,17 @@ from services import accounts
 from services.audit import ACTIONS, OUTCOMES, AuditFilter, read_events
 from services.passwords import PasswordRefused
 
-AUDIT_COLUMNS = ("id", "at", "actor", "action", "outcome", "target", "detail", "address")
+AUDIT_COLUMNS = (
+    "id",
+    "at",
+    "actor",
+    "action",
+    "outcome",
+    "target",
+    "detail",
+    "address",
+    "council",
+)
 
 
 class UsageError(ValueError):

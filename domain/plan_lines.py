@@ -143,8 +143,8 @@ DERIVED_LABELS: dict[str, str] = {
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-# A percentage in a label ("1.5% Schools Block transfer", "Schools Block transfer (0.5%)") changes
-# from year to year, so a label matches the same label with any percentage.
+# A percentage in a label ("1.5% block transfer", "block transfer (0.5%)") changes from year to
+# year, so a label matches the same label with any percentage.
 _PERCENT = re.compile(r"\d+(?:\.\d+)?\s?%")
 
 

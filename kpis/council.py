@@ -102,6 +102,14 @@ def read_councils(root: Path) -> dict[str, Council]:
     return councils
 
 
+def home_council(councils: dict[str, Council], code: str | None) -> str | None:
+    """The council a database from before councils were kept apart belongs to: the one
+    LFI_COUNCIL names, or the only one held; None when that cannot be said."""
+    if code is not None:
+        return chosen_council(councils, code).la_code
+    return next(iter(councils)) if len(councils) == 1 else None
+
+
 def chosen_council(councils: dict[str, Council], code: str | None) -> Council:
     """The council ``code`` names (--council, LFI_COUNCIL), or the only one there is."""
     if code is not None:

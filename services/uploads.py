@@ -303,7 +303,11 @@ def keep_pending(
     with write_session(engine) as session:
         session.execute(delete(PendingUpload).where(PendingUpload.uploaded_at < now - PENDING_FOR))
         session.execute(
-            delete(PendingUpload).where(PendingUpload.owner == actor.name, _is_report())
+            delete(PendingUpload).where(
+                PendingUpload.owner == actor.name,
+                PendingUpload.council == council.la_code,
+                _is_report(),
+            )
         )
         refusal = _over_limit(session, actor, settings)  # again, now that writers wait
         if refusal is None:

@@ -190,24 +190,26 @@ def test_mig004_a_database_of_one_council_is_moved_into_it(database_url):
     # and both still sign in with their passwords.
     signed_in = authenticate(engine, email=VIEWER, password=PASSWORD, address=None)
     assert signed_in.roles.in_council(NORFOLK_CODE) is Role.VIEWER
-    # Signing in and out and the accounts' changes belong to no council; the council's work
-    # belongs to Norfolk.
+    # Signing in and out belong to no council; the council's work, the accounts' changes by its
+    # administrators among it, belongs to Norfolk.
     trail = [(e.action, e.council) for e in reversed(read_events(engine, None))]
     assert trail[: len(EVENTS_0009)] == [
         ("sign_in", None),
-        ("account_add", None),
+        ("account_add", NORFOLK_CODE),
         ("upload", NORFOLK_CODE),
         ("confirm", NORFOLK_CODE),
         ("commentary", NORFOLK_CODE),
-        ("account_role", None),
+        ("account_role", NORFOLK_CODE),
         ("load", NORFOLK_CODE),
         ("sign_out", None),
     ]
-    assert [e.action for e in read_events(engine, NORFOLK_CODE)][-4:] == [
+    assert [e.action for e in read_events(engine, NORFOLK_CODE)][-6:] == [
         "load",
+        "account_role",
         "commentary",
         "confirm",
         "upload",
+        "account_add",
     ]
     engine.dispose()
 
@@ -232,7 +234,7 @@ def test_mig005_the_moved_audit_trail_still_refuses_change(database_url, stateme
             connection.execute(text(statement))
     # and the trail is as it was.
     assert _contents(engine)["audit_events"] == before
-    assert _councils_of(engine, "audit_events").count(NORFOLK_CODE) == 4
+    assert _councils_of(engine, "audit_events").count(NORFOLK_CODE) == 6  # all but sign-in, out
     engine.dispose()
 
 

@@ -88,8 +88,9 @@ def _move_accounts(council: str | None) -> None:
 
 def _move_audit_trail(bind, council: str | None) -> None:
     """The audit trail refuses every change, so its guard is lifted for this one statement, in
-    this transaction, and put back: records of the council's work join the council; sign-ins
-    and account changes belong to none."""
+    this transaction, and put back: every record of the council's work, its account changes
+    among them (all made by its own administrators), joins the council; sign-ins and sign-outs
+    belong to none."""
     postgres = bind.dialect.name == "postgresql"
     if postgres:
         op.execute("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change")
@@ -100,9 +101,8 @@ def _move_audit_trail(bind, council: str | None) -> None:
     if council is not None:
         op.execute(
             sa.text(
-                "UPDATE audit_events SET council = :code WHERE action NOT IN "
-                "('sign_in', 'sign_out', 'account_add', 'account_role', 'account_password', "
-                "'account_disable', 'account_enable')"
+                "UPDATE audit_events SET council = :code "
+                "WHERE action NOT IN ('sign_in', 'sign_out')"
             ).bindparams(code=council)
         )
     if postgres:
@@ -130,7 +130,8 @@ def downgrade() -> None:
         "UPDATE accounts SET role = (SELECT role FROM account_roles "
         "WHERE account_roles.account_id = accounts.id) WHERE role IS NULL"
     )
-    op.execute("UPDATE accounts SET role = 'viewer' WHERE role IS NULL")
+    # an account with no role in the one council could not sign in: it stays shut out
+    op.execute("UPDATE accounts SET role = 'viewer', disabled = true WHERE role IS NULL")
     with op.batch_alter_table("accounts") as batch:
         batch.alter_column("role", existing_type=sa.String(length=32), nullable=False)
     op.drop_index(op.f("ix_account_roles_account_id"), table_name="account_roles")
