@@ -5,8 +5,10 @@ whose address is the view, so each filter choice is a routing callback with a qu
 
     .venv/bin/python benchmarks/dashboard_load.py [--seconds 30] [--clients 20] [--council CODE]
 
-The council's demo data is loaded once into a temporary SQLite file, and its pages (under
-/c/<LA code>) are driven. The measured run serves it with the
+The council's demo data is loaded once into a temporary SQLite file, with a viewer's account in
+the council; each client signs in as it, as a browser does (the sign-in form, then the session
+cookie and the session's token on every request), and drives the council's pages (under
+/c/<LA code>). The measured run serves it with the
 measure cache on (LFI_CACHE=true); the baseline, in the same run, recomputes the measures on every
 request (LFI_CACHE=false). Prints throughput, latency percentiles and errors for both, and the
 ratio of their p95 latencies. Target: cached p95 under 150 ms with no errors at 20 clients.
@@ -26,6 +28,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,8 +48,7 @@ COUNCIL_PAGES = [
     "/plan",
     "/submissions",
     "/about",
-    "/upload",
-]
+]  # what a reader opens: the upload pages are a finance officer's
 PAGES: list[str] = ["/accessibility"]  # the council's pages are added once it is chosen
 ROUTING_INPUT = {"id": "_pages_location", "property": "pathname"}
 ROUTING_VALUES = {"pathname": None, "search": "", "hash": ""}
@@ -66,16 +69,80 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+READER = "reader@bench.example.org"
+PASSWORD = "plaid marble kettle orbit"
+
+
 def load_demo(env: dict) -> None:
-    result = subprocess.run(
-        [str(BIN / "lfi"), "demo"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"lfi demo failed:\n{result.stdout}{result.stderr}")
+    for command, given in (
+        (["demo"], None),
+        (["user", "add", READER, "--role", "viewer", "--password-stdin"], PASSWORD + "\n"),
+    ):
+        result = subprocess.run(
+            [str(BIN / "lfi"), *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            input=given,
+        )
+        if result.returncode != 0:
+            raise SystemExit(f"lfi {command[0]} failed:\n{result.stdout}{result.stderr}")
 
 
-def request(conn: http.client.HTTPConnection, method: str, path: str, body=None):
-    headers = {"Content-Type": "application/json"} if body is not None else {}
+def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        jar.load(header)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def sign_in(port: int) -> dict[str, str]:
+    """The headers a signed-in browser sends: its cookies, the session's token, its origin."""
+    origin = f"http://127.0.0.1:{port}"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/sign-in")
+        response = conn.getresponse()
+        response.read()
+        cookies = _cookies(response)
+        form = urllib.parse.urlencode(
+            {"email": READER, "password": PASSWORD, "csrf_token": cookies["_csrf_token"]}
+        )
+        conn.request(
+            "POST",
+            "/sign-in",
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"_csrf_token={cookies['_csrf_token']}",
+                "Origin": origin,
+            },
+        )
+        response = conn.getresponse()
+        response.read()
+        cookies |= _cookies(response)
+    finally:
+        conn.close()
+    if response.status != 303 or "lfi_session" not in cookies:
+        raise SystemExit(f"signing in as {READER} failed: {response.status}")
+    return {
+        "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
+        "X-CSRFToken": cookies["_csrf_token"],
+        "Origin": origin,
+    }
+
+
+def request(
+    conn: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    body=None,
+    signed: dict[str, str] | None = None,
+):
+    headers = dict(signed or {})
+    if body is not None:
+        headers["Content-Type"] = "application/json"
     conn.request(method, path, body=body, headers=headers)
     response = conn.getresponse()
     return response.status, response.read()
@@ -193,9 +260,10 @@ def build_mix(port: int, describe: bool) -> list[tuple]:
 def not_found(port: int, routing: list[tuple]) -> list[str]:
     """The paths whose routing callback answers with the not-found page's title."""
     missing = []
+    signed = sign_in(port)
     for path, (_, method, target, body) in zip(PAGES, routing, strict=True):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        status, data = request(conn, method, target, body)
+        status, data = request(conn, method, target, body, signed)
         conn.close()
         title = (
             json.loads(data)["response"]["_pages_store"]["data"]["title"] if status == 200 else ""
@@ -213,12 +281,13 @@ def failed(kind: str, status: int, data: bytes) -> bool:
 
 
 def client(port: int, mix: list[tuple], deadline: float, results: list) -> None:
+    signed = sign_in(port)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     while time.perf_counter() < deadline:
         for kind, method, path, body in mix:
             start = time.perf_counter()
             try:
-                status, data = request(conn, method, path, body)
+                status, data = request(conn, method, path, body, signed)
                 bad = failed(kind, status, data)
             except (OSError, http.client.HTTPException):
                 conn.close()
