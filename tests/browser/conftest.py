@@ -2,6 +2,9 @@
 
 Each server starts as the README's run command starts it, on the demo data, and the tests sign
 in as its demo accounts with the password it prints once on its console, just as a person would.
+It serves two councils: Norfolk, with its demo data, and Devon, drafted from the national lists
+with Norfolk's measures, whose own EHCP returns and DSG plan are loaded once the server is up
+(tests/web/conftest.py works its plan by hand). The demo accounts hold their roles in both.
 """
 
 from __future__ import annotations
@@ -20,7 +23,17 @@ from urllib.parse import quote
 import pytest
 
 from domain.roles import Role
+from kpis.council import read_council
 from services.demo_accounts import DEMO_EMAILS
+from services.submissions import load_workbook
+from storage.database import create_database_engine
+from tests.councils import NORFOLK_CODE
+from tests.web.conftest import (
+    DEVON_CODE,
+    councils_with_devon,
+    devon_dsg_workbook,
+    ehcp_workbook,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,23 +51,60 @@ class Server:
     database_url: str
     # The demo accounts' password, as the server printed it on its console.
     password: str
+    # The councils it serves (LFI_COUNCILS_DIR), for the command line run beside it.
+    councils_dir: str = ""
 
     @staticmethod
     def email(role: Role) -> str:
         return DEMO_EMAILS[role]
 
+    @staticmethod
+    def at(path: str = "/", council: str = NORFOLK_CODE) -> str:
+        """A council's address: Norfolk's unless another is named; '/' is its overview."""
+        return f"/c/{council}" + ("" if path == "/" else path)
+
+
+# Devon's own returns: a year of EHCP returns (so that its yearly measures have an outturn) and
+# its DSG plan and forecast.
+DEVON_TERMS = {"Summer 2025": 66_500, "Autumn 2025": 66_900, "Spring 2026": 67_200}
+
+
+def _load_devon(database_url: str, councils: Path) -> None:
+    devon = read_council(councils / DEVON_CODE)
+    engine = create_database_engine(database_url)
+    files = [
+        *(
+            (f"devon-ehcp-{t.lower().replace(' ', '-')}.xlsx", ehcp_workbook(t, n))
+            for t, n in DEVON_TERMS.items()
+        ),
+        ("devon-ehcp-summer-2026.xlsx", ehcp_workbook("Summer 2026", 67_891)),
+        ("devon-dsg-summer-2026.xlsx", devon_dsg_workbook(devon)),
+    ]
+    try:
+        for name, data in files:
+            outcome = load_workbook(
+                engine, data, file_name=name, council=devon, max_bytes=20_000_000
+            )
+            assert outcome.stored_id is not None, outcome.report.issues
+    finally:
+        engine.dispose()
+
 
 def _start_server(tmp_path_factory, name: str) -> tuple[subprocess.Popen, Server, object]:
     """lfi serve (gunicorn, two workers) on an empty SQLite file, so the demo data is loaded."""
     port = _free_port()
-    database = tmp_path_factory.mktemp(name) / "lfi.sqlite3"
+    folder = tmp_path_factory.mktemp(name)
+    database = folder / "lfi.sqlite3"
+    councils = councils_with_devon(folder)
     env = {
         **os.environ,
         "LFI_DATABASE_URL": f"sqlite:///{database}",
+        "LFI_COUNCILS_DIR": str(councils),
         "LFI_PORT": str(port),
         "LFI_LOAD_DEMO": "true",
         "LFI_DEBUG": "false",
     }
+    env.pop("LFI_COUNCIL", None)
     log_path = tmp_path_factory.mktemp(f"{name}-log") / "server.log"
     log = log_path.open("w")
     process = subprocess.Popen(
@@ -79,7 +129,9 @@ def _start_server(tmp_path_factory, name: str) -> tuple[subprocess.Popen, Server
     if printed is None:
         process.kill()
         pytest.fail(f"lfi serve printed no demo accounts' password; its log is in {log.name}")
-    return process, Server(url, env["LFI_DATABASE_URL"], printed.group(1)), log
+    _load_devon(env["LFI_DATABASE_URL"], councils)
+    started = Server(url, env["LFI_DATABASE_URL"], printed.group(1), str(councils))
+    return process, started, log
 
 
 def _stop_server(process, log) -> None:
@@ -128,9 +180,9 @@ def page(browser):
     page.context.close()
 
 
-def sign_in(page, server: Server, role: Role, path: str = "/") -> None:
+def sign_in(page, server: Server, role: Role, path: str = Server.at("/")) -> None:
     """Through the sign-in page, as a person would: the e-mail and password typed, the button
-    pressed, and the page asked for opened."""
+    pressed, and the page asked for (Norfolk's overview unless named) opened."""
     page.goto(f"{server.url}/sign-in?next={quote(path)}")
     page.fill("#email", server.email(role))
     page.fill("#password", server.password)

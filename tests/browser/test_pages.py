@@ -1,12 +1,13 @@
 """Every page in headless Chromium on the demo data, signed in as the admin who may open them
 all: no console errors, no axe-core violations (WCAG 2.0 A and AA, 2.1 AA, 2.2 AA), reflow at
-320 px, and a screenshot of each."""
+320 px, and a screenshot of each. Norfolk's pages, Devon's overview, and the comparison of both."""
 
 import pytest
 from playwright.sync_api import expect
 
 from domain.roles import Role
-from tests.browser.conftest import new_page, screenshot
+from tests.browser.conftest import Server, new_page, screenshot
+from tests.web.conftest import DEVON_CODE
 
 pytestmark = pytest.mark.browser
 
@@ -21,29 +22,35 @@ def server_url(server) -> str:
     return server.url
 
 
+at = Server.at
 PAGES = {
-    "overview": "/",
-    "overview-filtered": "/?category=EHCP&status=amber&sort=status",
-    "workstream-1": "/workstream/1",
-    "workstream-2": "/workstream/2",
-    "workstream-3": "/workstream/3",
-    "workstream-4": "/workstream/4",
-    "workstream-5": "/workstream/5",
-    "schools-forum": "/schools-forum",
-    "measure-1": "/measure/1",
-    "measure-18": "/measure/18",
-    "measure-1-superseded": "/measure/1?superseded=show",
-    "plan": "/plan",
-    "upload": "/upload",
-    "submissions": "/submissions",
-    "return": "/return",
-    "return-june-2026": "/return?round=june-2026",
-    "return-form": "/return/september-2026/edit",
-    "commentary-form": "/measure/1/commentary",
-    "audit": "/audit",
-    "about": "/about",
+    "overview": at("/"),
+    "overview-filtered": at("/?category=EHCP&status=amber&sort=status"),
+    "workstream-1": at("/workstream/1"),
+    "workstream-2": at("/workstream/2"),
+    "workstream-3": at("/workstream/3"),
+    "workstream-4": at("/workstream/4"),
+    "workstream-5": at("/workstream/5"),
+    "schools-forum": at("/schools-forum"),
+    "measure-1": at("/measure/1"),
+    "measure-18": at("/measure/18"),
+    "measure-1-superseded": at("/measure/1?superseded=show"),
+    "plan": at("/plan"),
+    "upload": at("/upload"),
+    "submissions": at("/submissions"),
+    "return": at("/return"),
+    "return-june-2026": at("/return?round=june-2026"),
+    "return-form": at("/return/september-2026/edit"),
+    "commentary-form": at("/measure/1/commentary"),
+    "audit": at("/audit"),
+    "about": at("/about"),
     "accessibility": "/accessibility",
+    "compare": "/compare",
+    "devon-overview": at("/", DEVON_CODE),
+    "devon-plan": at("/plan", DEVON_CODE),
+    "devon-measure-4": at("/measure/4", DEVON_CODE),
     "not-found": "/no-such-page",
+    "not-found-in-a-council": at("/no-such-page"),
 }
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 
@@ -108,7 +115,7 @@ def test_pag003_pages_reflow_at_320_pixels(server_url, browser, signed_in_state,
 
 
 def test_pag004_every_chart_has_a_summary_and_its_figures_as_a_table(server_url, page):
-    _open(page, server_url + "/workstream/5")
+    _open(page, server_url + at("/workstream/5"))
     charts = page.locator("figure.chart")
     assert charts.count() >= 1
     for index in range(charts.count()):
@@ -119,7 +126,7 @@ def test_pag004_every_chart_has_a_summary_and_its_figures_as_a_table(server_url,
 
 
 def test_pag005_filters_change_the_table_and_the_address(server_url, page):
-    _open(page, server_url + "/")
+    _open(page, server_url + at("/"))
     table = page.locator("#overview-table tbody tr")
     assert table.count() == 46
     page.get_by_role("group", name="Category").get_by_role("link", name="DSG").click()
@@ -145,7 +152,7 @@ def test_pag005_filters_change_the_table_and_the_address(server_url, page):
 
 
 def test_pag006_status_counts_add_up_to_46_and_link_to_their_measures(server_url, page):
-    _open(page, server_url + "/")
+    _open(page, server_url + at("/"))
     numbers = [int(n) for n in page.locator(".count__number").all_inner_texts()]
     assert sum(numbers) == 46
     red = numbers[0]
@@ -156,16 +163,16 @@ def test_pag006_status_counts_add_up_to_46_and_link_to_their_measures(server_url
 
 
 def test_pag007_a_measure_leads_to_the_file_its_figures_came_from(server_url, page):
-    _open(page, server_url + "/")
+    _open(page, server_url + at("/"))
     page.get_by_role("link", name="1. Actual EHCPs").click()
-    page.wait_for_url("**/measure/1")
+    page.wait_for_url(f"**{at('/measure/1')}")
     page.wait_for_selector("#measure-table")
     last_row = page.locator("#measure-table tbody tr").last
     source = last_row.locator("a")
     file_name = source.inner_text()
     assert file_name.startswith("demo-ehcp-") and file_name.endswith(".xlsx")
     source.click()
-    page.wait_for_url("**/submissions#submission-*")
+    page.wait_for_url(f"**{at('/submissions')}#submission-*")
     page.wait_for_selector("#submissions-table")
     row = page.locator(f"#submissions-table tr:has(th:text-is('{file_name}'))")
     assert row.count() == 1

@@ -1,13 +1,15 @@
-"""/plan in headless Chromium, served by the real command on the demo data, to a viewer."""
+"""Norfolk's plan page in headless Chromium, served by the real command on the demo data, to a
+viewer (who holds the role in both councils served)."""
 
 import re
 
 import pytest
 
 from domain.roles import Role
-from tests.browser.conftest import new_page, screenshot
+from tests.browser.conftest import Server, new_page, screenshot
 
 pytestmark = pytest.mark.browser
+PLAN = Server.at("/plan")
 
 
 @pytest.fixture
@@ -23,13 +25,13 @@ def server_url(server) -> str:
 
 
 def test_pln001_the_plan_page_shows_its_charts_and_tables(server_url, page):
-    page.goto(f"{server_url}/plan")
+    page.goto(f"{server_url}{PLAN}")
     page.wait_for_selector("#plan-cumulative-graph .main-svg", timeout=20_000)
     page.wait_for_selector("#plan-in-year-graph .main-svg", timeout=20_000)
     screenshot(page, "plan")
 
     assert page.get_attribute("html", "lang") == "en-GB"
-    assert page.title() == "DSG recovery plan - Local First Inclusion"
+    assert page.title() == "DSG recovery plan, Norfolk - Local First Inclusion"
     # Each chart has its one-sentence summary and its data as a table, one row a year.
     # The demo forecast spends £11.8m more than the plan, whose own derived end is £0.003m
     # (the paper's rounding), so the forecast ends at £11.803m, £11.800m worse.
@@ -64,20 +66,29 @@ def test_pln001_the_plan_page_shows_its_charts_and_tables(server_url, page):
     assert page.console_errors == []
 
 
-def test_pln002_the_front_door_is_the_overview_and_links_to_the_plan(server_url, page):
+def test_pln002_the_front_door_compares_the_councils_and_leads_to_each_ones_plan(server_url, page):
+    # a viewer of two councils starts at the comparison
     page.goto(server_url)
     page.wait_for_selector("main h1")
-    assert page.url == f"{server_url}/"
+    assert page.url == f"{server_url}/compare"
+    assert page.locator("main h1").inner_text() == "Compare councils"
+    # whose council names lead to each one's overview, and on to its plan
+    page.locator("#compare-deficit-table").get_by_role(
+        "link", name="Norfolk County Council"
+    ).click()
+    page.wait_for_url(f"{server_url}{Server.at('/')}")
+    page.wait_for_selector("main h1")
     assert (
         page.locator("main h1").inner_text() == "Local First Inclusion: is the programme on plan?"
     )
+    assert page.locator("#app-council-name").inner_text() == "Norfolk County Council"
     page.get_by_role("link", name="The financial plan, line by line").click()
-    page.wait_for_url("**/plan")
+    page.wait_for_url(f"**{PLAN}")
     page.wait_for_selector("#plan-lines-table")
 
 
 def test_pln003_the_skip_link_moves_focus_to_the_main_content(server_url, page):
-    page.goto(f"{server_url}/plan")
+    page.goto(f"{server_url}{PLAN}")
     page.wait_for_selector("#plan-cumulative-graph .main-svg", timeout=20_000)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"

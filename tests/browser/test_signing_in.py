@@ -4,10 +4,11 @@ a wrong password is named in the GOV.UK error summary; signing out leaves nothin
 import pytest
 
 from domain.roles import Role
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import Server, screenshot, sign_in
 from tests.browser.test_pages import PAGES, WCAG_TAGS
 
 pytestmark = pytest.mark.browser
+at = Server.at
 
 SIGN_IN_TITLE = "Sign in - Local First Inclusion"
 
@@ -64,12 +65,12 @@ def test_sgn006_the_accessibility_statement_the_sign_in_page_links_to_opens_for_
 
 
 def test_sgn002_signing_in_opens_the_page_first_asked_for(server, page):
-    page.goto(f"{server.url}/measure/18")
+    page.goto(f"{server.url}{at('/measure/18')}")
     page.wait_for_selector("#email")
     page.fill("#email", server.email(Role.VIEWER))
     page.fill("#password", server.password)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url(f"{server.url}/measure/18")
+    page.wait_for_url(f"{server.url}{at('/measure/18')}")
     page.wait_for_selector("#measure-table")
     assert page.locator("main h1").inner_text().startswith("18. ")
 
@@ -122,7 +123,7 @@ def test_sgn004_an_empty_form_names_both_fields(server, page):
 
 
 def test_sgn005_signing_out_leaves_nothing_to_go_back_to(server, page):
-    sign_in(page, server, Role.VIEWER, "/plan")
+    sign_in(page, server, Role.VIEWER, at("/plan"))
     page.wait_for_selector("#plan-lines-table")
     assert page.get_by_text(f"Signed in as {server.email(Role.VIEWER)}").count() == 1
 
@@ -141,6 +142,6 @@ def test_sgn005_signing_out_leaves_nothing_to_go_back_to(server, page):
     assert _is_sign_in_page(page), page.url
     assert page.locator("table").count() == 0
     # and the old session cookie, sent again, opens nothing
-    page.goto(f"{server.url}/plan")
+    page.goto(f"{server.url}{at('/plan')}")
     page.wait_for_selector("h1")
     assert _is_sign_in_page(page)

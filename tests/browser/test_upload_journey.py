@@ -9,10 +9,12 @@ import openpyxl
 import pytest
 
 from domain.roles import Role
-from loaders.demo import build_demo_workbooks
-from tests.browser.conftest import screenshot, sign_in
+from services.demo import build_council_demo
+from tests.browser.conftest import Server, screenshot, sign_in
+from tests.councils import NORFOLK
 
 pytestmark = pytest.mark.browser
+at = Server.at
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -20,7 +22,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 @pytest.fixture(scope="module")
 def autumn_2026(tmp_path_factory) -> Path:
     """An EHCP return for Autumn 2026, a term the demo data (up to Summer 2026) lacks."""
-    files = dict(build_demo_workbooks(date(2027, 1, 10)))
+    files = dict(build_council_demo(NORFOLK, date(2027, 1, 10)))
     path = tmp_path_factory.mktemp("upload") / "ehcp-autumn-2026.xlsx"
     path.write_bytes(files["demo-ehcp-2026-autumn.xlsx"])
     return path
@@ -41,7 +43,7 @@ def _figures_typed(path: Path) -> int:
 
 
 def _submission_count(page, url: str) -> int:
-    page.goto(f"{url}/submissions")
+    page.goto(f"{url}{at('/submissions')}")
     page.wait_for_selector("#submissions-table")
     return page.locator("#submissions-table tbody tr").count()
 
@@ -52,10 +54,10 @@ def test_upl001_a_good_workbook_is_stored_and_shows_on_the_overview(
     url = fresh_server.url
     sign_in(page, fresh_server, Role.FINANCE_OFFICER)
     before = _submission_count(page, url)
-    page.goto(f"{url}/upload")
+    page.goto(f"{url}{at('/upload')}")
     page.wait_for_selector("#upload-workbook input[type=file]", state="attached")
     page.set_input_files("#upload-workbook input[type=file]", str(autumn_2026))
-    page.wait_for_url("**/upload/*")
+    page.wait_for_url(f"**{at('/upload')}/*")
     page.wait_for_selector("#upload-changes")
     screenshot(page, "upload-check-good")
     assert page.title() == "Check your workbook - Local First Inclusion"
@@ -79,14 +81,14 @@ def test_upl001_a_good_workbook_is_stored_and_shows_on_the_overview(
     # no one types who they are: the file is loaded by the account signed in
     assert page.locator("#upload-name").count() == 0
     page.click("#upload-confirm")
-    page.wait_for_url("**/submissions?stored=*")
+    page.wait_for_url(f"**{at('/submissions')}?stored=*")
     page.wait_for_selector("#stored-banner")
     screenshot(page, "upload-stored")
     assert "ehcp-autumn-2026.xlsx" in page.locator("#stored-banner").inner_text()
     assert page.locator("#submissions-table tbody tr").count() == before + 1
     newest = page.locator("#submissions-table tbody tr").first.inner_text()
     assert "finance@demo.example.org" in newest
-    page.goto(f"{url}/")
+    page.goto(f"{url}{at('/')}")
     page.wait_for_selector("#overview-table")
     first = page.locator("#overview-table tbody tr").first.inner_text().split("\t")
     # the overview leads with the latest outturn, now this term's
@@ -98,12 +100,12 @@ def test_upl002_a_bad_workbook_shows_its_errors_and_changes_nothing(fresh_server
     url = fresh_server.url
     sign_in(page, fresh_server, Role.FINANCE_OFFICER)
     before = _submission_count(page, url)
-    page.goto(f"{url}/upload")
+    page.goto(f"{url}{at('/upload')}")
     page.wait_for_selector("#upload-workbook input[type=file]", state="attached")
     page.set_input_files(
         "#upload-workbook input[type=file]", str(FIXTURES / "ehcp-negative-count.xlsx")
     )
-    page.wait_for_url("**/upload/*")
+    page.wait_for_url(f"**{at('/upload')}/*")
     page.wait_for_selector("#error-summary")
     screenshot(page, "upload-check-bad")
     assert page.title().startswith("Error: ")
@@ -128,7 +130,7 @@ def test_upl003_the_upload_journey_works_from_the_keyboard(fresh_server, page, a
     # listener is in place, and setting one up at the key press can lose the race.
     choosers = []
     page.on("filechooser", lambda chooser: choosers.append(chooser))
-    page.goto(f"{url}/upload")
+    page.goto(f"{url}{at('/upload')}")
     page.wait_for_selector("#upload-workbook input[type=file][aria-labelledby]", state="attached")
     page.wait_for_load_state("networkidle")
     # Tab through the page until the file picker has focus, then open it with Enter.
@@ -146,11 +148,11 @@ def test_upl003_the_upload_journey_works_from_the_keyboard(fresh_server, page, a
         page.wait_for_timeout(100)
     assert choosers, "Enter on the file picker opened no file chooser"
     choosers[0].set_files(str(autumn_2026))
-    page.wait_for_url("**/upload/*")
+    page.wait_for_url(f"**{at('/upload')}/*")
     page.wait_for_selector("#upload-confirm")
     _tab_to(page, "upload-confirm")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/submissions?stored=*")
+    page.wait_for_url(f"**{at('/submissions')}?stored=*")
     page.wait_for_selector("#stored-banner")
     newest = page.locator("#submissions-table tbody tr").first.inner_text()
     assert "ehcp-autumn-2026.xlsx" in newest and "finance@demo.example.org" in newest
