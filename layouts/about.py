@@ -404,7 +404,7 @@ def _sources(profile: CouncilProfile, catalogue: Catalogue) -> list:
                 ),
                 html.Li(
                     "Requests for assessment, assessments, new plans issued and plans issued "
-                    "within 20 weeks, by calendar year from 2019 to 2024; new plans issued in 2024 "
+                    "within twenty weeks, by calendar year from 2019 to 2024; new plans issued in 2024 "
                     f"per 1,000 plans maintained{new_uses}."
                 ),
                 html.Li(
@@ -412,7 +412,7 @@ def _sources(profile: CouncilProfile, catalogue: Catalogue) -> list:
                     f"plans ceased in 2024{net_uses}."
                 ),
                 html.Li(
-                    "Older SEN2 management information (requests, new plans, 20-week rates, "
+                    "Older SEN2 management information (requests, new plans, twenty-week rates, "
                     "tribunals) for calendar years 2014 to 2022."
                 ),
             ]

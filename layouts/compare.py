@@ -27,7 +27,6 @@ dash.register_page(
     __name__,
     path="/compare",
     name="Compare councils",
-    order=20,
     title="Compare councils - Local First Inclusion",
     access=Access.PUBLIC_VIEW,
 )
