@@ -82,7 +82,7 @@ def scrolling_table(
 def data_table(
     *,
     caption: str,
-    headers: Sequence[str],
+    headers: Sequence[ComponentType],
     rows: Sequence[Sequence[ComponentType]],
     table_id: str | None = None,
     emphasised_rows: set[int] | None = None,
