@@ -39,8 +39,6 @@ def _trail(server) -> list[dict]:
             **os.environ,
             "LFI_DATABASE_URL": server.database_url,
             "LFI_COUNCILS_DIR": server.councils_dir,
-            # the command line asks for a council even when --all-councils reads them all
-            "LFI_COUNCIL": NORFOLK_CODE,
         },
         capture_output=True,
         text=True,
