@@ -1,6 +1,6 @@
 """The DfE tri-annual return for a round: the KPI annex (XLSX: all the council's measures with baseline,
 latest, target, variance and status, and the DSG plan against forecast) and the monitoring
-report following the template in appendix 1 of the Schools Forum paper (DOCX and PDF)."""
+report following the DfE's template, with the council's own agreement conditions (DOCX and PDF)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from openpyxl.styles import Font
 
+from domain.council import CouncilProfile
 from exports.disclosure import DerivedRule, suppress
 from exports.document import MARKING, document, escape, symbol_key, table
 from exports.latest import latest_as_at, why_not_available
@@ -31,7 +32,7 @@ from kpis.rounds import Round, rounds_in
 from kpis.snapshot import Snapshot
 from kpis.wording import basis_phrase, first_upper, made_in, sign_note, target_phrase
 
-TITLE = "Safety Valve Tri-annual Monitoring Report – Local First Inclusion"
+TITLE = "Safety Valve Tri-annual Monitoring Report"
 NOT_ENTERED = "Not yet entered."
 
 
@@ -43,9 +44,16 @@ class ReturnRequest:
     entries: dict[str, dict[str, list[Note]]]  # round name -> item -> versions, newest first
     threshold: int
     today: date
-    conditions: tuple[
-        str, ...
-    ] = ()  # the agreement's conditions, as the council's profile has them
+    council: CouncilProfile  # whose return: its name, programme and agreement's conditions
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        return self.council.conditions
+
+    @property
+    def title(self) -> str:
+        """'Safety Valve Tri-annual Monitoring Report – <programme>, <council>, <round>'."""
+        return f"{TITLE} – {self.council.programme}, {self.council.name}, {self.round.name}"
 
     def latest(self, item: str, round_name: str | None = None) -> Note | None:
         versions = self.entries.get(round_name or self.round.name, {}).get(item, [])
@@ -120,7 +128,10 @@ def kpi_table(request: ReturnRequest) -> Table:
         "Each figure is in its measure's unit; a % is a fraction (0.047 is 4.7%).",
     ]
     table = Table(
-        title=f"Local First Inclusion KPIs for the {request.round.name} return ({term})",
+        title=(
+            f"{request.council.programme} KPIs for the {request.round.name} return ({term}), "
+            f"{request.council.name}"
+        ),
         columns=(
             Column("Ref", "count", disclosive=False),
             Column("Measure"),
@@ -258,7 +269,7 @@ def _sections(request: ReturnRequest):
 def build_report_docx(request: ReturnRequest) -> bytes:
     questions, conditions = _sections(request)
     doc = Document()
-    doc.core_properties.title = f"{TITLE}, {request.round.name}"
+    doc.core_properties.title = request.title
     doc.core_properties.author = "Local First Inclusion KPI dashboard"
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(11)
@@ -266,7 +277,7 @@ def build_report_docx(request: ReturnRequest) -> bytes:
     banner = demo_line(request)
     if banner:
         doc.add_paragraph().add_run(banner).bold = True
-    doc.add_heading(f"{TITLE}, {request.round.name}", level=1)
+    doc.add_heading(request.title, level=1)
     doc.add_paragraph(
         f"Reporting the {request.round.term} term. Due {request.round.due:%d %B %Y}. "
         f"Produced {request.today:%d %B %Y}, data version {version_text(request.snapshot)}."
@@ -324,7 +335,7 @@ def build_report_html(request: ReturnRequest) -> str:
     questions, conditions = _sections(request)
     banner = demo_line(request)
     body = f"<p class='banner'><strong>{escape(banner)}</strong></p>" if banner else ""
-    body += f"<h1>{escape(TITLE)}, {escape(request.round.name)}</h1>"
+    body += f"<h1>{escape(request.title)}</h1>"
     body += (
         f"<p>Reporting the {escape(request.round.term)} term. Due "
         f"{request.round.due:%d %B %Y}. Produced {request.today:%d %B %Y}, data version "
@@ -345,7 +356,7 @@ def build_report_html(request: ReturnRequest) -> str:
         )
         body += f"<p><strong>Progress update:</strong> {escape(progress)}</p></section>"
     body += "<h2>Symbols</h2>" + symbol_key()
-    return document(f"{TITLE}, {request.round.name}", body)
+    return document(request.title, body)
 
 
 def build_report_pdf(request: ReturnRequest) -> bytes:

@@ -15,6 +15,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from domain.council import CouncilProfile
 from exports.charts import Chart, ChartRenderer
 from exports.document import document, escape, symbol_key, table
 from exports.latest import latest_as_at, why_not_available, worded
@@ -149,6 +150,7 @@ class PackRequest:
     commentary: dict[int, Note]
     threshold: int
     today: date
+    council: CouncilProfile  # whose pack: its name and programme
     meeting: Meeting = field(default_factory=Meeting)
 
 
@@ -184,13 +186,14 @@ def _cover(request: PackRequest) -> str:
     )
     forum = sum(1 for m in request.catalogue.measures if m.schools_forum)
     return (
-        "<section class='cover'><h1>Local First Inclusion: Schools Forum pack</h1>"
-        f"<p class='lede'>Progress on the programme's measures, {escape(request.term)}</p>"
+        f"<section class='cover'><h1>{escape(request.council.programme)}: Schools Forum pack</h1>"
+        f"<p class='lede'>{escape(request.council.name)}: progress on the programme's measures, "
+        f"{escape(request.term)}</p>"
         + ("" if request.meeting.stated else f"<p class='lede'>{NOT_STATED}</p>")
         + f"<dl>{facts}</dl>{demo}"
         f"<h2>In this pack</h2><ol><li>The status of all {len(request.catalogue.measures)} "
         f"measures.</li><li>The {forum} measures reported to every Schools Forum, in the "
-        "order of the paper of 17 May 2023: each with its latest figure, the latest forecast "
+        "council's own order: each with its latest figure, the latest forecast "
         "beside it, its chart, plan or target, status, direction of travel and the commentary "
         "for the term.</li><li>The symbols used and the sources of the figures.</li></ol>"
         "<p>Each measure leads with its latest outturn, or with its latest forecast where it "
@@ -373,10 +376,11 @@ def _sources(request: PackRequest) -> str:
         "<section class='closing'><h2>Symbols and sources</h2>"
         + symbol_key()
         + "<h3>Data sources</h3><ul>"
-        "<li>The DSG recovery plan in the Schools Forum paper of 17 May 2023, with the latest "
-        "outturn and forecast from the council's DSG workbook.</li>"
-        "<li>The termly EHCP return (Synergy and the school census) and the High Needs Block "
-        "return (My Oracle and the placement list).</li>"
+        "<li>The council's DSG recovery plan, with the latest outturn and forecast, from its DSG "
+        "workbook.</li>"
+        "<li>The termly EHCP return (from the council's case records and the school census) and "
+        "the High Needs Block return (from its finance system and the placement list); each "
+        "measure names its own source.</li>"
         "<li>England and statistical-neighbour figures from the Department for Education's "
         "published SEN2 statistics.</li></ul>"
         "<p>Counts of 1 to "
@@ -394,7 +398,9 @@ def build_pack_html(request: PackRequest, renderer: ChartRenderer) -> str:
     body += "".join(_measure(request, m, renderer) for m in forum)
     body += "</section>" + _sources(request)
     return document(
-        f"Local First Inclusion: Schools Forum pack, {request.term}", body, extra_style=PACK_STYLE
+        f"{request.council.programme}: Schools Forum pack, {request.council.name}, {request.term}",
+        body,
+        extra_style=PACK_STYLE,
     )
 
 

@@ -45,6 +45,7 @@ def make_pack(
         threshold=threshold,
         today=today or date.today(),
         meeting=meeting or Meeting(),
+        council=service.council.profile,
     )
     return term, build_pack(request, renderer)
 
@@ -60,7 +61,7 @@ def return_request(
         entries={name: service.return_entries(name) for name in names},
         threshold=threshold,
         today=today or date.today(),
-        conditions=service.council.profile.conditions,
+        council=service.council.profile,
     )
 
 

@@ -158,7 +158,7 @@ def status_table(
         title=title,
         columns=columns,
         rows=tuple(rows),
-        source="Local First Inclusion measures, from the council's termly returns",
+        source="The programme's measures, from the council's termly returns",
         data_version=version_text(snapshot),
         notes=("Each value is in its measure's unit (the Unit column). " + PERCENT_NOTE,),
     )

@@ -1,6 +1,6 @@
-"""The DfE safety valve tri-annual monitoring report, as the template in appendix 1 of the
-Schools Forum paper of 17 May 2023 sets it out: four questions, two further items, and the nine
-conditions of the agreement, each assessed red, amber or green with a progress update."""
+"""The DfE safety valve tri-annual monitoring report, as the DfE's template sets it out: four
+questions, two further items, and the conditions of the council's agreement (its profile lists
+them), each assessed red, amber or green with a progress update."""
 
 from __future__ import annotations
 

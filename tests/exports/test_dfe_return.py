@@ -15,7 +15,7 @@ from exports.reports import make_return
 from kpis.rounds import parse_round
 from kpis.snapshot import Snapshot
 from services.notes import save_return_entries
-from tests.councils import NORFOLK_CODE
+from tests.councils import NORFOLK, NORFOLK_CODE
 from tests.exports.conftest import TODAY
 from tests.exports.pdf_tools import is_blank, page_texts, pages_as_png
 from tests.paper import LINES
@@ -126,6 +126,7 @@ def test_ret008_a_measure_with_no_figure_says_why(demo_service):
         entries={},
         threshold=4,
         today=TODAY,
+        council=NORFOLK.profile,
     )
     rows = {r[0]: r for r in kpi_table(request).rows}
     assert len(rows) == 46
@@ -184,7 +185,8 @@ def test_ret005_the_report_follows_the_template(files):
     doc = Document(io.BytesIO(files["lfi-dfe-return-september-2026-report.docx"]))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings[0] == (
-        "Safety Valve Tri-annual Monitoring Report – Local First Inclusion, September 2026"
+        "Safety Valve Tri-annual Monitoring Report – Local First Inclusion, "
+        "Norfolk County Council, September 2026"
     )
     assert (
         "What are the current risks to implementation, and how are you mitigating these?"

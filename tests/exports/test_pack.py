@@ -13,7 +13,7 @@ from exports.reports import make_pack
 from kpis.notes import Note
 from kpis.wording import period_phrase, show_value
 from services.notes import save_commentary
-from tests.councils import NORFOLK_CODE
+from tests.councils import NORFOLK, NORFOLK_CODE
 from tests.exports.conftest import TODAY
 from tests.exports.pdf_tools import is_blank, page_texts, pages_as_png
 from tests.paper import CUMULATIVE_BALANCE
@@ -174,6 +174,7 @@ def _cover_html(demo_service, meeting: Meeting) -> str:
         threshold=4,
         today=TODAY,
         meeting=meeting,
+        council=NORFOLK.profile,
     )
     return build_pack_html(request, _NoCharts())
 

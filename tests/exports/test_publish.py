@@ -113,7 +113,13 @@ def test_pub007_the_return_withholds_a_small_baseline():
     # no Targets sheet, so the baseline is the first figure held: 2 exclusions in Autumn 2025
     snapshot = _snapshot(45, _pex("Autumn 2025", "2"), _pex("Summer 2026", "63"))
     request = ReturnRequest(
-        parse_round("September 2026"), snapshot, CATALOGUE, {}, 4, date(2026, 11, 22)
+        parse_round("September 2026"),
+        snapshot,
+        CATALOGUE,
+        {},
+        4,
+        date(2026, 11, 22),
+        NORFOLK.profile,
     )
     row = kpi_table(request).rows[44]
     assert row[0] == 45 and row[3] == "Autumn 2025" and row[4] == "[c]"

@@ -17,7 +17,7 @@ from exports.symbols import SUPPRESSED
 from figures.measure import measure_title, summarise_measure
 from kpis.wording import BASIS_LABELS, period_phrase, show_value
 from tests.conftest import _reset_postgres
-from tests.councils import NORFOLK_CODE
+from tests.councils import NORFOLK, NORFOLK_CODE
 from tests.layouts.conftest import app_on, request_as
 from tests.layouts.test_static_pages import text_of, walk
 from tests.routing import council_address as at
@@ -140,6 +140,7 @@ def test_one005_the_pack_leads_with_the_same_figure(service, snapshot):
         commentary={},
         threshold=THRESHOLD,
         today=date(2026, 11, 30),
+        council=NORFOLK.profile,
     )
     page = build_pack_html(request, _NoChart())
     for measure in service.catalogue.measures:
