@@ -43,6 +43,7 @@ class PublicData:
 
 @dataclass(frozen=True)
 class Kind:
+    title: str  # a column heading: what the figure is, in a few words
     period: str
     basis: str
     unit: str
@@ -194,6 +195,7 @@ MOVERS = (
 
 KINDS: dict[str, Kind] = {
     "new_plans_rate": Kind(
+        title="New EHC plans per 1,000 plans",
         period=PERIOD,
         basis=f"new EHC plans issued in {FLOW_YEAR} per 1,000 plans maintained at January "
         f"{CENSUS_YEAR}",
@@ -203,6 +205,7 @@ KINDS: dict[str, Kind] = {
         figure=lambda d, c: _ratio(d.issued.get(FLOW_YEAR, {}).get(c), _plans(d, c), 1000),
     ),
     "net_plans_rate": Kind(
+        title="Net growth in EHC plans per 1,000 plans",
         period=PERIOD,
         basis=f"EHC plans issued less plans ceased in {FLOW_YEAR}, per 1,000 plans maintained "
         f"at January {CENSUS_YEAR}",
@@ -211,6 +214,7 @@ KINDS: dict[str, Kind] = {
         figure=lambda d, c: _ratio(_net(d, c), _plans(d, c), 1000),
     ),
     "net_plans_share": Kind(
+        title="Net growth in EHC plans as a share",
         period=PERIOD,
         basis=f"EHC plans issued less plans ceased in {FLOW_YEAR}, as a share of plans "
         f"maintained at January {CENSUS_YEAR}",

@@ -120,15 +120,17 @@ def _statuses(comparison: Comparison) -> html.Section:
     )
 
 
-def _published_cell(figures: CouncilFigures, measure_id: str) -> str:
-    if measure_id not in {m.id for m in figures.council.catalogue.measures}:
+def _published_cell(figures: CouncilFigures, kind: str) -> str:
+    measure = figures.measures_on.get(kind)
+    if measure is None:
         return "Not among its measures"
-    value = figures.published.get(measure_id)
+    value = figures.published.get(kind)
     own = value.comparator_council if value is not None else None
     if value is None or own is None or own.get("value") is None:
-        return NOT_AVAILABLE
+        return f"{NOT_AVAILABLE} (measure {measure.ref})"
     quartile = (value.quartile or {}).get("value")
-    return comparator_figure(own) + (f"; quartile {quartile} of 4" if quartile else "")
+    shown = comparator_figure(own) + (f"; quartile {quartile} of 4" if quartile else "")
+    return f"{shown} (measure {measure.ref})"
 
 
 def _bases(comparison: Comparison) -> html.Ul:
@@ -139,12 +141,12 @@ def _bases(comparison: Comparison) -> html.Ul:
             (
                 v.comparator_council
                 for c in comparison.councils
-                if (v := c.published.get(key.measure_id)) is not None and v.comparator_council
+                if (v := c.published.get(key.kind)) is not None and v.comparator_council
             ),
             None,
         )
         if record is not None:
-            items.append(html.Li(f"{key.label}: {record['basis']}; {record['period']}."))
+            items.append(html.Li(f"{key.title}: {record['basis']}; {record['period']}."))
     return html.Ul(items, id="compare-published-bases")
 
 
@@ -158,17 +160,19 @@ def _published(comparison: Comparison) -> html.Section:
         [
             heading,
             html.P(
-                "For each measure that the Department for Education's published SEN2 statistics "
-                "support on the same basis, each council's own published figure and its quartile "
-                "among English councils (1 is the lowest quarter). A figure is shown once the "
-                "council has an outturn for the measure."
+                "For each figure the Department for Education's published SEN2 statistics give on "
+                "the same basis for every council, each council's own published figure and its "
+                "quartile among English councils (1 is the lowest quarter), with the number of "
+                "the council's measure it is set beside: councils name and number their measures "
+                "their own way. A figure is shown once the council has an outturn for that "
+                "measure."
             ),
             data_table(
-                caption="Each council's published figure and quartile, measure by measure",
+                caption="Each council's published figure and quartile, figure by figure",
                 table_id=PUBLISHED_TABLE,
-                headers=["Council", *(m.label for m in comparison.key_measures)],
+                headers=["Council", *(m.title for m in comparison.key_measures)],
                 rows=[
-                    [_name(c), *(_published_cell(c, m.measure_id) for m in comparison.key_measures)]
+                    [_name(c), *(_published_cell(c, m.kind) for m in comparison.key_measures)]
                     for c in comparison.councils
                 ],
                 text_columns=set(range(1, len(comparison.key_measures) + 1)),

@@ -1,13 +1,16 @@
 """The comparison across councils, worked out from each council's snapshot: its latest
 cumulative DSG balance against its plan for the same year, its status counts as its overview
 counts them, and its published figure and quartile for each measure with a published
-comparator. Pure: the page (layouts/compare.py) draws it."""
+comparator, set side by side by the published figure (the comparator's basis), whatever each
+council calls its measure. Pure: the page (layouts/compare.py) draws it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kpis.catalogue import Measure
+from kpis.comparators import KINDS
 from kpis.council import Council
 from kpis.measures import MeasureValue
 from kpis.snapshot import Snapshot
@@ -17,10 +20,11 @@ from layouts._shared.viewer import Viewer
 
 @dataclass(frozen=True)
 class KeyMeasure:
-    """A measure with a published comparator, named as the first council's catalogue names it."""
+    """A published figure some council's measure is compared on: the comparator's kind and
+    what it is."""
 
-    measure_id: str
-    label: str
+    kind: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,10 @@ class CouncilFigures:
     deficit: MeasureValue | None
     has_plan: bool
     statuses: dict[str, int]
-    # By measure id: the headline figure, which carries the published comparator and quartile
-    # (None: no outturn yet, or the measure is not in the council's catalogue).
+    # By comparator kind: the council's measure on it (None: none of its measures is), and that
+    # measure's headline figure, which carries the published figure and quartile (None: no
+    # outturn yet).
+    measures_on: dict[str, Measure | None]
     published: dict[str, MeasureValue | None]
     is_demo: bool
 
@@ -56,12 +62,17 @@ class Comparison:
 
 
 def _key_measures(entries: Sequence[tuple[Council, Snapshot]]) -> tuple[KeyMeasure, ...]:
-    found: dict[str, KeyMeasure] = {}
-    for council, _snapshot in entries:
-        for measure in council.catalogue.measures:
-            if measure.comparator is not None and measure.id not in found:
-                found[measure.id] = KeyMeasure(measure.id, measure.label)
-    return tuple(found.values())
+    used = {
+        measure.comparator
+        for council, _snapshot in entries
+        for measure in council.catalogue.measures
+        if measure.comparator is not None
+    }
+    return tuple(KeyMeasure(kind, KINDS[kind].title) for kind in KINDS if kind in used)
+
+
+def _measure_on(council: Council, kind: str) -> Measure | None:
+    return next((m for m in council.catalogue.measures if m.comparator == kind), None)
 
 
 def _figures(
@@ -69,15 +80,16 @@ def _figures(
 ) -> CouncilFigures:
     view = snapshot.plan_view
     catalogue = council.catalogue
-    ids = {m.id: m for m in catalogue.measures}
+    measures_on = {k.kind: _measure_on(council, k.kind) for k in key}
     return CouncilFigures(
         council=council,
         deficit=view.latest if view is not None else None,
         has_plan=view is not None,
         statuses=count_statuses(viewer, snapshot, catalogue.measures),
+        measures_on=measures_on,
         published={
-            k.measure_id: snapshot.headline(ids[k.measure_id].ref) if k.measure_id in ids else None
-            for k in key
+            kind: snapshot.headline(measure.ref) if measure is not None else None
+            for kind, measure in measures_on.items()
         },
         is_demo=snapshot.is_demo,
     )

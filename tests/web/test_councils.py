@@ -281,19 +281,25 @@ def test_cnc007_the_comparison_counts_statuses_as_each_overview_does(clients):
 def test_cnc008_the_comparison_sets_the_published_figures_and_quartiles_side_by_side(clients):
     page = _compare(clients["both"])
     headers, rows = _table(page, "compare-published-table")
-    # the measures with a published comparator in the councils' catalogues: 2, 3 and 4
-    assert headers == ["Council", "% change in EHCPs", "Net EHCPs Projected", "New EHCPs"]
+    # the published figures the councils' measures 4, 3 and 2 are compared on, one column each,
+    # whatever each council calls its measure
+    assert headers == [
+        "Council",
+        "New EHC plans per 1,000 plans",
+        "Net growth in EHC plans per 1,000 plans",
+        "Net growth in EHC plans as a share",
+    ]
     devon, norfolk = rows
     # new plans in 2024 per 1,000 plans maintained in January 2025, as SEN2 publishes them:
     # Devon 1,399 / 9,848 = 142.06, quartile 2; Norfolk 2,031 / 12,147 = 167.20, quartile 3
-    # (tests/kpis/test_comparators.py counts the councils below each)
-    assert devon[3] == "142.1 per 1,000 plans maintained; quartile 2 of 4"
-    assert norfolk[3] == "167.2 per 1,000 plans maintained; quartile 3 of 4"
+    # (tests/kpis/test_comparators.py counts the councils below each), both on measure 4
+    assert devon[1] == "142.1 per 1,000 plans maintained; quartile 2 of 4 (measure 4)"
+    assert norfolk[1] == "167.2 per 1,000 plans maintained; quartile 3 of 4 (measure 4)"
     # what the figure is, and when, said once beneath the table
     bases = next(n for n in _nodes(page) if n["props"].get("id") == "compare-published-bases")
     assert (
-        "New EHCPs: new EHC plans issued in 2024 per 1,000 plans maintained at January 2025; "
-        "calendar year 2024; plans maintained at January 2025."
+        "New EHC plans per 1,000 plans: new EHC plans issued in 2024 per 1,000 plans maintained "
+        "at January 2025; calendar year 2024; plans maintained at January 2025."
     ) in [_text(n) for n in _nodes(bases) if n["type"] == "Li"]
 
 
