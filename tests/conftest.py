@@ -16,7 +16,7 @@ from domain.periods import financial_years
 from kpis.comparators import PUBLIC_DIR
 from kpis.council_draft import write_council
 from storage.database import create_database_engine, upgrade_database
-from tests.councils import COUNCILS_DIR, NORFOLK_CODE
+from tests.councils import COUNCILS_DIR, DEVON, NORFOLK_CODE
 
 POSTGRES_URL = os.environ.get(
     "LFI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -76,7 +76,7 @@ def plan_years() -> tuple[str, ...]:
     return PLAN_YEARS
 
 
-DEVON_CODE = "E10000008"  # Devon County Council: the second council some tests add
+DEVON_CODE = DEVON  # the second council some tests add
 
 
 @pytest.fixture

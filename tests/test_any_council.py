@@ -6,11 +6,8 @@ and Norfolk's figures beside it are untouched."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,11 +15,9 @@ import openpyxl
 import pytest
 
 from loaders.templates import write_ehcp_workbook
-from tests.councils import COUNCILS_DIR, NORFOLK_CODE
+from tests.cli import lfi_runner
+from tests.councils import COUNCILS_DIR, DEVON, DEVON_NEIGHBOURS, NORFOLK_CODE
 from tests.workbooks import find_row, paper_workbook, year_column
-
-LFI = Path(sys.executable).parent / "lfi"
-DEVON = "E10000008"
 
 # Devon's plan as this test writes it: its own labels, two lines on the council's contribution.
 DEVON_LINES = {
@@ -54,19 +49,6 @@ CUMULATIVE_AFTER = {"2024-25": 102.0, "2025-26": 99.0, "2026-27": 75.0, "2027-28
 # The council's contribution is both DCC lines, shown as a positive amount: 6, 5, 9, 25.
 GENERAL_FUND = {"2024-25": 6.0, "2025-26": 5.0, "2026-27": 9.0, "2027-28": 25.0}
 
-# Devon's 2025 statistical neighbours, as data/public/statistical-neighbours.csv ranks them.
-DEVON_NEIGHBOURS = [
-    "E10000011",  # East Sussex
-    "E06000059",  # Dorset
-    "E10000020",  # Norfolk
-    "E10000016",  # Kent
-    "E10000027",  # Somerset
-    "E10000029",  # Suffolk
-    "E10000032",  # West Sussex
-    "E10000007",  # Derbyshire
-    "E10000012",  # Essex
-    "E10000034",  # Worcestershire
-]
 # SEN2 as published: new plans issued in calendar year 2024 (sen2-assessments.csv,
 # assess_issued) and plans maintained at January 2025 (sen2-caseload-by-primary-need.csv,
 # ehc_plans), for Devon and each neighbour.
@@ -101,25 +83,10 @@ EHCP_TERMS = ("Summer 2024", "Autumn 2024", "Spring 2025")  # financial year 202
 
 @pytest.fixture
 def lfi(database_url, tmp_path):
-    if not LFI.exists():
-        pytest.fail(f"the lfi command is not installed beside {sys.executable}: run scripts/test")
     councils = tmp_path / "councils"
     councils.mkdir()
     shutil.copytree(COUNCILS_DIR / NORFOLK_CODE, councils / NORFOLK_CODE)
-    env = {**os.environ, "LFI_DATABASE_URL": database_url, "LFI_COUNCILS_DIR": str(councils)}
-    env.pop("LFI_COUNCIL", None)
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [str(LFI), *args],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            stdin=subprocess.DEVNULL,
-        )
-
+    run = lfi_runner(tmp_path, LFI_DATABASE_URL=database_url, LFI_COUNCILS_DIR=str(councils))
     run.councils = councils  # type: ignore[attr-defined]
     return run
 
@@ -229,7 +196,7 @@ def test_dev002_devon_is_compared_with_its_own_neighbours_and_norfolk_is_untouch
     # 100 + 110 + 120 new plans over the three terms of 2024-25: Devon's own count.
     assert (new_plans["period"], new_plans["value"]) == ("2024-25", 330)
     assert new_plans["comparator_council"]["la_code"] == DEVON
-    assert new_plans["neighbours"]["members"] == DEVON_NEIGHBOURS
+    assert new_plans["neighbours"]["members"] == list(DEVON_NEIGHBOURS)
     assert DEVON not in new_plans["neighbours"]["members"]
 
     def rate(code: str) -> float:

@@ -3,53 +3,35 @@
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from loaders.templates import write_template
 from tests import paper
+from tests.cli import lfi_runner
 from tests.conftest import DEVON_CODE
 from tests.councils import NORFOLK_CODE, NORFOLK_SHAPE
 from tests.workbooks import find_row, paper_workbook, year_column
-
-LFI = Path(sys.executable).parent / "lfi"
-
-
-def _lfi(database_url: str, councils: Path, cwd: Path):
-    if not LFI.exists():
-        pytest.fail(f"the lfi command is not installed beside {sys.executable}: run scripts/test")
-    env = {**os.environ, "LFI_DATABASE_URL": database_url, "LFI_COUNCILS_DIR": str(councils)}
-    env.pop("LFI_COUNCIL", None)
-
-    def run(*args: str, council: str | None = None) -> subprocess.CompletedProcess:
-        """``lfi ARGS``; ``council`` is LFI_COUNCIL's value."""
-        return subprocess.run(
-            [str(LFI), *args],
-            env=env if council is None else {**env, "LFI_COUNCIL": council},
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-        )
-
-    return run
 
 
 @pytest.fixture
 def lfi(database_url, councils_dir, tmp_path):
     """The lfi command on the test's database, serving Norfolk alone."""
-    return _lfi(database_url, councils_dir, tmp_path)
+    return lfi_runner(
+        tmp_path, timeout=120, LFI_DATABASE_URL=database_url, LFI_COUNCILS_DIR=str(councils_dir)
+    )
 
 
 @pytest.fixture
 def lfi_two(database_url, two_councils_dir, tmp_path):
     """The lfi command on the test's database, serving Norfolk and Devon."""
-    return _lfi(database_url, two_councils_dir, tmp_path)
+    return lfi_runner(
+        tmp_path,
+        timeout=120,
+        LFI_DATABASE_URL=database_url,
+        LFI_COUNCILS_DIR=str(two_councils_dir),
+    )
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -22,11 +21,11 @@ from sqlalchemy.orm import Session
 from cli import main
 from storage.database import create_database_engine
 from storage.models import Submission
+from tests.cli import LFI
 from tests.conftest import DEVON_CODE
 from tests.councils import NORFOLK_CODE
 from tests.test_cli import filled  # noqa: F401 - the fixture
 
-LFI = Path(sys.executable).parent / "lfi"
 PASSWORD = "plaid marble kettle orbit\n"
 OS_USER = f"os:{getpass.getuser()}"
 

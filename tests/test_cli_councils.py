@@ -19,25 +19,11 @@ import cli_councils
 from domain.council import read_profile
 from kpis.council import read_council
 from kpis.council_draft import draft_profile
+from tests.councils import DEVON, DEVON_NEIGHBOURS
 
 ROOT = Path(__file__).resolve().parent.parent
 NORFOLK = ROOT / "councils" / "E10000020"
 PUBLIC = ROOT / "data" / "public"
-DEVON = "E10000008"
-# Devon's ten 2025 statistical neighbours, closest first, as data/public/statistical-neighbours.csv
-# lists them (model 2025, old_la_code 878).
-DEVON_NEIGHBOURS = (
-    "E10000011",  # East Sussex
-    "E06000059",  # Dorset
-    "E10000020",  # Norfolk
-    "E10000016",  # Kent
-    "E10000027",  # Somerset
-    "E10000029",  # Suffolk
-    "E10000032",  # West Sussex
-    "E10000007",  # Derbyshire
-    "E10000012",  # Essex
-    "E10000034",  # Worcestershire
-)
 # The standard plan lines, in their order: the DfE's deficit management plan and section 251.
 STANDARD = (
     ("hnb_dsg_income", "income"),

@@ -7,7 +7,6 @@ first's, each council's measures its own."""
 import dataclasses
 import getpass
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -25,8 +24,9 @@ from services.submissions import store_checked
 from storage.database import create_database_engine, write_session
 from storage.models import Base, Submission
 from tests import paper
+from tests.cli import lfi_runner
 from tests.councils import COUNCILS_DIR, NORFOLK, NORFOLK_CODE, NORFOLK_SHAPE
-from tests.test_cli import LFI, filled  # noqa: F401 - fixture
+from tests.test_cli import filled  # noqa: F401 - fixture
 
 SUFFOLK_CODE = "E10000029"  # Suffolk County Council, the second demo council
 
@@ -34,20 +34,7 @@ SUFFOLK_CODE = "E10000029"  # Suffolk County Council, the second demo council
 @pytest.fixture
 def lfi(database_url, tmp_path) -> Callable[..., subprocess.CompletedProcess]:
     """The lfi command on the test's database, acting in Norfolk unless --council says another."""
-    env = {**os.environ, "LFI_DATABASE_URL": database_url, "LFI_COUNCIL": NORFOLK_CODE}
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [str(LFI), *args],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            stdin=subprocess.DEVNULL,
-        )
-
-    return run
+    return lfi_runner(tmp_path, LFI_DATABASE_URL=database_url, LFI_COUNCIL=NORFOLK_CODE)
 
 
 def _rows(database_url: str) -> dict[str, int]:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import LFI as CLI_PATH
 from tests.councils import COUNCILS_DIR, NORFOLK_CODE
 
 ROOT = Path(__file__).resolve().parents[1]
-LFI = str(Path(sys.executable).parent / "lfi")
+LFI = str(CLI_PATH)
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,8 @@ loadable; each council's demo in its own plan lines, years and measures (Norfolk
 import io
 import os
 import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -22,9 +20,9 @@ from loaders.demo import build_demo_workbooks, demo_terms
 from loaders.demo_spec import DemoSpecError, fit_problems, read_demo_spec
 from loaders.submissions import check_workbook
 from storage.models import EhcpFigure, Submission
+from tests.cli import LFI
 from tests.councils import COUNCILS_DIR, NORFOLK, NORFOLK_CODE, NORFOLK_SHAPE
 
-LFI = Path(sys.executable).parent / "lfi"
 NORFOLK_DEMO = read_demo_spec(COUNCILS_DIR / NORFOLK_CODE / "demo")
 SUFFOLK_CODE = "E10000029"  # Suffolk County Council, the second demo council
 SUFFOLK = read_council(COUNCILS_DIR / SUFFOLK_CODE)

@@ -2,15 +2,13 @@
 independently with openpyxl."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from tests.cli import LFI
 from tests.councils import NORFOLK, NORFOLK_CODE
-
-LFI = Path(sys.executable).parent / "lfi"
 
 
 def template(family: str, folder: Path):
