@@ -74,6 +74,11 @@ class Settings:
     pending_per_user: int = 5
     pending_total: int = 50
     uploads_per_hour: int = 30
+    # Redis, shared by every worker and server: caches, locks, and the job queue. Unset, each
+    # process keeps its own caches and long work runs inside the request (the embedded default).
+    redis_url: str | None = field(default=None, repr=False)
+    # Request logs: "text" (the server's own lines) or "json" (one JSON line a request).
+    log_format: str = "text"
 
     @property
     def max_upload_bytes(self) -> int:
@@ -143,6 +148,20 @@ def _read_url(name: str) -> str | None:
     return raw.rstrip("/")
 
 
+def _read_redis_url(name: str) -> str | None:
+    raw = (os.environ.get(name) or "").strip()
+    if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"{name}: expected a redis://, rediss:// or unix:// address")
+    return raw or None
+
+
+def _read_choice(name: str, choices: tuple[str, ...]) -> str:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if raw and raw not in choices:
+        raise SettingsError(f"{name}={raw!r}: expected one of {', '.join(choices)}")
+    return raw or choices[0]
+
+
 def _check_debug(settings: Settings) -> None:
     if settings.debug and not _is_loopback(settings.host):
         raise SettingsError(
@@ -201,6 +220,8 @@ def read_settings() -> Settings:
         pending_per_user=_read_int("LFI_PENDING_PER_USER", 5),
         pending_total=_read_int("LFI_PENDING_TOTAL", 50),
         uploads_per_hour=_read_int("LFI_UPLOADS_PER_HOUR", 30),
+        redis_url=_read_redis_url("LFI_REDIS_URL"),
+        log_format=_read_choice("LFI_LOG_FORMAT", ("text", "json")),
     )
     _check_debug(settings)
     _check_oidc(settings)
