@@ -21,6 +21,7 @@ from services import notes, uploads
 from services.access import AccessService, session_policy
 from services.interface import Overtaken, PendingCheck, PendingFile, WaitingUpload
 from services.measures import MeasureService, content_version
+from services.shared_store import SharedStore, open_store
 from settings import Settings
 
 
@@ -33,14 +34,23 @@ class DashboardService(AccessService):
 
     @classmethod
     def build(
-        cls, engine: Engine, settings: Settings, council: Council | None = None
+        cls,
+        engine: Engine,
+        settings: Settings,
+        council: Council | None = None,
+        store: SharedStore | None = None,
     ) -> DashboardService:
         """The service for the database ``engine`` reaches, as ``settings`` configure it, for
         ``council`` (by default the one settings choose: LFI_COUNCIL, or the only one held).
         kpis.council.CouncilError lists every problem of the councils' files."""
         if council is None:
             council = chosen_council(read_councils(settings.councils_dir), settings.council)
-        measures = MeasureService(engine=engine, council=council, cache=settings.cache)
+        measures = MeasureService(
+            engine=engine,
+            council=council,
+            cache=settings.cache,
+            store=store or open_store(settings.redis_url),
+        )
         policy = session_policy(
             idle_minutes=settings.session_idle_minutes,
             lifetime_hours=settings.session_lifetime_hours,

@@ -12,12 +12,15 @@ from kpis.council import Council, read_councils
 from kpis.snapshot import Snapshot
 from services.access import AccessService, session_policy
 from services.dashboard import DashboardService
+from services.shared_store import LocalStore, SharedStore, open_store
 from settings import Settings
 
 
 @dataclass
 class Deployment(AccessService):
     services: dict[str, DashboardService] = field(kw_only=True)
+    # What the workers share: the measures here, the pages in layouts/_shared/page_cache.py.
+    store: SharedStore = field(kw_only=True, default_factory=LocalStore)
 
     @classmethod
     def build(
@@ -31,11 +34,12 @@ class Deployment(AccessService):
             idle_minutes=settings.session_idle_minutes,
             lifetime_hours=settings.session_lifetime_hours,
         )
+        store = open_store(settings.redis_url)
         services = {
-            code: DashboardService.build(engine, settings, council)
+            code: DashboardService.build(engine, settings, council, store)
             for code, council in councils.items()
         }
-        return cls(engine, policy, services=services)
+        return cls(engine, policy, services=services, store=store)
 
     @property
     def councils(self) -> tuple[Council, ...]:

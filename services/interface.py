@@ -19,6 +19,7 @@ from kpis.preview import Preview
 from kpis.snapshot import Snapshot
 from kpis.submissions import SubmissionRecord
 from loaders.submissions import CheckedWorkbook, LoadOutcome, PriorSubmission
+from services.shared_store import SharedStore
 from settings import Settings
 
 
@@ -194,6 +195,11 @@ class Deployment(Protocol):
     @property
     def councils(self) -> tuple[Council, ...]:
         """Every council served, in the order of their LA codes."""
+        ...
+
+    @property
+    def store(self) -> SharedStore:
+        """What the workers share between requests: the page cache keeps its pages there."""
         ...
 
     def service(self, code: str) -> Service | None:

@@ -1,12 +1,16 @@
 """What the pages and the command line ask of the measures, in one place.
 
-Computed measures are kept in memory, keyed on the database's data version (how many submissions
-there are and the newest one's id). Storing a submission changes the version, so every worker
-process sees the new figures on its next request, and nothing is recomputed until then.
+Computed measures are kept in memory, keyed on the council's data version (how many submissions
+it has and the newest one's id). Storing a submission changes the version, so every worker
+process sees the new figures on its next request, and nothing is recomputed until then. With a
+shared store (Redis), the first worker to need a version computes it, under a lock the others
+wait on, and every other worker on every server reads it from there: a new submission is computed
+once in the whole deployment, and for its own council only.
 """
 
 from __future__ import annotations
 
+import pickle
 import threading
 from dataclasses import dataclass, field
 
@@ -26,8 +30,19 @@ from services.records import (
     read_submissions,
     return_entries,
 )
+from services.shared_store import LocalStore, SharedStore, cache_read
 from services.sources import CURRENT, read_dsg_position, read_returns
 from storage.models import Commentary, ReturnEntry, Submission
+
+LOCK_SECONDS = 60.0  # longest a worker waits for another to compute a version, then computes it
+KEEP_SECONDS = 7 * 24 * 3600  # a version not read for a week is computed again if asked for
+
+
+def _unpickled(data: bytes) -> Snapshot | None:
+    # The store is written only by this deployment's workers; Redis must be private to them
+    # (README: the production set-up), as it is for the job queue.
+    snapshot = pickle.loads(data)  # noqa: S301
+    return snapshot if isinstance(snapshot, Snapshot) else None
 
 
 def _by_ref(measures: list[MeasureValue]) -> dict[int, tuple[MeasureValue, ...]]:
@@ -64,6 +79,8 @@ class MeasureService:
     engine: Engine
     council: Council
     cache: bool = True
+    store: SharedStore = field(default_factory=LocalStore)
+    computed: int = field(default=0, init=False)  # how many times this process computed
     _snapshot: Snapshot | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -78,12 +95,35 @@ class MeasureService:
                 cached = self._snapshot
                 if self.cache and cached is not None and cached.version == version:
                     return cached
-                snapshot = self._compute(session, version)
+                snapshot = self._shared(session, version) if self.cache else None
+                if snapshot is None:
+                    snapshot = self._compute(session, version)
                 if self.cache:
                     self._snapshot = snapshot
                 return snapshot
 
+    def _key(self, version: tuple[int, int]) -> str:
+        return f"snapshot:{self.council.la_code}:{version[0]}:{version[1]}"
+
+    def _shared(self, session: Session, version: tuple[int, int]) -> Snapshot | None:
+        """The version's measures as another worker computed them; or computed here, under the
+        store's lock so that the others wait and read them, and shared. None without a shared
+        store."""
+        if not self.store.shared:
+            return None
+        key = self._key(version)
+        found = cache_read("measures", self.store.get(key))
+        if found is None:
+            with self.store.lock(key, timeout=LOCK_SECONDS):
+                found = self.store.get(key)  # computed while this worker waited
+                if found is None:
+                    snapshot = self._compute(session, version)
+                    self.store.set(key, pickle.dumps(snapshot), ttl=KEEP_SECONDS)
+                    return snapshot
+        return _unpickled(found)
+
     def _compute(self, session: Session, version: tuple[int, int]) -> Snapshot:
+        self.computed += 1
         position = read_dsg_position(session, self.council)
         returns = read_returns(session, self.council)
         measures = compute_measures(self.catalogue, position, returns, self.council.place)

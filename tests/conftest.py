@@ -17,6 +17,7 @@ from kpis.comparators import PUBLIC_DIR
 from kpis.council_draft import write_council
 from storage.database import create_database_engine, upgrade_database
 from tests.councils import COUNCILS_DIR, DEVON, NORFOLK_CODE
+from tests.redis_server import RedisServer
 
 POSTGRES_URL = os.environ.get(
     "LFI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -131,3 +132,11 @@ def browser():
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def own_redis(tmp_path) -> Iterator[RedisServer]:
+    """A Redis of the test's own, which the test may stop and start."""
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()

@@ -8,6 +8,8 @@ a return entry is stored. A page kept for one role is never served to another, n
 public. A hit costs a few small queries for those versions, instead of building
 charts and tables again.
 Upload checks are not kept: they depend on a pending file, not on the stored data.
+Pages are kept in the deployment's shared store: in Redis when the deployment has it, so a page
+drawn by one worker is served by every worker on every server; else in the process's memory.
 
 Dash hands the router its inputs, then its state, by position, whatever ids and properties the
 request names. A page is therefore kept, or answered from here, only for a body shaped exactly as
@@ -18,8 +20,7 @@ can store one page under another address.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import hashlib
 from datetime import date
 
 import dash
@@ -27,6 +28,7 @@ from flask import Flask, Response, g, request
 
 from layouts._shared.viewer import view_of
 from services.interface import Deployment
+from services.shared_store import cache_read
 from web.guard import ROUTING_OUTPUT, current_actor, current_council, routed_page
 
 ROUTING_OUTPUTS = [
@@ -74,15 +76,15 @@ def _only_location_changed(body: dict) -> bool:
     )
 
 
+KEEP_SECONDS = 24 * 3600  # a page is drawn again at least daily: some default to today's term
+
+
 class PageCache:
-    def __init__(self, app: dash.Dash, deployment: Deployment, *, size: int = 256) -> None:
+    def __init__(self, app: dash.Dash, deployment: Deployment) -> None:
         self.app = app
         self.deployment = deployment
-        self.size = size
-        self._pages: OrderedDict[tuple, bytes] = OrderedDict()
-        self._lock = threading.Lock()
 
-    def _key(self) -> tuple | None:
+    def _key(self) -> str | None:
         if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
             return None
         values = routing_values(request.get_json(silent=True))
@@ -100,16 +102,14 @@ class PageCache:
             return None  # a page across councils (or none) changes with any: not kept
         version = service.content_version()
         # Pages that default to the current round or term change with the date, too.
-        return (version, date.today(), view_of(current_actor()), path, search)
+        parts = (council, version, date.today(), view_of(current_actor()), path, search)
+        return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def lookup(self) -> Response | None:
         key = self._key()
         if key is None:
             return None
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
+        page = cache_read("pages", self.deployment.store.get(key))
         if page is None:
             g.lfi_page_key = key
             return None
@@ -118,10 +118,7 @@ class PageCache:
     def keep(self, response: Response) -> Response:
         key = g.pop("lfi_page_key", None)
         if key is not None and response.status_code == 200:
-            with self._lock:
-                self._pages[key] = response.get_data()
-                while len(self._pages) > self.size:
-                    self._pages.popitem(last=False)
+            self.deployment.store.set(key, response.get_data(), ttl=KEEP_SECONDS)
         return response
 
     def install(self, server: Flask) -> None:

@@ -246,3 +246,19 @@ def test_pc008_a_page_kept_for_one_view_is_never_served_to_another(public_app, m
     other_viewer = signed_in_client(public_app, Role.VIEWER, email="second.viewer@example.org")
     assert _measure_36(other_viewer) == seen["viewer"]
     assert len(built) == 3
+
+
+def test_pc010_with_redis_a_page_drawn_on_one_server_is_served_by_another(
+    tmp_path, own_redis, request
+):
+    """Two app servers on one database and one Redis (issue 13, point 1): the second serves the
+    page the first drew, and a viewer on either sees the same."""
+    first, second = (
+        signed_in_client(app_on(tmp_path, load_demo=False, redis_url=own_redis.url), Role.VIEWER)
+        for _ in range(2)
+    )
+    overview_renders = request.getfixturevalue("overview_renders")  # once the pages exist
+    drawn = _content(_post(first, _routing(OVERVIEW)))
+    served = _content(_post(second, _routing(OVERVIEW)))
+    assert served == drawn and OVERVIEW_H1 in served
+    assert len(overview_renders) == 1
