@@ -79,6 +79,10 @@ class Settings:
     redis_url: str | None = field(default=None, repr=False)
     # Request logs: "text" (the server's own lines) or "json" (one JSON line a request).
     log_format: str = "text"
+    # With Redis, an uploaded workbook larger than this many megabytes is checked by a worker
+    # (lfi worker) while its page shows the progress; a smaller one, or any without Redis,
+    # within the request.
+    background_check_mb: int = 2
 
     @property
     def max_upload_bytes(self) -> int:
@@ -222,6 +226,7 @@ def read_settings() -> Settings:
         uploads_per_hour=_read_int("LFI_UPLOADS_PER_HOUR", 30),
         redis_url=_read_redis_url("LFI_REDIS_URL"),
         log_format=_read_choice("LFI_LOG_FORMAT", ("text", "json")),
+        background_check_mb=_read_int("LFI_BACKGROUND_CHECK_MB", 2),
     )
     _check_debug(settings)
     _check_oidc(settings)
