@@ -23,6 +23,7 @@ import cli_councils
 from cli_accounts import UsageError, command_actor
 from domain.actors import Actor, Forbidden
 from domain.council import NEW_LA_CODE
+from domain.storage_full import StorageFull
 from kpis.council import Council, CouncilError, chosen_council, home_council, read_councils
 from loaders.errors import LoaderError
 from loaders.submissions import LoadOutcome
@@ -451,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     except Forbidden as exc:
         print(f"lfi {args.command}: {exc}", file=sys.stderr)
         return 1
-    except LoaderError as exc:
+    except (LoaderError, StorageFull) as exc:
         print(f"lfi: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:

@@ -12,13 +12,27 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+
+from domain.storage_full import StorageFull
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "lfi_write"
 # Any fixed number: every writer takes the same PostgreSQL advisory lock, so loads run one at a time.
 WRITE_LOCK_KEY = 7_251_023
+
+
+# How each engine says its disk is full: SQLite's SQLITE_FULL, PostgreSQL's SQLSTATE 53100.
+SQLITE_FULL = "database or disk is full"
+POSTGRES_DISK_FULL = "53100"
+
+
+def _is_disk_full(error: OperationalError) -> bool:
+    return SQLITE_FULL in str(error.orig) or getattr(error.orig, "sqlstate", None) == (
+        POSTGRES_DISK_FULL
+    )
 
 
 def _prepare_sqlite(dbapi_connection, _record) -> None:
@@ -101,12 +115,17 @@ def write_session(engine: Engine) -> Iterator[Session]:
     Writers are serialised: SQLite by BEGIN IMMEDIATE, PostgreSQL by an advisory lock held
     until the transaction ends.
     """
-    with engine.connect().execution_options(**{WRITE_OPTION: True}) as connection:
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY}
-                )
-            with Session(bind=connection, expire_on_commit=False) as session:
-                yield session
-                session.flush()
+    try:
+        with engine.connect().execution_options(**{WRITE_OPTION: True}) as connection:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY}
+                    )
+                with Session(bind=connection, expire_on_commit=False) as session:
+                    yield session
+                    session.flush()
+    except OperationalError as error:
+        if _is_disk_full(error):
+            raise StorageFull from error
+        raise
