@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from kpis.comparators import PUBLIC_DIR
 from kpis.council_draft import write_council
 from storage.database import create_database_engine, upgrade_database
 from tests.councils import COUNCILS_DIR, DEVON, NORFOLK_CODE
+from tests.postgres_cluster import PostgresCluster
 from tests.redis_server import RedisServer
 
 POSTGRES_URL = os.environ.get(
@@ -140,3 +142,15 @@ def own_redis(tmp_path) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresCluster]:
+    """A PostgreSQL server of the test's own, which the test may restart or stop. Its folder is
+    outside pytest's, which only root may enter, since the server runs as the postgres user."""
+    folder = Path(tempfile.mkdtemp(prefix="lfi-postgres-"))
+    cluster = PostgresCluster(folder).init()
+    yield cluster
+    if cluster.running():
+        cluster.stop("immediate")
+    shutil.rmtree(folder, ignore_errors=True)
