@@ -20,6 +20,7 @@ from pathlib import Path
 import cli_accounts
 import cli_backup
 import cli_councils
+import cli_worker
 from cli_accounts import UsageError, command_actor
 from domain.actors import Actor, Forbidden
 from domain.council import NEW_LA_CODE
@@ -405,6 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_councils.add_commands(commands)
     commands.choices["council"].set_defaults(run=cli_councils.run)
     cli_backup.add_commands(commands)
+    cli_worker.add_commands(commands)
     parser.add_argument("--council", metavar="CODE", type=_la_code, help=COUNCIL_HELP)
     for command in _commands(parser):
         # SUPPRESS: given before the command, a command's own default must not overwrite it
