@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from dash import Dash
@@ -23,13 +24,17 @@ from services.accounts import count_accounts
 from services.demo import load_demo_data
 from services.demo_accounts import DemoAccounts, add_demo_accounts
 from services.deployment import Deployment
+from services.health import Dependencies
 from services.interface import Deployment as DeploymentService
 from settings import Settings, read_settings
 from storage.database import create_database_engine, upgrade_database
 from web.guard import Guard, GuardSettings
 from web.headers import SecurityHeaders
+from web.health import register_health_routes
+from web.metrics import MULTIPROCESS_DIR, Metrics
 from web.oidc import SsoSettings, register_sso
 from web.proxies import TrustedProxies
+from web.request_log import RequestLog
 from web.signin import register_sign_in_routes
 
 
@@ -108,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.extensions[EXTENSION_KEY] = service
     app.server.extensions[SETTINGS_KEY] = settings
     _secure(app, settings, service)
+    _observe(app, settings)
     if settings.cache:
         PageCache(app, service).install(app.server)
     # dcc.Upload sends the file base64-encoded, a third larger, inside a JSON body: no body may
@@ -146,6 +152,15 @@ def _secure(app: Dash, settings: Settings, service: DeploymentService) -> None:
         )
 
 
+def _observe(app: Dash, settings: Settings) -> None:
+    """Request ids and logs, metrics, and the readiness check; after the guard is installed, so
+    that their timers start ahead of it."""
+    probes = Dependencies.connect(settings.database_url, settings.redis_url)
+    RequestLog(log_format=settings.log_format).install(app.server)
+    Metrics(app, allow=settings.metrics_allow, dependencies=probes).install(app.server)
+    register_health_routes(app.server, probes)
+
+
 def _has_accounts(settings: Settings) -> bool:
     engine = create_database_engine(settings.database_url)
     try:
@@ -175,29 +190,37 @@ def serve() -> None:
     if settings.debug:
         create_app(settings).run(host=settings.host, port=settings.port, debug=True)
         return
+    # Each worker counts its metrics in files here, which /metrics adds up (web/metrics.py); a
+    # fresh folder, readable by this user alone, so no earlier server's counts are added in.
+    os.environ[MULTIPROCESS_DIR] = tempfile.mkdtemp(prefix="lfi-metrics-")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     os.chdir(Path(__file__).resolve().parent)
-    os.execv(
-        str(gunicorn),
-        [
-            str(gunicorn),
-            "--workers",
-            str(settings.workers),
-            "--bind",
-            f"{settings.host}:{settings.port}",
-            "--access-logfile",
-            "-",
-            # The pack and the DfE report print in Chromium within the request.
-            "--timeout",
-            "120",
-            # gunicorn's control socket sits at one path per user: two servers would clash.
-            "--no-control-socket",
-            # gunicorn believes X-Forwarded-Proto from loopback by default; only LFI_TRUSTED_PROXIES
-            # decides what is believed (web/proxies.py), so gunicorn believes no one.
-            "--forwarded-allow-ips=",
-            "app:wsgi()",
-        ],
-    )
+    os.execv(str(gunicorn), [str(gunicorn), *gunicorn_arguments(settings)])
+
+
+def gunicorn_arguments(settings: Settings) -> list[str]:
+    # With JSON logs the app writes one line a request (web/request_log.py): gunicorn's access
+    # log would be a second.
+    access_log = ["--access-logfile", "-"] if settings.log_format == "text" else []
+    return [
+        "--workers",
+        str(settings.workers),
+        "--bind",
+        f"{settings.host}:{settings.port}",
+        *access_log,
+        # Tidies a dead worker's metrics, and makes gunicorn's own lines JSON with JSON logs.
+        "--config",
+        "python:web.server_hooks",
+        # The pack and the DfE report print in Chromium within the request.
+        "--timeout",
+        "120",
+        # gunicorn's control socket sits at one path per user: two servers would clash.
+        "--no-control-socket",
+        # gunicorn believes X-Forwarded-Proto from loopback by default; only LFI_TRUSTED_PROXIES
+        # decides what is believed (web/proxies.py), so gunicorn believes no one.
+        "--forwarded-allow-ips=",
+        "app:wsgi()",
+    ]
 
 
 if __name__ == "__main__":

@@ -83,6 +83,9 @@ class Settings:
     # (lfi worker) while its page shows the progress; a smaller one, or any without Redis,
     # within the request.
     background_check_mb: int = 2
+    # Networks besides loopback that may read /metrics (the monitoring server's); from anywhere
+    # else it is not found.
+    metrics_allow: tuple[str, ...] = ()
 
     @property
     def max_upload_bytes(self) -> int:
@@ -227,6 +230,7 @@ def read_settings() -> Settings:
         redis_url=_read_redis_url("LFI_REDIS_URL"),
         log_format=_read_choice("LFI_LOG_FORMAT", ("text", "json")),
         background_check_mb=_read_int("LFI_BACKGROUND_CHECK_MB", 2),
+        metrics_allow=_read_networks("LFI_METRICS_ALLOW"),
     )
     _check_debug(settings)
     _check_oidc(settings)

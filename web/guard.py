@@ -13,6 +13,8 @@ this site send it.
 - A page address outside any council that leads into one (/ and the addresses from before each
   council had its own, such as /plan) is sent on to the visitor's council, or to the comparison
   across councils when they see several (web/addresses.py).
+- The load balancer's probes (/healthz, /readyz) and /metrics are let through without reading
+  any session: they must answer while the database is down.
 - A request that may change anything (any method but GET, HEAD and OPTIONS, Dash's callbacks
   included) must come from this site's own origin and carry the session's token, which Dash's
   renderer sends from the ``_csrf_token`` cookie as X-CSRFToken and forms send as ``csrf_token``.
@@ -105,6 +107,8 @@ def request_council() -> str | None:
 
 
 FRAME_ENDPOINT = "/_dash-layout"
+# Liveness (web/signin.py), readiness (web/health.py) and metrics (web/metrics.py), by endpoint.
+PROBES = frozenset({"health", "ready", "metrics"})
 
 
 def current_signed_in() -> SignedIn | None:
@@ -255,6 +259,11 @@ class Guard:
         self.app, self.settings, self.service = app, settings, service
 
     def check(self) -> BaseResponse | None:
+        if request.endpoint in PROBES and request.method in ("GET", "HEAD"):
+            # The load balancer's and the monitoring server's: no session is read, so they cost
+            # the database nothing and answer while it is down. /metrics decides itself who may
+            # read it (web/metrics.py).
+            return None
         signed = self.service.read_session(
             request.cookies.get(session_cookie_name(), ""), address=request.remote_addr
         )
