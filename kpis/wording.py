@@ -4,6 +4,7 @@ exports all word a figure through these functions, so they cannot disagree."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from kpis.catalogue import SIGN_WORDS, Measure
@@ -56,6 +57,13 @@ def unit_label(measure: Measure) -> str:
 
 def made_in(value: MeasureValue) -> str | None:
     return value.extra.get("made_in")
+
+
+def listed(items: Sequence[str]) -> str:
+    """'Norfolk', 'Norfolk and Suffolk', 'Devon, Norfolk and Suffolk'."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def first_upper(text: str) -> str:

@@ -31,9 +31,16 @@ from layouts._shared.components import (
     not_found,
     page_not_found,
 )
-from layouts._shared.context import PRODUCT, council_path, current_service, is_this_council
+from layouts._shared.context import (
+    PRODUCT,
+    council_path,
+    current_service,
+    current_settings,
+    is_this_council,
+)
 from layouts._shared.measures import (
     latest_line,
+    published_difference,
     published_summary,
     series_table,
     target_word,
@@ -333,6 +340,9 @@ def layout(council: str = "", ref: str = "", superseded: str = "", **_query: str
                 source=measure_source(measure, snapshot),
                 download=f"measure-{measure.ref}",
                 alt_text=published_summary(series),
+                alt_note=published_difference(
+                    series, threshold=current_settings().suppress_threshold
+                ),
             ),
             html.Section(
                 [

@@ -175,9 +175,10 @@ def table_downloads(key: str, caption: str, *, withheld: bool = True) -> html.P:
     )
 
 
-def chart_downloads(key: str, title: str, summary: str) -> html.Div:
+def chart_downloads(key: str, title: str, summary: str, note: str = "") -> html.Div:
     """Image downloads for a report, with the sentence to paste as the image's alt text (the
-    published image's own summary, which leaves out withheld figures)."""
+    published image's own summary, which leaves out withheld figures); ``note`` says what the
+    image leaves out that the page shows, so the two sentences are not read as disagreeing."""
     links: list[html.A | str] = []
     for fmt, label in (("png", "PNG"), ("svg", "SVG"), ("pdf", "PDF")):
         links += [_download_link(council_path(f"/download/chart/{key}.{fmt}"), label, title), ", "]
@@ -185,6 +186,7 @@ def chart_downloads(key: str, title: str, summary: str) -> html.Div:
         className="downloads",
         children=[
             html.P(["Download this chart: ", *links[:-1], "."]),
+            html.P(note) if note else None,
             html.P(["Alt text to paste with the image: ", html.Q(summary)]),
         ],
     )
@@ -204,6 +206,7 @@ def chart_block(
     source: str = "",
     download: str | None = None,
     alt_text: str | None = None,
+    alt_note: str = "",
 ) -> html.Figure:
     """A chart under its active title, with its one-sentence summary as the caption screen
     readers announce, and its figures as a table behind a plain disclosure control."""
@@ -226,7 +229,7 @@ def chart_block(
                     html.Span(source, className="chart__source") if source else None,
                 ],
             ),
-            chart_downloads(download, title, alt_text or summary)
+            chart_downloads(download, title, alt_text or summary, alt_note)
             if download and downloads_offered()
             else None,
             html.Details(

@@ -10,7 +10,7 @@ from dash.development.base_component import ComponentType
 
 from exports.publish import withheld, without_withheld
 from figures.captions import measure_source
-from figures.measure import build_measure_figure, measure_title, summarise_measure
+from figures.measure import build_measure_figure, measure_title, summarise_measure, trend_of
 from kpis.catalogue import Measure
 from kpis.formats import NOT_AVAILABLE
 from kpis.measures import MeasureValue
@@ -20,6 +20,7 @@ from kpis.wording import (
     comparator_figure,
     difference_phrase,
     first_upper,
+    listed,
     period_phrase,
     quartile_phrase,
     show_value,
@@ -241,6 +242,9 @@ def measure_card(
                 source=measure_source(measure, snapshot),
                 download=f"measure-{measure.ref}",
                 alt_text=published_summary(series),
+                alt_note=published_difference(
+                    series, threshold=current_settings().suppress_threshold
+                ),
             ),
             comparator_line(series),
         ],
@@ -251,6 +255,33 @@ def published_summary(series: Sequence[MeasureValue]) -> str:
     """The summary of the chart as downloaded: withheld figures left out."""
     threshold = current_settings().suppress_threshold
     return summarise_measure(without_withheld(list(series), threshold))
+
+
+def published_difference(series: Sequence[MeasureValue], *, threshold: int) -> str:
+    """Why the downloaded image's alt text differs from the summary an account reads on the
+    page: what the published image leaves out ('' when it leaves out nothing)."""
+    published = without_withheld(list(series), threshold)
+    left_out = [
+        shown.period
+        for shown, kept in zip(series, published, strict=True)
+        if shown.value is not None and kept.value is None
+    ]
+    trend_dropped = trend_of(series) is not None and trend_of(published) is None
+    if not left_out and not trend_dropped:
+        return ""
+    parts = []
+    if left_out:
+        parts.append(
+            f"{listed(left_out)}, which {'rests' if len(left_out) == 1 else 'rest'} on "
+            f"{'a small count' if len(left_out) == 1 else 'small counts'} (withheld as [c] in "
+            "every published output)"
+        )
+    if trend_dropped:
+        parts.append("and with it the trend line" if left_out else "the trend line")
+    return (
+        f"The image to download leaves out {', '.join(parts)}; its alt text describes what the "
+        "image shows."
+    )
 
 
 def comparator_line(series: Sequence[MeasureValue]) -> html.P | None:
