@@ -89,14 +89,20 @@ def _amount(change: Decimal, measure: Measure) -> str:
     return text.replace(" percentage points", " points")
 
 
+def _shows_any(amount: str) -> bool:
+    """Whether a formatted amount shows anything but zeros: '0.00', '£0.000m' show nothing."""
+    return any(c in "123456789" for c in amount)
+
+
 def _comparison(value: MeasureValue, word: str) -> str:
     """'744 above target', '£4.700m worse than plan', 'on target'; '' with no variance or when
     the target is for a different length of time than the figure."""
     if value.variance is None or value.extra.get("judged_on"):
         return ""
-    if value.variance == 0:
-        return f"on {word}"
     amount = _amount(value.variance, value.measure)
+    if not _shows_any(amount):
+        # a difference that rounds to nothing at the shown precision is no difference
+        return f"on {word}"
     if is_balance(value.measure):
         worse = value.status in ("amber", "red") or _worse(value.variance, value.measure)
         return f"{amount} {'worse' if worse else 'better'} than {word}"
@@ -118,7 +124,7 @@ def _movement(value: MeasureValue, earlier: MeasureValue) -> str:
     """'up 73 on Spring 2026', '£10.424m better than Spring 2026', 'unchanged on Spring 2026'."""
     change = stated(value.value) - stated(earlier.value)
     amount = _amount(change, value.measure)
-    if change == 0 or not any(c in "123456789" for c in amount):
+    if not _shows_any(amount):
         return f"unchanged on {earlier.period}"
     if is_balance(value.measure) and value.direction_of_travel in (IMPROVING, WORSENING):
         word = "better" if value.direction_of_travel == IMPROVING else "worse"

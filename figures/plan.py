@@ -58,9 +58,11 @@ def compare_with_plan(value: MeasureValue) -> str:
     """'£11.800m worse than the plan of £0.003m', for a lower-is-better £m measure."""
     plan = show_value(value.plan_value, value.measure)
     variance = stated(value.variance)
+    if format_money_m(abs(variance)) == format_money_m(Decimal(0)):
+        return f"on the plan of {plan}"
     if variance > 0:
         return f"{format_money_m(variance)} worse than the plan of {plan}"
-    return f"on or better than the plan of {plan}"
+    return f"better than the plan of {plan}"
 
 
 def cumulative_title(view: PlanView) -> str:

@@ -233,3 +233,24 @@ def test_mfg014_a_flows_sparkline_joins_the_latest_figures_season_only():
     assert describe_sparkline(REFERRALS) == (
         "Summer terms from 512 in Summer 2025 (outturn) to 501 in Summer 2026 (outturn)"
     )
+
+
+def test_mfg015_a_difference_that_rounds_to_nothing_reads_on_target():
+    # measure 44, a ratio shown to two places: 0.249 against 0.25 is 0.001 below, shown 0.00
+    ratio = [value(44, "Summer 2026", "0.249", plan="0.25", status="green")]
+    assert measure_title(ratio) == "0.25 in Summer 2026 (outturn), on target"
+    # measure 9, a percentage to one place: 13.96% against 14.0% is 0.04 points, shown 0.0
+    share = [value(9, "Summer 2026", "0.1396", plan="0.14", status="green")]
+    assert measure_title(share) == "14.0% in Summer 2026 (outturn), on target"
+    above = [value(9, "Summer 2026", "0.14049", plan="0.14", status="green")]
+    assert measure_title(above) == "14.0% in Summer 2026 (outturn), on target"
+    # 0.05 points above shows as 0.1: a difference, said as one
+    assert measure_title([value(9, "Summer 2026", "0.1405", plan="0.14", status="amber")]) == (
+        "14.1% in Summer 2026 (outturn), 0.1 points above target"
+    )
+
+
+def test_mfg016_a_balance_within_half_a_thousand_pounds_of_plan_is_on_plan():
+    # measure 18 in £m to three places: £67.6204m against £67.620m is £0.0004m, shown £0.000m
+    series = [value(18, "2025-26", "67.6204", "67.620", "green")]
+    assert measure_title(series) == "£67.620m deficit in 2025-26 (outturn), on plan"

@@ -1,14 +1,18 @@
 """Titles and summaries of the plan charts say what the figures say, in every state of the data."""
 
+from decimal import Decimal
+
 from figures.plan import (
     build_cumulative_figure,
     build_in_year_figure,
+    compare_with_plan,
     cumulative_title,
     in_year_title,
     summarise_cumulative,
     summarise_in_year,
 )
 from kpis.dsg import DsgFigures
+from kpis.measures import MeasureValue
 from kpis.plan_view import build_plan_view
 from tests.councils import NORFOLK
 from tests.kpis.helpers import paper_plan, position, with_extra_spending
@@ -115,3 +119,25 @@ def test_fig004_a_forecast_that_stops_early_says_so_rather_than_claiming_no_fore
     )
     assert in_year_title(view) == "In-year £26.049m deficit in 2023-24 (outturn), worse than plan"
     assert "which runs to 2023-24, does not yet" in summarise_in_year(view)
+
+
+def test_fig006_a_difference_that_rounds_to_nothing_is_on_the_plan():
+    def balance(amount: str) -> MeasureValue:
+        return MeasureValue(
+            measure=CATALOGUE.by_ref(18),
+            period="2025-26",
+            value=Decimal(amount),
+            basis="actual",
+            plan_value=Decimal("67.620"),
+            variance=Decimal(amount) - Decimal("67.620"),
+            status="green",
+            submission_id=1,
+        )
+
+    # £0.0004m over the plan shows as £0.000m: on the plan, not "£0.000m worse"
+    assert compare_with_plan(balance("67.6204")) == "on the plan of £67.620m deficit"
+    # £0.0006m over rounds to £0.001m: worse, by that much
+    assert (
+        compare_with_plan(balance("67.6206")) == "£0.001m worse than the plan of £67.620m deficit"
+    )
+    assert compare_with_plan(balance("67.000")) == "better than the plan of £67.620m deficit"
