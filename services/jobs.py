@@ -36,6 +36,7 @@ from rq.worker import Worker
 
 from domain.actors import Actor
 from domain.roles import Permission
+from services.interface import Deployment
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,11 @@ ABANDONED = ("AbandonedJobError", "Work-horse terminated")
 
 class JobsUnavailable(RuntimeError):
     """Redis could not be reached for a job; the caller makes the file itself, or says so."""
+
+
+class InBackground(Exception):
+    """This work is a worker's, not the request's (a large upload's check): the page shows the
+    progress of the job doing it, and the result once it is done."""
 
 
 class JobStatus(StrEnum):
@@ -290,6 +296,22 @@ def _failure(job: Job) -> str:
 
 
 # ---- inside a job (the worker) -------------------------------------------------------------
+
+# What the job functions (exports/tasks.py) work on, handed to them by the worker that runs them
+# (services/worker.py), which alone may reach the database.
+_serving: list[Callable[[], Deployment]] = []
+
+
+def serve_jobs_from(deployment: Callable[[], Deployment]) -> None:
+    """Let this process's jobs work on the deployment ``deployment()`` gives."""
+    _serving[:] = [deployment]
+
+
+def job_deployment() -> Deployment:
+    """The deployment a job works on; RuntimeError outside a worker."""
+    if not _serving:
+        raise RuntimeError("no deployment to work on: jobs run in lfi worker")
+    return _serving[0]()
 
 
 def running_as_job() -> bool:

@@ -1,5 +1,12 @@
 """Pending uploads: kept until confirmed, checked once, compared with what is stored, then
 stored or forgotten. The upload page and its form posts reach them through the dashboard service.
+
+With Redis (``LFI_REDIS_URL``) and a worker listening, a workbook larger than
+``LFI_BACKGROUND_CHECK_MB`` is kept unchecked and checked by the worker (exports/tasks.py) while
+its page shows the progress: ``pending_check`` raises InBackground in the web request until
+the check is done. A file refused by that check loses its bytes for its report, as one refused
+on upload does. Checks are kept in Redis, so every web worker reads the one the worker (or
+another web worker) worked out, and the audit trail records each upload's check once.
 """
 
 from __future__ import annotations
@@ -7,12 +14,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import pickle
 import secrets
 import threading
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Engine, delete, func, not_, select
+from sqlalchemy import ColumnElement, Engine, delete, func, not_, select, update
 from sqlalchemy.orm import Session
 
 from domain.actors import Actor
@@ -33,8 +41,10 @@ from services.interface import (
     UploadRefused,
     WaitingUpload,
 )
+from services.jobs import InBackground, jobs_for, report_progress, running_as_job
 from services.measures import data_version
 from services.pending import with_pending
+from services.shared_store import SharedStore, open_store
 from services.sources import read_dsg_position, read_returns
 from services.submissions import find_current, find_identical, load_record, store_checked
 from settings import Settings
@@ -42,6 +52,8 @@ from storage.database import as_utc, write_session
 from storage.models import AuditEvent, PendingUpload
 
 KEEP_CHECKS = 32
+# How long Redis keeps a worked-out check for the page (it is worked out again after).
+SHARED_CHECK_SECONDS = 3600
 # An upload nobody confirmed within this long is forgotten: when it is next read, or swept.
 PENDING_FOR = timedelta(days=1)
 RATE_WINDOW = timedelta(hours=1)
@@ -51,6 +63,14 @@ GONE = (
     "This upload is no longer waiting: it has been stored or discarded, or it was not confirmed "
     "within a day. Nothing was stored."
 )
+
+
+def checked_in_background(settings: Settings, size: int) -> bool:
+    """Whether a file of ``size`` bytes is checked by a worker rather than in the request."""
+    if settings.redis_url is None or size <= settings.background_check_mb * 1_000_000:
+        return False
+    jobs = jobs_for(settings.redis_url)
+    return jobs is not None and jobs.usable()
 
 
 def upload_target(file_name: str, token: str) -> str:
@@ -109,6 +129,42 @@ def waiting_pending(engine: Engine, actor: Actor) -> list[WaitingUpload]:
 
 _checks: OrderedDict[tuple, PendingCheck] = OrderedDict()
 _lock = threading.Lock()
+_stores: dict[str | None, SharedStore] = {}
+
+
+def _store(settings: Settings) -> SharedStore:
+    """The process's shared store: Redis with ``redis_url``, else its own memory."""
+    with _lock:
+        if settings.redis_url not in _stores:
+            _stores[settings.redis_url] = open_store(settings.redis_url)
+        return _stores[settings.redis_url]
+
+
+def _kept_check(settings: Settings, key: tuple) -> PendingCheck | None:
+    if settings.redis_url is None:
+        with _lock:
+            return _checks.get(key)
+    found = _store(settings).get(_shared_key(key))
+    # the app's own Redis, which holds nothing any other writes
+    return pickle.loads(found) if found is not None else None
+
+
+def _keep_check(settings: Settings, key: tuple, check: PendingCheck) -> None:
+    if settings.redis_url is None:
+        with _lock:
+            _checks[key] = check
+            while len(_checks) > KEEP_CHECKS:
+                _checks.popitem(last=False)
+        return
+    # The file's bytes stay in the database: the check page and the confirmation read the
+    # report, the figures and the comparison, and storing checks the file again.
+    light = dataclasses.replace(check, checked=dataclasses.replace(check.checked, data=b""))
+    _store(settings).set(_shared_key(key), pickle.dumps(light), SHARED_CHECK_SECONDS)
+
+
+def _shared_key(key: tuple) -> str:
+    council, token, version = key
+    return f"upload-check:{council}:{token}:{'.'.join(map(str, version))}"
 
 
 def pending_check(
@@ -118,49 +174,77 @@ def pending_check(
     pending: PendingFile,
     settings: Settings,
 ) -> PendingCheck:
-    """The check of a pending upload, worked out once per upload, process and data version:
-    a file stored meanwhile can change what this one would replace and change. The first time
-    it is worked out for an upload, the audit trail records the check."""
+    """The check of a pending upload, worked out once per upload and data version (per process
+    without Redis, for every worker with it): a file stored meanwhile can change what this one
+    would replace and change. The first time it is worked out for an upload, the audit trail
+    records the check. InBackground: a worker is working it out (a large file)."""
     actor.require(Permission.UPLOAD)
     with Session(engine) as session:
-        key = (pending.token, data_version(session, council.la_code))
+        key = (council.la_code, pending.token, data_version(session, council.la_code))
+    found = _kept_check(settings, key)
+    if found is not None:
+        return found
+    refused = _refused(pending)
+    if (
+        refused is None
+        and not running_as_job()
+        and checked_in_background(settings, len(pending.content))
+    ):
+        raise InBackground(pending.token)
     with _lock:
-        if key in _checks:
-            return _checks[key]
-        checked = _refused(pending) or _prechecked.pop(
-            _precheck_key(pending.token, council, settings), None
+        checked = refused or _prechecked.pop(_precheck_key(pending.token, council, settings), None)
+    if checked is None:
+        report_progress("Checking every sheet and cell")
+        checked = check_workbook(
+            pending.content,
+            file_name=pending.file_name,
+            shape=council.shape,
+            max_bytes=settings.max_upload_bytes,
         )
-    checked = checked or check_workbook(
-        pending.content,
-        file_name=pending.file_name,
-        shape=council.shape,
-        max_bytes=settings.max_upload_bytes,
-    )
-    result = _compare(engine, council, checked) if checked.report.ok else PendingCheck(checked)
+    if checked.report.ok:
+        report_progress("Working out what storing it would change")
+        result = _compare(engine, council, checked)
+    else:
+        result = PendingCheck(checked)
     # Written after the comparison, never before: a write waiting on another's load would hold
     # up the page it belongs to.
-    _record_first_check(engine, actor, pending, checked)
-    with _lock:
-        _checks[key] = result
-        while len(_checks) > KEEP_CHECKS:
-            _checks.popitem(last=False)
+    _record_first_check(engine, actor, pending, checked, settings)
+    _keep_check(settings, key, result)
     return result
 
 
 def _record_first_check(
-    engine: Engine, actor: Actor, pending: PendingFile, checked: CheckedWorkbook
+    engine: Engine,
+    actor: Actor,
+    pending: PendingFile,
+    checked: CheckedWorkbook,
+    settings: Settings,
 ) -> None:
+    """Record the upload's check once, whichever worker works it out first; a file checked
+    in the background and refused keeps only its report from now on, in the same transaction."""
     target = upload_target(pending.file_name, pending.token)
+    drop = not checked.report.ok and not pending.content.startswith(_REFUSED)
+    first = _store(settings).add(
+        f"upload-checked:{actor.council}:{target}", b"1", int(PENDING_FOR.total_seconds())
+    )
     seen = select(func.count(AuditEvent.id)).where(
         AuditEvent.action == Action.CHECK, AuditEvent.target == target
     )
-    with Session(engine) as session:
-        if session.scalar(seen):
+    if not drop:
+        if not first:
             return
+        with Session(engine) as session:
+            if session.scalar(seen):
+                return
     with write_session(engine) as session:
-        if session.scalar(seen):
-            return
-        audit.record(session, actor, Action.CHECK, target=target, **_findings(checked))
+        if drop:
+            session.execute(
+                update(PendingUpload)
+                .where(*_mine(actor, pending.token))
+                .values(content=_REFUSED + _report_json(checked.report))
+            )
+        if first and not session.scalar(seen):
+            audit.record(session, actor, Action.CHECK, target=target, **_findings(checked))
 
 
 def _findings(checked: CheckedWorkbook) -> dict:
@@ -294,12 +378,18 @@ def keep_pending(
         refusal = _over_limit(session, actor, settings)
     if refusal is not None:
         _refuse(engine, actor, file_name, refusal)
-    checked = check_workbook(
-        data, file_name=file_name, shape=council.shape, max_bytes=settings.max_upload_bytes
-    )
+    checked = None
+    if not checked_in_background(settings, len(data)):
+        checked = check_workbook(
+            data, file_name=file_name, shape=council.shape, max_bytes=settings.max_upload_bytes
+        )
     token = secrets.token_urlsafe(24)
     now = datetime.now(UTC)
-    content = data if checked.report.ok else _REFUSED + _report_json(checked.report)
+    content = (
+        data if checked is None or checked.report.ok else _REFUSED + _report_json(checked.report)
+    )
+    # a file a worker checks is recorded as taken in; its check records what was found
+    findings = _findings(checked) if checked is not None else {"detail": {"check": "worker"}}
     with write_session(engine) as session:
         session.execute(delete(PendingUpload).where(PendingUpload.uploaded_at < now - PENDING_FOR))
         session.execute(
@@ -322,10 +412,10 @@ def keep_pending(
                 )
             )
             target = upload_target(file_name, token)
-            audit.record(session, actor, Action.UPLOAD, target=target, **_findings(checked))
+            audit.record(session, actor, Action.UPLOAD, target=target, **findings)
     if refusal is not None:
         _refuse(engine, actor, file_name, refusal)
-    if checked.report.ok:  # the check page reuses it rather than reading the file again
+    if checked is not None and checked.report.ok:  # the check page reuses it, not the file
         with _lock:
             _prechecked[_precheck_key(token, council, settings)] = checked
             while len(_prechecked) > KEEP_CHECKS:
@@ -439,8 +529,10 @@ def forget_pending(engine: Engine, actor: Actor, token: str) -> None:
 
 
 def _forget_checks(token: str) -> None:
+    """Forget this process's checks of an upload no longer waiting (those in Redis expire: the
+    page finds the upload gone before it looks for them)."""
     with _lock:
-        for key in [k for k in _checks if k[0] == token]:
+        for key in [k for k in _checks if k[1] == token]:
             del _checks[key]
         for key in [k for k in _prechecked if k[0] == token]:
             del _prechecked[key]

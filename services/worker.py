@@ -22,7 +22,13 @@ from rq.queue import Queue
 from rq.worker import WorkerStatus
 
 from services.deployment import Deployment
-from services.jobs import HEARTBEAT_SECONDS, HEARTBEAT_TTL, QUEUE_NAME, WORKER_TTL
+from services.jobs import (
+    HEARTBEAT_SECONDS,
+    HEARTBEAT_TTL,
+    QUEUE_NAME,
+    WORKER_TTL,
+    serve_jobs_from,
+)
 from settings import Settings, read_settings
 from storage.database import create_database_engine
 
@@ -77,6 +83,7 @@ def run_worker(settings: Settings, *, burst: bool = False) -> int:
     if settings.redis_url is None:
         raise ValueError("a worker needs LFI_REDIS_URL")
     worker_deployment()
+    serve_jobs_from(worker_deployment)
     # no socket timeout: the worker waits on Redis for the next job
     connection = redis.Redis.from_url(settings.redis_url)
     worker = HeartbeatWorker(
