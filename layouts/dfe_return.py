@@ -17,7 +17,13 @@ from layouts._shared.components import (
     page_not_found,
     scrolling_table,
 )
-from layouts._shared.context import council_path, council_title, current_service, is_this_council
+from layouts._shared.context import (
+    council_path,
+    council_title,
+    current_service,
+    current_settings,
+    is_this_council,
+)
 from layouts._shared.viewer import current_viewer
 from web.access import Access
 
@@ -57,8 +63,18 @@ def _downloads(chosen) -> html.Ul:
         ("report.docx", "Monitoring report (DOCX)"),
         ("report.pdf", "Monitoring report (PDF)"),
     )
+    # With Redis a worker may make the file, on a page of its own: a link marked for download
+    # would save that page instead.
+    jobs = current_settings().redis_url is not None
     return html.Ul(
-        [html.Li(html.A(label, href=f"{base}/{name}", download="")) for name, label in files]
+        [
+            html.Li(
+                html.A(label, href=f"{base}/{name}")
+                if jobs
+                else html.A(label, href=f"{base}/{name}", download="")
+            )
+            for name, label in files
+        ]
     )
 
 

@@ -10,7 +10,13 @@ from domain.periods import period_sort_key
 from domain.roles import Permission
 from exports.pack import AGENDA_ITEM_MAX, MEETING_NAME_MAX, PackError, read_meeting
 from layouts._shared.components import aria, demo_notice, page_not_found
-from layouts._shared.context import council_path, council_title, current_service, is_this_council
+from layouts._shared.context import (
+    council_path,
+    council_title,
+    current_service,
+    current_settings,
+    is_this_council,
+)
 from layouts._shared.measures import measure_card
 from layouts._shared.viewer import current_viewer
 from web.access import Access
@@ -100,7 +106,12 @@ def _pack_form(snapshot, query: dict[str, str]) -> html.Section | html.P:
             html.P(
                 "A PDF: a cover naming the meeting, the status of all measures, these measures "
                 "with their charts and commentary, and the symbol key. Small counts are "
-                "withheld as [c]. It takes about ten seconds to make."
+                "withheld as [c]. It takes about ten seconds to make"
+                + (
+                    ": a page shows how far it has got, then the file to download."
+                    if current_settings().redis_url
+                    else "."
+                )
             ),
             html.Form(
                 action=council_path("/download/pack.pdf"),

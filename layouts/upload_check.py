@@ -1,5 +1,7 @@
 """/c/<council>/upload/<token>: the check of an uploaded workbook. With errors: 'There is a problem' and the
-full report, nothing stored. Without: what storing it will change, and the confirmation."""
+full report, nothing stored. Without: what storing it will change, and the confirmation. A large
+workbook is checked by a worker when Redis and a worker are at hand (LFI_BACKGROUND_CHECK_MB):
+meanwhile the page shows how far the check has got, and loads again when it is done."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from domain.actors import Forbidden
+from domain.roles import Permission
+from exports import tasks
 from layouts._shared.components import data_table, page_not_found
 from layouts._shared.context import (
     PRODUCT,
@@ -25,9 +29,11 @@ from layouts._shared.upload_parts import (
     report_table,
     status_change,
 )
+from layouts.jobs import progress_panel
 from layouts.upload import LOCATION
 from services.checked import valid_parts
 from services.interface import Overtaken, PendingCheck, PendingFile, UploadGone
+from services.jobs import InBackground, JobRequest, JobState, JobStatus, JobsUnavailable, jobs_for
 from services.pending import sheet_counts
 from web.access import Access, requires
 from web.guard import current_actor
@@ -36,26 +42,33 @@ PAGE_TITLE = f"Check your workbook - {PRODUCT}"
 DISCARD_GO_ID = "upload-discard-go"
 
 
-def _check(token: str) -> tuple[PendingFile, PendingCheck] | None:
-    """The signed-in account's own pending upload and its check; None for anyone else's, for
-    one no longer waiting, and for an account that may not upload."""
+def _check(token: str) -> tuple[PendingFile, PendingCheck | None] | None:
+    """The signed-in account's own pending upload and its check (None while a worker works it
+    out); None for anyone else's, for one no longer waiting, and for an account that may not
+    upload."""
     service, actor = current_service(), current_actor()
     try:
         pending = service.read_upload(actor, token)
-        if pending is None:
-            return None
+    except Forbidden:
+        return None
+    if pending is None:
+        return None
+    try:
         return pending, service.check_upload(actor, pending)
+    except InBackground:
+        return pending, None
     except Forbidden:
         return None
 
 
-def _title(council: str = "", token: str = "") -> str:
+def _title(council: str = "", token: str = "", **_query: str) -> str:
     if not is_this_council(council):
         return f"Page not found - {PRODUCT}"
     found = _check(token)
     if found is None:
         return f"Upload not found - {PRODUCT}"
-    return ("Error: " if not found[1].checked.report.ok else "") + PAGE_TITLE
+    check = found[1]
+    return ("Error: " if check is not None and not check.checked.report.ok else "") + PAGE_TITLE
 
 
 dash.register_page(
@@ -327,13 +340,73 @@ def _valid(token: str, pending, check: PendingCheck, overtaken: bool = False) ->
     )
 
 
-def layout(council: str = "", token: str = "", overtaken: str = "", **_query: str) -> html.Div:
+def _check_job(pending: PendingFile, again: bool) -> JobState | None:
+    """The worker's check of ``pending``: the one under way, or the last one if it failed
+    (unless asked ``again``), else a new one. None: Redis cannot be reached."""
+    jobs = jobs_for(current_settings().redis_url)
+    if jobs is None:
+        return None
+    actor, page = current_actor(), council_path(f"/upload/{pending.token}")
+    dedupe = f"check {pending.token}"
+    try:
+        latest = jobs.latest(dedupe, actor)
+        # a finished check is not here only because a file was stored since: check again
+        if latest is not None and (
+            latest.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+            or (latest.status is JobStatus.FAILED and not again)
+        ):
+            return latest
+        job = JobRequest(
+            owner=actor,
+            what=f"The check of {pending.file_name}",
+            again=f"{page}?again=1",
+            then=page,
+            needs=Permission.UPLOAD,
+            dedupe=dedupe,
+            timeout=tasks.CHECK_TIMEOUT,
+        )
+        key = jobs.start(
+            tasks.upload_check_job, (current_service().council.la_code, pending.token, actor), job
+        )
+        return jobs.state(key, actor)
+    except JobsUnavailable:
+        return None
+
+
+def _checking(pending: PendingFile, again: bool) -> html.Div:
+    state = _check_job(pending, again)
+    return html.Div(
+        className="page page--upload-check",
+        children=[
+            html.H1("Checking your workbook"),
+            html.P(
+                f"{pending.file_name} ({len(pending.content) / 1_000_000:.1f} MB) is being "
+                "checked on the server: every cell, then what storing it would change in each "
+                "measure. This page shows the check when it is done; nothing is stored until "
+                "you confirm.",
+                className="lede",
+            ),
+            progress_panel(state)
+            if state is not None
+            else html.P(
+                "The queue of checks cannot be reached just now. Load this page again in a minute."
+            ),
+            _discard(pending.token),
+        ],
+    )
+
+
+def layout(
+    council: str = "", token: str = "", overtaken: str = "", again: str = "", **_query: str
+) -> html.Div:
     if not is_this_council(council):
         return page_not_found()
     found = _check(token)
     if found is None:
         return _expired()
     pending, check = found
+    if check is None:
+        return _checking(pending, again == "1")
     if not check.checked.report.ok:
         return _with_errors(pending, check)
     return _valid(token, pending, check, overtaken=overtaken == "1")
@@ -370,6 +443,8 @@ def confirm(
     if found is None:
         return again, no_update, no_update
     pending, check = found
+    if check is None:  # a file stored meanwhile: the worker checks it again, and the page says so
+        return again, no_update, no_update
     if _overtaken(check, replaces):
         # Checked again before asking for a missing reason: a file stored meanwhile changes
         # whether one is needed. The page is worked out again against it, and says why.
