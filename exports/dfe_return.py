@@ -23,8 +23,9 @@ from exports.publish import baseline
 from exports.symbols import NOT_APPLICABLE as NO_PLAN
 from exports.symbols import NOT_AVAILABLE
 from exports.table import Column, Table
-from exports.tables import exact, kind, plan_table, status_word, version_text
+from exports.tables import exact, kind, plan_table, status_word
 from exports.tabular import to_xlsx_book
+from figures.captions import version_text
 from kpis.catalogue import Catalogue
 from kpis.dfe_template import QUESTIONS, RAGS, condition_item
 from kpis.notes import Note
@@ -226,7 +227,7 @@ def _with_cover(book: bytes, request: ReturnRequest, title: str) -> bytes:
         demo_line(request),
         title,
         f"Reporting the {request.round.term} term; due {request.round.due:%-d %B %Y}.",
-        f"Produced {request.today:%-d %B %Y} from data version {version_text(request.snapshot)}.",
+        f"Produced {request.today:%-d %B %Y}. Data version: {version_text(request.snapshot)}.",
         "Sheets: KPIs (every measure's latest figure, plan or target, status and latest "
         "forecast); DSG balance, DSG plan and DSG forecast; Notes (sources and symbols).",
     ]
@@ -280,7 +281,7 @@ def build_report_docx(request: ReturnRequest) -> bytes:
     doc.add_heading(request.title, level=1)
     doc.add_paragraph(
         f"Reporting the {request.round.term} term. Due {request.round.due:%d %B %Y}. "
-        f"Produced {request.today:%d %B %Y}, data version {version_text(request.snapshot)}."
+        f"Produced {request.today:%d %B %Y}. Data version: {version_text(request.snapshot)}."
     )
     doc.add_paragraph("Date submitted: ")
     doc.add_paragraph("Signed off by S151 Officer / Director of Children's Services: ")
@@ -338,7 +339,7 @@ def build_report_html(request: ReturnRequest) -> str:
     body += f"<h1>{escape(request.title)}</h1>"
     body += (
         f"<p>Reporting the {escape(request.round.term)} term. Due "
-        f"{request.round.due:%d %B %Y}. Produced {request.today:%d %B %Y}, data version "
+        f"{request.round.due:%d %B %Y}. Produced {request.today:%d %B %Y}. Data version: "
         f"{escape(version_text(request.snapshot))}.</p><p>Date submitted:</p>"
         "<p>Signed off by S151 Officer / Director of Children's Services:</p>"
         "<h2>DfE tri-annual report requirements: executive summary</h2>"

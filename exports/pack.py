@@ -22,7 +22,7 @@ from exports.latest import latest_as_at, why_not_available, worded
 from exports.pdf import html_to_pdf
 from exports.publish import series_to, shown_variance, without_withheld
 from exports.symbols import NOT_APPLICABLE
-from figures.captions import measure_source
+from figures.captions import measure_source, version_text
 from figures.measure import build_measure_figure, measure_title, summarise_measure
 from kpis.catalogue import Catalogue, Measure
 from kpis.formats import NOT_AVAILABLE
@@ -169,12 +169,11 @@ def _status(value: MeasureValue | None, measure: Measure) -> str:
 
 
 def _cover(request: PackRequest) -> str:
-    count, newest = request.snapshot.version
     meeting = request.meeting.describe() if request.meeting.stated else []
     rows = [
         *meeting,
         ("Period", request.term),
-        ("Data version", f"{newest} ({count} files loaded)"),
+        ("Data version", version_text(request.snapshot)),
         ("Produced", f"{request.today:%-d %B %Y}"),
     ]
     facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)

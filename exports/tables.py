@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from exports.disclosure import DerivedRule, suppress
 from exports.table import Column, Table
+from figures.captions import version_text
 from kpis.catalogue import Catalogue, Measure
 from kpis.measures import MeasureValue
 from kpis.plan_view import build_table
@@ -27,11 +28,6 @@ from kpis.wording import (
 UNIT_KINDS = {"count": "count", "£m": "money_m", "£": "money", "%": "percent", "ratio": "ratio"}
 BASIS = BASIS_LABELS
 PERCENT_NOTE = "Percentages are fractions: 0.047 is 4.7%. Money in £m is in millions of pounds."
-
-
-def version_text(snapshot: Snapshot) -> str:
-    count, newest = snapshot.version
-    return f"{newest} ({count} files loaded)"
 
 
 def kind(measure: Measure) -> str:

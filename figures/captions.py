@@ -8,9 +8,20 @@ from kpis.plan_view import PlanView
 from kpis.snapshot import Snapshot
 
 
+def version_text(snapshot: Snapshot) -> str:
+    """Which of the council's data a figure was made from, in its own terms: how many files it
+    has loaded and when the newest was loaded ('21 files, the newest loaded 30 November 2026 at
+    14:05 UTC'). Never a submission id: ids count every council's files in the database."""
+    count = len(snapshot.submissions)
+    if not count:
+        return "no files loaded"
+    newest = max(s.loaded_at for s in snapshot.submissions)
+    files = "1 file" if count == 1 else f"{count:,} files"
+    return f"{files}, the newest loaded {newest:%-d %B %Y at %H:%M} UTC"
+
+
 def data_version(snapshot: Snapshot) -> str:
-    count, newest = snapshot.version
-    return f"Data version {newest} ({count} files loaded)"
+    return f"Data version: {version_text(snapshot)}"
 
 
 def measure_source(measure: Measure, snapshot: Snapshot) -> str:

@@ -89,7 +89,11 @@ def test_pck003_the_cover_names_the_meeting_period_data_and_demo(pack):
     assert "Meeting date Wednesday 9 December 2026" in cover
     assert "Agenda item 5" in cover
     assert "Period Summer 2026" in cover
-    assert re.search(r"Data version \d+ \(\d+ files loaded\)", cover)
+    # the demo's twelve terms, Autumn 2022 to Summer 2026, each with its DSG, EHCP and High
+    # Needs Block return: the council's own 36 files, never a submission id
+    assert re.search(
+        r"Data version 36 files, the newest loaded \d+ \w+ \d{4} at \d\d:\d\d UTC", cover
+    )
     assert "Demo data." in cover
 
 
