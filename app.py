@@ -36,6 +36,7 @@ from web.oidc import SsoSettings, register_sso
 from web.proxies import TrustedProxies
 from web.request_log import RequestLog
 from web.signin import register_sign_in_routes
+from web.storage_errors import register_storage_errors
 
 
 def served_councils(settings: Settings) -> dict[str, Council]:
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     register_upload_routes(app.server)
     register_download_routes(app.server)
     register_form_routes(app.server)
+    register_storage_errors(app.server)
     app.layout = build_frame
     return app
 

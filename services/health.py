@@ -39,7 +39,11 @@ class Readiness:
 
     @property
     def ready(self) -> bool:
-        return self.database == OK and self.redis in (OK, NOT_CONFIGURED)
+        # Redis is a help, not a need: without it every worker serves from its own caches and
+        # long work waits (services/shared_store.py). Taking every server out of the load
+        # balancer because Redis is down would turn a slower service into none; the body says
+        # Redis is unreachable, and /metrics counts the store's errors for the alert.
+        return self.database == OK
 
 
 @dataclass(frozen=True)

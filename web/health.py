@@ -1,5 +1,5 @@
-"""/readyz, for the load balancer: 200 when the database answers and Redis does (or none is
-configured), else 503; the body names each dependency's state and nothing else (no address, no
+"""/readyz, for the load balancer: 200 when the database answers, else 503 (a Redis that does
+not answer is named, but the app serves without it); the body names each dependency's state and nothing else (no address, no
 error text: those go to the log). /healthz, that the process is alive, is web/signin.py's."""
 
 from __future__ import annotations
