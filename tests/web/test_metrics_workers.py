@@ -177,3 +177,14 @@ def test_mpw004_under_gunicorn_every_request_is_one_json_line_and_metrics_add_up
     assert sorted(ids) == sorted(f"mpw004-{n}" for n in range(sent))
     assert len(json_lines(written)) == len(written.splitlines())
     assert not folder.exists()
+
+
+def test_mpw005_a_request_may_take_120_s_only_while_the_pack_prints_in_it(tmp_path):
+    """Without Redis the pack and the DfE report print within the request (up to two minutes);
+    with Redis they are jobs, and a worker silent for 30 s is taken as hung and replaced."""
+    alone = gunicorn_arguments(settings_for(tmp_path))
+    shared = gunicorn_arguments(
+        dataclasses.replace(settings_for(tmp_path), redis_url="redis://127.0.0.1:6379/0")
+    )
+    assert alone[alone.index("--timeout") + 1] == "120"
+    assert shared[shared.index("--timeout") + 1] == "30"
