@@ -34,6 +34,7 @@ from kpis.wording import (
     period_phrase,
     show_value,
     statement,
+    trend_end,
     trend_phrase,
 )
 
@@ -345,9 +346,11 @@ def _add_trend(figure: go.Figure, series: Sequence[MeasureValue]) -> None:
         first, start = trend["fitted"][0], trend["first_value"]
     else:
         first, start = trend["from_period"], trend["from_value"]
+    # a measure that cannot fall below zero has its line stop where it reaches zero
+    end = trend.get("zero_date") or axis_dates([trend["period"]], measure.grain)[0]
     figure.add_trace(
         go.Scatter(
-            x=axis_dates([first, trend["period"]], measure.grain),
+            x=[*axis_dates([first], measure.grain), end],
             y=[plotted(start, measure.unit), plotted(trend["value"], measure.unit)],
             name="Trend (not a forecast)",
             mode="lines+markers",
@@ -355,8 +358,7 @@ def _add_trend(figure: go.Figure, series: Sequence[MeasureValue]) -> None:
             marker=dict(symbol="hexagon-open", size=[0, 10], color=ORANGE, line=dict(width=2)),
             hovertext=[
                 f"trend fitted from {first}",
-                f"about {shown(trend['value'], measure)} by {trend['period']} "
-                "(trend, not a forecast)",
+                f"{trend_end(trend, measure).removeprefix('be ')} (trend, not a forecast)",
             ],
             hoverinfo="text",
         )

@@ -9,8 +9,9 @@ previous term. A financial-year figure is compared with the year before.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -38,6 +39,30 @@ def comparable_period(measure: Measure, period: str) -> str:
     if measure.is_flow:
         return str(Term(term.year - 1, term.season))
     return previous_term(period)
+
+
+def next_period(measure: Measure, period: str) -> str:
+    """The next period a trend of the measure passes: the next year, the same term a year on for
+    a flow, the next term for a snapshot."""
+    if measure.grain == "financial_year":
+        return financial_year_of(financial_year_start(period) + 1)
+    term = parse_term(period)
+    if measure.is_flow:
+        return str(Term(term.year + 1, term.season))
+    season, shift = {"Autumn": ("Spring", 1), "Spring": ("Summer", 0), "Summer": ("Autumn", 0)}[
+        term.season
+    ]
+    return str(Term(term.year + shift, season))
+
+
+def cannot_be_negative(measure: Measure) -> bool:
+    """A count, a share, a ratio, an average or a total of things that are never negative; not a
+    balance, a percentage change, or a net flow (a total less another)."""
+    if measure.sign is not None:
+        return False
+    if measure.computation in ("count", "ratio", "average"):
+        return True
+    return measure.computation == "sum" and not measure.inputs.get("less")
 
 
 def previous_term(period: str) -> str:
@@ -68,9 +93,13 @@ class Trend:
     start_value: float  # on the line at the last fitted period
     first_value: float  # on the line at the first fitted period
     series: str  # which periods were fitted, in words
+    # the day the line reaches zero, for a measure that cannot fall below it: the line stops
+    # there, and to_period is the first period on or after it
+    zero_on: date | None = None
 
     def as_record(self, measure: Measure) -> dict[str, object]:
-        return {
+        fitted = f"{self.series} ({', '.join(self.fitted)}) on a time axis"
+        record: dict[str, object] = {
             "period": self.to_period,
             "value": round(self.value, 6),
             "basis": "trend",
@@ -79,10 +108,17 @@ class Trend:
             "first_value": round(self.first_value, 6),
             "fitted": list(self.fitted),
             "date": period_date(self.to_period, measure.grain).isoformat(),
-            "method": f"trend, not a forecast: a straight line fitted by least squares to "
-            f"{self.series} ({', '.join(self.fitted)}) on a time axis, carried on to "
-            f"{self.to_period}",
+            "method": "trend, not a forecast: a straight line fitted by least squares to "
+            f"{fitted}, carried on to {self.to_period}",
         }
+        if self.zero_on is not None:
+            record["zero_date"] = self.zero_on.isoformat()
+            record["method"] = (
+                f"trend, not a forecast: a straight line fitted by least squares to {fitted}; "
+                f"it reaches zero by {self.to_period} and is carried no further, as this "
+                "measure cannot fall below zero"
+            )
+        return record
 
 
 def series_words(measure: Measure, periods: Sequence[str]) -> str:
@@ -123,11 +159,24 @@ def fit_trend(
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(days, ys, strict=True)) / sum(
         (x - mean_x) ** 2 for x in days
     )
-    return Trend(
+    trend = Trend(
         fitted=tuple(p for p, _ in points),
         to_period=target,
         value=mean_y + slope * (end - mean_x),
         start_value=mean_y + slope * (days[-1] - mean_x),
         first_value=mean_y + slope * (days[0] - mean_x),
         series=series_words(measure, [p for p, _ in points]),
+    )
+    if trend.value >= 0 or not cannot_be_negative(measure):
+        return trend
+    # the line crosses zero before the plan ends: stop it there, at the first period on or after
+    zero_day = mean_x - mean_y / slope
+    period = next_period(measure, points[-1][0])
+    while period_date(period, measure.grain).toordinal() < zero_day:
+        period = next_period(measure, period)
+    return replace(
+        trend,
+        to_period=period,
+        value=0.0,
+        zero_on=date.fromordinal(max(days[0], math.ceil(zero_day))),
     )

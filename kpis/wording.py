@@ -156,13 +156,21 @@ def travel_phrase(value: MeasureValue) -> str:
     return f"{word} against {value.compared_with}" if value.compared_with else word
 
 
+def trend_end(projection: dict, measure: Measure) -> str:
+    """Where a trend ends: 'be about 545 by Summer 2028', or, for a measure that cannot fall
+    below zero, 'reach zero by Spring 2029' (the line stops there)."""
+    if projection.get("zero_date"):
+        return f"reach zero by {projection['period']}"
+    amount = show_value(Decimal(str(projection["value"])), measure)
+    return f"be about {amount} by {projection['period']}"
+
+
 def trend_phrase(projection: dict, measure: Measure) -> str:
     """A trend named as a trend, never as a forecast: 'on the trend of the last 4 Summer terms it
     would be about 545 by Summer 2028; a trend, not a forecast'."""
     fitted = series_words(measure, projection["fitted"])
-    amount = show_value(Decimal(str(projection["value"])), measure)
     return (
-        f"on the trend of {fitted} it would be about {amount} by {projection['period']}; "
+        f"on the trend of {fitted} it would {trend_end(projection, measure)}; "
         "a trend, not a forecast"
     )
 

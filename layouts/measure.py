@@ -3,8 +3,6 @@ it came from, comparators, projection, and on request the figures that were supe
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import dash
 from dash import dcc, html
 from dash.development.base_component import ComponentType
@@ -20,8 +18,8 @@ from kpis.wording import (
     comparator_figure,
     first_upper,
     quartile_phrase,
-    show_value,
     sign_note,
+    trend_end,
     unit_label,
 )
 from layouts._shared.components import (
@@ -166,9 +164,9 @@ def _projection(snapshot: Snapshot, measure: Measure, viewer: Viewer) -> html.Se
     elif measure.projection == "clearing_year":
         text = projection["method"].capitalize() + "."
     else:
-        value = show_value(Decimal(str(projection["value"])), measure)
         text = (
-            f"On its trend, {value} by {projection['period']}. {first_upper(projection['method'])}."
+            f"On its trend, it would {trend_end(projection, measure)}. "
+            f"{first_upper(projection['method'])}."
         )
     return html.Section([html.H2("Trend"), html.P(text, id="measure-projection")])
 

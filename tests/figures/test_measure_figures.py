@@ -254,3 +254,28 @@ def test_mfg016_a_balance_within_half_a_thousand_pounds_of_plan_is_on_plan():
     # measure 18 in £m to three places: £67.6204m against £67.620m is £0.0004m, shown £0.000m
     series = [value(18, "2025-26", "67.6204", "67.620", "green")]
     assert measure_title(series) == "£67.620m deficit in 2025-26 (outturn), on plan"
+
+
+def test_mfg017_a_trend_that_reaches_zero_is_drawn_to_zero_and_no_further():
+    # a count whose line reaches zero on 12 October 2027, within 2027-28 (tests/kpis/test_timeline)
+    zero = {
+        "period": "2027-28",
+        "value": 0.0,
+        "basis": "trend",
+        "from_period": "2025-26",
+        "from_value": 383.333333,
+        "first_value": 883.333333,
+        "fitted": ["2023-24", "2024-25", "2025-26"],
+        "zero_date": "2027-10-12",
+    }
+    series = [
+        value(4, "2023-24", "900"),
+        value(4, "2024-25", "600"),
+        value(4, "2025-26", "400", compared_with="2024-25", projection=zero),
+    ]
+    trend = build_measure_figure(series).data[-1]
+    assert list(trend.x) == ["2024-03-31", "2027-10-12"] and list(trend.y) == [883.333333, 0.0]
+    assert summarise_measure(series).endswith(
+        "on the trend of the last 3 financial years it would reach zero by 2027-28; a trend, "
+        "not a forecast."
+    )

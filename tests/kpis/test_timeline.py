@@ -8,7 +8,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from kpis.timeline import comparable_period, fit_trend, period_date
+from kpis.timeline import cannot_be_negative, comparable_period, fit_trend, period_date
+from kpis.wording import trend_phrase
 from tests.councils import NORFOLK
 
 CATALOGUE = NORFOLK.catalogue
@@ -90,3 +91,45 @@ def test_tim009_a_measure_the_council_forecasts_is_never_given_a_trend():
     measure = CATALOGUE.by_id("hnb_surplus_deficit")
     assert measure.is_council_forecast and measure.projection is None
     assert replace(measure, computation="count").is_council_forecast is False
+
+
+def test_tim010_a_count_falling_to_zero_stops_there_and_names_the_year_it_gets_there():
+    # New plans 900, 600, 400 at 31 March 2024, 2025 and 2026, 365 days apart: the line is
+    # 633.33 at 31 March 2025, falling 250 a year. It reaches zero 633.33 / 250 = 2.533 years
+    # (924.7 days) on: 12 October 2027, within 2027-28. Carried to 2028-29 it would be
+    # 633.33 - 250 x 1,461 / 365 = -367: fewer than no plans, which cannot be.
+    trend = fit_trend(
+        NEW_PLANS,
+        [("2023-24", D(900)), ("2024-25", D(600)), ("2025-26", D(400))],
+        last_year="2028-29",
+    )
+    record = trend.as_record(NEW_PLANS)
+    assert record["period"] == "2027-28" and record["value"] == 0
+    assert record["zero_date"] == "2027-10-12"
+    assert "reaches zero by 2027-28 and is carried no further" in record["method"]
+    assert trend_phrase(record, NEW_PLANS) == (
+        "on the trend of the last 3 financial years it would reach zero by 2027-28; "
+        "a trend, not a forecast"
+    )
+
+
+def test_tim011_a_net_flow_may_fall_below_zero_and_a_ratio_may_not():
+    # the same figures as a net change in plans: fewer plans at the end of a year than at its
+    # start is possible, so the line is carried to the plan's end: about -367 by 2028-29
+    net = CATALOGUE.by_ref(3)
+    assert not cannot_be_negative(net)
+    trend = fit_trend(
+        net, [("2023-24", D(900)), ("2024-25", D(600)), ("2025-26", D(400))], last_year="2028-29"
+    )
+    assert trend.to_period == "2028-29" and round(trend.value) == -367
+    assert "zero_date" not in trend.as_record(net)
+    ratio = CATALOGUE.by_ref(44)  # independent to maintained special school placements
+    assert cannot_be_negative(ratio) and cannot_be_negative(CATALOGUE.by_ref(36))
+    # a ratio of 0.30, 0.20, 0.10 a term apart (31 Dec 2025, 31 Mar, 31 Aug 2026) reaches zero
+    # within the next term or so: never a negative ratio
+    trend = fit_trend(
+        ratio,
+        [("Autumn 2025", D("0.30")), ("Spring 2026", D("0.20")), ("Summer 2026", D("0.10"))],
+        last_year="2028-29",
+    )
+    assert trend.value == 0 and trend.to_period == "Autumn 2026"
