@@ -70,7 +70,9 @@ END $$
 # Entries about the schema itself: the restore changes what the schema holds, never the schema.
 SCHEMA_ENTRY = re.compile(r"^\d+; \d+ \d+ (SCHEMA - public|(COMMENT|ACL) - SCHEMA public) ")
 ALEMBIC_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE \S+ alembic_version ", re.MULTILINE)
-ALEMBIC_DATA = re.compile(r"^COPY \S*alembic_version \(version_num\) FROM stdin;\n(\S+)\n", re.M)
+ALEMBIC_DATA = re.compile(
+    r"^COPY \S*alembic_version \(version_num\) FROM stdin;\n(\S+)\n", re.MULTILINE
+)
 
 
 def _tool(name: str) -> str:
@@ -116,7 +118,9 @@ class _Client:
             _tool(tool)
         return cls(*libpq_connection(url))
 
-    def run(self, tool: str, *arguments: str, failed: str, error=BackupError) -> str:
+    def run(
+        self, tool: str, *arguments: str, failed: str, error: type[BackupError] = BackupError
+    ) -> str:
         """Run ``tool`` (no shell); its output, or ``error`` saying what ``failed``."""
         done = subprocess.run(
             [_tool(tool), *arguments], env=self.env, capture_output=True, text=True, check=False
@@ -136,11 +140,14 @@ class _Client:
 
 
 def backup_postgresql(url: URL, partial: Path) -> None:
+    """Copy the PostgreSQL database ``url`` names into ``partial``, a pg_dump custom archive."""
     client = _Client.of(url, "pg_dump")
     client.dump(partial, f"pg_dump could not back up the database {url.database}")
 
 
 def restore_postgresql(url: str, source: Path, *, replace: bool, council: str | None) -> Restored:
+    """Replace the PostgreSQL database ``url`` names with the archive ``source``, upgraded; see
+    storage.backup.restore_backup."""
     client = _Client.of(make_url(url), "pg_dump", "pg_restore", "psql")
     listing = _archive_listing(client, source)
     backup_revision = _archive_revision(client, source)

@@ -26,6 +26,7 @@ from storage.database import (
 
 
 def backup_sqlite(database: Path, partial: Path) -> None:
+    """Copy the SQLite ``database`` into the empty file ``partial``."""
     if not database.is_file():
         raise BackupError(f"there is no database at {database}")
     # Read-only, so a file that vanished is not made anew; one step (pages=-1) reads the whole
@@ -45,12 +46,8 @@ def backup_sqlite(database: Path, partial: Path) -> None:
 
 
 def restore_sqlite(database: Path, source: Path, *, replace: bool, council: str | None) -> Restored:
-    if database.is_file():
-        live = create_database_engine(f"sqlite:///{database}")
-        try:
-            refuse_data(live, source, replace)
-        finally:
-            live.dispose()
+    """Replace the SQLite ``database`` with the backup ``source``, upgraded; see
+    storage.backup.restore_backup."""
     database.parent.mkdir(parents=True, exist_ok=True)
     # The backup is checked and upgraded in a copy beside the database, then written into the
     # database in one transaction by the backup API: the app's open connections see the old
@@ -60,6 +57,12 @@ def restore_sqlite(database: Path, source: Path, *, replace: bool, council: str 
         copy = Path(folder) / "restoring.sqlite3"
         shutil.copyfile(source, copy)
         backup_revision = check_revision(source, _sqlite_revision(copy, source))
+        if database.is_file():
+            live = create_database_engine(f"sqlite:///{database}")
+            try:
+                refuse_data(live, source, replace)
+            finally:
+                live.dispose()
         staged = create_database_engine(f"sqlite:///{copy}")
         try:
             upgrade_database(staged, council=council)
