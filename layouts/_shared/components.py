@@ -31,9 +31,11 @@ def aria(**attributes: str) -> dict[str, Any]:
     return {f"aria-{name}": value for name, value in attributes.items()}
 
 
-def status_tag(status: str) -> html.Span:
+def status_tag(status: str, *, meaning: str | None = None) -> html.Span:
+    """The status by icon, word and meaning; ``meaning`` says more exactly why there is none."""
     key = STATUS_ALIASES.get(status, status)
-    word, meaning = SHOWN_STATUS_WORDS[key]
+    word, usual = SHOWN_STATUS_WORDS[key]
+    meaning = meaning or usual
     icon = STATUS_ICONS.get(key, "–")
     return html.Span(
         className=f"status status--{key if key in STATUS_ICONS else 'none'}",

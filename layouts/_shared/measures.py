@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dash import dcc, html
 from dash.development.base_component import ComponentType
 
+from domain.periods import parse_term
 from exports.publish import withheld, without_withheld
 from figures.captions import measure_source
 from figures.measure import build_measure_figure, measure_title, summarise_measure, trend_of
 from kpis.catalogue import Measure
 from kpis.formats import NOT_AVAILABLE
-from kpis.measures import MeasureValue
+from kpis.measures import MeasureValue, source_family
 from kpis.snapshot import Snapshot
 from kpis.wording import (
     basis_phrase,
@@ -46,6 +47,43 @@ def row_status(value: MeasureValue) -> str:
     return status_key(value, value.measure)
 
 
+TERMS_IN_YEAR = 3
+
+
+def no_figure_meaning(value: MeasureValue, snapshot: Snapshot) -> str | None:
+    """Why a period whose file is loaded has no figure, in place of 'nothing loaded yet': an
+    average over no placements, a change with no figure a year earlier to compare, a year not
+    all of whose terms are loaded, or a file without the field. None when no file is loaded."""
+    measure = value.measure
+    if snapshot.submission(value.submission_id) is None:
+        return None
+    if value.extra.get("base") == 0:
+        if measure.computation == "average":
+            return "no placements in the term to average"
+        return "nothing in the term to divide by"
+    if measure.computation == "change":
+        # a change is always against the same term a year earlier (kpis/computations.py)
+        term = parse_term(value.period)
+        earlier = f"{term.season} {term.year - 1}"
+        if not any(
+            v.period == earlier and v.value is not None for v in snapshot.series(measure.ref)
+        ):
+            return f"needs {earlier} to compare with, which has no figure"
+    if measure.grain == "financial_year":
+        family = source_family(measure)
+        terms = {
+            s.period
+            for s in snapshot.submissions
+            if s.family == family
+            and s.status != "superseded"
+            and s.period != "plan"
+            and parse_term(s.period).financial_year == value.period
+        }
+        if len(terms) < TERMS_IN_YEAR:
+            return f"needs the year's {TERMS_IN_YEAR} terms; {len(terms)} loaded"
+    return "the file loaded does not hold what it is worked out from"
+
+
 def value_text(viewer: Viewer, value: MeasureValue | None) -> str:
     """A figure in its unit, or [c] where this viewer is not shown it."""
     if value is None or value.basis == "plan":
@@ -65,10 +103,12 @@ def series_table(
     viewer: Viewer,
     table_id: str,
     snapshot: Snapshot | None = None,
+    loaded: Snapshot | None = None,
     download: str | None = None,
 ) -> html.Div:
     """Every period's figure; with a snapshot, the direction of travel and, for an account, the
-    file each figure came from."""
+    file each figure came from. The files loaded (``snapshot``, or ``loaded`` where the table
+    has no such columns) say why a period with a file has no figure."""
     measure = series[0].measure
     headers = ["Period", "Value", "Basis", target_word(measure), "Difference", "Status"]
     sources = snapshot is not None and not viewer.public  # the source file is for accounts
@@ -77,14 +117,17 @@ def series_table(
     if sources:
         headers += ["Source file"]
     rows: list[list[ComponentType]] = []
+    files = snapshot or loaded
     for v in series:
+        status = status_for(viewer, v, row_status(v))
+        why = no_figure_meaning(v, files) if files and status == "no_figure" else None
         row: list[ComponentType] = [
             v.period,
             value_text(viewer, v),
             first_upper(basis_phrase(v)),
             target_phrase(v),
             difference_text(viewer, v),
-            status_tag(status_for(viewer, v, row_status(v))),
+            status_tag(status, meaning=why),
         ]
         if snapshot is not None:
             row += [travel_phrase(v) or "Nothing to compare"]
@@ -235,6 +278,7 @@ def measure_card(
                     series,
                     viewer=viewer,
                     table_id=f"measure-{measure.ref}-table",
+                    loaded=snapshot,
                     download=f"measure-{measure.ref}",
                 )
                 if series
