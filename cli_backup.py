@@ -25,8 +25,6 @@ from settings import read_settings
 from storage.backup import BackupError, restore_backup, write_backup
 from storage.database import create_database_engine, current_revision, head_revision
 
-# The audit trail's word for a restore; the trail's vocabulary (domain.audit) has none yet.
-RESTORE = "restore"
 KEEP_SAFE = (
     "It holds personal data: keep it encrypted, off this server, and only as long as your "
     "retention schedule allows."
@@ -81,7 +79,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"lfi restore: {error}", file=sys.stderr)
         return 1
     record_alone(
-        engine, actor, RESTORE, target=f"database restored from backup {source.name}"[:255]
+        engine, actor, Action.RESTORE, target=f"database restored from backup {source.name}"[:255]
     )
     upgraded = (
         f", its schema upgraded from revision {restored.backup_revision} to {restored.revision}"

@@ -27,6 +27,7 @@ class Action:
     DENIED = "denied"
     DEMO = "demo"
     LOAD = "load"
+    RESTORE = "restore"  # the whole database put back from a backup (lfi restore)
 
 
 ACTIONS = tuple(v for k, v in vars(Action).items() if k.isupper())
