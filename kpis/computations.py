@@ -6,11 +6,9 @@ available), never zero. Derived measures are computed by kpis/formulas.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import assert_never
-
-import pandas as pd
 
 from domain.periods import financial_year_start, parse_term, period_sort_key
 from domain.vocabulary import SPEND_COLUMNS
@@ -24,11 +22,11 @@ from kpis.specs import (
     MeasureChange,
     PlacementAverage,
     PlacementCount,
-    PlacementFilter,
     PlacementRatio,
     SavingsSum,
     SpendSum,
 )
+from kpis.tallies import ACTIVE, Tallies, merged_values, placement_questions, term_tallies
 
 Series = dict[str, Decimal | None]
 Computed = Mapping[str, Series]  # the series of the measures computed so far, by id
@@ -46,80 +44,48 @@ def _years(terms: list[str]) -> list[str]:
 
 
 # ---- placements ------------------------------------------------------------------------------
+# Each reads the terms' tallies (kpis/tallies.py): every term with a placement list, in order.
 
 
-def _filter(frame: pd.DataFrame, where: PlacementFilter) -> pd.DataFrame:
-    mask = pd.Series(True, index=frame.index)
-    if where.provision is not None:
-        mask &= frame["provision"].isin(list(where.provision))
-    if where.need is not None:
-        mask &= frame["need"].isin(list(where.need))
-    if where.in_county is not None:
-        mask &= frame["in_county"] == where.in_county
-    if where.age == "under_16":
-        mask &= frame["age"] < 16
-    elif where.age == "16_and_over":
-        mask &= frame["age"] >= 16
-    elif isinstance(where.age, tuple):
-        mask &= frame["age"].between(where.age[0], where.age[1])
-    if where.has is not None:
-        mask &= frame[PLACEMENT_FIELDS[where.has]].notna()
-    return frame[mask]
-
-
-def _flow(frame: pd.DataFrame, flow: str) -> pd.DataFrame:
-    """Placements that began (new) or ended (ceased) within their list's term."""
-    if flow == "active" or frame.empty:
-        return frame
-    column = frame["start"] if flow == "new" else frame["end"]
-    return frame[(column >= frame["term_start"]) & (column <= frame["term_end"])]
-
-
-def _per_term(values: pd.Series, terms: list[str], convert: Callable) -> Series:
-    return {term: (convert(values[term]) if term in values.index else None) for term in terms}
-
-
-def _placement_count(spec: PlacementCount, returns: Returns, grain: str | None) -> Series:
-    frame = _filter(returns.placements, spec.where)
-    terms = returns.terms("placements")
+def _placement_count(spec: PlacementCount, tallies: Tallies, grain: str | None) -> Series:
+    terms = list(tallies)
     # a term with a placement list but none that match counts 0; a term with no list, nothing
     if spec.distinct is None:
-        sizes = frame.groupby("term").size()
-        return {term: Decimal(int(sizes.get(term, 0))) for term in terms}
+        return {t: Decimal(tallies[t].rows[(spec.where, ACTIVE)]) for t in terms}
+    key = (spec.where, spec.distinct)
     if grain == "term":
-        distinct = frame.groupby("term")[spec.distinct].nunique()
-        return {term: Decimal(int(distinct.get(term, 0))) for term in terms}
+        return {t: Decimal(len(tallies[t].values[key])) for t in terms}
     # a year is counted only when all its terms' lists are in: part of a year is not the year
     years = [y for y in _years(terms) if sum(_fy(t) == y for t in terms) == TERMS_IN_YEAR]
     if spec.more_than is not None:
         # in the latest term of each year: the values with more than so many placements
         latest = {_fy(t): t for t in terms}
-        counts = frame[frame["term"].isin(latest.values())].groupby(["term", spec.distinct]).size()
-        over = counts[counts > spec.more_than].groupby(level=0).size()
-        return {y: Decimal(int(over.get(latest[y], 0))) for y in years}
-    by_year = frame.assign(year=frame["term"].map(_fy)).groupby("year")[spec.distinct].nunique()
-    return {y: Decimal(int(by_year.get(y, 0))) for y in years}
+        more_than = spec.more_than
+        return {
+            y: Decimal(sum(n > more_than for n in tallies[latest[y]].values[key].values()))
+            for y in years
+        }
+    return {
+        y: Decimal(len(merged_values((tallies[t] for t in terms if _fy(t) == y), key)))
+        for y in years
+    }
 
 
-def _averaged(spec: PlacementAverage, returns: Returns) -> pd.DataFrame:
-    """The placements an average is taken over."""
-    return _flow(_filter(returns.placements, spec.where), spec.flow)
-
-
-def _placement_average(spec: PlacementAverage, returns: Returns) -> Series:
-    means = _averaged(spec, returns).groupby("term")[PLACEMENT_FIELDS[spec.field]].mean()
-    return _per_term(
-        means, returns.terms("placements"), lambda pence: Decimal(round(pence)) / PENCE
-    )
-
-
-def _placement_ratio(spec: PlacementRatio, returns: Returns) -> Series:
-    top = _filter(returns.placements, spec.numerator).groupby("term").size()
-    bottom = _filter(returns.placements, spec.denominator).groupby("term").size()
+def _placement_average(spec: PlacementAverage, tallies: Tallies) -> Series:
+    total_key = ((spec.where, spec.flow), PLACEMENT_FIELDS[spec.field])
     out: Series = {}
-    for term in returns.terms("placements"):
-        under = int(bottom.get(term, 0))
-        out[term] = Decimal(int(top.get(term, 0))) / under if under else None
+    for term, tally in tallies.items():
+        total, held = tally.totals[total_key]
+        # the mean in pence as a float, rounded to a whole penny, as the figures were published
+        out[term] = Decimal(round(total / held)) / PENCE if held else None
+    return out
+
+
+def _placement_ratio(spec: PlacementRatio, tallies: Tallies) -> Series:
+    out: Series = {}
+    for term, tally in tallies.items():
+        under = tally.rows[(spec.denominator, ACTIVE)]
+        out[term] = Decimal(tally.rows[(spec.numerator, ACTIVE)]) / under if under else None
     return out
 
 
@@ -211,9 +177,12 @@ def _as_decimal(value: int | None) -> Decimal | None:
 # ---- every kind ------------------------------------------------------------------------------
 
 
-def compute_series(measure: Measure, returns: Returns, computed: Computed) -> Series:
+def compute_series(
+    measure: Measure, returns: Returns, computed: Computed, tallies: Tallies | None = None
+) -> Series:
     """A measure computed from the returns (any kind but derived), for every period its data
-    covers, in time order. ``computed`` holds the measures before it, for a change."""
+    covers, in time order. ``computed`` holds the measures before it, for a change; ``tallies``
+    the terms' placement tallies for the measure's catalogue, tallied here when not given."""
     spec = measure.spec
     if spec is None:
         raise ValueError(f"measure {measure.ref} is not computed from the returns")
@@ -230,11 +199,11 @@ def compute_series(measure: Measure, returns: Returns, computed: Computed) -> Se
         case SavingsSum():
             series = _savings_sum(spec, returns)
         case PlacementCount():
-            series = _placement_count(spec, returns, measure.grain)
+            series = _placement_count(spec, _tallied(measure, returns, tallies), measure.grain)
         case PlacementAverage():
-            series = _placement_average(spec, returns)
+            series = _placement_average(spec, _tallied(measure, returns, tallies))
         case PlacementRatio():
-            series = _placement_ratio(spec, returns)
+            series = _placement_ratio(spec, _tallied(measure, returns, tallies))
         case MeasureChange():
             series = _change(spec, computed)
         case _:
@@ -243,16 +212,24 @@ def compute_series(measure: Measure, returns: Returns, computed: Computed) -> Se
     return dict(sorted(series.items(), key=lambda item: key(item[0])))
 
 
-def base_counts(measure: Measure, returns: Returns) -> dict[str, int]:
+def _tallied(measure: Measure, returns: Returns, tallies: Tallies | None) -> Tallies:
+    if tallies is not None:
+        return tallies
+    return term_tallies(returns, placement_questions([measure]))
+
+
+def base_counts(
+    measure: Measure, returns: Returns, tallies: Tallies | None = None
+) -> dict[str, int]:
     """The count a rate or average rests on, by period: the placements averaged, or the
     numerator of a ratio. Published outputs withhold the figure when this count is small."""
     spec = measure.spec
     if isinstance(spec, PlacementAverage):
-        sizes = _averaged(spec, returns).groupby("term").size()
-        return {t: int(sizes.get(t, 0)) for t in returns.terms("placements")}
+        found = _tallied(measure, returns, tallies)
+        return {t: tally.rows[(spec.where, spec.flow)] for t, tally in found.items()}
     if isinstance(spec, PlacementRatio):
-        sizes = _filter(returns.placements, spec.numerator).groupby("term").size()
-        return {t: int(sizes.get(t, 0)) for t in returns.terms("placements")}
+        found = _tallied(measure, returns, tallies)
+        return {t: tally.rows[(spec.numerator, ACTIVE)] for t, tally in found.items()}
     if isinstance(spec, EhcpRatio):
         items = {t: _ehcp_item(returns, t, spec.numerator) for t in returns.terms("ehcp")}
         return {t: n for t, n in items.items() if n is not None}

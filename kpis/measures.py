@@ -14,6 +14,7 @@ from kpis.computations import Series, base_counts, compute_series
 from kpis.dsg import DsgPosition
 from kpis.formulas import FORMULAS, TERM_FORMULAS
 from kpis.returns import Returns
+from kpis.tallies import Tallies, placement_questions, term_tallies
 from kpis.timeline import comparable_period, fit_trend, previous_term
 from kpis.trajectory import NONE, direction_of_travel, rag_status
 
@@ -179,9 +180,12 @@ def _judged_figure(
     return series.get(period), None
 
 
-def _from_returns(measure: Measure, series: Series, returns: Returns) -> list[MeasureValue]:
+def _from_returns(
+    measure: Measure, series: Series, returns: Returns, tallies: Tallies
+) -> list[MeasureValue]:
     values = []
-    bases = base_counts(measure, returns) if measure.computation in ("average", "ratio") else {}
+    averaged = measure.computation in ("average", "ratio")
+    bases = base_counts(measure, returns, tallies) if averaged else {}
     # A derived termly measure is the forecast made in each term, never an outturn.
     basis = "forecast" if measure.formula in TERM_FORMULAS else "actual"
     for period, value in series.items():
@@ -332,6 +336,8 @@ def compute_measures(
     returns = returns or Returns()
     computed: dict[str, Series] = {}
     results: list[MeasureValue] = []
+    # every placement measure reads the same terms' tallies: worked out once
+    tallies = term_tallies(returns, placement_questions(catalogue.computed))
     for measure in catalogue.computed:
         if measure.formula in FORMULAS:
             values = compute_measure(measure, position) if position else []
@@ -339,10 +345,10 @@ def compute_measures(
             series = (
                 TERM_FORMULAS[measure.formula](returns)
                 if measure.formula
-                else compute_series(measure, returns, computed)
+                else compute_series(measure, returns, computed, tallies)
             )
             computed[measure.id] = series
-            values = _from_returns(measure, series, returns)
+            values = _from_returns(measure, series, returns, tallies)
         projected = _with_projection(_with_travel(values), position, place)
         results += _with_comparators(projected, place)
     return results

@@ -10,6 +10,7 @@ import pandas as pd
 
 from domain.periods import Term, parse_term, period_sort_key
 from kpis.dsg import DsgPosition
+from kpis.tallies import TermTally
 
 
 @dataclass
@@ -21,6 +22,9 @@ class Returns:
     spend: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # term -> line
     savings: dict[str, dict[str, int]] = field(default_factory=dict)  # term -> cohort -> pence
     placements: pd.DataFrame = field(default_factory=lambda: empty_placements())
+    # stored placement lists as the database tallied them, by term (kpis/tallies.py); rows held
+    # in ``placements`` for a term take their place
+    placement_tallies: dict[str, TermTally] = field(default_factory=dict)
     dsg_by_term: dict[str, DsgPosition] = field(default_factory=dict)
     submissions: dict[tuple[str, str], int] = field(default_factory=dict)  # (family, term) -> id
     # from the latest DSG workbook's Targets sheet, as typed (the measure's display unit)
@@ -33,7 +37,8 @@ class Returns:
     def terms(self, family: str) -> list[str]:
         """The terms a family has figures for, in time order."""
         if family == "placements":
-            return sorted(set(self.placements["term"].unique()), key=period_sort_key)
+            held = {str(t) for t in self.placements["term"].unique()}
+            return sorted(held | set(self.stored_tallies()), key=period_sort_key)
         sources: dict[str, Mapping[str, object]] = {
             "ehcp": self.ehcp,
             "spend": self.spend,
@@ -42,6 +47,17 @@ class Returns:
         }
         keys = set(sources[family])
         return sorted(keys, key=period_sort_key)
+
+    def stored_tallies(self) -> dict[str, TermTally]:
+        """The stored lists' tallies that count: each only while the list it was tallied from
+        is its term's current High Needs Block return (an upload being previewed replaces it),
+        and no rows are held in memory for the term."""
+        held = {str(t) for t in self.placements["term"].unique()}
+        return {
+            term: tally
+            for term, tally in self.placement_tallies.items()
+            if term not in held and self.submissions.get(("hnb", term)) == tally.submission_id
+        }
 
 
 PLACEMENT_COLUMNS = {

@@ -1,19 +1,29 @@
-"""Read what the measures need from the database: one council's current submissions' figures.
-Every read here is scoped to the council it is given, whatever else ``chosen`` picks."""
+"""Read what the measures need from the database: the current submissions' figures of one
+council, or of many at once, each table read once for all of them. Every read here is scoped to
+the councils it is given, whatever else ``chosen`` picks.
+
+No placement row is read: each list is tallied in the database (services/tallies.py). Of each
+term's DSG forecast, only the figures of the financial year it was made in are read: what the
+termly measures read of it (kpis/formulas.py); the latest is read whole.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, Row, and_, or_, select
 from sqlalchemy.orm import Session
 
 from domain.periods import financial_years, parse_term, period_sort_key
-from domain.plan_lines import PlanLines
 from kpis.council import Council
 from kpis.dsg import DsgFigures, DsgPosition, DsgSubmissionInfo
-from kpis.returns import Returns, placements_frame
+from kpis.returns import Returns
+from kpis.tallies import Questions, placement_questions
+from services.tallies import read_tallies
 from storage.database import as_utc
 from storage.models import (
     DsgFigure,
@@ -23,7 +33,6 @@ from storage.models import (
     HnbSaving,
     HnbSpend,
     MeasureTarget,
-    Placement,
     Submission,
     SubmissionStatus,
 )
@@ -31,146 +40,241 @@ from storage.models import (
 CURRENT = Submission.status == SubmissionStatus.CURRENT
 
 
-def _lines(rows: list[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
-    lines: dict[str, dict[str, int]] = defaultdict(dict)
-    for line, year, pence in rows:
-        lines[line][year] = pence
-    return dict(lines)
+@dataclass(frozen=True)
+class _Dsg:
+    """A stored DSG workbook: its submission and its statement."""
+
+    submission: Row
+    statement: DsgStatement
+
+    @property
+    def order(self) -> tuple[tuple[int, int, int], int]:
+        # the latest forecast wins; a correction stored later wins over the file it corrects
+        return period_sort_key(self.submission.period), self.submission.id
+
+    @property
+    def years(self) -> tuple[str, ...]:
+        return financial_years(self.statement.first_year, self.statement.last_year)
+
+    @property
+    def own_year(self) -> str | None:
+        """The financial year its forecast was made in."""
+        term = self.statement.forecast_term
+        return parse_term(term).financial_year if term else None
 
 
-def _position(
-    session: Session, submission: Submission, statement: DsgStatement, plan_lines: PlanLines
-) -> DsgPosition:
-    rows = session.execute(
-        select(DsgFigure.basis, DsgFigure.line, DsgFigure.year, DsgFigure.amount_pence).where(
-            DsgFigure.submission_id == submission.id
+def _scoped(councils: Iterable[Council], chosen: ColumnElement[bool]) -> ColumnElement[bool]:
+    return and_(Submission.council.in_([c.la_code for c in councils]), chosen)
+
+
+def _submissions(session: Session, where: ColumnElement[bool]) -> dict[int, Row]:
+    return {
+        row.id: row
+        for row in session.execute(
+            select(
+                Submission.id,
+                Submission.council,
+                Submission.family,
+                Submission.period,
+                Submission.file_name,
+                Submission.loaded_at,
+                Submission.is_demo,
+            ).where(where)
         )
+    }
+
+
+def _statements(session: Session, where: ColumnElement[bool]) -> list[_Dsg]:
+    rows = session.execute(
+        select(Submission.id, Submission.council, Submission.period)
+        .add_columns(Submission.file_name, Submission.loaded_at, Submission.is_demo, DsgStatement)
+        .join(DsgStatement, DsgStatement.submission_id == Submission.id)
+        .where(Submission.family == "dsg", where)
+        .order_by(Submission.id)
     ).all()
-    years = financial_years(statement.first_year, statement.last_year)
-    plan = _lines([(line, year, pence) for basis, line, year, pence in rows if basis == "plan"])
-    forecast_lines = _lines(
-        [(line, year, pence) for basis, line, year, pence in rows if basis == "forecast"]
-    )
+    return [_Dsg(row, row.DsgStatement) for row in rows]
+
+
+def _latest(statements: list[_Dsg]) -> dict[str, _Dsg]:
+    """Each council's latest DSG workbook."""
+    latest: dict[str, _Dsg] = {}
+    for dsg in statements:
+        held = latest.get(dsg.submission.council)
+        if held is None or dsg.order > held.order:
+            latest[dsg.submission.council] = dsg
+    return latest
+
+
+def _figures(session: Session, where: ColumnElement[bool]) -> dict[int, dict[str, dict]]:
+    """Submission id -> basis -> line -> year -> pence."""
+    found: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    for sid, basis, line, year, pence in session.execute(
+        select(
+            DsgFigure.submission_id,
+            DsgFigure.basis,
+            DsgFigure.line,
+            DsgFigure.year,
+            DsgFigure.amount_pence,
+        ).where(where)
+    ):
+        found[sid][basis].setdefault(line, {})[year] = pence
+    return found
+
+
+def _position(dsg: _Dsg, figures: dict[str, dict], council: Council, years: tuple[str, ...]):
+    submission, statement = dsg.submission, dsg.statement
+    forecast_lines = dict(figures.get("forecast", {}))
     forecast_years = tuple(y for y in years if any(y in v for v in forecast_lines.values()))
-    info = DsgSubmissionInfo(
-        id=submission.id,
-        file_name=submission.file_name,
-        loaded_at=as_utc(submission.loaded_at),
-        is_demo=submission.is_demo,
-    )
     opening = statement.opening_balance_pence
     return DsgPosition(
-        submission=info,
-        plan=DsgFigures(years, opening, plan, plan_lines),
-        forecast=DsgFigures(forecast_years, opening, forecast_lines, plan_lines)
+        submission=DsgSubmissionInfo(
+            id=submission.id,
+            file_name=submission.file_name,
+            loaded_at=as_utc(submission.loaded_at),
+            is_demo=submission.is_demo,
+        ),
+        plan=DsgFigures(years, opening, dict(figures.get("plan", {})), council.plan_lines),
+        forecast=DsgFigures(forecast_years, opening, forecast_lines, council.plan_lines)
         if forecast_years
         else None,
         forecast_term=parse_term(statement.forecast_term) if statement.forecast_term else None,
     )
 
 
-def _current_dsg(session: Session, chosen) -> list[tuple[Submission, DsgStatement]]:
-    return [
-        (submission, statement)
-        for submission, statement in session.execute(
-            select(Submission, DsgStatement)
-            .join(DsgStatement, DsgStatement.submission_id == Submission.id)
-            .where(Submission.family == "dsg", chosen)
-        ).all()
-    ]
+def read_dsg_positions(
+    session: Session, councils: Sequence[Council], chosen: ColumnElement[bool] = CURRENT
+) -> dict[str, DsgPosition]:
+    """Each council's current DSG plan and latest forecast, read by its plan lines; a council
+    that has stored no DSG workbook is left out."""
+    latest = _latest(_statements(session, _scoped(councils, chosen)))
+    ids = [dsg.submission.id for dsg in latest.values()]
+    figures = _figures(session, DsgFigure.submission_id.in_(ids)) if ids else {}
+    by_code = {c.la_code: c for c in councils}
+    return {
+        code: _position(dsg, figures.get(dsg.submission.id, {}), by_code[code], dsg.years)
+        for code, dsg in latest.items()
+    }
 
 
-def _scoped(council: Council, chosen):
-    return and_(Submission.council == council.la_code, chosen)
-
-
-def read_dsg_position(session: Session, council: Council, chosen=CURRENT) -> DsgPosition | None:
+def read_dsg_position(
+    session: Session, council: Council, chosen: ColumnElement[bool] = CURRENT
+) -> DsgPosition | None:
     """The council's current DSG plan and forecast, read by its plan lines, or None when it has
     stored no DSG workbook.
 
     ``chosen`` picks other submissions than the current ones, to work out superseded figures."""
-    current = _current_dsg(session, _scoped(council, chosen))
-    if not current:
-        return None
-    # The latest forecast wins; each term's forecast stays in the history.
-    submission, statement = max(
-        current, key=lambda row: (period_sort_key(row[0].period), row[0].id)
-    )
-    return _position(session, submission, statement, council.plan_lines)
+    return read_dsg_positions(session, [council], chosen).get(council.la_code)
 
 
-def read_returns(session: Session, council: Council, chosen=CURRENT) -> Returns:
+def read_returns(
+    session: Session, council: Council, chosen: ColumnElement[bool] = CURRENT
+) -> Returns:
     """The council's current termly returns (or those ``chosen`` picks), by term; each term's DSG
     forecast read by its plan lines."""
-    chosen = _scoped(council, chosen)
-    returns = Returns()
-    for family, period, submission_id in session.execute(
-        select(Submission.family, Submission.period, Submission.id).where(chosen)
-    ):
-        returns.submissions[(family, period)] = submission_id
-    term_of = {sid: period for (_, period), sid in returns.submissions.items()}
-    for sid, item, count in session.execute(
-        select(EhcpFigure.submission_id, EhcpFigure.item, EhcpFigure.count)
-        .join(Submission)
-        .where(chosen)
-    ):
-        returns.ehcp.setdefault(term_of[sid], {})[item] = count
-    for sid, need, plans in session.execute(
-        select(EhcpNeed.submission_id, EhcpNeed.need, EhcpNeed.plans).join(Submission).where(chosen)
-    ):
-        returns.needs.setdefault(term_of[sid], {})[need] = plans
+    return read_many_returns(session, [council], chosen)[council.la_code]
+
+
+def read_many_returns(
+    session: Session, councils: Sequence[Council], chosen: ColumnElement[bool] = CURRENT
+) -> dict[str, Returns]:
+    """Each council's current termly returns (or those ``chosen`` picks), by term, every table
+    read once for all of them."""
+    where = _scoped(councils, chosen)
+    chosen_rows = _submissions(session, where)
+    found = {c.la_code: Returns() for c in councils}
+    for row in chosen_rows.values():
+        found[row.council].submissions[(row.family, row.period)] = row.id
+    _read_termly(session, where, chosen_rows, found)
+    _read_dsg(session, where, councils, found)
+    lists = {sid: row.period for sid, row in chosen_rows.items() if row.family == "hnb"}
+    asked = reduce(
+        Questions.__or__,
+        (placement_questions(c.catalogue.computed) for c in councils),
+        Questions(),
+    )
+    for sid, tally in read_tallies(session, lists, asked).items():
+        row = chosen_rows[sid]
+        found[row.council].placement_tallies[row.period] = tally
+    return found
+
+
+def _read_termly(
+    session: Session, where: ColumnElement[bool], chosen: dict[int, Row], found: dict[str, Returns]
+) -> None:
+    """The EHCP returns' counts and needs, the HNB returns' spending and savings."""
+    tables = (
+        ("ehcp", EhcpFigure.item, EhcpFigure.count),
+        ("needs", EhcpNeed.need, EhcpNeed.plans),
+        ("savings", HnbSaving.cohort, HnbSaving.amount_pence),
+    )
+    for name, key, value in tables:
+        table = key.class_
+        for sid, item, amount in session.execute(
+            select(table.submission_id, key, value).join(Submission).where(where)
+        ):
+            row = chosen[sid]
+            getattr(found[row.council], name).setdefault(row.period, {})[item] = amount
     for sid, line, direct, central in session.execute(
         select(HnbSpend.submission_id, HnbSpend.line, HnbSpend.direct_pence, HnbSpend.central_pence)
         .join(Submission)
-        .where(chosen)
+        .where(where)
     ):
-        returns.spend.setdefault(term_of[sid], {})[line] = (direct, central)
-    for sid, cohort, amount in session.execute(
-        select(HnbSaving.submission_id, HnbSaving.cohort, HnbSaving.amount_pence)
-        .join(Submission)
-        .where(chosen)
-    ):
-        returns.savings.setdefault(term_of[sid], {})[cohort] = amount
-    rows = session.execute(
-        select(
-            Placement.submission_id,
-            Placement.age,
-            Placement.nc_year,
-            Placement.provision_type,
-            Placement.primary_need,
-            Placement.provider,
-            Placement.in_county,
-            Placement.annual_cost_pence,
-            Placement.start_date,
-            Placement.end_date,
-            Placement.renegotiation_saving_pence,
+        row = chosen[sid]
+        found[row.council].spend.setdefault(row.period, {})[line] = (direct, central)
+
+
+def _read_dsg(
+    session: Session,
+    where: ColumnElement[bool],
+    councils: Sequence[Council],
+    found: dict[str, Returns],
+) -> None:
+    """Each term's DSG forecast, as far as the termly measures read it, and the targets of each
+    council's latest DSG workbook."""
+    statements = _statements(session, where)
+    latest = {dsg.submission.id for dsg in _latest(statements).values()}
+    # in time order, as the termly forecasts are read
+    terms = sorted(
+        (dsg for dsg in statements if dsg.submission.period != "plan"), key=lambda d: d.order
+    )
+    by_year: dict[str, list[int]] = defaultdict(list)
+    for dsg in terms:
+        if dsg.submission.id not in latest and dsg.own_year is not None:
+            by_year[dsg.own_year].append(dsg.submission.id)
+    wanted: list[ColumnElement[bool]] = [DsgFigure.submission_id.in_(latest)] if latest else []
+    wanted += [
+        and_(DsgFigure.submission_id.in_(ids), DsgFigure.year == year)
+        for year, ids in by_year.items()
+    ]
+    figures = _figures(session, or_(*wanted)) if wanted else {}
+    by_code = {c.la_code: c for c in councils}
+    for dsg in terms:
+        sid = dsg.submission.id
+        own = dsg.own_year
+        years = dsg.years if sid in latest else tuple(y for y in dsg.years if y == own)
+        council = by_code[dsg.submission.council]
+        position = _position(dsg, figures.get(sid, {}), council, years)
+        found[council.la_code].dsg_by_term[dsg.submission.period] = position
+    if latest:
+        _read_targets(
+            session, latest, {d.submission.id: d.submission.council for d in statements}, found
         )
-        .join(Submission)
-        .where(chosen)
-    ).all()
-    returns.placements = placements_frame([(term_of[r[0]], *r[1:]) for r in rows])
-    current = _current_dsg(session, chosen)
-    for submission, statement in current:
-        if submission.period != "plan":
-            returns.dsg_by_term[submission.period] = _position(
-                session, submission, statement, council.plan_lines
-            )
-    if current:
-        latest, _ = max(current, key=lambda row: (period_sort_key(row[0].period), row[0].id))
-        _read_targets(session, latest.id, returns)
-    return returns
 
 
-def _read_targets(session: Session, submission_id: int, returns: Returns) -> None:
-    for ref, year, value, period, per in session.execute(
+def _read_targets(
+    session: Session, latest: set[int], council_of: dict[int, str], found: dict[str, Returns]
+) -> None:
+    for sid, ref, year, value, period, per in session.execute(
         select(
+            MeasureTarget.submission_id,
             MeasureTarget.ref,
             MeasureTarget.year,
             MeasureTarget.value,
             MeasureTarget.baseline_period,
             MeasureTarget.per,
-        ).where(MeasureTarget.submission_id == submission_id)
+        ).where(MeasureTarget.submission_id.in_(latest))
     ):
+        returns = found[council_of[sid]]
         if per is not None:
             returns.target_per[ref] = per
         if year is None:
