@@ -112,7 +112,7 @@ def describe(state: JobState) -> list:
     if state.status is JobStatus.RUNNING:
         started = f"Started at {state.started:%H:%M} UTC. " if state.started else ""
         return [
-            html.P(html.Strong(state.stage or "Working")),
+            html.P(html.Strong(state.stage or "Starting")),
             html.P(f"{started}This page follows it by itself.", className="form-hint"),
             again,
         ]

@@ -256,7 +256,7 @@ class Jobs:
             status=JobStatus.QUEUED,
             ahead=ahead or 0,
             no_worker=self.live_workers() == 0,
-            **common,
+            **{**common, "stage": ""},  # a dead attempt's last step is not this one's
         )
 
 
@@ -268,7 +268,7 @@ def _meta(request: JobRequest) -> dict[str, Any]:
         "again": request.again,
         "then": request.then,
         "needs": request.needs.value,
-        "stage": "Waiting to start",
+        "stage": "",
     }
 
 

@@ -47,6 +47,9 @@ class HeartbeatWorker(SimpleWorker):
         return HEARTBEAT_TTL
 
     def execute_job(self, job: Job, queue: Queue) -> None:
+        # a job started again begins with no step of its own yet, not the dead attempt's last
+        job.meta["stage"] = ""
+        job.save_meta()
         execution = self.prepare_execution(job)
         stop = threading.Event()
         beats = threading.Thread(
