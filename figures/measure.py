@@ -47,6 +47,9 @@ SEASON_STYLE = {
     "Spring": (TURQUOISE, "square", "dashdot"),
     "Summer": (DARK_PINK, "triangle-up", "longdashdot"),
 }
+# The legend reads plan, outturn, forecast, trend, whatever order the lines are drawn in: the
+# trend underneath everything, the plan on top.
+LEGEND_RANKS = {"plan": 1, "outturn": 2, "forecast": 3, "trend": 4}
 SEASON_NOTE = "Each line joins the same term in successive years: terms differ in length"
 UNIT_TITLES = {"£m": "£ millions", "£": "£", "%": "Per cent", "ratio": "Ratio"}
 SIGN_TITLES = {
@@ -242,8 +245,12 @@ def _add_plan(figure: go.Figure, series: Sequence[MeasureValue]) -> None:
             y=[plotted(v.plan_value, measure.unit) for v in planned],
             name=word.capitalize(),
             mode="lines+markers",
+            # drawn over the figures, thinner, its open diamonds large enough to ring the
+            # outturn's markers: a plan met exactly would otherwise lie hidden under the outturn
+            # and forecast line, and filled markers on top would hide the outturn's instead
             line=dict(color=DARK_GREY, dash="dash", width=2),
-            marker=dict(symbol="diamond", size=8, color=DARK_GREY),
+            marker=dict(symbol="diamond-open", size=14, color=DARK_GREY, line=dict(width=2)),
+            legendrank=LEGEND_RANKS["plan"],
             hovertext=[f"{shown(v.plan_value, measure)} in {v.period} ({word})" for v in planned],
             hoverinfo="text",
         )
@@ -258,6 +265,7 @@ def _add_outturn(figure: go.Figure, outturn: list[MeasureValue]) -> None:
             _scatter(
                 outturn,
                 name="Outturn",
+                legendrank=LEGEND_RANKS["outturn"],
                 line=dict(color=DARK_BLUE, width=3),
                 marker=dict(symbol="circle", size=9, color=DARK_BLUE),
             )
@@ -272,6 +280,7 @@ def _add_outturn(figure: go.Figure, outturn: list[MeasureValue]) -> None:
             _scatter(
                 terms,
                 name=f"{season} terms",
+                legendrank=LEGEND_RANKS["outturn"],
                 line=dict(color=colour, width=3, dash=dash),
                 marker=dict(symbol=symbol, size=10, color=colour),
             )
@@ -299,6 +308,7 @@ def _add_forecast(
     trace = _scatter(
         points,
         name=forecast_label(forecasts),
+        legendrank=LEGEND_RANKS["forecast"],
         line=FORECAST_LINE,
         marker=forecast_marker(joined=len(start), forecasts=len(forecasts)),
     )
@@ -353,6 +363,7 @@ def _add_trend(figure: go.Figure, series: Sequence[MeasureValue]) -> None:
             x=[*axis_dates([first], measure.grain), end],
             y=[plotted(start, measure.unit), plotted(trend["value"], measure.unit)],
             name="Trend (not a forecast)",
+            legendrank=LEGEND_RANKS["trend"],
             mode="lines+markers",
             line=dict(color=ORANGE, dash="dot", width=3),
             marker=dict(symbol="hexagon-open", size=[0, 10], color=ORANGE, line=dict(width=2)),
@@ -381,10 +392,10 @@ def build_measure_figure(series: Sequence[MeasureValue], *, height: int = 360) -
     values = judged(series)
     outturn = [v for v in values if v.basis == "actual"]
     forecasts = [v for v in values if v.basis == "forecast"]
-    _add_plan(figure, series)
-    _add_outturn(figure, outturn)
-    _add_forecast(figure, outturn, forecasts)
     _add_trend(figure, series)
+    _add_forecast(figure, outturn, forecasts)
+    _add_outturn(figure, outturn)
+    _add_plan(figure, series)
     if measure.is_flow:
         figure.add_annotation(
             text=SEASON_NOTE,

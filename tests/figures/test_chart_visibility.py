@@ -290,3 +290,41 @@ def test_vis006_tick_labels_do_not_overlap_at_700_px_and_zero_has_no_minus(rende
         assert b - a >= (wa + wb) / 2, (kind, xs)
     labels = [" ".join(lines) for _, lines in _ticks(svg, "ytick")]
     assert labels and not [t for t in labels if re.fullmatch(r"[-−]0(\.0+)?%?", t)]
+
+
+def _drawn_without(figure: go.Figure, index: int | None) -> go.Figure:
+    """The figure as drawn, but trace ``index`` transparent, with no legend (so every version
+    has the same plot area and the pixels line up)."""
+    drawn = go.Figure(copy.deepcopy(figure.to_dict()))
+    if index is not None:
+        drawn.data[index].opacity = 0
+    drawn.update_layout(showlegend=False)
+    return drawn
+
+
+def _shown_share(renderer, figure: go.Figure, index: int) -> float:
+    """Of the pixels trace ``index`` inks alone, the share still seen among the others: those
+    that change when it is taken away."""
+    empty = _png(renderer, _alone(figure, None))
+    alone = _png(renderer, _alone(figure, index))
+    inked = (abs(alone - empty).sum(axis=2) > 30) & ((765 - alone.sum(axis=2)) > 90)
+    full = _png(renderer, _drawn_without(figure, None))
+    gone = _png(renderer, _drawn_without(figure, index))
+    seen = (abs(full - gone).sum(axis=2) > 30) & inked
+    return float(seen.sum() / inked.sum())
+
+
+def test_vis007_a_plan_met_exactly_still_shows_over_the_outturn_and_forecast(renderer):
+    # measure 20, the HNB DSG allocation: the plan is the allocation, so outturn and forecast
+    # equal it year by year and the lines coincide exactly (Norfolk's pack, page 7)
+    amounts = ["120.5", "135.2", "141.6", "145.175", "148.682", "152.9", "158.1"]
+    series = [
+        value(20, year, amount, amount, basis="actual" if i < 4 else "forecast",
+              made_in=None if i < 4 else "Summer 2026")
+        for i, (year, amount) in enumerate(zip(YEARS, amounts, strict=True))
+    ]  # fmt: skip
+    figure = build_measure_figure(series)
+    shares = {t.name: _shown_share(renderer, figure, i) for i, t in enumerate(figure.data)}
+    # drawn under the outturn the plan showed about a third of its marks; every line must show
+    # at least half of what it draws alone
+    assert all(share >= 0.5 for share in shares.values()), shares

@@ -39,6 +39,12 @@ def value(ref, period, amount, plan=None, status="none", *, basis="actual", made
     )
 
 
+def legend(figure):
+    """The traces in the order the legend lists them (by legend rank, then as drawn)."""
+    ranked = sorted(enumerate(figure.data), key=lambda it: (it[1].legendrank or 1000, it[0]))
+    return [trace for _, trace in ranked]
+
+
 CASELOAD = [
     value(1, "Autumn 2024", "12147", plan="11600", status="green"),
     value(1, "Spring 2025", "12344", "11600", "amber", compared_with="Autumn 2024"),
@@ -139,7 +145,7 @@ def test_mfg007_the_chart_sits_on_a_time_axis_and_plots_percentages_as_shown():
         value(9, "Spring 2025", "0.1356", plan="0.14", status="amber"),
     ]
     figure = build_measure_figure(series)
-    target, outturn = figure.data
+    target, outturn = legend(figure)
     assert figure.layout.xaxis.type == "date"
     # the last days of the Autumn 2024 and Spring 2025 terms
     assert list(target.x) == ["2024-12-31", "2025-03-31"] and list(target.y) == [14.0, 14.0]
@@ -151,12 +157,14 @@ def test_mfg007_the_chart_sits_on_a_time_axis_and_plots_percentages_as_shown():
 
 def test_mfg008_outturn_and_forecast_are_drawn_differently_with_a_marker_between():
     figure = build_measure_figure(CUMULATIVE)
-    plan, outturn, forecast = figure.data
+    plan, outturn, forecast = legend(figure)
     assert [plan.name, outturn.name, forecast.name] == [
         "Plan", "Outturn", "Forecast (made in Summer 2026)"]  # fmt: skip
+    # drawn forecast, outturn, then the plan on top, so a plan met exactly is not hidden
+    assert [t.name for t in figure.data] == [forecast.name, "Outturn", "Plan"]
     assert outturn.line.dash in (None, "solid") and outturn.marker.symbol == "circle"
     assert forecast.line.dash == "longdash" and forecast.marker.symbol == "circle-open"
-    assert plan.line.dash == "dash" and plan.marker.symbol == "diamond"
+    assert plan.line.dash == "dash" and plan.marker.symbol == "diamond-open"
     # the forecast joins on from the last outturn (31 March 2026) with no marker there
     assert list(forecast.x) == ["2026-03-31", "2027-03-31", "2029-03-31"]
     assert list(forecast.marker.size) == [0, 10, 10]
@@ -169,9 +177,11 @@ def test_mfg008_outturn_and_forecast_are_drawn_differently_with_a_marker_between
 
 def test_mfg009_a_termly_flow_draws_one_line_per_season_and_says_why():
     figure = build_measure_figure(REFERRALS)
-    names = [t.name for t in figure.data]
+    names = [t.name for t in legend(figure)]
     assert names == ["Autumn terms", "Spring terms", "Summer terms", "Trend (not a forecast)"]
-    autumn, spring, summer, trend = figure.data
+    autumn, spring, summer, trend = legend(figure)
+    # the trend is drawn first, under the terms' lines, so it hides none of their figures
+    assert figure.data[0].name == "Trend (not a forecast)"
     assert list(summer.x) == ["2025-08-31", "2026-08-31"] and list(summer.y) == [512, 501]
     colours = {t.line.color for t in (autumn, spring, summer)}
     symbols = {t.marker.symbol for t in (autumn, spring, summer)}
@@ -273,7 +283,7 @@ def test_mfg017_a_trend_that_reaches_zero_is_drawn_to_zero_and_no_further():
         value(4, "2024-25", "600"),
         value(4, "2025-26", "400", compared_with="2024-25", projection=zero),
     ]
-    trend = build_measure_figure(series).data[-1]
+    trend = legend(build_measure_figure(series))[-1]
     assert list(trend.x) == ["2024-03-31", "2027-10-12"] and list(trend.y) == [883.333333, 0.0]
     assert summarise_measure(series).endswith(
         "on the trend of the last 3 financial years it would reach zero by 2027-28; a trend, "
