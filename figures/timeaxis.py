@@ -18,6 +18,10 @@ CHAR_PX = 8.0
 GAP_PX = 14
 TERM_LABEL_CHARS = 6  # 'Summer' over '2026', on two lines
 YEAR_LABEL_CHARS = 7  # '2025-26'
+# '2025-26' in Arial at 14 px: six digits of 7.8 px and a hyphen of 4.7 px, and a gap
+YEAR_LABEL_PX = 6 * 7.8 + 4.7 + 10
+# beyond the first and last whole financial year, so a figure at 31 March is not cut in half
+EDGE = timedelta(days=20)
 
 
 def axis_dates(periods: Sequence[str], grain: str | None) -> list[str]:
@@ -80,21 +84,20 @@ def time_axis(periods: Sequence[str], grain: str | None, *, plot_px: float = PLO
             ticktext=[f"{words[d].season}<br>{words[d].year}" for d in dates],
             title=dict(text="Term (figures at the last day of the term)"),
         )
-    return axis | _year_labels(dates, low, high, px_per_day)
+    return axis | _year_labels(dates, plot_px)
 
 
-def _middle(year: int, low: date, high: date) -> date:
-    """The middle of the part of a financial year the axis shows, where its name goes."""
-    start, end = max(date(year, 4, 1), low), min(date(year + 1, 3, 31), high)
-    return start + (end - start) / 2
-
-
-def _year_labels(dates: list[date], low: date, high: date, px_per_day: float) -> dict:
-    """Each financial year named in the middle of its span, with tick marks at its ends."""
+def _year_labels(dates: list[date], plot_px: float) -> dict:
+    """Each financial year named in the middle of it, with tick marks at its ends. The axis
+    shows whole years: a year cut short at either end would put its name so close to the
+    next one's that one of them could not be shown."""
     years = _years_between(dates[0], dates[-1])
-    middles = [_middle(y, low, high) for y in years]
-    named = _spaced(middles, px_per_day, YEAR_LABEL_CHARS)
+    low, high = date(years[0], 4, 1) - EDGE, date(years[-1] + 1, 3, 31) + EDGE
+    px_per_day = plot_px / (high - low).days
+    middles = [date(y, 4, 1) + (date(y + 1, 3, 31) - date(y, 4, 1)) / 2 for y in years]
+    named = _every_nth(len(years), int(YEAR_LABEL_PX // (365 * px_per_day)) + 1)
     return dict(
+        range=[low.isoformat(), high.isoformat()],
         tickvals=[middles[i].isoformat() for i in named],
         ticktext=[financial_year_of(years[i]) for i in named],
         ticks="",
@@ -107,3 +110,9 @@ def _year_labels(dates: list[date], low: date, high: date, px_per_day: float) ->
         ),
         title=dict(text="Financial year (each term's figure at its last day)"),
     )
+
+
+def _every_nth(count: int, step: int) -> list[int]:
+    """Every ``step``th of ``count`` labels, counted back from the last so the latest is always
+    named: evenly spaced, never a gap of two years beside gaps of one."""
+    return list(range(count - 1, -1, -step))[::-1]
