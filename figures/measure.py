@@ -5,6 +5,7 @@ sparkline for tables."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 import plotly.graph_objects as go
@@ -382,12 +383,52 @@ def _axis_periods(series: Sequence[MeasureValue]) -> list[str]:
     return periods + [trend["period"]] if trend else periods
 
 
+MILLION = Decimal(1_000_000)
+
+
+def _millions(amount: Decimal | None) -> Decimal | None:
+    return None if amount is None else amount / MILLION
+
+
+def _trend_in_millions(projection: dict | None) -> dict | None:
+    """A trend's numbers (floats, in the measure's unit) in millions; its periods as they are."""
+    if not projection:
+        return projection
+    numbers = ("value", "from_value", "first_value")
+    return {
+        k: x / 1_000_000 if k in numbers and x is not None else x for k, x in projection.items()
+    }
+
+
+def in_millions(series: Sequence[MeasureValue]) -> list[MeasureValue]:
+    """A measure in pounds that reaches a million, restated in £m, so its axis reads 70 under
+    '£ millions' and its points '£67.063m' as every other million is shown, not 70,000,000."""
+    if not series or series[0].measure.unit != "£":
+        return list(series)
+    amounts = [a for v in series for a in (v.value, v.plan_value) if a is not None]
+    if not amounts or max(abs(a) for a in amounts) < MILLION:
+        return list(series)
+    measure = replace(series[0].measure, unit="£m")
+    return [
+        replace(
+            v,
+            measure=measure,
+            value=_millions(v.value),
+            plan_value=_millions(v.plan_value),
+            variance=_millions(v.variance),
+            projection=_trend_in_millions(v.projection),
+        )
+        for v in series
+    ]
+
+
 def build_measure_figure(series: Sequence[MeasureValue], *, height: int = 360) -> go.Figure:
     """The measure against its plan or target on a time axis: outturn solid, forecast dashed
     with open markers, the trend dotted; a termly flow drawn one line per season."""
     figure = go.Figure()
     if not series:
         return figure
+    series = in_millions(series)
     measure = series[0].measure
     values = judged(series)
     outturn = [v for v in values if v.basis == "actual"]

@@ -20,8 +20,15 @@ def format_money_m(value: Decimal, *, places: int = 3, signed: bool = False) -> 
     return f"{sign}£{abs(rounded):,.{places}f}m"
 
 
+MILLION = Decimal(1_000_000)
+
+
 def format_money(value: Decimal, *, signed: bool = False) -> str:
+    """Pounds, whole: £62,289; a million or more in £m to three decimals, as every other
+    million is shown: £67.063m, not £67,062,500."""
     rounded = _round(value, 0)
+    if abs(rounded) >= MILLION:
+        return format_money_m(value / MILLION, signed=signed)
     sign = "-" if rounded < 0 else ("+" if signed and rounded > 0 else "")
     return f"{sign}£{abs(rounded):,.0f}"
 

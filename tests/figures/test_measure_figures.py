@@ -289,3 +289,21 @@ def test_mfg017_a_trend_that_reaches_zero_is_drawn_to_zero_and_no_further():
         "on the trend of the last 3 financial years it would reach zero by 2027-28; a trend, "
         "not a forecast."
     )
+
+
+def test_mfg018_pounds_reaching_a_million_are_charted_in_millions():
+    # measure 12, HNB spend in pounds: £67,062,500 in Summer 2026 against £69,866,667 a year
+    # earlier; plotted as 67.0625 and 69.866667 on an axis of "£ millions"
+    series = [
+        value(12, "Summer 2025", "69866667"),
+        value(12, "Summer 2026", "67062500", compared_with="Summer 2025"),
+    ]
+    figure = build_measure_figure(series)
+    summer = legend(figure)[0]
+    assert list(summer.y) == [69.866667, 67.0625]
+    assert list(summer.hovertext) == [
+        "£69.867m in Summer 2025 (outturn)", "£67.063m in Summer 2026 (outturn)"]  # fmt: skip
+    assert figure.layout.yaxis.title.text == "£ millions"
+    # an average cost of a placement stays in pounds
+    costs = build_measure_figure([value(36, "Summer 2026", "84374")])
+    assert list(costs.data[0].y) == [84374] and costs.layout.yaxis.title.text == "£"

@@ -46,3 +46,15 @@ def test_fmt_no_figure_rounding_to_zero_is_printed_with_a_minus_sign():
     assert format_value(Decimal("-0.0004"), "£m") == "£0.000m"
     assert format_value(Decimal("-0.00004"), "%") == "0.0%"
     assert format_value(Decimal("-0.4"), "count") == "0"
+
+
+def test_fmt006_pounds_of_a_million_or_more_are_shown_in_millions_like_every_million():
+    # £67,062,500 is 67.0625 millions: £67.063m to three places, rounded half up
+    assert format_value(D("67062500"), "£") == "£67.063m"
+    assert format_value(D("168000000"), "£") == "£168.000m"
+    assert format_variance(D("-3124167"), "£") == "-£3.124m"
+    assert format_variance(D("3124167"), "£") == "+£3.124m"
+    # under a million, whole pounds; £999,999.50 rounds to £1,000,000, so it is a million
+    assert format_value(D("62289.4"), "£") == "£62,289"
+    assert format_value(D("999999.49"), "£") == "£999,999"
+    assert format_value(D("999999.50"), "£") == "£1.000m"
