@@ -345,7 +345,9 @@ def build_report_html(request: ReturnRequest) -> str:
         "<h2>DfE tri-annual report requirements: executive summary</h2>"
     )
     for question, answer in questions:
-        body += f"<h3>{escape(question)}</h3><p>{escape(answer)}</p>"
+        body += (
+            f"<section class='kept'><h3>{escape(question)}</h3><p>{escape(answer)}</p></section>"
+        )
     body += "<h2>Agreement conditions</h2>"
     for number, condition, rags, progress in conditions:
         body += f"<section class='measure'><h3>Condition {number}</h3><p>{escape(condition)}</p>"

@@ -24,6 +24,9 @@ body { font-family: Arial, "Liberation Sans", Helvetica, sans-serif; color: #0b0
 h1 { font-size: 24pt; margin: 0 0 12pt; }
 h2 { font-size: 16pt; margin: 18pt 0 8pt; }
 h3 { font-size: 13pt; margin: 12pt 0 6pt; }
+/* a heading is never left at the foot of a page, apart from what it heads */
+h1, h2, h3, caption { break-after: avoid; page-break-after: avoid; }
+.kept { break-inside: avoid; page-break-inside: avoid; }
 .cover { page-break-after: always; padding-top: 30mm; }
 .cover .lede { font-size: 14pt; }
 .page { page-break-before: always; }

@@ -73,9 +73,12 @@ PACK_STYLE = """
 .commentary p { margin: 2pt 0; }
 .measure .source { margin: 2pt 0 0; }
 .demo { border: 3pt solid #d4351c; padding: 6pt 10pt; font-size: 13pt; margin: 12pt 0; }
-.cover dl { display: grid; grid-template-columns: 38mm auto; row-gap: 4pt; font-size: 12pt; }
-.cover dt { font-weight: 700; }
-.cover dd { margin: 0; }
+.cover { padding-top: 12mm; }
+.cover .cover-facts { display: grid; grid-template-columns: 38mm auto; row-gap: 4pt;
+  font-size: 12pt; }
+.cover .cover-facts dt { font-weight: 700; }
+.cover .cover-facts dd { margin: 0; }
+.cover .abbreviations { break-inside: avoid; }
 .closing { break-inside: avoid; border-top: 2pt solid #0b0c0c; }
 """
 
@@ -189,7 +192,7 @@ def _cover(request: PackRequest) -> str:
         f"<p class='lede'>{escape(request.council.name)}: progress on the programme's measures, "
         f"{escape(request.term)}</p>"
         + ("" if request.meeting.stated else f"<p class='lede'>{NOT_STATED}</p>")
-        + f"<dl>{facts}</dl>{demo}"
+        + f"<dl class='cover-facts'>{facts}</dl>{demo}"
         f"<h2>In this pack</h2><ol><li>The status of all {len(request.catalogue.measures)} "
         f"measures.</li><li>The {forum} measures reported to every Schools Forum, in the "
         "council's own order: each with its latest figure, the latest forecast "

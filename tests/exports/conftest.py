@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from exports.charts import ChartRenderer
+from kpis.council import read_council
 from services.demo import load_demo_data
 from services.measures import MeasureService
 from storage.database import create_database_engine, upgrade_database
@@ -45,3 +46,17 @@ def renderer():
 def poppler():
     _need("pdftoppm", "poppler-utils")
     _need("pdftotext", "poppler-utils")
+
+
+@pytest.fixture(scope="session")
+def suffolk_service(tmp_path_factory) -> MeasureService:
+    """Suffolk's demo data (the second demo council: a made-up plan, fewer measures) on its
+    own SQLite file."""
+    from tests.councils import COUNCILS_DIR
+
+    suffolk = read_council(COUNCILS_DIR / "E10000029")
+    path = tmp_path_factory.mktemp("suffolk") / "demo.sqlite3"
+    engine = create_database_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    load_demo_data(engine, council=suffolk, max_bytes=20_000_000, today=TODAY)
+    return MeasureService(engine=engine, council=suffolk)
