@@ -194,8 +194,8 @@ def layout(council: str = "", key: str = "", **_query: str) -> html.Div:
         children=[
             html.H1(state.what),
             html.P(
-                "It is being made on the server; you may leave this page and come back to it "
-                "(its address stays the same) within the hour.",
+                "Made on the server, not in your browser: you may leave this page and come "
+                "back to it (its address stays the same) within the hour.",
                 className="lede",
             ),
             progress_panel(state),
