@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import assert_never
 
-from domain.periods import financial_year_start, parse_term, period_sort_key
 from domain.vocabulary import SPEND_COLUMNS
+from kpis import period_keys
 from kpis.catalogue import Measure
 from kpis.returns import Returns
 from kpis.specs import (
@@ -36,11 +36,11 @@ FIELDS = PLACEMENT_FIELDS  # catalogue field -> placement table column
 
 
 def _fy(term: str) -> str:
-    return parse_term(term).financial_year
+    return period_keys.financial_year(term)
 
 
 def _years(terms: list[str]) -> list[str]:
-    return sorted({_fy(t) for t in terms}, key=financial_year_start)
+    return sorted({_fy(t) for t in terms}, key=period_keys.year_start)
 
 
 # ---- placements ------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def _spend_sum(spec: SpendSum, returns: Returns) -> Series:
 def _hnb_terms(returns: Returns) -> list[str]:
     """Every term an HNB return is loaded for, whichever of its blocks were filled in."""
     terms = {term for family, term in returns.submissions if family == "hnb"}
-    return sorted(terms | set(returns.spend) | set(returns.savings), key=period_sort_key)
+    return sorted(terms | set(returns.spend) | set(returns.savings), key=period_keys.sort_key)
 
 
 def _savings_sum(spec: SavingsSum, returns: Returns) -> Series:
@@ -164,7 +164,7 @@ def _change(spec: MeasureChange, computed: Computed) -> Series:
     base = computed[spec.of]
     out: Series = {}
     for period, value in base.items():
-        term = parse_term(period)
+        term = period_keys.term(period)
         earlier = base.get(f"{term.season} {term.year - 1}")
         out[period] = (value - earlier) / earlier if value is not None and earlier else None
     return out
@@ -208,7 +208,7 @@ def compute_series(
             series = _change(spec, computed)
         case _:
             assert_never(spec)
-    key = financial_year_start if measure.grain == "financial_year" else period_sort_key
+    key = period_keys.year_start if measure.grain == "financial_year" else period_keys.sort_key
     return dict(sorted(series.items(), key=lambda item: key(item[0])))
 
 

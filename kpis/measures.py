@@ -7,15 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from domain.periods import parse_term
-from kpis import comparators
+from kpis import comparators, period_keys
 from kpis.catalogue import Catalogue, Measure
 from kpis.computations import Series, base_counts, compute_series
 from kpis.dsg import DsgPosition
 from kpis.formulas import FORMULAS, TERM_FORMULAS
 from kpis.returns import Returns
 from kpis.tallies import Tallies, placement_questions, term_tallies
-from kpis.timeline import comparable_period, fit_trend, previous_term
+from kpis.timeline import fit_trend
 from kpis.trajectory import NONE, direction_of_travel, rag_status
 
 FAMILY_OF_SOURCE = {
@@ -136,21 +135,24 @@ def source_family(measure: Measure) -> str:
     return FAMILY_OF_SOURCE[measure.inputs["source"]]
 
 
-def _submission(measure: Measure, period: str, returns: Returns) -> int | None:
+def _submissions(measure: Measure, returns: Returns) -> dict[str, int]:
+    """The submission each of a measure's periods comes from: for a yearly figure, the latest
+    term of the year's."""
     family = source_family(measure)
-    if measure.grain == "financial_year":
-        terms = [
-            t
-            for (f, t) in returns.submissions
-            if f == family and t != "plan" and parse_term(t).financial_year == period
-        ]
-        period = max(terms, key=lambda t: parse_term(t).start) if terms else period
-    return returns.submissions.get((family, period))
+    by_term = {t: sid for (f, t), sid in returns.submissions.items() if f == family}
+    if measure.grain != "financial_year":
+        return by_term
+    by_year: dict[str, int] = {}
+    terms = sorted((t for t in by_term if t != "plan"), key=lambda t: period_keys.term(t).start)
+    for t in terms:
+        by_year[period_keys.financial_year(t)] = by_term[t]
+    # a year with no term's figures is looked up as it is named
+    return {**by_term, **by_year}
 
 
 def _target(measure: Measure, period: str, returns: Returns) -> Decimal | None:
     """The target for the period's financial year, in the measure's unit (a % as a fraction)."""
-    year = period if measure.grain == "financial_year" else parse_term(period).financial_year
+    year = period if measure.grain == "financial_year" else period_keys.financial_year(period)
     target = returns.targets.get(measure.ref, {}).get(year)
     if target is None:
         return None
@@ -159,9 +161,9 @@ def _target(measure: Measure, period: str, returns: Returns) -> Decimal | None:
 
 def _twelve_months(series: Series, period: str) -> Decimal | None:
     """A flow over the twelve months to the end of a term: the term and the two before it."""
-    terms = [str(parse_term(period))]
+    terms = [str(period_keys.term(period))]
     for _ in range(2):
-        terms.append(previous_term(terms[-1]))
+        terms.append(period_keys.previous(terms[-1]))
     values = [series.get(t) for t in terms]
     if any(v is None for v in values):
         return None
@@ -186,8 +188,13 @@ def _from_returns(
     values = []
     averaged = measure.computation in ("average", "ratio")
     bases = base_counts(measure, returns, tallies) if averaged else {}
+    submissions = _submissions(measure, returns)
     # A derived termly measure is the forecast made in each term, never an outturn.
     basis = "forecast" if measure.formula in TERM_FORMULAS else "actual"
+    forecast_of = {
+        p: period_keys.financial_year(p) if basis == "forecast" else None for p in series
+    }
+    travel = _travel(measure, [(p, v, forecast_of[p]) for p, v in series.items()])
     for period, value in series.items():
         target = _target(measure, period, returns)
         figure, judged_on = _judged_figure(measure, period, series, returns)
@@ -195,7 +202,7 @@ def _from_returns(
         judged = variance is not None
         extra: dict = {"base": bases[period]} if period in bases else {}
         if basis == "forecast":
-            extra |= {"made_in": period, "forecast_of": parse_term(period).financial_year}
+            extra |= {"made_in": period, "forecast_of": forecast_of[period]}
         if judged_on and target is not None:
             # kept when the twelve months are not all loaded yet, so the page can say so
             extra |= {"judged_on": judged_on, "judged_value": figure}
@@ -208,11 +215,33 @@ def _from_returns(
                 plan_value=target,
                 variance=variance,
                 status=rag_status(value=figure, plan=target, measure=measure) if judged else NONE,
-                submission_id=_submission(measure, period, returns),
+                submission_id=submissions.get(period),
+                direction_of_travel=travel[period][0] if period in travel else None,
+                compared_with=travel[period][1] if period in travel else None,
                 extra=extra,
             )
         )
     return values
+
+
+def _travel(
+    measure: Measure, figures: list[tuple[str, Decimal | None, str | None]]
+) -> dict[str, tuple[str | None, str]]:
+    """Each figure's direction of travel against its comparable period, and that period, from
+    (period, value, the year it forecasts) for each figure: what _with_travel adds, worked out
+    before the values are made."""
+    by_period = {period: (value, year) for period, value, year in figures}
+    found = {}
+    for period, value, year in figures:
+        if value is None:
+            continue
+        compared_with = period_keys.comparable(measure, period)
+        earlier = by_period.get(compared_with)
+        if earlier is None or earlier[0] is None or earlier[1] != year:
+            continue
+        travel = direction_of_travel(value, earlier[0], measure.direction)
+        found[period] = (travel, compared_with)
+    return found
 
 
 def _with_travel(values: list[MeasureValue]) -> list[MeasureValue]:
@@ -224,7 +253,7 @@ def _with_travel(values: list[MeasureValue]) -> list[MeasureValue]:
         if value.basis == "plan" or value.value is None:
             out.append(value)
             continue
-        earlier = by_period.get(comparable_period(value.measure, value.period))
+        earlier = by_period.get(period_keys.comparable(value.measure, value.period))
         if earlier is None or earlier.value is None or not _same_target(value, earlier):
             out.append(value)
             continue
@@ -258,6 +287,8 @@ def _with_projection(
         projection = trend.as_record(measure) if trend else None
     elif measure.projection == "clearing_year" and position is not None:
         projection = clearing_year(values)
+    if projection is None:
+        return values  # the latest figure has none already
     return [replace(v, projection=projection) if v is latest else v for v in values]
 
 
@@ -340,7 +371,7 @@ def compute_measures(
     tallies = term_tallies(returns, placement_questions(catalogue.computed))
     for measure in catalogue.computed:
         if measure.formula in FORMULAS:
-            values = compute_measure(measure, position) if position else []
+            values = _with_travel(compute_measure(measure, position)) if position else []
         else:
             series = (
                 TERM_FORMULAS[measure.formula](returns)
@@ -348,7 +379,7 @@ def compute_measures(
                 else compute_series(measure, returns, computed, tallies)
             )
             computed[measure.id] = series
-            values = _from_returns(measure, series, returns, tallies)
-        projected = _with_projection(_with_travel(values), position, place)
+            values = _from_returns(measure, series, returns, tallies)  # with their travel
+        projected = _with_projection(values, position, place)
         results += _with_comparators(projected, place)
     return results

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from domain.periods import period_sort_key
+from kpis import period_keys
 from kpis.specs import (
     PLACEMENT_FIELDS,
     PlacementAverage,
@@ -141,7 +141,7 @@ def _in_flow(frame: pd.DataFrame, flow: str) -> np.ndarray:
 def tally_frame(frame: pd.DataFrame, questions: Questions) -> dict[str, TermTally]:
     """Each term's tally of a placements table (kpis.returns.placements_frame), for every term
     it holds a placement in, in time order."""
-    terms = sorted({str(t) for t in frame["term"].unique()}, key=period_sort_key)
+    terms = sorted({str(t) for t in frame["term"].unique()}, key=period_keys.sort_key)
     if not terms:
         return {}
     index = {term: n for n, term in enumerate(terms)}
@@ -193,7 +193,7 @@ def term_tallies(returns: Returns, questions: Questions) -> dict[str, TermTally]
     tallies of the other terms, each only while the list it was tallied from is the term's
     current High Needs Block return (an upload being previewed replaces it)."""
     found = {**returns.stored_tallies(), **tally_frame(returns.placements, questions)}
-    return dict(sorted(found.items(), key=lambda item: period_sort_key(item[0])))
+    return dict(sorted(found.items(), key=lambda item: period_keys.sort_key(item[0])))
 
 
 def merged_values(tallies: Iterable[TermTally], key: Values) -> set[str]:
