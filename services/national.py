@@ -1,0 +1,134 @@
+"""Every council's measures at once: what a comparison across the country, or a deployment's
+start, asks for. Each table is read once for all the councils (services/sources.py), placement
+lists are tallied in the database, and a council whose data version has not changed since its
+measures were last worked out here is not worked out again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from kpis.council import Council
+from kpis.dsg import DsgPosition
+from kpis.measures import MeasureValue, compute_measures
+from kpis.plan_view import build_plan_view
+from kpis.returns import Returns
+from kpis.snapshot import Snapshot
+from kpis.submissions import SubmissionRecord
+from services.sources import read_dsg_positions, read_many_returns
+from storage.database import as_utc
+from storage.models import Submission
+
+Version = tuple[int, int]  # how many submissions a council has, and the newest one's id
+
+
+def data_versions(session: Session, codes: Sequence[str]) -> dict[str, Version]:
+    """Each council's data version, in one query (services.measures.data_version for one)."""
+    found = {code: (0, 0) for code in codes}
+    for code, count, newest in session.execute(
+        select(Submission.council, func.count(Submission.id), func.max(Submission.id))
+        .where(Submission.council.in_(codes))
+        .group_by(Submission.council)
+    ):
+        found[code] = (count, newest or 0)
+    return found
+
+
+def read_many_submissions(session: Session, codes: Sequence[str]) -> dict[str, list]:
+    """Every submission of each council, newest first (services.records.read_submissions for
+    one)."""
+    found: dict[str, list[SubmissionRecord]] = {code: [] for code in codes}
+    for s in session.scalars(
+        select(Submission).where(Submission.council.in_(codes)).order_by(Submission.id.desc())
+    ):
+        found[s.council].append(
+            SubmissionRecord(
+                id=s.id,
+                family=s.family,
+                period=s.period,
+                file_name=s.file_name,
+                loaded_at=as_utc(s.loaded_at),
+                loaded_by=s.loaded_by,
+                status=s.status,
+                is_demo=s.is_demo,
+                size_bytes=s.size_bytes,
+                superseded_by_id=s.superseded_by_id,
+                supersede_reason=s.supersede_reason,
+            )
+        )
+    return found
+
+
+def build_snapshot(
+    council: Council,
+    version: Version,
+    position: DsgPosition | None,
+    returns: Returns,
+    submissions: Sequence[SubmissionRecord],
+) -> Snapshot:
+    """The council's measures, plan and submission history for one data version."""
+    measures = compute_measures(council.catalogue, position, returns, council.place)
+    by_ref: dict[int, list[MeasureValue]] = {}
+    for value in measures:
+        by_ref.setdefault(value.measure.ref, []).append(value)
+    return Snapshot(
+        version=version,
+        measures=tuple(measures),
+        plan_view=build_plan_view(council.catalogue, position) if position else None,
+        submissions=tuple(submissions),
+        by_ref={ref: tuple(values) for ref, values in by_ref.items()},
+        baselines=dict(returns.baselines),
+    )
+
+
+def compute_snapshots(
+    session: Session, councils: Sequence[Council], versions: dict[str, Version]
+) -> dict[str, Snapshot]:
+    """The councils' snapshots for their data versions, each table read once for all."""
+    codes = [c.la_code for c in councils]
+    positions = read_dsg_positions(session, councils)
+    returns = read_many_returns(session, councils)
+    submissions = read_many_submissions(session, codes)
+    return {
+        c.la_code: build_snapshot(
+            c,
+            versions[c.la_code],
+            positions.get(c.la_code),
+            returns[c.la_code],
+            submissions[c.la_code],
+        )
+        for c in councils
+    }
+
+
+@dataclass
+class NationalMeasures:
+    """Every council's snapshot, kept per data version: asked again, only the councils whose data
+    changed are worked out again. ``computed`` counts the councils worked out, for the
+    benchmarks and tests that check a new submission costs one council's work."""
+
+    engine: Engine
+    councils: Sequence[Council]
+    computed: int = field(default=0, init=False)
+    _held: dict[str, Snapshot] = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def snapshots(self) -> dict[str, Snapshot]:
+        """Every council's snapshot for the data as it is now."""
+        with self._lock, Session(self.engine) as session:
+            versions = data_versions(session, [c.la_code for c in self.councils])
+            stale = [
+                c
+                for c in self.councils
+                if (held := self._held.get(c.la_code)) is None
+                or held.version != versions[c.la_code]
+            ]
+            if stale:
+                self._held.update(compute_snapshots(session, stale, versions))
+                self.computed += len(stale)
+            return {c.la_code: self._held[c.la_code] for c in self.councils}
