@@ -122,11 +122,12 @@ def describe(state: JobState) -> list:
         again,
         html.Div(
             className="notice",
-            children=(
-                "No worker is running to make it just now. It starts as soon as one does; if "
-                "it does not start within a few minutes, tell whoever runs the dashboard "
-                "(lfi worker)."
-            ),
+            children=[
+                "No worker is running to make it just now. It starts as soon as one does; or ",
+                html.A("make it now instead", href=state.again),
+                ", on this page's server (it takes longer to open). If this goes on, tell "
+                "whoever runs the dashboard (lfi worker).",
+            ],
         )
         if state.no_worker
         else None,
@@ -174,7 +175,8 @@ def follow(_ticks: int | None, key: str | None, _location: str | None):
         return [html.P(UNREACHABLE)], False, no_update
     if state is None:
         return _gone(), True, no_update
-    if state.status is JobStatus.FINISHED and state.then:
+    if state.then and (state.status is JobStatus.FINISHED or state.no_worker):
+        # done, or no worker to do it: the page it belongs to shows the result, or works it out
         return describe(state), True, state.then
     return describe(state), state.done, no_update
 

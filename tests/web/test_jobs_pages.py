@@ -101,6 +101,10 @@ def test_jbp003_a_queued_job_is_its_owners_alone_and_says_no_worker_is_running(
     page = _page(app, lead, f"/jobs/{key}")
     assert "Waiting to start" in page and "No worker is running to make it just now" in page
     assert lead.get(at(f"/jobs/{key}/file")).status_code == 404
+    # and it offers to make the file here instead, which gives the file at once
+    assert f'"make it now instead","href":"{at(f"/download/return/{ROUND}/annex.xlsx")}"' in page
+    made = lead.get(at(f"/download/return/{ROUND}/annex.xlsx"))
+    assert made.status_code == 200 and made.data.startswith(b"PK")
     # and it sits in RQ's list named rq:queue:lfi
     assert redis.Redis.from_url(jobs_redis).lrange(f"rq:queue:{QUEUE_NAME}", 0, -1) == [
         key.encode()
@@ -154,3 +158,26 @@ def test_jbp006_the_return_links_are_marked_for_download_only_without_redis(
     links = re.findall(rf'"href":"/c/{NORFOLK_CODE}/download/return/[a-z0-9-]+/([a-z.]+)"', page)
     assert links == ["annex.xlsx", "report.docx", "report.pdf"]
     assert ('"download":""' in page) is marked
+
+
+def test_jbp007_a_waiting_check_with_no_worker_sends_its_page_back_to_check_it_there(
+    tmp_path, jobs_redis
+):
+    # given a finance officer's upload check waiting for a worker, with none listening
+    app = make_app(tmp_path, redis_url=jobs_redis)
+    officer = signed_in_client(app, Role.FINANCE_OFFICER)
+    page = at("/upload/some-upload")
+    jobs = jobs_for(jobs_redis)
+    assert jobs is not None
+    owner = Actor(email_for(Role.FINANCE_OFFICER), Role.FINANCE_OFFICER, council=NORFOLK_CODE)
+    request = JobRequest(
+        owner=owner, what="The check of hnb.xlsx", again=page, needs=Permission.UPLOAD, then=page
+    )
+    key = jobs.start(tasks.upload_check_job, (NORFOLK_CODE, "some-upload", owner), request)
+    # when its page's poll ticks
+    poll = callback_key(app, "job-poll", "n_intervals")
+    body = callback_body(app, poll, {"job-poll": 1, "job-key": key, LOCATION: page})
+    answer = answer_of(officer.post("/_dash-update-component", json=body))
+    # then the page is loaded again, to check the file itself, and the poll stops
+    assert answer["job-go"]["href"] == page
+    assert answer["job-poll"]["disabled"] is True
