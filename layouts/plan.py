@@ -16,13 +16,14 @@ from figures.plan import (
     summarise_cumulative,
     summarise_in_year,
 )
-from kpis.dsg import DsgFigures
+from kpis.dsg import DsgFigures, DsgPosition
 from kpis.formats import NOT_AVAILABLE, format_plain_m
 from kpis.measures import MeasureValue, clearing_year, forecast_of, headline_of
 from kpis.plan_view import PlanView, build_table
 from kpis.trajectory import describe_thresholds
 from kpis.wording import (
     BASIS_LABELS,
+    BASIS_WORDS,
     basis_phrase,
     difference_phrase,
     first_upper,
@@ -160,12 +161,16 @@ def series_table_for_plan(
     )
 
 
-def _figure_cells(value: MeasureValue | None) -> list[ComponentType]:
+def _figure_row(label: str, value: MeasureValue | None, basis: str) -> list[ComponentType]:
+    """One line of the measures table: the measure's outturn or its forecast, with its year and
+    basis, against the plan."""
     if value is None:
-        return [NOT_AVAILABLE, "–", "–", "–"]
+        return [label, NOT_AVAILABLE, f"No {basis} yet", "–", "–", "–"]
     measure = value.measure
     return [
+        label,
         show_value(value.value, measure),
+        first_upper(period_phrase(value)),
         show_value(value.plan_value, measure),
         difference_phrase(value),
         status_tag(status_key(value, measure)),
@@ -173,21 +178,19 @@ def _figure_cells(value: MeasureValue | None) -> list[ComponentType]:
 
 
 def _measures_section(view: PlanView) -> html.Section:
+    # One line for the outturn and one for the forecast, not both side by side: nine columns
+    # did not fit the page's column at 1,366 pixels, and the forecast's status went off-screen.
     rows: list[list[ComponentType]] = []
     definitions: list[html.Dt | html.Dd] = []
     refs: list[int] = []
-    outturn_year = forecast_year = None
     for measure_id, values in view.measures.items():
         measure = view.measure(measure_id)
         refs.append(measure.ref)
-        outturn, forecast = headline_of(values), forecast_of(values)
-        outturn_year = outturn_year or (outturn.period if outturn else None)
-        forecast_year = forecast_year or (period_phrase(forecast) if forecast else None)
-        rows.append(
-            [f"{measure.ref}. {measure.label}", *_figure_cells(outturn), *_figure_cells(forecast)]
-        )
+        label = f"{measure.ref}. {measure.label}"
+        rows.append(_figure_row(label, headline_of(values), "outturn"))
+        rows.append(_figure_row(label, forecast_of(values), "forecast"))
         definitions += [
-            html.Dt(f"{measure.ref}. {measure.label}"),
+            html.Dt(label),
             html.Dd(
                 [
                     html.P(measure.definition),
@@ -197,28 +200,24 @@ def _measures_section(view: PlanView) -> html.Section:
                 ]
             ),
         ]
-    outturn_words = outturn_year or "no year yet"
-    forecast_words = forecast_year or "no forecast"
     return html.Section(
         [
             html.H2(f"Measures {min(refs)} to {max(refs)}: outturn and forecast"),
             data_table(
-                caption=f"DSG measures: the outturn for {outturn_words} and the forecast for "
-                f"{forecast_words}, each against the plan",
+                caption="DSG measures: each one's latest outturn and latest forecast, against "
+                "the plan for the same year",
                 table_id=PLAN_MEASURES_TABLE,
                 download="dsg-measures",
                 headers=[
                     "Measure",
-                    f"Outturn {outturn_words}",
-                    "Plan",
-                    "Difference from plan",
-                    "Status",
-                    "Forecast",
+                    "Figure",
+                    "Year and basis",
                     "Plan",
                     "Difference from plan",
                     "Status",
                 ],
                 rows=rows,
+                text_columns={2, 5},
             ),
             html.H3("What each measure means and how its status is decided"),
             html.Dl(className="definitions", children=definitions),
@@ -226,14 +225,25 @@ def _measures_section(view: PlanView) -> html.Section:
     )
 
 
-def _lines_table(figures: DsgFigures, *, forecast: bool) -> html.Div:
+def _year_heading(year: str, basis: str) -> ComponentType:
+    """'2026-27 (forecast)': each year of the latest figures says whether it is outturn (the
+    year had ended when the forecast was made) or forecast, as the return's annex does."""
+    return [year, html.Br(), f"({BASIS_WORDS[basis]})"]
+
+
+def _lines_table(figures: DsgFigures, *, position: DsgPosition | None = None) -> html.Div:
+    """The plan, line by line; with the position, its latest outturn and forecast."""
     table = build_table(figures)
     derived = {i for i, row in enumerate(table) if row.derived}
+    forecast = position is not None
     what = "Latest outturn and forecast" if forecast else "The plan"
+    years: list[ComponentType] = [
+        _year_heading(y, position.basis(y)) if position else y for y in figures.years
+    ]
     return data_table(
         caption=f"{what}, line by line, £m (totals in bold are worked out from the lines)",
         table_id=PLAN_FORECAST_TABLE if forecast else PLAN_LINES_TABLE,
-        headers=["Line", *figures.years],
+        headers=["Line", *years],
         rows=[
             [row.label, *(format_plain_m(row.values[y]) for y in figures.years)] for row in table
         ],
@@ -302,8 +312,8 @@ def layout(council: str = "", **_query: str) -> html.Div:
                     "a printed plan's totals by a few thousand pounds where it rounds each figure "
                     "to £0.001m."
                 ),
-                _lines_table(view.position.plan, forecast=False),
-                _lines_table(view.position.forecast, forecast=True)
+                _lines_table(view.position.plan),
+                _lines_table(view.position.forecast, position=view.position)
                 if view.position.forecast
                 else None,
             ]
