@@ -177,3 +177,35 @@ def test_pag007_a_measure_leads_to_the_file_its_figures_came_from(server_url, pa
     row = page.locator(f"#submissions-table tr:has(th:text-is('{file_name}'))")
     assert row.count() == 1
     assert "Current" in row.inner_text()
+
+
+def _columns(page) -> dict:
+    """The left and right edges of the header's, the main column's and the footer's content,
+    and the tables wider than the region they scroll in."""
+    return page.evaluate(
+        """() => {
+          const edges = s => { const e = document.querySelector(s), r = e.getBoundingClientRect(),
+            c = getComputedStyle(e);
+            return [Math.round(r.left + parseFloat(c.paddingLeft)),
+                    Math.round(r.right - parseFloat(c.paddingRight))]; };
+          const wide = [...document.querySelectorAll('main table')]
+            .filter(t => t.scrollWidth > t.parentElement.clientWidth + 1)
+            .map(t => t.id || (t.caption ? t.caption.innerText.slice(0, 40) : '?'));
+          return {header: edges('.app-header__inner'), main: edges('.app-main'),
+                  footer: edges('.app-footer'), wide};
+        }"""
+    )
+
+
+@pytest.mark.parametrize("name", ["overview", "plan", "measure-1", "devon-overview"])
+def test_pag008_at_1366_pixels_the_page_lines_up_with_its_header_and_no_table_runs_off(
+    server_url, browser, signed_in_state, name
+):
+    # the overview ran the full width of the screen under a centred header; the plan's measures
+    # table ran 350 pixels past its column, hiding the forecast's status
+    page = new_page(browser, storage_state=signed_in_state(Role.ADMIN), width=1366, height=900)
+    _open(page, server_url + PAGES[name])
+    found = _columns(page)
+    page.context.close()
+    assert found["main"] == found["header"] == found["footer"], found
+    assert found["wide"] == [], found
