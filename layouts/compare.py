@@ -10,7 +10,7 @@ from dash import html
 from dash.development.base_component import ComponentType
 
 from kpis.formats import NOT_AVAILABLE
-from kpis.wording import comparator_figure, difference_phrase, period_phrase, show_value
+from kpis.wording import comparator_figure, difference_phrase, listed, period_phrase, show_value
 from layouts._shared.comparison import Comparison, CouncilFigures, compare_councils
 from layouts._shared.components import (
     SHOWN_STATUS_WORDS,
@@ -187,7 +187,7 @@ def _demo_notice(comparison: Comparison) -> html.Div | None:
     demo = comparison.demo
     if not demo:
         return None
-    names = ", ".join(c.name for c in demo)
+    names = listed([c.name for c in demo])
     return html.Div(
         className="notice notice--demo",
         children=[
