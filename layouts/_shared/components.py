@@ -35,13 +35,13 @@ def status_tag(status: str, *, meaning: str | None = None) -> html.Span:
     """The status by icon, word and meaning; ``meaning`` says more exactly why there is none."""
     key = STATUS_ALIASES.get(status, status)
     word, usual = SHOWN_STATUS_WORDS[key]
-    meaning = meaning or usual
     icon = STATUS_ICONS.get(key, "–")
+    why = " status--why" if meaning and meaning != usual else ""
     return html.Span(
-        className=f"status status--{key if key in STATUS_ICONS else 'none'}",
+        className=f"status status--{key if key in STATUS_ICONS else 'none'}{why}",
         children=[
             html.Span(icon, className="status__icon", **aria(hidden="true")),
-            f"{word}: {meaning}",
+            f"{word}: {meaning or usual}",
         ],
     )
 

@@ -68,7 +68,7 @@ def no_figure_meaning(value: MeasureValue, snapshot: Snapshot) -> str | None:
         if not any(
             v.period == earlier and v.value is not None for v in snapshot.series(measure.ref)
         ):
-            return f"needs {earlier} to compare with, which has no figure"
+            return f"no {earlier} figure to compare with"
     if measure.grain == "financial_year":
         family = source_family(measure)
         terms = {
