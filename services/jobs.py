@@ -29,7 +29,7 @@ from typing import Any
 
 import redis
 from rq import Queue, Retry, get_current_job
-from rq.exceptions import NoSuchJobError
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.job import JobStatus as RqStatus
 from rq.worker import Worker
@@ -122,10 +122,10 @@ class Jobs:
         self.queue = Queue(QUEUE_NAME, connection=connection)
 
     @classmethod
-    def from_url(cls, url: str, *, socket_timeout: float | None = SOCKET_TIMEOUT) -> Jobs:
+    def from_url(cls, url: str) -> Jobs:
         return cls(
             redis.Redis.from_url(
-                url, socket_timeout=socket_timeout, socket_connect_timeout=SOCKET_TIMEOUT
+                url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=SOCKET_TIMEOUT
             )
         )
 
@@ -184,7 +184,7 @@ class Jobs:
                 job = Job.fetch(key, connection=self.connection)
                 status = job.get_status()
             return self._described(job, status)
-        except NoSuchJobError:
+        except (NoSuchJobError, InvalidJobOperation):  # gone, or going, as it was read
             return None
         except redis.RedisError as error:
             raise JobsUnavailable(str(error)) from error
@@ -206,7 +206,7 @@ class Jobs:
             if not actor.may(Permission(job.meta.get("needs", Permission.READ.value))):
                 return None
             made = job.return_value()
-        except NoSuchJobError:
+        except (NoSuchJobError, InvalidJobOperation):
             return None
         except redis.RedisError as error:
             raise JobsUnavailable(str(error)) from error
