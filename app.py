@@ -213,10 +213,10 @@ def gunicorn_arguments(settings: Settings) -> list[str]:
         # Tidies a dead worker's metrics, and makes gunicorn's own lines JSON with JSON logs.
         "--config",
         "python:web.server_hooks",
-        # Without Redis the pack and the DfE report print in Chromium within the request; with it
-        # they are jobs (lfi worker), and the longest request draws one chart image.
+        # Without Redis the pack and the DfE report print in Chromium within the request; with
+        # it they are jobs (lfi worker), printed in the request only while no worker answers.
         "--timeout",
-        "30" if settings.redis_url else "120",
+        "60" if settings.redis_url else "120",
         # gunicorn's control socket sits at one path per user: two servers would clash.
         "--no-control-socket",
         # gunicorn believes X-Forwarded-Proto from loopback by default; only LFI_TRUSTED_PROXIES

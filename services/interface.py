@@ -142,7 +142,11 @@ class Service(Protocol):
         """``actor``'s pending uploads, newest first."""
         ...
 
-    def check_upload(self, actor: Actor, pending: PendingFile) -> PendingCheck: ...
+    def check_upload(self, actor: Actor, pending: PendingFile) -> PendingCheck:
+        """Every check of the pending file, and what storing it would change. With Redis and a
+        job worker, a file over LFI_BACKGROUND_CHECK_MB is checked by the worker instead:
+        services.jobs.InBackground says so, naming the job the page follows."""
+        ...
 
     def store_upload(
         self, actor: Actor, pending: PendingFile, *, replaces: int | None, reason: str | None
