@@ -46,15 +46,24 @@ def withheld(value: MeasureValue | None, threshold: int) -> bool:
 
 def without_withheld(series: list[MeasureValue], threshold: int) -> list[MeasureValue]:
     """A chart of a published series must not plot what its table withholds; and a projection
-    fitted through a withheld figure would give it away, so none is shown then."""
+    fitted through a withheld figure would give it away, so none is shown then. A projection
+    fitted on other periods only (a trend of Spring terms beside a withheld Summer) gives nothing
+    away and stays; one that does not say what it was fitted on goes."""
     hidden = [withheld(v, threshold) for v in series]
-    cleared = [
-        replace(v, value=None, variance=None, projection=None) if h else v
+    periods = {v.period for v, h in zip(series, hidden, strict=True) if h}
+    return [
+        replace(v, value=None, variance=None, projection=None)
+        if h
+        else replace(v, projection=None)
+        if v.projection is not None and _fitted_through(v.projection, periods)
+        else v
         for v, h in zip(series, hidden, strict=True)
     ]
-    if any(hidden):
-        cleared = [replace(v, projection=None) for v in cleared]
-    return cleared
+
+
+def _fitted_through(projection: dict, periods: set[str]) -> bool:
+    fitted = projection.get("fitted")
+    return bool(periods) and (fitted is None or not periods.isdisjoint(fitted))
 
 
 def shown(value: MeasureValue | None, threshold: int) -> str:

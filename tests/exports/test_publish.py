@@ -93,6 +93,23 @@ def test_pub005_a_projection_through_a_withheld_figure_is_not_published():
     assert without_withheld(shown_all, 4)[-1].projection["value"] == 5.0
 
 
+def test_pub007_a_trend_fitted_on_other_terms_than_the_withheld_one_is_published():
+    # measure 37's shape: the trend is fitted on Spring terms only, beside a withheld Summer
+    spring_trend = {"period": "Spring 2028", "value": 7.0, "fitted": ["Spring 2025", "Spring 2026"]}
+    series = [
+        _pex("Spring 2025", "9"),
+        _pex("Summer 2025", "2"),  # withheld: 1 to 4
+        _pex("Spring 2026", "8", projection=spring_trend),
+    ]
+    published = without_withheld(series, 4)
+    assert published[1].value is None
+    assert published[2].projection == spring_trend
+    # fitted through the withheld term, it goes
+    through = {**spring_trend, "fitted": ["Spring 2025", "Summer 2025", "Spring 2026"]}
+    series[2] = _pex("Spring 2026", "8", projection=through)
+    assert without_withheld(series, 4)[2].projection is None
+
+
 def test_pub006_a_chart_download_does_not_show_a_withheld_figure():
     from exports.charts import chart
 

@@ -49,9 +49,16 @@ SERIES = [
 
 
 def test_alt001_the_page_says_what_the_downloaded_image_leaves_out():
-    # Summer 2025 rests on 4 placements (withheld at 4); every projection is dropped from a
-    # published series holding a withheld figure, so the trend line is left out too
+    # Summer 2025 rests on 4 placements (withheld at 4); the trend, fitted on Spring terms
+    # only, gives nothing of it away and stays in the image
     assert published_difference(SERIES, threshold=THRESHOLD) == (
+        "The image to download leaves out Summer 2025, which rests on a small count (withheld "
+        "as [c] in every published output); its alt text describes what the image shows."
+    )
+    # a trend fitted through Summer 2025 would give it away: the image leaves it out too
+    through = {**TREND, "fitted": ["Spring 2025", "Summer 2025", "Spring 2026"]}
+    series = [*SERIES[:2], _cost("Spring 2026", "61589", 5, projection=through)]
+    assert published_difference(series, threshold=THRESHOLD) == (
         "The image to download leaves out Summer 2025, which rests on a small count (withheld "
         "as [c] in every published output), and with it the trend line; its alt text describes "
         "what the image shows."
