@@ -3,7 +3,7 @@ projection and comparators."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -150,13 +150,20 @@ def _submissions(measure: Measure, returns: Returns) -> dict[str, int]:
     return {**by_term, **by_year}
 
 
-def _target(measure: Measure, period: str, returns: Returns) -> Decimal | None:
-    """The target for the period's financial year, in the measure's unit (a % as a fraction)."""
-    year = period if measure.grain == "financial_year" else period_keys.financial_year(period)
-    target = returns.targets.get(measure.ref, {}).get(year)
-    if target is None:
-        return None
-    return target / 100 if measure.unit == "%" else target
+def _targets(measure: Measure, periods: Iterable[str], returns: Returns) -> dict[str, Decimal]:
+    """Each period's target, for its financial year, in the measure's unit (a % as a fraction);
+    a period without one is left out."""
+    by_year = returns.targets.get(measure.ref, {})
+    if not by_year:
+        return {}
+    yearly = measure.grain == "financial_year"
+    percent = measure.unit == "%"
+    found = {}
+    for period in periods:
+        target = by_year.get(period if yearly else period_keys.financial_year(period))
+        if target is not None:
+            found[period] = target / 100 if percent else target
+    return found
 
 
 def _twelve_months(series: Series, period: str) -> Decimal | None:
@@ -164,22 +171,18 @@ def _twelve_months(series: Series, period: str) -> Decimal | None:
     terms = [str(period_keys.term(period))]
     for _ in range(2):
         terms.append(period_keys.previous(terms[-1]))
-    values = [series.get(t) for t in terms]
-    if any(v is None for v in values):
+    first, second, third = (series.get(t) for t in terms)
+    if first is None or second is None or third is None:
         return None
-    return sum((v for v in values if v is not None), Decimal(0))
+    return Decimal(0) + first + second + third
 
 
-def _judged_figure(
-    measure: Measure, period: str, series: Series, returns: Returns
-) -> tuple[Decimal | None, str | None]:
-    """The figure a target is compared with. A yearly target for a flow counted by term is
-    compared with the twelve months to the end of the term, never with one term."""
+def _judged_over_a_year(measure: Measure, returns: Returns) -> bool:
+    """Whether a target is compared with the twelve months to the end of each term, never with
+    one term: a yearly target for a flow counted by term."""
     per = returns.target_per.get(measure.ref, "term")
     additive = measure.computation in ("sum", "count")
-    if measure.is_flow and additive and per == "year":
-        return _twelve_months(series, period), f"the twelve months to the end of {period}"
-    return series.get(period), None
+    return measure.is_flow and additive and per == "year"
 
 
 def _from_returns(
@@ -195,17 +198,23 @@ def _from_returns(
         p: period_keys.financial_year(p) if basis == "forecast" else None for p in series
     }
     travel = _travel(measure, [(p, v, forecast_of[p]) for p, v in series.items()])
+    targets = _targets(measure, series, returns)
+    over_a_year = _judged_over_a_year(measure, returns)
     for period, value in series.items():
-        target = _target(measure, period, returns)
-        figure, judged_on = _judged_figure(measure, period, series, returns)
+        target = targets.get(period)
+        figure = _twelve_months(series, period) if over_a_year else value
         variance = None if value is None or figure is None or target is None else figure - target
         judged = variance is not None
         extra: dict = {"base": bases[period]} if period in bases else {}
         if basis == "forecast":
             extra |= {"made_in": period, "forecast_of": forecast_of[period]}
-        if judged_on and target is not None:
+        if over_a_year and target is not None:
             # kept when the twelve months are not all loaded yet, so the page can say so
-            extra |= {"judged_on": judged_on, "judged_value": figure}
+            extra |= {
+                "judged_on": f"the twelve months to the end of {period}",
+                "judged_value": figure,
+            }
+        moved, compared_with = travel.get(period, (None, None))
         values.append(
             MeasureValue(
                 measure=measure,
@@ -216,8 +225,8 @@ def _from_returns(
                 variance=variance,
                 status=rag_status(value=figure, plan=target, measure=measure) if judged else NONE,
                 submission_id=submissions.get(period),
-                direction_of_travel=travel[period][0] if period in travel else None,
-                compared_with=travel[period][1] if period in travel else None,
+                direction_of_travel=moved,
+                compared_with=compared_with,
                 extra=extra,
             )
         )

@@ -77,7 +77,12 @@ PLACEMENT_COLUMNS = {
 
 
 def empty_placements() -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in PLACEMENT_COLUMNS.items()})
+    # copied from one made once: building a typed frame costs more than all of a council's
+    # tallied placement measures
+    return _EMPTY.copy()
+
+
+_EMPTY = pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in PLACEMENT_COLUMNS.items()})
 
 
 def placements_frame(rows: list[tuple]) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -20,10 +21,15 @@ from kpis.plan_view import build_plan_view
 from kpis.returns import Returns
 from kpis.snapshot import Snapshot
 from kpis.submissions import SubmissionRecord
+from services.shared_store import LocalStore, SharedStore
 from services.sources import read_dsg_positions, read_many_returns
+from services.tallies import KeptTallies
 from storage.database import as_utc
 from storage.models import Submission
 
+# Placement lists whose tallies a process keeps by itself: every English council's termly lists
+# for several years
+LISTS_HELD = 20_000
 Version = tuple[int, int]  # how many submissions a council has, and the newest one's id
 
 
@@ -43,8 +49,23 @@ def read_many_submissions(session: Session, codes: Sequence[str]) -> dict[str, l
     """Every submission of each council, newest first (services.records.read_submissions for
     one)."""
     found: dict[str, list[SubmissionRecord]] = {code: [] for code in codes}
-    for s in session.scalars(
-        select(Submission).where(Submission.council.in_(codes)).order_by(Submission.id.desc())
+    for s in session.execute(
+        select(
+            Submission.council,
+            Submission.id,
+            Submission.family,
+            Submission.period,
+            Submission.file_name,
+            Submission.loaded_at,
+            Submission.loaded_by,
+            Submission.status,
+            Submission.is_demo,
+            Submission.size_bytes,
+            Submission.superseded_by_id,
+            Submission.supersede_reason,
+        )
+        .where(Submission.council.in_(codes))
+        .order_by(Submission.id.desc())
     ):
         found[s.council].append(
             SubmissionRecord(
@@ -87,12 +108,16 @@ def build_snapshot(
 
 
 def compute_snapshots(
-    session: Session, councils: Sequence[Council], versions: dict[str, Version]
+    session: Session,
+    councils: Sequence[Council],
+    versions: dict[str, Version],
+    kept: KeptTallies | None = None,
 ) -> dict[str, Snapshot]:
-    """The councils' snapshots for their data versions, each table read once for all."""
+    """The councils' snapshots for their data versions, each table read once for all; the
+    placement lists' tallies from ``kept`` where it has them."""
     codes = [c.la_code for c in councils]
     positions = read_dsg_positions(session, councils)
-    returns = read_many_returns(session, councils)
+    returns = read_many_returns(session, councils, kept=kept)
     submissions = read_many_submissions(session, codes)
     return {
         c.la_code: build_snapshot(
@@ -109,14 +134,21 @@ def compute_snapshots(
 @dataclass
 class NationalMeasures:
     """Every council's snapshot, kept per data version: asked again, only the councils whose data
-    changed are worked out again. ``computed`` counts the councils worked out, for the
-    benchmarks and tests that check a new submission costs one council's work."""
+    changed are worked out again, and of those only the lists not tallied before are tallied
+    (in ``store``: the deployment's shared store, by default this object's own). ``computed``
+    counts the councils worked out, for the benchmarks and tests that check a new submission
+    costs one council's work."""
 
     engine: Engine
     councils: Sequence[Council]
+    store: SharedStore = field(default_factory=lambda: LocalStore(size=LISTS_HELD))
     computed: int = field(default=0, init=False)
     _held: dict[str, Snapshot] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @cached_property
+    def tallies(self) -> KeptTallies:
+        return KeptTallies(self.store)
 
     def snapshots(self) -> dict[str, Snapshot]:
         """Every council's snapshot for the data as it is now."""
@@ -129,6 +161,6 @@ class NationalMeasures:
                 or held.version != versions[c.la_code]
             ]
             if stale:
-                self._held.update(compute_snapshots(session, stale, versions))
+                self._held.update(compute_snapshots(session, stale, versions, self.tallies))
                 self.computed += len(stale)
             return {c.la_code: self._held[c.la_code] for c in self.councils}

@@ -15,15 +15,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
 
-from sqlalchemy import ColumnElement, Row, and_, or_, select
+from sqlalchemy import ColumnElement, Row, and_, select
 from sqlalchemy.orm import Session
 
-from domain.periods import financial_years, parse_term, period_sort_key
+from domain.periods import financial_years, parse_term
 from kpis.council import Council
 from kpis.dsg import DsgFigures, DsgPosition, DsgSubmissionInfo
+from kpis.period_keys import sort_key
 from kpis.returns import Returns
 from kpis.tallies import Questions, placement_questions
-from services.tallies import read_tallies
+from services.tallies import KeptTallies, read_tallies
 from storage.database import as_utc
 from storage.models import (
     DsgFigure,
@@ -50,7 +51,7 @@ class _Dsg:
     @property
     def order(self) -> tuple[tuple[int, int, int], int]:
         # the latest forecast wins; a correction stored later wins over the file it corrects
-        return period_sort_key(self.submission.period), self.submission.id
+        return sort_key(self.submission.period), self.submission.id
 
     @property
     def years(self) -> tuple[str, ...]:
@@ -79,6 +80,7 @@ def _submissions(session: Session, where: ColumnElement[bool]) -> dict[int, Row]
                 Submission.file_name,
                 Submission.loaded_at,
                 Submission.is_demo,
+                Submission.sha256,
             ).where(where)
         )
     }
@@ -175,10 +177,13 @@ def read_returns(
 
 
 def read_many_returns(
-    session: Session, councils: Sequence[Council], chosen: ColumnElement[bool] = CURRENT
+    session: Session,
+    councils: Sequence[Council],
+    chosen: ColumnElement[bool] = CURRENT,
+    kept: KeptTallies | None = None,
 ) -> dict[str, Returns]:
     """Each council's current termly returns (or those ``chosen`` picks), by term, every table
-    read once for all of them."""
+    read once for all of them; the placement lists' tallies from ``kept`` where it has them."""
     where = _scoped(councils, chosen)
     chosen_rows = _submissions(session, where)
     found = {c.la_code: Returns() for c in councils}
@@ -186,13 +191,18 @@ def read_many_returns(
         found[row.council].submissions[(row.family, row.period)] = row.id
     _read_termly(session, where, chosen_rows, found)
     _read_dsg(session, where, councils, found)
-    lists = {sid: row.period for sid, row in chosen_rows.items() if row.family == "hnb"}
+    lists = {sid: row for sid, row in chosen_rows.items() if row.family == "hnb"}
     asked = reduce(
         Questions.__or__,
         (placement_questions(c.catalogue.computed) for c in councils),
         Questions(),
     )
-    for sid, tally in read_tallies(session, lists, asked).items():
+    tallies = (
+        kept.read(session, {sid: (row.period, row.sha256) for sid, row in lists.items()}, asked)
+        if kept is not None
+        else read_tallies(session, {sid: row.period for sid, row in lists.items()}, asked)
+    )
+    for sid, tally in tallies.items():
         row = chosen_rows[sid]
         found[row.council].placement_tallies[row.period] = tally
     return found
@@ -241,12 +251,15 @@ def _read_dsg(
     for dsg in terms:
         if dsg.submission.id not in latest and dsg.own_year is not None:
             by_year[dsg.own_year].append(dsg.submission.id)
+    # one query each, so that each is read through the submission index, never the whole table
     wanted: list[ColumnElement[bool]] = [DsgFigure.submission_id.in_(latest)] if latest else []
     wanted += [
         and_(DsgFigure.submission_id.in_(ids), DsgFigure.year == year)
         for year, ids in by_year.items()
     ]
-    figures = _figures(session, or_(*wanted)) if wanted else {}
+    figures: dict[int, dict[str, dict]] = {}
+    for condition in wanted:
+        figures |= _figures(session, condition)
     by_code = {c.la_code: c for c in councils}
     for dsg in terms:
         sid = dsg.submission.id

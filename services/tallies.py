@@ -5,7 +5,10 @@ to a few dozen numbers a term."""
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, String, and_, column, func, select, true, values
@@ -14,7 +17,10 @@ from sqlalchemy.orm import Session
 from domain.periods import parse_term
 from kpis.specs import PLACEMENT_FIELDS, PlacementFilter
 from kpis.tallies import ACTIVE, Questions, Selection, TermTally, Values
+from services.shared_store import SharedStore, cache_read
 from storage.models import Placement, Submission
+
+KEEP_SECONDS = 30 * 24 * 3600  # a list's tally not read for a month is worked out again if asked
 
 # The placement table's columns by the names kpis/returns.py gives them.
 COLUMNS: dict[str, Any] = {
@@ -128,3 +134,64 @@ def _value_counts(
             by_list.setdefault(submission_id, {})[str(value)] = int(count)
         found[key] = by_list
     return found
+
+
+def questions_digest(questions: Questions) -> str:
+    """A short name for a set of questions: a kept tally answers the questions it was asked."""
+    return hashlib.sha256(repr(questions).encode()).hexdigest()[:16]
+
+
+@dataclass
+class KeptTallies:
+    """Tallies of stored lists, kept in a store (the deployment's shared store, or a process's
+    own). A stored list never changes (a correction is another submission), so its tally holds
+    for as long as the list is stored: once every list is tallied, working out every council's
+    measures reads no placement at all, and a new submission costs one list's tally. Each is
+    kept under its submission's id and file fingerprint, since SQLite may give a removed
+    submission's id to a new one, and the questions it answers."""
+
+    store: SharedStore
+    tallied: int = field(default=0, init=False)  # lists tallied in the database here
+
+    def read(
+        self, session: Session, lists: Mapping[int, tuple[str, str]], questions: Questions
+    ) -> dict[int, TermTally]:
+        """The tally of each list that holds a placement: ``lists`` gives each submission id's
+        term and file fingerprint (sha256)."""
+        digest = questions_digest(questions)
+        keys = {sid: f"tally:{digest}:{sid}:{sha256[:16]}" for sid, (_, sha256) in lists.items()}
+        found: dict[int, TermTally] = {}
+        for sid, key in keys.items():
+            data = cache_read("tallies", self.store.get(key))
+            if data is not None:
+                found[sid] = _unpacked(sid, data, questions)
+        # a list with no placement has no tally, and is looked up again, by its index, cheaply
+        missing = {sid: lists[sid][0] for sid in lists if sid not in found}
+        fresh = read_tallies(session, missing, questions) if missing else {}
+        self.tallied += len(fresh)
+        for sid, tally in fresh.items():
+            self.store.set(keys[sid], _packed(tally, questions), ttl=KEEP_SECONDS)
+        return found | fresh
+
+
+def _packed(tally: TermTally, questions: Questions) -> bytes:
+    """The tally's numbers in the order of the questions its key names: plain numbers and
+    strings, which load many times faster than the filters they answer."""
+    return pickle.dumps(
+        (
+            [tally.rows[s] for s in questions.selections],
+            [tally.totals[t] for t in questions.totals],
+            [dict(tally.values[v]) for v in questions.values],
+        )
+    )
+
+
+def _unpacked(submission_id: int, data: bytes, questions: Questions) -> TermTally:
+    # written only by this deployment's processes, as services/measures.py's snapshots are
+    rows, totals, values = pickle.loads(data)  # noqa: S301
+    return TermTally(
+        submission_id=submission_id,
+        rows=dict(zip(questions.selections, rows, strict=True)),
+        totals=dict(zip(questions.totals, totals, strict=True)),
+        values=dict(zip(questions.values, values, strict=True)),
+    )
