@@ -1,0 +1,336 @@
+"""National scale: every measure of every English council (153) worked out from one database, and
+one council's pages after it stores a new submission, each against today's path measured in the
+same run.
+
+    .venv/bin/python benchmarks/national.py [--database-url URL] [--repeats 20]
+        [--baseline-councils 20] [--council CODE] [--rebuild]
+
+The data (benchmarks/national_data.py): 153 councils, each a copy of Norfolk's profile and 46
+measures under its own LA code, each with Norfolk-sized demo returns (twelve terms, about 46,000
+placement rows: 7 million in all) stored through the services layer. It is built once (about 3
+minutes on SQLite, 10 on PostgreSQL) and kept under the system's temporary folder, keyed by a hash
+of its inputs; each run works on a copy, so part (b)'s submissions never reach the kept one.
+SQLite by default; --database-url names a PostgreSQL server (the benchmark makes its own
+databases there).
+
+(a) Every council's snapshot (its measures, plan view and submissions), nothing computed before:
+    - today's path: services.measures.MeasureService.snapshot per council with the reader as it
+      was (benchmarks/national_baseline.py: every placement row read), timed on
+      --baseline-councils councils and scaled to all;
+    - MeasureService.snapshot per council, as it is now (lists tallied in the database);
+    - services.national.NationalMeasures, every table read once for all councils: with nothing
+      kept (every list tallied in one statement), and with each list's tally kept (a stored list
+      never changes: as after any earlier computation in the process, or in Redis). Target under
+      2 s. Its snapshots are checked equal to MeasureService's for every council.
+(b) The app (Flask test client signed in as a viewer of one council): after each of --repeats new
+    submissions stored for the council (its Autumn 2026 High Needs Block return, then corrections
+    of it), the first view of each of its pages (the Dash routing callback for /c/<code>/...),
+    then every council's snapshot: how many councils were worked out again (target 1), and the
+    first views' p95 (target under 500 ms), today's reader against the new one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import create_engine, make_url, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import national_baseline  # noqa: E402
+from dashboard_load import COUNCIL_PAGES, ROUTING_INPUT, ROUTING_VALUES, callback_body, spec  # noqa: E402
+from national_data import MAX_BYTES, NationalData, national_data  # noqa: E402
+
+import services.measures  # noqa: E402
+from app import create_app  # noqa: E402
+from domain.actors import command_line_actor  # noqa: E402
+from domain.roles import Role  # noqa: E402
+from kpis.council import Council  # noqa: E402
+from kpis.snapshot import Snapshot  # noqa: E402
+from layouts._shared.context import EXTENSION_KEY  # noqa: E402
+from services import accounts  # noqa: E402
+from services.measures import MeasureService  # noqa: E402
+from services.national import NationalMeasures  # noqa: E402
+from services.submissions import load_workbook  # noqa: E402
+from settings import Settings  # noqa: E402
+from storage.database import create_database_engine  # noqa: E402
+
+TARGET_ALL_SECONDS = 2.0
+TARGET_FIRST_VIEW_MS = 500
+VIEWER = "viewer@national.example.org"
+PASSWORD = "plaid marble kettle orbit"
+ORIGIN = "http://localhost"
+
+
+def timed(function: Callable, *args):
+    start = time.perf_counter()
+    result = function(*args)
+    return time.perf_counter() - start, result
+
+
+# ---- the copy each run works on ---------------------------------------------------------------
+
+
+@contextmanager
+def working_copy(data: NationalData) -> Iterator[str]:
+    """A copy of the kept database, removed afterwards."""
+    url = make_url(data.database_url)
+    if url.get_backend_name() == "sqlite":
+        kept = Path(url.database or "")
+        copy = kept.with_name("work.sqlite3")
+        create_database_engine(data.database_url).dispose()  # nothing is left in its WAL file
+        shutil.copyfile(kept, copy)
+        try:
+            yield f"sqlite:///{copy}"
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        return
+    name = f"{url.database}_work"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def reader_as_it_was() -> Iterator[None]:
+    """MeasureService reading each council as it did before this change: every placement row."""
+    held = services.measures.read_returns, services.measures.read_dsg_position
+    services.measures.read_returns = national_baseline.read_returns  # type: ignore[assignment]
+    services.measures.read_dsg_position = national_baseline.read_dsg_position
+    try:
+        yield
+    finally:
+        services.measures.read_returns, services.measures.read_dsg_position = held
+
+
+# ---- (a) every council's measures ------------------------------------------------------------
+
+
+def per_council(engine, councils: list[Council]) -> dict[str, Snapshot]:
+    return {c.la_code: MeasureService(engine, c, cache=False).snapshot() for c in councils}
+
+
+def same(mine: Snapshot, theirs: Snapshot) -> bool:
+    return (
+        mine.version == theirs.version
+        and mine.measures == theirs.measures
+        and mine.plan_view == theirs.plan_view
+        and mine.submissions == theirs.submissions
+        and mine.baselines == theirs.baselines
+    )
+
+
+def every_council(url: str, councils: list[Council], sample: int) -> None:
+    engine = create_database_engine(url)
+    values = sum(len(c.catalogue.measures) for c in councils)
+    print(f"(a) every measure of every council: {len(councils)} councils, {values:,} measures")
+    with reader_as_it_was():
+        before, _ = timed(per_council, engine, councils[:sample])
+    before *= len(councils) / sample
+    now, theirs = timed(per_council, engine, councils)
+    cold_national = NationalMeasures(engine, councils)
+    cold, mine = timed(cold_national.snapshots)
+    kept_national = NationalMeasures(engine, councils, store=cold_national.store)
+    kept, again = timed(kept_national.snapshots)
+    differ = [code for code, snapshot in theirs.items() if not same(mine[code], snapshot)]
+    differ += [code for code, snapshot in theirs.items() if not same(again[code], snapshot)]
+    if differ:
+        raise SystemExit(f"the national snapshots differ from MeasureService's for {differ[:5]}")
+    print(f"  today's path, MeasureService per council, every placement row read (from {sample}):")
+    print(f"      {before:7.2f} s")
+    print(
+        f"  MeasureService per council, lists tallied in the database:  {now:7.2f} s   ratio {before / now:5.1f}"
+    )
+    print(
+        f"  national, every list tallied now (nothing kept):          {cold:7.2f} s   ratio {before / cold:5.1f}"
+    )
+    met = "TARGET MET" if kept < TARGET_ALL_SECONDS else "TARGET MISSED"
+    print(
+        f"  national, each list's tally kept:                         {kept:7.2f} s   ratio {before / kept:5.1f}   (target under {TARGET_ALL_SECONDS:g} s: {met})"
+    )
+    print(f"  the national snapshots equal MeasureService's for all {len(councils)} councils")
+    engine.dispose()
+
+
+# ---- (b) one council's pages after a new submission -------------------------------------------
+
+
+def signed_in(app, code: str):
+    """A Flask test client signed in as a viewer of the council, posting as the site's pages do."""
+    engine = app.server.extensions[EXTENSION_KEY].engine
+    operator = command_line_actor("benchmark")
+    if accounts.find_account(engine, VIEWER) is None:
+        accounts.add_account(
+            engine,
+            operator.in_council(code, Role.ADMIN),
+            email=VIEWER,
+            role=Role.VIEWER,
+            password=PASSWORD,
+            council=code,
+        )
+    client = app.server.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    if token is None:
+        raise SystemExit("the sign-in page has no form token")
+    answer = client.post(
+        "/sign-in",
+        data={"email": VIEWER, "password": PASSWORD, "csrf_token": token.group(1)},
+        headers={"Origin": ORIGIN},
+    )
+    if answer.status_code != 303:
+        raise SystemExit(f"signing in as {VIEWER} answered {answer.status_code}")
+    return client
+
+
+def routing_callback(client) -> dict:
+    callbacks = client.get("/_dash-dependencies").get_json()
+    for callback in callbacks:
+        if ROUTING_INPUT in [spec(i) for i in callback["inputs"]]:
+            return callback
+    raise SystemExit("no callback takes _pages_location.pathname as an input")
+
+
+def first_views(client, callback: dict, code: str) -> list[float]:
+    """Each of the council's pages built once through the routing callback: seconds each."""
+    token = client.get_cookie("_csrf_token").value
+    headers = {"Origin": ORIGIN, "X-CSRFToken": token, "Content-Type": "application/json"}
+    took = []
+    for page in COUNCIL_PAGES:
+        values = {"_pages_location": {**ROUTING_VALUES, "pathname": f"/c/{code}{page}"}}
+        body = callback_body(callback, values, ["_pages_location.pathname"])
+        start = time.perf_counter()
+        answer = client.post("/_dash-update-component", data=body, headers=headers)
+        took.append(time.perf_counter() - start)
+        if answer.status_code != 200 or b'"response"' not in answer.data:
+            raise SystemExit(f"/c/{code}{page} answered {answer.status_code}")
+    return took
+
+
+def p95(seconds: list[float]) -> float:
+    return statistics.quantiles(seconds, n=100, method="inclusive")[94] * 1000
+
+
+def after_submissions(app, data: NationalData, code: str, repeats: int, stored: int) -> dict:
+    """``repeats`` new submissions for the council, each followed by the first view of each of
+    its pages and every council's snapshot; what was worked out again, and the views' times.
+    ``stored`` counts the submissions stored before: each one corrects the one before it, with
+    the other of two workbooks for the term."""
+    deployment = app.server.extensions[EXTENSION_KEY]
+    engine, council = deployment.engine, deployment.service(code).council
+    client = signed_in(app, code)
+    callback = routing_callback(client)
+    codes = tuple(sorted(deployment.services))
+    services_ = [deployment.service(c).measures_service for c in codes]
+    variant = data.variant_of[code]
+    files = [data.new_returns[(variant + n) % len(data.new_returns)] for n in range(2)]
+    views: list[float] = []
+    firsts: list[float] = []
+    recomputed = []
+    for n in range(stored, stored + repeats):
+        name, workbook = files[n % 2]
+        outcome = load_workbook(
+            engine,
+            workbook,
+            file_name=name,
+            council=council,
+            max_bytes=MAX_BYTES,
+            reason=f"benchmark correction {n}" if n else None,
+            loaded_by="national benchmark",
+        )
+        if outcome.stored_id is None:
+            raise SystemExit(f"submission {n} was not stored: {outcome}")
+        before = sum(s.computed for s in services_)
+        took = first_views(client, callback, code)
+        deployment.snapshots(codes)  # every council, as the comparison asks
+        recomputed.append(sum(s.computed for s in services_) - before)
+        views += took
+        firsts.append(took[0])
+    return {"views": views, "firsts": firsts, "recomputed": recomputed}
+
+
+def one_council(url: str, data: NationalData, code: str, repeats: int) -> None:
+    settings = Settings(
+        database_url=url,
+        host="127.0.0.1",
+        port=8050,
+        debug=False,
+        load_demo=False,
+        max_upload_mb=MAX_BYTES // 1_000_000,
+        councils_dir=data.councils_dir,
+    )
+    app = create_app(settings)
+    deployment = app.server.extensions[EXTENSION_KEY]
+    codes = tuple(sorted(deployment.services))
+    warm, _ = timed(deployment.snapshots, codes)
+    name = deployment.service(code).council.name
+    print(
+        f"(b) {name} ({code}) after a new submission: {len(COUNCIL_PAGES)} pages, "
+        f"{repeats} submissions; every council's snapshot first worked out in {warm:.1f} s"
+    )
+    found = {"new": after_submissions(app, data, code, repeats, 0)}
+    with reader_as_it_was():
+        found["today"] = after_submissions(app, data, code, repeats, repeats)
+    for label, words in (("today", "today's reader"), ("new", "new reader")):
+        result = found[label]
+        recomputed = set(result["recomputed"])
+        print(
+            f"  {words:<15} councils worked out again after each submission: "
+            f"{', '.join(map(str, sorted(recomputed)))}; first view p50 "
+            f"{statistics.median(result['views']) * 1000:6.1f} ms, p95 {p95(result['views']):6.1f} ms; "
+            f"the first page (the measures worked out) p95 {p95(result['firsts']):6.1f} ms"
+        )
+    pages = len(COUNCIL_PAGES)
+    for n, page in enumerate(COUNCIL_PAGES):
+        print(
+            f"    /c/{code}{page:<16} p95 today {p95(found['today']['views'][n::pages]):6.1f} ms, new {p95(found['new']['views'][n::pages]):6.1f} ms"
+        )
+    ratio = p95(found["today"]["views"]) / p95(found["new"]["views"])
+    met = p95(found["new"]["views"]) < TARGET_FIRST_VIEW_MS and set(found["new"]["recomputed"]) == {
+        1
+    }
+    print(
+        f"  today's p95 / new p95: {ratio:.1f} times; target (one council worked out again, "
+        f"p95 under {TARGET_FIRST_VIEW_MS} ms): {'TARGET MET' if met else 'TARGET MISSED'}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", help="a PostgreSQL server (default: a SQLite file)")
+    parser.add_argument("--councils", type=int, default=153)
+    parser.add_argument("--variants", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--baseline-councils", type=int, default=20)
+    parser.add_argument("--council", metavar="CODE", help="the council of part (b)")
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    data = national_data(args.councils, args.variants, args.database_url, args.rebuild)
+    councils = [data.councils[code] for code in sorted(data.councils)]
+    code = args.council or next(iter(data.variant_of))
+    backend = make_url(data.database_url).get_backend_name()
+    print(f"National benchmark on {backend}, {len(councils)} councils")
+    with working_copy(data) as url:
+        every_council(url, councils, min(args.baseline_councils, len(councils)))
+        one_council(url, replace(data, database_url=url), code, args.repeats)
+
+
+if __name__ == "__main__":
+    main()
