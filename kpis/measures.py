@@ -3,7 +3,7 @@ projection and comparators."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -92,8 +92,11 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def compute_measure(measure: Measure, position: DsgPosition) -> list[MeasureValue]:
-    """A DSG measure for every year of the plan: the outturn or forecast where there is one."""
+def compute_measure(
+    measure: Measure, position: DsgPosition, bases: Mapping[str, str] | None = None
+) -> list[MeasureValue]:
+    """A DSG measure for every year of the plan: the outturn or forecast where there is one.
+    ``bases`` gives each year's basis (DsgPosition.basis), when worked out already."""
     if measure.formula is None:
         raise ValueError(f"measure {measure.ref} has no formula: it is not a DSG measure")
     function = FORMULAS[measure.formula]
@@ -101,7 +104,7 @@ def compute_measure(measure: Measure, position: DsgPosition) -> list[MeasureValu
     forecast = function(position.forecast) if position.forecast else {}
     values = []
     for year in position.years:
-        basis = position.basis(year)
+        basis = bases[year] if bases is not None else position.basis(year)
         plan_value = planned.get(year)
         value = plan_value if basis == "plan" else forecast.get(year)
         variance = (
@@ -378,9 +381,11 @@ def compute_measures(
     results: list[MeasureValue] = []
     # every placement measure reads the same terms' tallies: worked out once
     tallies = term_tallies(returns, placement_questions(catalogue.computed))
+    # every DSG measure reads the same years on the same bases
+    bases = {year: position.basis(year) for year in position.years} if position else {}
     for measure in catalogue.computed:
         if measure.formula in FORMULAS:
-            values = _with_travel(compute_measure(measure, position)) if position else []
+            values = _with_travel(compute_measure(measure, position, bases)) if position else []
         else:
             series = (
                 TERM_FORMULAS[measure.formula](returns)

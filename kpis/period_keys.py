@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from domain.periods import Term, financial_year_start, parse_term, period_sort_key
+from domain.periods import (
+    Term,
+    financial_year_start,
+    financial_years,
+    parse_term,
+    period_sort_key,
+)
 from kpis.catalogue import Measure
 from kpis.timeline import comparable_period, previous_term
 
@@ -36,6 +42,12 @@ def sort_key(period: str) -> tuple[int, int, int]:
 def year_start(year: str) -> int:
     """domain.periods.financial_year_start."""
     return financial_year_start(year)
+
+
+@lru_cache(maxsize=HELD)
+def years(first: str, last: str) -> tuple[str, ...]:
+    """domain.periods.financial_years."""
+    return financial_years(first, last)
 
 
 @lru_cache(maxsize=HELD)

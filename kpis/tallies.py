@@ -141,9 +141,9 @@ def _in_flow(frame: pd.DataFrame, flow: str) -> np.ndarray:
 def tally_frame(frame: pd.DataFrame, questions: Questions) -> dict[str, TermTally]:
     """Each term's tally of a placements table (kpis.returns.placements_frame), for every term
     it holds a placement in, in time order."""
-    terms = sorted({str(t) for t in frame["term"].unique()}, key=period_keys.sort_key)
-    if not terms:
+    if frame.empty:
         return {}
+    terms = sorted({str(t) for t in frame["term"].unique()}, key=period_keys.sort_key)
     index = {term: n for n, term in enumerate(terms)}
     codes = frame["term"].astype(str).map(index).to_numpy(dtype="int64")
     matching = {where: _matching(frame, where) for where in questions.filters}

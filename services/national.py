@@ -22,7 +22,7 @@ from kpis.returns import Returns
 from kpis.snapshot import Snapshot
 from kpis.submissions import SubmissionRecord
 from services.shared_store import LocalStore, SharedStore
-from services.sources import read_dsg_positions, read_many_returns
+from services.sources import read_measure_inputs
 from services.tallies import KeptTallies
 from storage.database import as_utc
 from storage.models import Submission
@@ -49,7 +49,7 @@ def read_many_submissions(session: Session, codes: Sequence[str]) -> dict[str, l
     """Every submission of each council, newest first (services.records.read_submissions for
     one)."""
     found: dict[str, list[SubmissionRecord]] = {code: [] for code in codes}
-    for s in session.execute(
+    for s in session.connection().execute(
         select(
             Submission.council,
             Submission.id,
@@ -115,17 +115,11 @@ def compute_snapshots(
 ) -> dict[str, Snapshot]:
     """The councils' snapshots for their data versions, each table read once for all; the
     placement lists' tallies from ``kept`` where it has them."""
-    codes = [c.la_code for c in councils]
-    positions = read_dsg_positions(session, councils)
-    returns = read_many_returns(session, councils, kept=kept)
-    submissions = read_many_submissions(session, codes)
+    inputs = read_measure_inputs(session, councils, kept=kept)
+    submissions = read_many_submissions(session, [c.la_code for c in councils])
     return {
         c.la_code: build_snapshot(
-            c,
-            versions[c.la_code],
-            positions.get(c.la_code),
-            returns[c.la_code],
-            submissions[c.la_code],
+            c, versions[c.la_code], *inputs[c.la_code], submissions[c.la_code]
         )
         for c in councils
     }

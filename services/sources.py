@@ -13,17 +13,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import reduce
+from functools import cached_property, reduce
 
-from sqlalchemy import ColumnElement, Row, and_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, select
 from sqlalchemy.orm import Session
 
-from domain.periods import financial_years, parse_term
+from domain.periods import parse_term
+from kpis import period_keys
 from kpis.council import Council
 from kpis.dsg import DsgFigures, DsgPosition, DsgSubmissionInfo
-from kpis.period_keys import sort_key
 from kpis.returns import Returns
 from kpis.tallies import Questions, placement_questions
+from services.driver_rows import plain_rows
 from services.tallies import KeptTallies, read_tallies
 from storage.database import as_utc
 from storage.models import (
@@ -43,24 +44,23 @@ CURRENT = Submission.status == SubmissionStatus.CURRENT
 
 @dataclass(frozen=True)
 class _Dsg:
-    """A stored DSG workbook: its submission and its statement."""
+    """A stored DSG workbook: its submission's and its statement's columns."""
 
-    submission: Row
-    statement: DsgStatement
+    row: Row
 
-    @property
+    @cached_property
     def order(self) -> tuple[tuple[int, int, int], int]:
         # the latest forecast wins; a correction stored later wins over the file it corrects
-        return sort_key(self.submission.period), self.submission.id
+        return period_keys.sort_key(self.row.period), self.row.id
 
-    @property
+    @cached_property
     def years(self) -> tuple[str, ...]:
-        return financial_years(self.statement.first_year, self.statement.last_year)
+        return period_keys.years(self.row.first_year, self.row.last_year)
 
-    @property
+    @cached_property
     def own_year(self) -> str | None:
         """The financial year its forecast was made in."""
-        term = self.statement.forecast_term
+        term = self.row.forecast_term
         return parse_term(term).financial_year if term else None
 
 
@@ -68,78 +68,91 @@ def _scoped(councils: Iterable[Council], chosen: ColumnElement[bool]) -> ColumnE
     return and_(Submission.council.in_([c.la_code for c in councils]), chosen)
 
 
+def _rows(session: Session, statement: Select) -> Sequence[Row]:
+    # through the session's connection: plain rows, without the ORM's handling of each
+    return session.connection().execute(statement).all()
+
+
 def _submissions(session: Session, where: ColumnElement[bool]) -> dict[int, Row]:
-    return {
-        row.id: row
-        for row in session.execute(
-            select(
-                Submission.id,
-                Submission.council,
-                Submission.family,
-                Submission.period,
-                Submission.file_name,
-                Submission.loaded_at,
-                Submission.is_demo,
-                Submission.sha256,
-            ).where(where)
-        )
-    }
+    statement = select(
+        Submission.id, Submission.council, Submission.family, Submission.period, Submission.sha256
+    ).where(where)
+    return {row.id: row for row in _rows(session, statement)}
 
 
 def _statements(session: Session, where: ColumnElement[bool]) -> list[_Dsg]:
-    rows = session.execute(
-        select(Submission.id, Submission.council, Submission.period)
-        .add_columns(Submission.file_name, Submission.loaded_at, Submission.is_demo, DsgStatement)
+    statement = (
+        select(
+            Submission.id,
+            Submission.council,
+            Submission.period,
+            Submission.file_name,
+            Submission.loaded_at,
+            Submission.is_demo,
+            DsgStatement.first_year,
+            DsgStatement.last_year,
+            DsgStatement.opening_balance_pence,
+            DsgStatement.forecast_term,
+        )
         .join(DsgStatement, DsgStatement.submission_id == Submission.id)
         .where(Submission.family == "dsg", where)
         .order_by(Submission.id)
-    ).all()
-    return [_Dsg(row, row.DsgStatement) for row in rows]
+    )
+    return [_Dsg(row) for row in _rows(session, statement)]
 
 
 def _latest(statements: list[_Dsg]) -> dict[str, _Dsg]:
     """Each council's latest DSG workbook."""
     latest: dict[str, _Dsg] = {}
     for dsg in statements:
-        held = latest.get(dsg.submission.council)
+        held = latest.get(dsg.row.council)
         if held is None or dsg.order > held.order:
-            latest[dsg.submission.council] = dsg
+            latest[dsg.row.council] = dsg
     return latest
 
 
-def _figures(session: Session, where: ColumnElement[bool]) -> dict[int, dict[str, dict]]:
-    """Submission id -> basis -> line -> year -> pence."""
-    found: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
-    for sid, basis, line, year, pence in session.execute(
-        select(
-            DsgFigure.submission_id,
-            DsgFigure.basis,
-            DsgFigure.line,
-            DsgFigure.year,
-            DsgFigure.amount_pence,
-        ).where(where)
-    ):
-        found[sid][basis].setdefault(line, {})[year] = pence
-    return found
+Figures = dict[int, dict[str, dict[str, dict[str, int]]]]  # id -> basis -> line -> year -> pence
 
 
-def _position(dsg: _Dsg, figures: dict[str, dict], council: Council, years: tuple[str, ...]):
-    submission, statement = dsg.submission, dsg.statement
-    forecast_lines = dict(figures.get("forecast", {}))
+def _figures(session: Session, where: ColumnElement[bool]) -> Figures:
+    found: defaultdict[int, defaultdict[str, dict[str, dict[str, int]]]]
+    found = defaultdict(lambda: defaultdict(dict))
+    statement = select(
+        DsgFigure.submission_id,
+        DsgFigure.basis,
+        DsgFigure.line,
+        DsgFigure.year,
+        DsgFigure.amount_pence,
+    ).where(where)
+    for sid, basis, line, year, pence in plain_rows(session, statement):
+        lines = found[sid][basis]
+        years = lines.get(line)
+        if years is None:
+            years = lines[line] = {}
+        years[year] = pence
+    # plain dictionaries, so that reading a missing line adds nothing
+    return {sid: dict(bases) for sid, bases in found.items()}
+
+
+def _position(
+    dsg: _Dsg, figures: dict[str, dict], council: Council, years: tuple[str, ...]
+) -> DsgPosition:
+    row = dsg.row
+    forecast_lines = figures.get("forecast", {})
     forecast_years = tuple(y for y in years if any(y in v for v in forecast_lines.values()))
-    opening = statement.opening_balance_pence
+    opening = row.opening_balance_pence
     return DsgPosition(
         submission=DsgSubmissionInfo(
-            id=submission.id,
-            file_name=submission.file_name,
-            loaded_at=as_utc(submission.loaded_at),
-            is_demo=submission.is_demo,
+            id=row.id,
+            file_name=row.file_name,
+            loaded_at=as_utc(row.loaded_at),
+            is_demo=row.is_demo,
         ),
-        plan=DsgFigures(years, opening, dict(figures.get("plan", {})), council.plan_lines),
+        plan=DsgFigures(years, opening, figures.get("plan", {}), council.plan_lines),
         forecast=DsgFigures(forecast_years, opening, forecast_lines, council.plan_lines)
         if forecast_years
         else None,
-        forecast_term=parse_term(statement.forecast_term) if statement.forecast_term else None,
+        forecast_term=parse_term(row.forecast_term) if row.forecast_term else None,
     )
 
 
@@ -149,11 +162,11 @@ def read_dsg_positions(
     """Each council's current DSG plan and latest forecast, read by its plan lines; a council
     that has stored no DSG workbook is left out."""
     latest = _latest(_statements(session, _scoped(councils, chosen)))
-    ids = [dsg.submission.id for dsg in latest.values()]
+    ids = [dsg.row.id for dsg in latest.values()]
     figures = _figures(session, DsgFigure.submission_id.in_(ids)) if ids else {}
     by_code = {c.la_code: c for c in councils}
     return {
-        code: _position(dsg, figures.get(dsg.submission.id, {}), by_code[code], dsg.years)
+        code: _position(dsg, figures.get(dsg.row.id, {}), by_code[code], dsg.years)
         for code, dsg in latest.items()
     }
 
@@ -173,7 +186,7 @@ def read_returns(
 ) -> Returns:
     """The council's current termly returns (or those ``chosen`` picks), by term; each term's DSG
     forecast read by its plan lines."""
-    return read_many_returns(session, [council], chosen)[council.la_code]
+    return read_measure_inputs(session, [council], chosen)[council.la_code][1]
 
 
 def read_many_returns(
@@ -184,13 +197,25 @@ def read_many_returns(
 ) -> dict[str, Returns]:
     """Each council's current termly returns (or those ``chosen`` picks), by term, every table
     read once for all of them; the placement lists' tallies from ``kept`` where it has them."""
+    found = read_measure_inputs(session, councils, chosen, kept)
+    return {code: returns for code, (_, returns) in found.items()}
+
+
+def read_measure_inputs(
+    session: Session,
+    councils: Sequence[Council],
+    chosen: ColumnElement[bool] = CURRENT,
+    kept: KeptTallies | None = None,
+) -> dict[str, tuple[DsgPosition | None, Returns]]:
+    """What each council's measures are worked out from: its current DSG plan and latest
+    forecast (read_dsg_positions) and its returns (read_many_returns), read together."""
     where = _scoped(councils, chosen)
     chosen_rows = _submissions(session, where)
     found = {c.la_code: Returns() for c in councils}
     for row in chosen_rows.values():
         found[row.council].submissions[(row.family, row.period)] = row.id
     _read_termly(session, where, chosen_rows, found)
-    _read_dsg(session, where, councils, found)
+    positions = _read_dsg(session, where, councils, found)
     lists = {sid: row for sid, row in chosen_rows.items() if row.family == "hnb"}
     asked = reduce(
         Questions.__or__,
@@ -205,7 +230,7 @@ def read_many_returns(
     for sid, tally in tallies.items():
         row = chosen_rows[sid]
         found[row.council].placement_tallies[row.period] = tally
-    return found
+    return {code: (positions.get(code), returns) for code, returns in found.items()}
 
 
 def _read_termly(
@@ -213,22 +238,26 @@ def _read_termly(
 ) -> None:
     """The EHCP returns' counts and needs, the HNB returns' spending and savings."""
     tables = (
-        ("ehcp", EhcpFigure.item, EhcpFigure.count),
-        ("needs", EhcpNeed.need, EhcpNeed.plans),
-        ("savings", HnbSaving.cohort, HnbSaving.amount_pence),
+        ("ehcp", EhcpFigure.submission_id, EhcpFigure.item, EhcpFigure.count),
+        ("needs", EhcpNeed.submission_id, EhcpNeed.need, EhcpNeed.plans),
+        ("savings", HnbSaving.submission_id, HnbSaving.cohort, HnbSaving.amount_pence),
     )
-    for name, key, value in tables:
-        table = key.class_
-        for sid, item, amount in session.execute(
-            select(table.submission_id, key, value).join(Submission).where(where)
-        ):
-            row = chosen[sid]
-            getattr(found[row.council], name).setdefault(row.period, {})[item] = amount
-    for sid, line, direct, central in session.execute(
+    for name, submission_id, key, value in tables:
+        statement = select(submission_id, key, value).join(Submission).where(where)
+        held: dict[int, dict] = {}  # each submission's figures, as its council's returns hold them
+        for sid, item, amount in plain_rows(session, statement):
+            figures = held.get(sid)
+            if figures is None:
+                row = chosen[sid]
+                by_term = getattr(found[row.council], name)
+                figures = held[sid] = by_term.setdefault(row.period, {})
+            figures[item] = amount
+    spend = (
         select(HnbSpend.submission_id, HnbSpend.line, HnbSpend.direct_pence, HnbSpend.central_pence)
         .join(Submission)
         .where(where)
-    ):
+    )
+    for sid, line, direct, central in plain_rows(session, spend):
         row = chosen[sid]
         found[row.council].spend.setdefault(row.period, {})[line] = (direct, central)
 
@@ -238,55 +267,57 @@ def _read_dsg(
     where: ColumnElement[bool],
     councils: Sequence[Council],
     found: dict[str, Returns],
-) -> None:
+) -> dict[str, DsgPosition]:
     """Each term's DSG forecast, as far as the termly measures read it, and the targets of each
-    council's latest DSG workbook."""
+    council's latest DSG workbook; each council's latest DSG position, whole."""
     statements = _statements(session, where)
-    latest = {dsg.submission.id for dsg in _latest(statements).values()}
+    latest_of = _latest(statements)
+    latest = {dsg.row.id for dsg in latest_of.values()}
     # in time order, as the termly forecasts are read
-    terms = sorted(
-        (dsg for dsg in statements if dsg.submission.period != "plan"), key=lambda d: d.order
-    )
+    terms = sorted((dsg for dsg in statements if dsg.row.period != "plan"), key=lambda d: d.order)
     by_year: dict[str, list[int]] = defaultdict(list)
     for dsg in terms:
-        if dsg.submission.id not in latest and dsg.own_year is not None:
-            by_year[dsg.own_year].append(dsg.submission.id)
+        if dsg.row.id not in latest and dsg.own_year is not None:
+            by_year[dsg.own_year].append(dsg.row.id)
     # one query each, so that each is read through the submission index, never the whole table
     wanted: list[ColumnElement[bool]] = [DsgFigure.submission_id.in_(latest)] if latest else []
     wanted += [
         and_(DsgFigure.submission_id.in_(ids), DsgFigure.year == year)
         for year, ids in by_year.items()
     ]
-    figures: dict[int, dict[str, dict]] = {}
+    figures: Figures = {}
     for condition in wanted:
         figures |= _figures(session, condition)
     by_code = {c.la_code: c for c in councils}
+    positions = {
+        code: _position(dsg, figures.get(dsg.row.id, {}), by_code[code], dsg.years)
+        for code, dsg in latest_of.items()
+    }
     for dsg in terms:
-        sid = dsg.submission.id
-        own = dsg.own_year
-        years = dsg.years if sid in latest else tuple(y for y in dsg.years if y == own)
-        council = by_code[dsg.submission.council]
-        position = _position(dsg, figures.get(sid, {}), council, years)
-        found[council.la_code].dsg_by_term[dsg.submission.period] = position
+        sid, code = dsg.row.id, dsg.row.council
+        if sid in latest:
+            position = positions[code]
+        else:
+            own = tuple(y for y in dsg.years if y == dsg.own_year)
+            position = _position(dsg, figures.get(sid, {}), by_code[code], own)
+        found[code].dsg_by_term[dsg.row.period] = position
     if latest:
-        _read_targets(
-            session, latest, {d.submission.id: d.submission.council for d in statements}, found
-        )
+        _read_targets(session, latest, {d.row.id: d.row.council for d in statements}, found)
+    return positions
 
 
 def _read_targets(
     session: Session, latest: set[int], council_of: dict[int, str], found: dict[str, Returns]
 ) -> None:
-    for sid, ref, year, value, period, per in session.execute(
-        select(
-            MeasureTarget.submission_id,
-            MeasureTarget.ref,
-            MeasureTarget.year,
-            MeasureTarget.value,
-            MeasureTarget.baseline_period,
-            MeasureTarget.per,
-        ).where(MeasureTarget.submission_id.in_(latest))
-    ):
+    statement = select(
+        MeasureTarget.submission_id,
+        MeasureTarget.ref,
+        MeasureTarget.year,
+        MeasureTarget.value,
+        MeasureTarget.baseline_period,
+        MeasureTarget.per,
+    ).where(MeasureTarget.submission_id.in_(latest))
+    for sid, ref, year, value, period, per in plain_rows(session, statement):
         returns = found[council_of[sid]]
         if per is not None:
             returns.target_per[ref] = per

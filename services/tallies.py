@@ -98,7 +98,7 @@ def read_tallies(
     values = _value_counts(session, list(lists), questions)
     found = {}
     selections = len(questions.selections)
-    for submission_id, _, *numbers in session.execute(statement):
+    for submission_id, _, *numbers in session.connection().execute(statement):
         sums = numbers[selections:]
         found[submission_id] = TermTally(
             submission_id=submission_id,
@@ -130,7 +130,7 @@ def _value_counts(
             .group_by(Placement.submission_id, counted)
         )
         by_list: dict[int, dict[str, int]] = {}
-        for submission_id, value, count in session.execute(statement):
+        for submission_id, value, count in session.connection().execute(statement):
             by_list.setdefault(submission_id, {})[str(value)] = int(count)
         found[key] = by_list
     return found
