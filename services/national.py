@@ -6,8 +6,10 @@ measures were last worked out here is not worked out again.
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -155,6 +157,22 @@ class NationalMeasures:
                 or held.version != versions[c.la_code]
             ]
             if stale:
-                self._held.update(compute_snapshots(session, stale, versions, self.tallies))
+                with _collector_paused():
+                    self._held.update(compute_snapshots(session, stale, versions, self.tallies))
                 self.computed += len(stale)
             return {c.la_code: self._held[c.la_code] for c in self.councils}
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while every council's measures are made: a
+    million objects, none in a cycle, each allocation counted towards a collection that scans the
+    heap again; measured, a fifth to a third of the time. Reference counting frees as usual, and
+    the collector runs again as soon as the work is done."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
