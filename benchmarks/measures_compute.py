@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmark_council import add_council_argument, choose_council  # noqa: E402
+from national_baseline import read_dsg_position, read_returns  # noqa: E402  (every row read)
 from sqlalchemy.orm import Session  # noqa: E402
 
 from domain.periods import parse_term  # noqa: E402
@@ -35,7 +36,6 @@ from kpis.dsg import DsgPosition  # noqa: E402
 from kpis.measures import compute_measures  # noqa: E402
 from kpis.returns import Returns  # noqa: E402
 from services.demo import load_demo_data  # noqa: E402
-from services.sources import read_dsg_position, read_returns  # noqa: E402
 from storage.database import create_database_engine, upgrade_database  # noqa: E402
 
 TODAY = date(2026, 11, 22)

@@ -60,7 +60,7 @@ def made_in(value: MeasureValue) -> str | None:
 
 
 def listed(items: Sequence[str]) -> str:
-    """'Norfolk', 'Norfolk and Suffolk', 'Devon, Norfolk and Suffolk'."""
+    """'red', 'red and amber', 'red, amber and green'."""
     if len(items) < 2:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"

@@ -21,17 +21,18 @@ from kpis.catalogue import Catalogue, Measure
 from kpis.council import Council
 from kpis.measures import MeasureValue, compute_measures, source_family
 from kpis.notes import Note
-from kpis.plan_view import PlanView, build_plan_view
+from kpis.plan_view import PlanView
 from kpis.snapshot import Snapshot
 from kpis.submissions import SubmissionRecord
+from services.national import compute_snapshots
 from services.records import (
     commentary_for_period,
     commentary_history,
-    read_submissions,
     return_entries,
 )
 from services.shared_store import LocalStore, SharedStore, cache_read
 from services.sources import CURRENT, read_dsg_position, read_returns
+from services.tallies import KeptTallies
 from storage.models import Commentary, ReturnEntry, Submission
 
 LOCK_SECONDS = 60.0  # longest a worker waits for another to compute a version, then computes it
@@ -123,18 +124,12 @@ class MeasureService:
         return _unpickled(found)
 
     def _compute(self, session: Session, version: tuple[int, int]) -> Snapshot:
+        # As every council's are worked out at once (services/national.py), with each stored
+        # placement list's tally kept in the store: a new submission tallies its own list only.
         self.computed += 1
-        position = read_dsg_position(session, self.council)
-        returns = read_returns(session, self.council)
-        measures = compute_measures(self.catalogue, position, returns, self.council.place)
-        return Snapshot(
-            version=version,
-            measures=tuple(measures),
-            plan_view=build_plan_view(self.catalogue, position) if position else None,
-            submissions=tuple(read_submissions(session, self.council.la_code)),
-            by_ref=_by_ref(measures),
-            baselines=dict(returns.baselines),
-        )
+        code = self.council.la_code
+        kept = KeptTallies(self.store)
+        return compute_snapshots(session, [self.council], {code: version}, kept=kept)[code]
 
     def superseded(self, ref: int) -> list[tuple[SubmissionRecord, MeasureValue]]:
         """What the measure was on each superseded file, worked out with that file in place of

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 RETRY_SECONDS = 5.0  # how long Redis is left alone after it failed
 SOCKET_TIMEOUT = 0.5  # seconds: a Redis that does not answer in this time counts as down
 PREFIX = "lfi:"
+PAGES_HELD = 256  # a worker's own store holds pages of up to a few hundred kilobytes each
 
 CACHE_READS = Counter(
     "lfi_cache_reads_total", "Reads of the shared caches", ["cache", "result"]
@@ -194,7 +195,7 @@ class RedisStore:
 
 def open_store(redis_url: str | None) -> SharedStore:
     """Redis when a URL is given, else the process's own memory."""
-    return RedisStore.from_url(redis_url) if redis_url else LocalStore()
+    return RedisStore.from_url(redis_url) if redis_url else LocalStore(size=PAGES_HELD)
 
 
 def cache_read(cache: str, found: bytes | None) -> bytes | None:

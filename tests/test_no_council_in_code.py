@@ -16,8 +16,9 @@ from kpis.catalogue import CATEGORIES
 from kpis.council import read_councils
 
 ROOT = Path(__file__).resolve().parent.parent
-# What may name a council: its own folder, the published data, the tests, and prose documents.
-ALLOWED = ("councils/", "data/", "tests/")
+# What may name a council: its own folder, the published data, the tests, the benchmarks (which,
+# like the tests, build data after a particular council's) and prose documents.
+ALLOWED = ("councils/", "data/", "tests/", "benchmarks/")
 SUFFIXES = {".py", ".css", ".js", ".html", ".toml", ".cfg", ".ini", ".sh", ".txt", ".json"}
 NEW_CODE = re.compile(r"\bE(?:06|08|09|10)\d{6}\b")
 
