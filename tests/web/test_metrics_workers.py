@@ -189,3 +189,16 @@ def test_mpw005_a_request_may_take_120_s_only_while_the_pack_prints_in_it(tmp_pa
     )
     assert alone[alone.index("--timeout") + 1] == "120"
     assert shared[shared.index("--timeout") + 1] == "60"
+
+
+def test_mpw006_a_worker_leaves_what_it_loaded_to_the_garbage_collector_no_more():
+    import gc
+
+    from web import server_hooks
+
+    held = [object() for _ in range(1000)]  # standing for the app a worker has just loaded
+    try:
+        server_hooks.post_worker_init(worker=None)
+        assert gc.get_freeze_count() >= len(held)
+    finally:
+        gc.unfreeze()
