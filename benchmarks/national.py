@@ -30,6 +30,11 @@ databases there).
     council's snapshot as the comparison asks for them: how many councils were worked out again
     (target 1), the first views' p95 (target under 500 ms) and the share of that time Python's
     garbage collector took, today's reader against the new one.
+(c) With --database-url: --viewers people reading --viewer-councils councils' pages for
+    --seconds, on two app servers (lfi serve) of two gunicorn workers each, on the copy of the
+    national database and a Redis of the benchmark's own, against today's path (no Redis) in
+    the same run: p95 (target under 150 ms) and errors, and each app worker's memory (target
+    under 300 MB, Chromium apart); see benchmarks/viewers_load.py.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import re
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,6 +57,7 @@ from sqlalchemy import create_engine, make_url, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import national_baseline  # noqa: E402
+import viewers_load  # noqa: E402
 from dashboard_load import COUNCIL_PAGES, ROUTING_INPUT, ROUTING_VALUES, callback_body, spec  # noqa: E402
 from national_data import MAX_BYTES, NationalData, national_data  # noqa: E402
 
@@ -59,11 +66,14 @@ from app import create_app  # noqa: E402
 from domain.actors import command_line_actor  # noqa: E402
 from domain.roles import Role  # noqa: E402
 from kpis.council import Council  # noqa: E402
+from kpis.measures import compute_measures  # noqa: E402
+from kpis.plan_view import build_plan_view  # noqa: E402
 from kpis.snapshot import Snapshot  # noqa: E402
 from layouts._shared.context import EXTENSION_KEY  # noqa: E402
 from services import accounts  # noqa: E402
 from services.measures import MeasureService  # noqa: E402
 from services.national import NationalMeasures  # noqa: E402
+from services.records import read_submissions  # noqa: E402
 from services.submissions import load_workbook  # noqa: E402
 from settings import Settings  # noqa: E402
 from storage.database import create_database_engine  # noqa: E402
@@ -114,16 +124,32 @@ def working_copy(data: NationalData) -> Iterator[str]:
         admin.dispose()
 
 
+def _compute_as_it_was(self: MeasureService, session, version) -> Snapshot:
+    """MeasureService._compute before placement lists were tallied: one council's position and
+    returns read by the reader of then (every placement row), then computed."""
+    self.computed += 1
+    position = national_baseline.read_dsg_position(session, self.council)
+    returns = national_baseline.read_returns(session, self.council)
+    measures = compute_measures(self.catalogue, position, returns, self.council.place)
+    return Snapshot(
+        version=version,
+        measures=tuple(measures),
+        plan_view=build_plan_view(self.catalogue, position) if position else None,
+        submissions=tuple(read_submissions(session, self.council.la_code)),
+        by_ref=services.measures._by_ref(measures),
+        baselines=dict(returns.baselines),
+    )
+
+
 @contextmanager
 def reader_as_it_was() -> Iterator[None]:
-    """MeasureService reading each council as it did before this change: every placement row."""
-    held = services.measures.read_returns, services.measures.read_dsg_position
-    services.measures.read_returns = national_baseline.read_returns  # type: ignore[assignment]
-    services.measures.read_dsg_position = national_baseline.read_dsg_position
+    """MeasureService reading and computing each council as it did before this change."""
+    held = MeasureService._compute
+    MeasureService._compute = _compute_as_it_was  # type: ignore[method-assign]
     try:
         yield
     finally:
-        services.measures.read_returns, services.measures.read_dsg_position = held
+        MeasureService._compute = held  # type: ignore[method-assign]
 
 
 # ---- (a) every council's measures ------------------------------------------------------------
@@ -390,6 +416,11 @@ def main() -> None:
     parser.add_argument("--baseline-councils", type=int, default=20)
     parser.add_argument("--council", metavar="CODE", help="the council of part (b)")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--viewers", type=int, default=200, help="(c): viewers reading at once")
+    parser.add_argument("--seconds", type=float, default=60, help="(c): how long they read")
+    parser.add_argument(
+        "--viewer-councils", type=int, default=10, help="(c): the councils whose pages they read"
+    )
     args = parser.parse_args()
     data = national_data(args.councils, args.variants, args.database_url, args.rebuild)
     councils = [data.councils[code] for code in sorted(data.councils)]
@@ -399,6 +430,25 @@ def main() -> None:
     with working_copy(data) as url:
         every_council(url, data, code, min(args.baseline_councils, len(councils)))
         one_council(url, replace(data, database_url=url), code, args.repeats)
+        many_viewers(url, data, args)
+
+
+# ---- (c) many viewers on two app servers ---------------------------------------------------------
+
+
+def many_viewers(url: str, data: NationalData, args: argparse.Namespace) -> None:
+    """(c) and the memory target: viewers on two app servers of two workers each, against
+    PostgreSQL and Redis (benchmarks/viewers_load.py), reading some of the councils' pages."""
+    if make_url(url).get_backend_name() != "postgresql":
+        print("(c) many viewers: run with --database-url (PostgreSQL) to measure it")
+        return
+    env = viewers_load.environment(url, data.councils_dir)
+    viewers_load.add_viewer(env)
+    codes = sorted(data.councils)[: args.viewer_councils]
+    settings = argparse.Namespace(viewers=args.viewers, seconds=args.seconds, servers=2, workers=2)
+    print(f"(c) many viewers, of {len(codes)} of the {len(data.councils)} councils:")
+    with tempfile.TemporaryDirectory() as folder:
+        viewers_load.compare(env, settings, codes, Path(folder))
 
 
 if __name__ == "__main__":
