@@ -20,7 +20,7 @@ from loaders.submissions import LoadOutcome
 from services import notes, uploads
 from services.access import AccessService, session_policy
 from services.interface import Overtaken, PendingCheck, PendingFile, WaitingUpload
-from services.measures import MeasureService, content_version
+from services.measures import HeldSnapshots, MeasureService, content_version
 from services.shared_store import SharedStore, open_store
 from settings import Settings
 
@@ -39,6 +39,7 @@ class DashboardService(AccessService):
         settings: Settings,
         council: Council | None = None,
         store: SharedStore | None = None,
+        held: HeldSnapshots | None = None,
     ) -> DashboardService:
         """The service for the database ``engine`` reaches, as ``settings`` configure it, for
         ``council`` (by default the one settings choose: LFI_COUNCIL, or the only one held).
@@ -50,6 +51,7 @@ class DashboardService(AccessService):
             council=council,
             cache=settings.cache,
             store=store or open_store(settings.redis_url),
+            held=held or HeldSnapshots(),
         )
         policy = session_policy(
             idle_minutes=settings.session_idle_minutes,

@@ -12,6 +12,7 @@ from kpis.council import Council, read_councils
 from kpis.snapshot import Snapshot
 from services.access import AccessService, session_policy
 from services.dashboard import DashboardService
+from services.measures import HeldSnapshots
 from services.national import LISTS_HELD
 from services.shared_store import LocalStore, SharedStore, open_store
 from settings import Settings
@@ -39,8 +40,9 @@ class Deployment(AccessService):
         # Without Redis, the placement lists' tallies are kept apart from the pages, so that a
         # page drawn never pushes out a list's tally: there may be thousands of lists.
         kept = store if store.shared else LocalStore(size=LISTS_HELD)
+        held = HeldSnapshots()
         services = {
-            code: DashboardService.build(engine, settings, council, kept)
+            code: DashboardService.build(engine, settings, council, kept, held)
             for code, council in councils.items()
         }
         return cls(engine, policy, services=services, store=store)

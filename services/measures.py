@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pickle
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, and_, func, not_, or_, select
@@ -35,6 +36,7 @@ from services.sources import CURRENT, read_dsg_position, read_returns
 from services.tallies import KeptTallies
 from storage.models import Commentary, ReturnEntry, Submission
 
+SNAPSHOTS_HELD = 32  # councils' snapshots a worker holds in memory, about 2 MB each
 LOCK_SECONDS = 60.0  # longest a worker waits for another to compute a version, then computes it
 KEEP_SECONDS = 7 * 24 * 3600  # a version not read for a week is computed again if asked for
 
@@ -76,31 +78,59 @@ def data_version(session: Session, council: str) -> tuple[int, int]:
 
 
 @dataclass
+class HeldSnapshots:
+    """The councils' snapshots a worker holds in memory, shared by every council's service:
+    at most ``size`` (each is about 2 MB), the least recently used let go first. A worker of a
+    deployment serving 150 councils would otherwise come to hold them all; one let go is read
+    again from the shared store, or computed again without one."""
+
+    size: int = SNAPSHOTS_HELD
+    _held: OrderedDict[str, Snapshot] = field(default_factory=OrderedDict, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def get(self, council: str, version: tuple[int, int]) -> Snapshot | None:
+        with self._lock:
+            found = self._held.get(council)
+            if found is None or found.version != version:
+                return None
+            self._held.move_to_end(council)
+            return found
+
+    def put(self, council: str, snapshot: Snapshot) -> None:
+        with self._lock:
+            self._held[council] = snapshot
+            self._held.move_to_end(council)
+            while len(self._held) > self.size:
+                self._held.popitem(last=False)
+
+
+@dataclass
 class MeasureService:
     engine: Engine
     council: Council
     cache: bool = True
     store: SharedStore = field(default_factory=LocalStore)
+    held: HeldSnapshots = field(default_factory=HeldSnapshots)
     computed: int = field(default=0, init=False)  # how many times this process computed
-    _snapshot: Snapshot | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def snapshot(self) -> Snapshot:
         """The measures for the data as it is now, computed at most once per data version."""
+        code = self.council.la_code
         with Session(self.engine) as session:
-            version = data_version(session, self.council.la_code)
-            cached = self._snapshot
-            if self.cache and cached is not None and cached.version == version:
+            version = data_version(session, code)
+            cached = self.held.get(code, version) if self.cache else None
+            if cached is not None:
                 return cached
             with self._lock:
-                cached = self._snapshot
-                if self.cache and cached is not None and cached.version == version:
+                cached = self.held.get(code, version) if self.cache else None
+                if cached is not None:
                     return cached
                 snapshot = self._shared(session, version) if self.cache else None
                 if snapshot is None:
                     snapshot = self._compute(session, version)
                 if self.cache:
-                    self._snapshot = snapshot
+                    self.held.put(code, snapshot)
                 return snapshot
 
     def _key(self, version: tuple[int, int]) -> str:

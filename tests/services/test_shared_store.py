@@ -11,9 +11,10 @@ import time
 import pytest
 from prometheus_client import REGISTRY
 
+from kpis.snapshot import Snapshot
 from loaders.templates import write_ehcp_workbook
 from services import shared_store
-from services.measures import MeasureService
+from services.measures import HeldSnapshots, MeasureService
 from services.shared_store import LocalStore, RedisStore, open_store
 from services.submissions import load_workbook
 from tests.councils import NORFOLK
@@ -139,3 +140,21 @@ def test_shs006_measures_are_served_while_redis_is_down_and_shared_again_after(
     other = MeasureService(engine=engine, council=NORFOLK, store=open_store(own_redis.url))
     assert other.snapshot().latest(1).value == 12_300
     assert other.computed == 0  # read from Redis, which holds the version again
+
+
+def _empty(version: tuple[int, int]) -> Snapshot:
+    return Snapshot(version=version, measures=(), plan_view=None, submissions=())
+
+
+def test_shs007_a_worker_holds_a_bounded_number_of_councils_snapshots():
+    """A worker of a deployment serving 153 councils must not come to hold all their snapshots
+    (about 2 MB each): the least recently used is let go past the bound."""
+    held = HeldSnapshots(size=2)
+    a, b, c = _empty((1, 1)), _empty((2, 5)), _empty((3, 9))
+    held.put("E1", a)
+    held.put("E2", b)
+    assert held.get("E1", (1, 1)) is a  # E1 now the most recently used
+    held.put("E3", c)  # past the bound: E2 goes
+    assert held.get("E2", (2, 5)) is None
+    assert held.get("E1", (1, 1)) is a and held.get("E3", (3, 9)) is c
+    assert held.get("E1", (2, 2)) is None  # another data version is not this one
