@@ -28,7 +28,7 @@ from kpis.rounds import RoundError, parse_round
 from layouts._shared.audit_filter import read_audit_query
 from layouts._shared.context import council_path, current_settings, route_service
 from services.interface import Service
-from services.jobs import JobRequest, Jobs, JobsUnavailable, jobs_for, usable_jobs
+from services.jobs import JobRequest, Jobs, JobsBusy, JobsUnavailable, jobs_for, usable_jobs
 from web.access import Access, requires
 from web.guard import current_actor
 
@@ -96,6 +96,8 @@ def _queued(task, args: tuple, job: JobRequest) -> BaseResponse | None:
         key = jobs.start(task, args, job)
     except JobsUnavailable:
         return None
+    except JobsBusy as busy:
+        return Response(str(busy), status=429, mimetype="text/plain")
     return redirect(council_path(f"/jobs/{key}"), 303)
 
 

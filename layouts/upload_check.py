@@ -33,7 +33,15 @@ from layouts.jobs import progress_panel
 from layouts.upload import LOCATION
 from services.checked import valid_parts
 from services.interface import Overtaken, PendingCheck, PendingFile, UploadGone
-from services.jobs import InBackground, JobRequest, JobState, JobStatus, JobsUnavailable, jobs_for
+from services.jobs import (
+    InBackground,
+    JobRequest,
+    JobsBusy,
+    JobState,
+    JobStatus,
+    JobsUnavailable,
+    jobs_for,
+)
 from services.pending import sheet_counts
 from web.access import Access, requires
 from web.guard import current_actor
@@ -369,7 +377,7 @@ def _check_job(pending: PendingFile, again: bool) -> JobState | None:
             tasks.upload_check_job, (current_service().council.la_code, pending.token, actor), job
         )
         return jobs.state(key, actor)
-    except JobsUnavailable:
+    except (JobsUnavailable, JobsBusy):  # checked in the request instead, as without a worker
         return None
 
 

@@ -47,6 +47,7 @@ RETRIES = 1  # a job whose worker died, or that failed, is started again this ma
 HEARTBEAT_SECONDS = 5  # a working worker says it is alive this often
 HEARTBEAT_TTL = 20  # seconds: a worker silent this long has died, and its job with it
 WORKER_TTL = 30  # seconds: an idle worker silent this long is not counted as listening
+IN_FLIGHT = 3  # jobs one account may have waiting or being made at once, in one council
 SOCKET_TIMEOUT = 2.0  # seconds: the web side's Redis calls; a request never hangs on Redis
 KEY = re.compile(r"[A-Za-z0-9_-]{32}")
 ABANDONED = ("AbandonedJobError", "Work-horse terminated")
@@ -54,6 +55,16 @@ ABANDONED = ("AbandonedJobError", "Work-horse terminated")
 
 class JobsUnavailable(RuntimeError):
     """Redis could not be reached for a job; the caller makes the file itself, or says so."""
+
+
+class JobsBusy(RuntimeError):
+    """The account has as many jobs waiting or being made as it may: one must finish first."""
+
+    def __str__(self) -> str:
+        return (
+            f"You have {IN_FLIGHT} files being made already. Wait for one of them to finish "
+            "(each has its own page), then ask again."
+        )
 
 
 class InBackground(Exception):
@@ -151,6 +162,9 @@ class Jobs:
                 running = self._in_flight(request.dedupe, request.owner)
                 if running is not None:
                     return running
+            mine = _owned_key(request.owner)
+            if self._still_going(mine) >= IN_FLIGHT:
+                raise JobsBusy()
             key = secrets.token_urlsafe(24)
             self.queue.enqueue(
                 task,
@@ -163,6 +177,8 @@ class Jobs:
                 retry=Retry(max=RETRIES),
                 job_timeout=request.timeout,
             )
+            self.connection.sadd(mine, key)
+            self.connection.expire(mine, KEEP_FAILURE)
             if request.dedupe is not None:
                 self.connection.set(_dedupe_key(request.dedupe, request.owner), key, ex=KEEP_FILE)
         except redis.RedisError as error:
@@ -221,6 +237,21 @@ class Jobs:
             return None
         return job
 
+    def _still_going(self, owned: str) -> int:
+        """How many of the account's jobs are waiting or being made; the others are let go."""
+        going = 0
+        for raw in self.connection.smembers(owned):
+            key = raw.decode() if isinstance(raw, bytes) else str(raw)
+            try:
+                status = Job.fetch(key, connection=self.connection).get_status()
+            except NoSuchJobError:
+                status = None
+            if status in (RqStatus.QUEUED, RqStatus.STARTED, RqStatus.SCHEDULED, RqStatus.DEFERRED):
+                going += 1
+            else:
+                self.connection.srem(owned, key)
+        return going
+
     def _in_flight(self, dedupe: str, owner: Actor) -> str | None:
         found = self.latest(dedupe, owner)
         if found is not None and found.status in (JobStatus.QUEUED, JobStatus.RUNNING):
@@ -270,6 +301,11 @@ def _meta(request: JobRequest) -> dict[str, Any]:
         "needs": request.needs.value,
         "stage": "",
     }
+
+
+def _owned_key(owner: Actor) -> str:
+    named = f"{owner.name}\n{owner.council}".encode()
+    return "lfi:jobs-of:" + hashlib.sha256(named).hexdigest()
 
 
 def _dedupe_key(dedupe: str, owner: Actor) -> str:

@@ -13,7 +13,7 @@ import redis
 from domain.actors import Actor
 from domain.roles import Permission, Role
 from exports import tasks
-from services.jobs import QUEUE_NAME, JobRequest, jobs_for
+from services.jobs import QUEUE_NAME, JobRequest, JobsBusy, jobs_for
 from tests.councils import NORFOLK_CODE
 from tests.routing import council_address as at
 from tests.signin import email_for, signed_in_client
@@ -181,3 +181,22 @@ def test_jbp007_a_waiting_check_with_no_worker_sends_its_page_back_to_check_it_t
     # then the page is loaded again, to check the file itself, and the poll stops
     assert answer["job-go"]["href"] == page
     assert answer["job-poll"]["disabled"] is True
+
+
+def test_jpg020_an_account_may_have_three_jobs_going_at_once_in_a_council(jobs_redis):
+    """Any account could otherwise fill the one queue every council shares (the DfE return's
+    links take any round from 2020 to 2100): a fourth job waits for one of three to end."""
+    lead = _lead_actor()
+    started = [_queued_annex(jobs_redis, lead, dedupe=f"annex {n}") for n in range(3)]
+    with pytest.raises(JobsBusy, match="You have 3 files being made already"):
+        _queued_annex(jobs_redis, lead, dedupe="annex 3")
+    # another account, or the same one in another council, is not held back by these
+    other = Actor("viewer@example.org", Role.VIEWER, council=NORFOLK_CODE)
+    assert _queued_annex(jobs_redis, other, dedupe="annex 0") not in started
+    elsewhere = Actor(LEAD, Role.PROGRAMME_LEAD, council="E10000029")
+    assert _queued_annex(jobs_redis, elsewhere, dedupe="annex 0") not in started
+    # once one has ended, the account may start another
+    jobs = jobs_for(jobs_redis)
+    assert jobs is not None
+    jobs.queue.fetch_job(started[0]).cancel()
+    assert _queued_annex(jobs_redis, lead, dedupe="annex 3") not in started
