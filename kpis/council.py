@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from domain.council import CouncilProfile, ProfileError, read_profile
+from domain.council import PROFILE_FILE, CouncilProfile, ProfileError, read_profile
 from domain.plan_lines import PlanLines
 from domain.plan_shape import MeasureKind, PlanShape
 from domain.problems import ListedProblems
@@ -26,6 +27,10 @@ class CouncilError(ListedProblems, ValueError):
 class Council:
     profile: CouncilProfile
     catalogue: Catalogue
+    # The profile's and catalogue's text, hashed: what is worked out from them and kept between
+    # requests (in Redis, across restarts) is kept under it, so an edited file is never served
+    # from what its earlier text made.
+    digest: str = ""
 
     @property
     def la_code(self) -> str:
@@ -79,7 +84,14 @@ def read_council(directory: Path) -> Council:
         catalogue = load_catalogue(profile.measures_file, workstreams=workstreams)
     except CatalogueError as exc:
         raise CouncilError(exc.problems) from None
-    return Council(profile, catalogue)
+    return Council(profile, catalogue, _digest(directory / PROFILE_FILE, profile.measures_file))
+
+
+def _digest(*files: Path) -> str:
+    found = hashlib.sha256()
+    for file in files:
+        found.update(file.read_bytes())
+    return found.hexdigest()
 
 
 def read_councils(root: Path) -> dict[str, Council]:

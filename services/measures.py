@@ -64,7 +64,25 @@ def content_version(session: Session, council: str) -> tuple[int, ...]:
     entries = (
         session.scalar(select(func.max(ReturnEntry.id)).where(ReturnEntry.council == council)) or 0
     )
-    return (*data_version(session, council), commentary, entries)
+    return (
+        *data_version(session, council),
+        commentary,
+        entries,
+        newest_fingerprint(session, council),
+    )
+
+
+def newest_fingerprint(session: Session, council: str) -> int:
+    """The council's newest file's fingerprint, as a number: SQLite may give a removed
+    submission's id to the next one (after lfi demo --remove), so the count and the newest id
+    alone could repeat a version kept in Redis from before."""
+    sha256 = session.scalar(
+        select(Submission.sha256)
+        .where(Submission.council == council)
+        .order_by(Submission.id.desc())
+        .limit(1)
+    )
+    return int(sha256[:15], 16) if sha256 else 0
 
 
 def data_version(session: Session, council: str) -> tuple[int, int]:
@@ -133,8 +151,10 @@ class MeasureService:
                     self.held.put(code, snapshot)
                 return snapshot
 
-    def _key(self, version: tuple[int, int]) -> str:
-        return f"snapshot:{self.council.la_code}:{version[0]}:{version[1]}"
+    def _key(self, session: Session, version: tuple[int, int]) -> str:
+        code = self.council.la_code
+        newest = newest_fingerprint(session, code)
+        return f"snapshot:{code}:{self.council.digest[:16]}:{version[0]}:{version[1]}:{newest}"
 
     def _shared(self, session: Session, version: tuple[int, int]) -> Snapshot | None:
         """The version's measures as another worker computed them; or computed here, under the
@@ -142,7 +162,7 @@ class MeasureService:
         store."""
         if not self.store.shared:
             return None
-        key = self._key(version)
+        key = self._key(session, version)
         found = cache_read("measures", self.store.get(key))
         if found is None:
             with self.store.lock(key, timeout=LOCK_SECONDS):

@@ -9,6 +9,8 @@ recovers by itself once Redis is back.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import threading
 import time
@@ -16,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 import redis
@@ -25,7 +28,7 @@ log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5.0  # how long Redis is left alone after it failed
 SOCKET_TIMEOUT = 0.5  # seconds: a Redis that does not answer in this time counts as down
-PREFIX = "lfi:"
+PREFIX = "lfi:"  # and the code's digest: a release never reads what another one kept
 PAGES_HELD = 256  # a worker's own store holds pages of up to a few hundred kilobytes each
 
 CACHE_READS = Counter(
@@ -122,6 +125,9 @@ class RedisStore:
             )
         )
 
+    def _key(self, key: str) -> str:
+        return f"{PREFIX}{code_digest()[:16]}:{key}"
+
     def _up(self) -> bool:
         return time.monotonic() >= self._down_until
 
@@ -135,7 +141,7 @@ class RedisStore:
         if not self._up():
             return None
         try:
-            value = self.client.get(PREFIX + key)
+            value = self.client.get(self._key(key))
         except redis.RedisError as error:
             self._failed(error)
             return None
@@ -145,7 +151,7 @@ class RedisStore:
         if not self._up():
             return
         try:
-            self.client.set(PREFIX + key, value, ex=ttl)
+            self.client.set(self._key(key), value, ex=ttl)
         except redis.RedisError as error:
             self._failed(error)
 
@@ -153,7 +159,7 @@ class RedisStore:
         if not self._up():
             return True  # without Redis each worker acts on its own, as the embedded default does
         try:
-            return bool(self.client.set(PREFIX + key, value, ex=ttl, nx=True))
+            return bool(self.client.set(self._key(key), value, ex=ttl, nx=True))
         except redis.RedisError as error:
             self._failed(error)
             return True
@@ -164,7 +170,7 @@ class RedisStore:
         if self._up():
             try:
                 held = self.client.lock(
-                    PREFIX + "lock:" + name, timeout=timeout, blocking_timeout=timeout
+                    self._key("lock:" + name), timeout=timeout, blocking_timeout=timeout
                 )
                 if not held.acquire():
                     held = None
@@ -191,6 +197,19 @@ class RedisStore:
             return False
         self._down_until = 0.0
         return ok
+
+
+@functools.cache
+def code_digest() -> str:
+    """The product's code, hashed: the same on every server and worker of one release."""
+    root = Path(__file__).resolve().parent.parent
+    found = hashlib.sha256()
+    for path in sorted(root.glob("*.py")) + sorted(root.glob("[a-z]*/**/*.py")):
+        if ".venv" in path.parts or "tests" in path.parts or "benchmarks" in path.parts:
+            continue
+        found.update(path.relative_to(root).as_posix().encode())
+        found.update(path.read_bytes())
+    return found.hexdigest()
 
 
 def open_store(redis_url: str | None) -> SharedStore:

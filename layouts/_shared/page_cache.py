@@ -26,6 +26,7 @@ from datetime import date
 import dash
 from flask import Flask, Response, g, request
 
+from layouts._shared.context import current_settings
 from layouts._shared.viewer import view_of
 from services.interface import Deployment
 from services.shared_store import cache_read
@@ -102,7 +103,11 @@ class PageCache:
             return None  # a page across councils (or none) changes with any: not kept
         version = service.content_version()
         # Pages that default to the current round or term change with the date, too.
-        parts = (council, version, date.today(), view_of(current_actor()), path, search)
+        # and as the deployment shows it: its disclosure threshold and public view, and the
+        # council's own files (every page reads its labels)
+        settings = current_settings()
+        shown = (settings.suppress_threshold, settings.public_view, service.council.digest)
+        parts = (council, version, shown, date.today(), view_of(current_actor()), path, search)
         return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def lookup(self) -> Response | None:

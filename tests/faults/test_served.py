@@ -105,7 +105,7 @@ def test_flt006_with_redis_stopped_pages_are_served_and_shared_again_after(
         browser = Browser(server).sign_in(LEAD, PASSWORD)
         client = redis.Redis.from_url(own_redis.url)
         assert OVERVIEW_H1 in browser.page(OVERVIEW).text
-        assert client.keys("lfi:page:*") and client.keys("lfi:snapshot:*")  # shared there
+        assert client.keys("lfi:*:page:*") and client.keys("lfi:*:snapshot:*")  # shared there
         own_redis.stop()
         for path in (OVERVIEW, f"/c/{NORFOLK_CODE}/plan", f"/c/{NORFOLK_CODE}/measure/1"):
             started = time.monotonic()
@@ -115,9 +115,9 @@ def test_flt006_with_redis_stopped_pages_are_served_and_shared_again_after(
         own_redis.start()  # empty: it kept nothing
         time.sleep(6)  # past the five seconds the app leaves a failed Redis alone
         deadline = time.monotonic() + 30
-        while not client.keys("lfi:page:*") and time.monotonic() < deadline:
+        while not client.keys("lfi:*:page:*") and time.monotonic() < deadline:
             assert browser.page(OVERVIEW, search="?status=red").status_code == 200
             time.sleep(0.5)
-        assert client.keys("lfi:page:*"), "the app did not use Redis again once it was back"
+        assert client.keys("lfi:*:page:*"), "the app did not use Redis again once it was back"
     finally:
         server.stop()

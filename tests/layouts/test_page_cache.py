@@ -262,3 +262,24 @@ def test_pc010_with_redis_a_page_drawn_on_one_server_is_served_by_another(
     served = _content(_post(second, _routing(OVERVIEW)))
     assert served == drawn and OVERVIEW_H1 in served
     assert len(overview_renders) == 1
+
+
+def test_pc011_a_page_kept_in_redis_is_not_served_once_the_disclosure_threshold_changes(
+    tmp_path, own_redis, request
+):
+    """Pages kept in Redis outlive a restart: one drawn with counts of 1 to 4 withheld must not
+    be served by a server withholding counts up to 9 (issue 13's review)."""
+    before = signed_in_client(
+        app_on(tmp_path, load_demo=False, redis_url=own_redis.url, suppress_threshold=4),
+        Role.VIEWER,
+    )
+    after = signed_in_client(
+        app_on(tmp_path, load_demo=False, redis_url=own_redis.url, suppress_threshold=9),
+        Role.VIEWER,
+    )
+    overview_renders = request.getfixturevalue("overview_renders")
+    _content(_post(before, _routing(OVERVIEW)))
+    _content(_post(after, _routing(OVERVIEW)))
+    assert len(overview_renders) == 2  # drawn again under the new threshold
+    _content(_post(before, _routing(OVERVIEW)))
+    assert len(overview_renders) == 2  # and each kept under its own
