@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,6 +24,7 @@ from sqlalchemy.pool import NullPool
 
 log = logging.getLogger(__name__)
 
+READINESS_SECONDS = 1.0  # a readiness answer is reused this long
 TIMEOUT_SECONDS = 2  # libpq's connect_timeout counts whole seconds, 2 at the least
 OK = "ok"
 UNREACHABLE = "unreachable"
@@ -50,6 +53,9 @@ class Readiness:
 class Dependencies:
     database: Engine
     redis: redis.Redis | None
+    # the latest answer and when it was worked out, shared by the requests of one worker
+    _recent: list[tuple[float, Readiness]] = field(default_factory=list, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def connect(cls, database_url: str, redis_url: str | None) -> Dependencies:
@@ -66,7 +72,13 @@ class Dependencies:
         return cls(_probe_engine(database_url), client)
 
     def readiness(self) -> Readiness:
-        return Readiness(database=self._database(), redis=self._redis())
+        """Each dependency's state, checked at most once a second: anyone may ask (the load
+        balancer does, without signing in), and each check opens a new connection."""
+        with self._lock:
+            now = time.monotonic()
+            if not self._recent or now - self._recent[0][0] >= READINESS_SECONDS:
+                self._recent[:] = [(now, Readiness(database=self._database(), redis=self._redis()))]
+            return self._recent[0][1]
 
     def queue_depth(self, queue: str) -> int | None:
         """Jobs waiting in the RQ queue ``queue``; None without Redis or when it does not answer."""

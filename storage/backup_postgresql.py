@@ -96,6 +96,12 @@ def libpq_connection(url: URL) -> tuple[str, dict[str, str]]:
     and the environment for the child, with the password in PGPASSWORD."""
     query = {k: v if isinstance(v, str) else ",".join(v) for k, v in url.query.items()}
     password = query.pop("password", None) if url.password is None else url.password
+    if "sslpassword" in query:  # libpq reads it from no variable: it would be on a command line
+        raise BackupError(
+            "LFI_DATABASE_URL gives sslpassword: pg_dump and pg_restore would show it on their "
+            "command line to every user of the server. Use a client key without a passphrase, "
+            "readable by this user alone, for backups."
+        )
     fields = {"host": url.host, "port": url.port, "user": url.username, "dbname": url.database}
     fields.update(query)
     conninfo = " ".join(f"{k}={_quote(str(v))}" for k, v in fields.items() if v not in (None, ""))
@@ -254,6 +260,7 @@ def _put_back(
     except BackupError as undo:
         kept = source.with_name(f"{source.name}.before-restore")
         shutil.move(before, kept)
+        kept.chmod(0o600)  # the whole database, as a backup is: its owner's alone
         raise BackupError(
             f"{source} was restored but its schema could not be upgraded ({error}), and putting "
             f"the database back failed too ({undo}): the database as it was is in {kept}; "

@@ -57,3 +57,23 @@ def test_hlt005_the_queue_depth_is_the_length_of_rqs_list(engine, database_url):
         assert probes.readiness() == Readiness(database="ok", redis="ok")
     finally:
         client.delete(f"rq:queue:{name}")
+
+
+def test_hlt020_readiness_is_checked_at_most_once_a_second(tmp_path, monkeypatch):
+    """Anyone may ask /readyz, and each check opens a new connection: a flood of asks within a
+    second costs one check."""
+    from sqlalchemy import event
+
+    from services import health
+
+    path = tmp_path / "lfi.sqlite3"
+    path.touch()
+    probes = Dependencies.connect(f"sqlite:///{path}", None)
+    connections: list[object] = []
+    event.listen(probes.database, "connect", lambda *_: connections.append(1))
+    for _ in range(50):
+        assert probes.readiness().ready
+    assert len(connections) == 1
+    monkeypatch.setattr(health, "READINESS_SECONDS", 0.0)
+    probes.readiness()
+    assert len(connections) == 2  # once the answer is older than that, checked again
