@@ -33,10 +33,11 @@ def plain_rows(session: Session, statement: Select) -> list[tuple[Any, ...]]:
             raise TypeError(f"parameter {name} is {type(value).__name__}: not sent as it is")
     positions = compiled.positiontup or []
     arguments = tuple(params[name] for name in positions) if compiled.positional else params
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    # Executed through SQLAlchemy, so its events (the tests' among them) see the statement; the
+    # rows are then fetched from the driver's cursor, as the driver gives them.
+    result = connection.exec_driver_sql(compiled.string, arguments)
     try:
-        cursor.execute(compiled.string, arguments)
         # both drivers give a list of tuples
-        return cast(list[tuple[Any, ...]], cursor.fetchall())
+        return cast(list[tuple[Any, ...]], result.cursor.fetchall())
     finally:
-        cursor.close()
+        result.close()

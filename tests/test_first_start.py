@@ -22,6 +22,9 @@ def settings(monkeypatch, tmp_path, councils_dir):
     monkeypatch.delenv("LFI_COUNCIL", raising=False)
     monkeypatch.delenv("LFI_LOAD_DEMO", raising=False)
     monkeypatch.delenv("LFI_DEBUG", raising=False)
+    # serve() sets prometheus_client's folder for gunicorn's workers; set here, it is taken away
+    # again after the test, so no later test counts its metrics in a folder of files
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics"))
     return read_settings()
 
 
