@@ -23,10 +23,10 @@ from kpis.plan_view import build_plan_view
 from kpis.returns import Returns
 from kpis.snapshot import Snapshot
 from kpis.submissions import SubmissionRecord
+from services.records import submission_record
 from services.shared_store import LocalStore, SharedStore
 from services.sources import read_measure_inputs
 from services.tallies import KeptTallies
-from storage.database import as_utc
 from storage.models import Submission
 
 # Placement lists whose tallies a process keeps by itself: every English council's termly lists
@@ -69,21 +69,7 @@ def read_many_submissions(session: Session, codes: Sequence[str]) -> dict[str, l
         .where(Submission.council.in_(codes))
         .order_by(Submission.id.desc())
     ):
-        found[s.council].append(
-            SubmissionRecord(
-                id=s.id,
-                family=s.family,
-                period=s.period,
-                file_name=s.file_name,
-                loaded_at=as_utc(s.loaded_at),
-                loaded_by=s.loaded_by,
-                status=s.status,
-                is_demo=s.is_demo,
-                size_bytes=s.size_bytes,
-                superseded_by_id=s.superseded_by_id,
-                supersede_reason=s.supersede_reason,
-            )
-        )
+        found[s.council].append(submission_record(s))
     return found
 
 

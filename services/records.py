@@ -3,6 +3,8 @@ the DfE return's answers."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,22 +19,25 @@ def read_submissions(session: Session, council: str) -> list[SubmissionRecord]:
     rows = session.scalars(
         select(Submission).where(Submission.council == council).order_by(Submission.id.desc())
     ).all()
-    return [
-        SubmissionRecord(
-            id=s.id,
-            family=s.family,
-            period=s.period,
-            file_name=s.file_name,
-            loaded_at=as_utc(s.loaded_at),
-            loaded_by=s.loaded_by,
-            status=s.status,
-            is_demo=s.is_demo,
-            size_bytes=s.size_bytes,
-            superseded_by_id=s.superseded_by_id,
-            supersede_reason=s.supersede_reason,
-        )
-        for s in rows
-    ]
+    return [submission_record(s) for s in rows]
+
+
+def submission_record(s: Any) -> SubmissionRecord:
+    """A submission as the pages see it, from its stored row (a Submission, or a row of its
+    columns: both name them alike)."""
+    return SubmissionRecord(
+        id=s.id,
+        family=s.family,
+        period=s.period,
+        file_name=s.file_name,
+        loaded_at=as_utc(s.loaded_at),
+        loaded_by=s.loaded_by,
+        status=s.status,
+        is_demo=s.is_demo,
+        size_bytes=s.size_bytes,
+        superseded_by_id=s.superseded_by_id,
+        supersede_reason=s.supersede_reason,
+    )
 
 
 def commentary_history(session: Session, council: str, ref: int, period: str) -> list[Note]:
