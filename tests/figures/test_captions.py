@@ -6,21 +6,16 @@ from datetime import UTC, datetime
 from figures.captions import data_version, version_text
 from kpis.snapshot import Snapshot
 from kpis.submissions import SubmissionRecord
+from tests.records import stored_file
 
 
 def _file(submission_id: int, loaded_at: datetime) -> SubmissionRecord:
-    return SubmissionRecord(
-        id=submission_id,
+    return stored_file(
+        submission_id,
         family="ehcp",
         period="Summer 2026",
-        file_name=f"file-{submission_id}.xlsx",
         loaded_at=loaded_at,
-        loaded_by="finance@example.org",
-        status="current",
-        is_demo=False,
-        size_bytes=1,
-        superseded_by_id=None,
-        supersede_reason=None,
+        file_name=f"file-{submission_id}.xlsx",
     )
 
 

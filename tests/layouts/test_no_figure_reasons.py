@@ -16,24 +16,19 @@ from layouts._shared.measures import no_figure_meaning, series_table
 from layouts._shared.viewer import Viewer
 from tests.councils import NORFOLK, NORFOLK_CODE
 from tests.layouts.test_static_pages import text_of, walk
+from tests.records import stored_file
 
 CATALOGUE = NORFOLK.catalogue
 LOADED = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 def _file(submission_id: int, family: str, period: str) -> SubmissionRecord:
-    return SubmissionRecord(
-        id=submission_id,
+    return stored_file(
+        submission_id,
         family=family,
         period=period,
-        file_name=f"{family}-{period}.xlsx",
         loaded_at=LOADED,
-        loaded_by="finance@example.org",
-        status="current",
-        is_demo=False,
-        size_bytes=1,
-        superseded_by_id=None,
-        supersede_reason=None,
+        file_name=f"{family}-{period}.xlsx",
     )
 
 
