@@ -18,10 +18,10 @@ from figures.theme import (
     DARK_PINK,
     FORECAST_LINE,
     ORANGE,
-    TEMPLATE_NAME,
     TEXT,
     TURQUOISE,
     forecast_marker,
+    template,
 )
 from figures.timeaxis import axis_dates, time_axis
 from kpis.catalogue import Measure
@@ -222,9 +222,10 @@ def _hover(values: Sequence[MeasureValue]) -> list[str]:
     return [f"{shown(v.value, v.measure)} in {period_phrase(v)}" for v in values]
 
 
-def _scatter(values: Sequence[MeasureValue], **style) -> go.Scatter:
+def _scatter(values: Sequence[MeasureValue], **style) -> dict:
     measure = values[0].measure
-    return go.Scatter(
+    return dict(
+        type="scatter",
         x=axis_dates([v.period for v in values], measure.grain),
         y=[plotted(v.value, measure.unit) for v in values],
         mode="lines+markers",
@@ -234,14 +235,15 @@ def _scatter(values: Sequence[MeasureValue], **style) -> go.Scatter:
     )
 
 
-def _add_plan(figure: go.Figure, series: Sequence[MeasureValue]) -> None:
+def _plan(series: Sequence[MeasureValue]) -> list[dict]:
     # A yearly target beside termly figures would compare a year with a term: left off.
     planned = [v for v in series if v.plan_value is not None and not v.extra.get("judged_on")]
     if not planned:
-        return
+        return []
     measure, word = planned[0].measure, _target_word(series)
-    figure.add_trace(
-        go.Scatter(
+    return [
+        dict(
+            type="scatter",
             x=axis_dates([v.period for v in planned], measure.grain),
             y=[plotted(v.plan_value, measure.unit) for v in planned],
             name=word.capitalize(),
@@ -255,14 +257,14 @@ def _add_plan(figure: go.Figure, series: Sequence[MeasureValue]) -> None:
             hovertext=[f"{shown(v.plan_value, measure)} in {v.period} ({word})" for v in planned],
             hoverinfo="text",
         )
-    )
+    ]
 
 
-def _add_outturn(figure: go.Figure, outturn: list[MeasureValue]) -> None:
+def _outturn(outturn: list[MeasureValue]) -> list[dict]:
     if not outturn:
-        return
+        return []
     if not outturn[0].measure.is_flow:
-        figure.add_trace(
+        return [
             _scatter(
                 outturn,
                 name="Outturn",
@@ -270,14 +272,14 @@ def _add_outturn(figure: go.Figure, outturn: list[MeasureValue]) -> None:
                 line=dict(color=DARK_BLUE, width=3),
                 marker=dict(symbol="circle", size=9, color=DARK_BLUE),
             )
-        )
-        return
+        ]
+    lines = []
     for season in SEASONS:
         terms = [v for v in outturn if parse_term(v.period).season == season]
         if not terms:
             continue
         colour, symbol, dash = SEASON_STYLE[season]
-        figure.add_trace(
+        lines.append(
             _scatter(
                 terms,
                 name=f"{season} terms",
@@ -286,6 +288,7 @@ def _add_outturn(figure: go.Figure, outturn: list[MeasureValue]) -> None:
                 marker=dict(symbol=symbol, size=10, color=colour),
             )
         )
+    return lines
 
 
 def forecast_label(forecasts: Sequence[MeasureValue]) -> str:
@@ -297,33 +300,30 @@ def forecast_label(forecasts: Sequence[MeasureValue]) -> str:
     return "Forecast"
 
 
-def _add_forecast(
-    figure: go.Figure, outturn: list[MeasureValue], forecasts: list[MeasureValue]
-) -> None:
+def _forecast(outturn: list[MeasureValue], forecasts: list[MeasureValue]) -> list[dict]:
     if not forecasts:
-        return
+        return []
     measure = forecasts[0].measure
     # Joined to the last outturn by a dashed line, without a marker on the outturn's point.
     start = [outturn[-1]] if outturn and not measure.is_flow else []
-    points = start + forecasts
-    trace = _scatter(
-        points,
-        name=forecast_label(forecasts),
-        legendrank=LEGEND_RANKS["forecast"],
-        line=FORECAST_LINE,
-        marker=forecast_marker(joined=len(start), forecasts=len(forecasts)),
-    )
-    figure.add_trace(trace)
-    if outturn:
-        _mark_boundary(figure, outturn[-1], forecasts[0])
+    return [
+        _scatter(
+            start + forecasts,
+            name=forecast_label(forecasts),
+            legendrank=LEGEND_RANKS["forecast"],
+            line=FORECAST_LINE,
+            marker=forecast_marker(joined=len(start), forecasts=len(forecasts)),
+        )
+    ]
 
 
-def _mark_boundary(figure: go.Figure, last: MeasureValue, first: MeasureValue) -> None:
-    """A vertical line between the last outturn and the first forecast, saying which is which."""
+def _boundary(last: MeasureValue, first: MeasureValue) -> tuple[dict, dict]:
+    """A vertical line between the last outturn and the first forecast, and its label saying
+    which is which."""
     grain = last.measure.grain
     a, b = period_date(last.period, grain), period_date(first.period, grain)
-    middle = a + (b - a) / 2
-    figure.add_shape(
+    middle = (a + (b - a) / 2).isoformat()
+    line = dict(
         type="line",
         xref="x",
         yref="paper",
@@ -333,7 +333,7 @@ def _mark_boundary(figure: go.Figure, last: MeasureValue, first: MeasureValue) -
         y1=1,
         line=dict(color=TEXT, width=1, dash="dot"),
     )
-    figure.add_annotation(
+    label = dict(
         x=middle,
         xref="x",
         y=1,
@@ -344,12 +344,13 @@ def _mark_boundary(figure: go.Figure, last: MeasureValue, first: MeasureValue) -
         text=f"Outturn to {last.period} | forecast from {first.period}",
         font=dict(size=12),
     )
+    return line, label
 
 
-def _add_trend(figure: go.Figure, series: Sequence[MeasureValue]) -> None:
+def _trend(series: Sequence[MeasureValue]) -> list[dict]:
     trend = trend_of(series)
     if trend is None or trend["period"] == trend["from_period"]:
-        return
+        return []
     measure = series[0].measure
     # the line runs through the figures it was fitted on, so it reads as their line of best fit
     # and not as a series of its own starting beside the latest figure
@@ -359,8 +360,9 @@ def _add_trend(figure: go.Figure, series: Sequence[MeasureValue]) -> None:
         first, start = trend["from_period"], trend["from_value"]
     # a measure that cannot fall below zero has its line stop where it reaches zero
     end = trend.get("zero_date") or axis_dates([trend["period"]], measure.grain)[0]
-    figure.add_trace(
-        go.Scatter(
+    return [
+        dict(
+            type="scatter",
             x=[*axis_dates([first], measure.grain), end],
             y=[plotted(start, measure.unit), plotted(trend["value"], measure.unit)],
             name="Trend (not a forecast)",
@@ -374,7 +376,7 @@ def _add_trend(figure: go.Figure, series: Sequence[MeasureValue]) -> None:
             ],
             hoverinfo="text",
         )
-    )
+    ]
 
 
 def _axis_periods(series: Sequence[MeasureValue]) -> list[str]:
@@ -422,55 +424,76 @@ def in_millions(series: Sequence[MeasureValue]) -> list[MeasureValue]:
     ]
 
 
-def build_measure_figure(series: Sequence[MeasureValue], *, height: int = 360) -> go.Figure:
-    """The measure against its plan or target on a time axis: outturn solid, forecast dashed
-    with open markers, the trend dotted; a termly flow drawn one line per season."""
-    figure = go.Figure()
+def _season_note(shifted: bool) -> dict:
+    return dict(
+        text=SEASON_NOTE,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1,
+        yshift=18 if shifted else 0,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=12),
+    )
+
+
+def _value_axis(measure: Measure) -> dict:
+    return dict(
+        # a set gap: without it a short title such as "£" is drawn among long tick labels
+        title=dict(text=y_axis_title(measure), standoff=12),
+        tickformat=TICK_FORMAT,
+        ticksuffix="%" if measure.unit == "%" else "",
+        # a balance always shows nil, so a deficit and a surplus sit either side of it
+        zeroline=is_balance(measure),
+        rangemode="tozero" if is_balance(measure) else "normal",
+        zerolinecolor=TEXT,
+        fixedrange=True,
+        automargin=True,
+    )
+
+
+def measure_figure(series: Sequence[MeasureValue], *, height: int = 360) -> dict:
+    """The measure against its plan or target on a time axis, as Plotly's JSON: outturn solid,
+    forecast dashed with open markers, the trend dotted; a termly flow drawn one line per
+    season. Written as plain data because a page draws some 25 of them, and building each
+    through Plotly's validating objects took most of a page's time (build_measure_figure gives
+    the validated figure, for exports and tests)."""
     if not series:
-        return figure
+        return dict(data=[], layout=dict(template=template()))
     series = in_millions(series)
     measure = series[0].measure
     values = judged(series)
     outturn = [v for v in values if v.basis == "actual"]
     forecasts = [v for v in values if v.basis == "forecast"]
-    _add_trend(figure, series)
-    _add_forecast(figure, outturn, forecasts)
-    _add_outturn(figure, outturn)
-    _add_plan(figure, series)
+    shapes, annotations = [], []
+    if outturn and forecasts:
+        line, label = _boundary(outturn[-1], forecasts[0])
+        shapes.append(line)
+        annotations.append(label)
     if measure.is_flow:
-        figure.add_annotation(
-            text=SEASON_NOTE,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=1,
-            yshift=18 if forecasts and outturn else 0,
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            font=dict(size=12),
-        )
-    figure.update_layout(
-        template=TEMPLATE_NAME,
+        annotations.append(_season_note(shifted=bool(forecasts and outturn)))
+    data = _trend(series) + _forecast(outturn, forecasts) + _outturn(outturn) + _plan(series)
+    layout = dict(
+        template=template(),
         height=height,
         margin=dict(t=48, b=16, l=16, r=24),
         showlegend=True,
         legend=dict(orientation="h", yanchor="bottom", y=0, yref="container", x=0),
         xaxis=time_axis(_axis_periods(series), measure.grain),
-        yaxis=dict(
-            # a set gap: without it a short title such as "£" is drawn among long tick labels
-            title=dict(text=y_axis_title(measure), standoff=12),
-            tickformat=TICK_FORMAT,
-            ticksuffix="%" if measure.unit == "%" else "",
-            # a balance always shows nil, so a deficit and a surplus sit either side of it
-            zeroline=is_balance(measure),
-            rangemode="tozero" if is_balance(measure) else "normal",
-            zerolinecolor=TEXT,
-            fixedrange=True,
-            automargin=True,
-        ),
+        yaxis=_value_axis(measure),
     )
-    return figure
+    if shapes:
+        layout["shapes"] = shapes
+    if annotations:
+        layout["annotations"] = annotations
+    return dict(data=data, layout=layout)
+
+
+def build_measure_figure(series: Sequence[MeasureValue], *, height: int = 360) -> go.Figure:
+    """measure_figure as a validated Plotly figure."""
+    return go.Figure(measure_figure(series, height=height))
 
 
 def _sparkline_values(series: Sequence[MeasureValue]) -> list[MeasureValue]:

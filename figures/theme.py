@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -53,6 +55,13 @@ def _build_template() -> go.layout.Template:
             hoverlabel=dict(font=dict(family=FONT)),
         )
     )
+
+
+@cache
+def template() -> dict:
+    """The template as Plotly's JSON, for a figure written as plain data (a figure built as
+    go.Figure takes the default template itself)."""
+    return _build_template().to_plotly_json()
 
 
 def register_theme() -> None:

@@ -201,7 +201,7 @@ def chart_block(
     *,
     graph_id: str,
     title: str,
-    figure: go.Figure,
+    figure: go.Figure | dict,
     summary: str,
     level: int = 3,
     table: html.Div | None = None,

@@ -1,13 +1,17 @@
 """A measure's chart, title, summary and sparkline, on series built by hand from the catalogue's
 measures. Every expected sentence and number is worked out by hand in the comment beside it."""
 
+import json
 import math
 from decimal import Decimal as D
+
+import plotly.io
 
 from figures.measure import (
     SEASON_NOTE,
     build_measure_figure,
     describe_sparkline,
+    measure_figure,
     measure_title,
     plotted,
     shown,
@@ -307,3 +311,22 @@ def test_mfg018_pounds_reaching_a_million_are_charted_in_millions():
     # an average cost of a placement stays in pounds
     costs = build_measure_figure([value(36, "Summer 2026", "84374")])
     assert list(costs.data[0].y) == [84374] and costs.layout.yaxis.title.text == "£"
+
+
+def test_mfg019_the_pages_chart_is_the_figure_plotly_validates_unchanged():
+    # The pages draw measure_figure's plain data, unvalidated, for speed: Plotly must accept
+    # every property of it (a misspelt one raises) and change none of it, nor leave out the
+    # theme its validated figure would carry, for each shape of chart: a stock with a target, a
+    # cumulative balance with forecasts, a termly flow with a trend, pounds in millions, none.
+    shapes = {
+        "caseload": CASELOAD,
+        "cumulative balance": CUMULATIVE,
+        "termly flow": REFERRALS,
+        "pounds": [value(12, "Summer 2025", "69866667"), value(12, "Summer 2026", "67062500")],
+        "no figures": [],
+    }
+    for name, series in shapes.items():
+        drawn = json.loads(plotly.io.to_json(measure_figure(series)))
+        validated = build_measure_figure(series)
+        assert drawn == json.loads(plotly.io.to_json(validated)), name
+        assert drawn["layout"]["template"]["layout"]["font"]["family"].startswith("Arial"), name
