@@ -2,6 +2,7 @@
 limits on failed sign-ins, and the audit trail's record of each."""
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -507,3 +508,20 @@ def test_acc028_a_councils_provider_gives_a_role_in_that_council_only(engine):
         council=NORFOLK_CODE,
     )
     assert again.roles == Roles(councils={NORFOLK_CODE: Role.ADMIN})
+
+
+def test_acc029_a_hash_made_with_older_parameters_is_made_again_at_sign_in(engine):
+    # Given Ann's password hashed with argon2-cffi's default parameters (64 MiB, three passes,
+    # four lanes), as accounts made before the OWASP parameters were,
+    _add_ann(engine)
+    with Session(engine) as session:
+        account = session.scalar(select(Account).where(Account.email == ANN))
+        account.password_hash = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash(
+            PASSWORD
+        )
+        session.commit()
+    assert _stored_hash(engine, ANN).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    # when she signs in with it, she is let in, and her hash is made again with the new ones.
+    assert _role(_sign_in(engine, PASSWORD)) is Role.FINANCE_OFFICER
+    assert _stored_hash(engine, ANN).startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert _role(_sign_in(engine, PASSWORD)) is Role.FINANCE_OFFICER

@@ -55,6 +55,13 @@ def test_pwd007_the_hash_is_argon2id_and_not_the_password():
     assert STRONG_12 not in hashed
 
 
+def test_pwd016_the_hash_uses_owasps_19_mib_two_pass_one_lane_argon2id():
+    # The OWASP Password Storage Cheat Sheet's second argon2id configuration: m=19456 (19 MiB),
+    # t=2, p=1; a sign-in then takes 19 MiB of a worker's memory, not the 64 MiB of argon2-cffi's
+    # default (m=65536, t=3, p=4).
+    assert hash_password(STRONG_12).startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
 def test_pwd008_the_same_password_hashes_differently_each_time():
     # Each hash has its own salt.
     assert hash_password(STRONG_12) != hash_password(STRONG_12)
