@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _YEAR = re.compile(r"^\s*(\d{4})\s*[-/–]\s*(\d{2}|\d{4})\s*$")
 _TERM = re.compile(r"^\s*(autumn|spring|summer)(?:\s+term)?\s+(\d{4})\s*$", re.IGNORECASE)
@@ -14,6 +15,12 @@ class PeriodError(ValueError):
     """Text that is not a financial year or a school term."""
 
 
+# A council's measures ask the same few dozen periods the same questions many thousand times (for
+# every council, most of a second): each text is read once. Bounded, as uploads name periods too.
+PERIODS_HELD = 4096
+
+
+@lru_cache(maxsize=PERIODS_HELD)
 def parse_financial_year(text: str) -> str:
     """Return ``text`` as a financial year ``YYYY-YY``; ``2022/23`` and ``2022-2023`` are accepted."""
     match = _YEAR.match(text)
@@ -77,6 +84,7 @@ class Term:
         return financial_year_of(start)
 
 
+@lru_cache(maxsize=PERIODS_HELD)
 def parse_term(text: str) -> Term:
     """Read ``Autumn 2024``, ``spring term 2025`` and the like."""
     match = _TERM.match(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -39,6 +39,11 @@ class PublicData:
     plans: dict[int, dict[str, int | None]]  # plans maintained at the January census of the year
     neighbours: dict[str, tuple[str, ...]]  # LA code -> its ten neighbours' codes, closest first
     names: dict[str, str]  # LA code -> council name
+    # each kind's figure for every council, worked out once (compare asks for all of them for
+    # every council it compares); not carried over by dataclasses.replace, as its figures may not be
+    worked_out: dict[str, dict[str, Decimal | None]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)
@@ -249,6 +254,16 @@ def check_council(code: str, data: PublicData | None = None) -> str:
     return code
 
 
+def _every_figure(kind: str, data: PublicData) -> dict[str, Decimal | None]:
+    """The kind's figure for every council with plans at the census, and England's."""
+    held = data.worked_out.get(kind)
+    if held is None:
+        figure = KINDS[kind].figure
+        held = {code: figure(data, code) for code in data.plans.get(CENSUS_YEAR, {})}
+        data.worked_out[kind] = held
+    return held
+
+
 def compare(
     kind: str,
     council: str,
@@ -268,18 +283,22 @@ def compare(
         neighbours = data.neighbours[council]
     neighbours = tuple(code for code in neighbours if code != council)
     found = KINDS[kind]
-    figures = {code: found.figure(data, code) for code in neighbours}
+    every_figure = _every_figure(kind, data)
+
+    def figure(code: str) -> Decimal | None:
+        return every_figure[code] if code in every_figure else found.figure(data, code)
+
+    figures = {code: figure(code) for code in neighbours}
     known = {code: figure for code, figure in figures.items() if figure is not None}
     members = tuple(code for code in neighbours if code in known)
-    councils = [c for c in data.plans.get(CENSUS_YEAR, {}) if c != ENGLAND]
-    every = [v for v in (found.figure(data, c) for c in councils) if v is not None]
-    own = found.figure(data, council)
+    every = [v for c, v in every_figure.items() if c != ENGLAND and v is not None]
+    own = figure(council)
     return Comparator(
         model=model,
         kind=found,
         council=council,
         council_value=own,
-        england=found.figure(data, ENGLAND),
+        england=figure(ENGLAND),
         neighbours=sum((known[c] for c in members), Decimal(0)) / len(members) if members else None,
         members=members,
         missing=tuple(code for code in neighbours if figures[code] is None),
