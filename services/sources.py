@@ -279,7 +279,8 @@ def _read_dsg(
     for dsg in terms:
         if dsg.row.id not in latest and dsg.own_year is not None:
             by_year[dsg.own_year].append(dsg.row.id)
-    # one query each, so that each is read through the submission index, never the whole table
+    # one query each, so that each is read through the index of submission and year, never the
+    # whole table
     wanted: list[ColumnElement[bool]] = [DsgFigure.submission_id.in_(latest)] if latest else []
     wanted += [
         and_(DsgFigure.submission_id.in_(ids), DsgFigure.year == year)

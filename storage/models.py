@@ -149,10 +149,13 @@ class DsgFigure(Base):
     __tablename__ = "dsg_figures"
     __table_args__ = (
         UniqueConstraint("submission_id", "basis", "line", "year", name="uq_dsg_figures_cell"),
+        # a term's forecast is read for the one year it was made in (services/sources.py), every
+        # council's at once: through this index, not the whole table
+        Index("ix_dsg_figures_submission_year", "submission_id", "year"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
     basis: Mapped[str] = mapped_column(String(8))  # "plan" or "forecast"
     line: Mapped[str] = mapped_column(String(64))
     year: Mapped[str] = mapped_column(String(7))
