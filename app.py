@@ -28,6 +28,7 @@ from services.health import Dependencies
 from services.interface import Deployment as DeploymentService
 from settings import Settings, read_settings
 from storage.database import create_database_engine, upgrade_database
+from web import collector
 from web.guard import Guard, GuardSettings
 from web.headers import SecurityHeaders
 from web.health import register_health_routes
@@ -158,6 +159,7 @@ def _observe(app: Dash, settings: Settings) -> None:
     """Request ids and logs, metrics, and the readiness check; after the guard is installed, so
     that their timers start ahead of it."""
     probes = Dependencies.connect(settings.database_url, settings.redis_url)
+    collector.install(app.server)
     RequestLog(log_format=settings.log_format).install(app.server)
     Metrics(app, allow=settings.metrics_allow, dependencies=probes).install(app.server)
     register_health_routes(app.server, probes)
