@@ -159,7 +159,7 @@ def _observe(app: Dash, settings: Settings) -> None:
     """Request ids and logs, metrics, and the readiness check; after the guard is installed, so
     that their timers start ahead of it."""
     probes = Dependencies.connect(settings.database_url, settings.redis_url)
-    collector.install(app.server)
+    collector.install(app)
     RequestLog(log_format=settings.log_format).install(app.server)
     Metrics(app, allow=settings.metrics_allow, dependencies=probes).install(app.server)
     register_health_routes(app.server, probes)

@@ -405,16 +405,16 @@ def pages_as_they_were() -> Iterator[None]:
     validating objects, and the garbage collector left running while Dash draws a page."""
     # the page modules, loaded by Dash once the app is made
     drawing = [importlib.import_module(m) for m in ("layouts._shared.measures", "layouts.measure")]
-    held = [module.measure_figure for module in drawing]
+    held = [module.build_measure_json for module in drawing]
     path = web.collector.CALLBACK_PATH
     for module in drawing:
-        module.measure_figure = build_measure_figure
+        module.build_measure_json = build_measure_figure
     web.collector.CALLBACK_PATH = "/no page is drawn here"
     try:
         yield
     finally:
         for module, figure in zip(drawing, held, strict=True):
-            module.measure_figure = figure
+            module.build_measure_json = figure
         web.collector.CALLBACK_PATH = path
 
 

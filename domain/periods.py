@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import ParamSpec, TypeVar
 
 _YEAR = re.compile(r"^\s*(\d{4})\s*[-/–]\s*(\d{2}|\d{4})\s*$")
 _TERM = re.compile(r"^\s*(autumn|spring|summer)(?:\s+term)?\s+(\d{4})\s*$", re.IGNORECASE)
@@ -16,11 +18,31 @@ class PeriodError(ValueError):
 
 
 # A council's measures ask the same few dozen periods the same questions many thousand times (for
-# every council, most of a second): each text is read once. Bounded, as uploads name periods too.
+# every council, most of a second): each text is read once. Bounded in number and in length, as
+# uploads and addresses name periods too: a longer text is read each time it is asked about.
 PERIODS_HELD = 4096
+HELD_CHARS = 32
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-@lru_cache(maxsize=PERIODS_HELD)
+def read_once(read: Callable[P, R]) -> Callable[P, R]:
+    """``read``, its answer kept for each short text it is given first."""
+    kept = lru_cache(maxsize=PERIODS_HELD)(read)
+
+    @wraps(read)
+    def reading(*args: P.args, **kwargs: P.kwargs) -> R:
+        text = args[0] if args else None
+        if isinstance(text, str) and len(text) <= HELD_CHARS and not kwargs:
+            return kept(*args)
+        return read(*args, **kwargs)
+
+    reading.cache_info = kept.cache_info  # type: ignore[attr-defined]
+    return reading
+
+
+@read_once
 def parse_financial_year(text: str) -> str:
     """Return ``text`` as a financial year ``YYYY-YY``; ``2022/23`` and ``2022-2023`` are accepted."""
     match = _YEAR.match(text)
@@ -84,7 +106,7 @@ class Term:
         return financial_year_of(start)
 
 
-@lru_cache(maxsize=PERIODS_HELD)
+@read_once
 def parse_term(text: str) -> Term:
     """Read ``Autumn 2024``, ``spring term 2025`` and the like."""
     match = _TERM.match(text)

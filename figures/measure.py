@@ -20,8 +20,8 @@ from figures.theme import (
     ORANGE,
     TEXT,
     TURQUOISE,
+    build_template_json,
     forecast_marker,
-    template,
 )
 from figures.timeaxis import axis_dates, time_axis
 from kpis.catalogue import Measure
@@ -454,14 +454,14 @@ def _value_axis(measure: Measure) -> dict:
     )
 
 
-def measure_figure(series: Sequence[MeasureValue], *, height: int = 360) -> dict:
+def build_measure_json(series: Sequence[MeasureValue], *, height: int = 360) -> dict:
     """The measure against its plan or target on a time axis, as Plotly's JSON: outturn solid,
     forecast dashed with open markers, the trend dotted; a termly flow drawn one line per
     season. Written as plain data because a page draws some 25 of them, and building each
     through Plotly's validating objects took most of a page's time (build_measure_figure gives
     the validated figure, for exports and tests)."""
     if not series:
-        return dict(data=[], layout=dict(template=template()))
+        return dict(data=[], layout=dict(template=build_template_json()))
     series = in_millions(series)
     measure = series[0].measure
     values = judged(series)
@@ -476,7 +476,7 @@ def measure_figure(series: Sequence[MeasureValue], *, height: int = 360) -> dict
         annotations.append(_season_note(shifted=bool(forecasts and outturn)))
     data = _trend(series) + _forecast(outturn, forecasts) + _outturn(outturn) + _plan(series)
     layout = dict(
-        template=template(),
+        template=build_template_json(),
         height=height,
         margin=dict(t=48, b=16, l=16, r=24),
         showlegend=True,
@@ -492,8 +492,8 @@ def measure_figure(series: Sequence[MeasureValue], *, height: int = 360) -> dict
 
 
 def build_measure_figure(series: Sequence[MeasureValue], *, height: int = 360) -> go.Figure:
-    """measure_figure as a validated Plotly figure."""
-    return go.Figure(measure_figure(series, height=height))
+    """build_measure_json as a validated Plotly figure."""
+    return go.Figure(build_measure_json(series, height=height))
 
 
 def _sparkline_values(series: Sequence[MeasureValue]) -> list[MeasureValue]:

@@ -58,7 +58,7 @@ def _build_template() -> go.layout.Template:
 
 
 @cache
-def template() -> dict:
+def build_template_json() -> dict:
     """The template as Plotly's JSON, for a figure written as plain data (a figure built as
     go.Figure takes the default template itself)."""
     return _build_template().to_plotly_json()

@@ -14,14 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
 from domain.periods import (
-    PERIODS_HELD,
     Term,
     financial_year_of,
     financial_year_start,
     parse_term,
+    read_once,
 )
 from kpis.catalogue import Measure
 
@@ -29,7 +28,7 @@ TREND_PERIODS = 6
 MIN_POINTS = 3
 
 
-@lru_cache(maxsize=PERIODS_HELD)
+@read_once
 def period_date(period: str, grain: str | None) -> date:
     """Where a period sits on a time axis: the last day of the term or financial year, the day a
     snapshot is taken and the day a flow has been counted to."""

@@ -9,7 +9,7 @@ from dash.development.base_component import ComponentType
 
 from domain.roles import Permission
 from figures.captions import measure_source
-from figures.measure import judged, measure_figure, measure_title, summarise_measure
+from figures.measure import build_measure_json, judged, measure_title, summarise_measure
 from kpis.catalogue import Measure
 from kpis.formats import format_value
 from kpis.snapshot import Snapshot
@@ -332,7 +332,7 @@ def layout(council: str = "", ref: str = "", superseded: str = "", **_query: str
             chart_block(
                 graph_id=GRAPH_ID,
                 title=measure_title(charted),
-                figure=measure_figure(charted, height=420),
+                figure=build_measure_json(charted, height=420),
                 summary=summarise_measure(charted),
                 level=2,
                 source=measure_source(measure, snapshot),

@@ -8,6 +8,7 @@ and words (with the account's own e-mail and the product's name added to them).
 from __future__ import annotations
 
 import re
+import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,11 +19,16 @@ MAX_LENGTH = 256
 MIN_SCORE = 3
 PRODUCT_WORDS = ("local", "first", "inclusion", "dashboard", "council", "send", "schools", "forum")
 
-# argon2id with OWASP's 19 MiB, two passes, one lane: as hard to guess as argon2-cffi's default
-# (RFC 9106's 64 MiB, three passes, four lanes), by OWASP's Password Storage Cheat Sheet, but a
-# sign-in takes 19 MiB of a web worker's memory, not 64, so a worker stays under 300 MB at its
+# argon2id with one of the OWASP Password Storage Cheat Sheet's configurations, 19 MiB, two
+# passes, one lane, rather than argon2-cffi's default (RFC 9106's 64 MiB, three passes, four
+# lanes): a trade, as each guess costs an attacker about a fifth of what it did, made so that a
+# sign-in takes 19 MiB of a web worker's memory, not 64, and a worker stays under 300 MB at its
 # peak. A hash made with other parameters is made again at its next sign-in (needs_rehash).
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# A wrong password is refused no sooner than this. A hash made before with the default parameters
+# takes some five times as long to check as the dummy: without a floor, how soon a refusal came
+# would tell an account that has not signed in since from no account at all.
+REFUSED_AFTER_SECONDS = 0.25
 # Verified against when the account does not exist, so that a wrong e-mail takes as long to
 # refuse as a wrong password.
 _DUMMY_HASH = _hasher.hash("not the password of any account")
@@ -55,11 +61,16 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Whether ``password`` matches; always does the work of one check, even with no hash."""
+    """Whether ``password`` matches; always does the work of one check, even with no hash, and
+    answers no within the same time whatever the hash was made with."""
+    started = time.monotonic()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        good = _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
-        return False
+        good = False
+    if not good:
+        time.sleep(max(0.0, REFUSED_AFTER_SECONDS - (time.monotonic() - started)))
+    return good
 
 
 def needs_rehash(password_hash: str) -> bool:

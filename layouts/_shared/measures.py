@@ -11,7 +11,7 @@ from dash.development.base_component import ComponentType
 from domain.periods import parse_term
 from exports.publish import withheld, without_withheld
 from figures.captions import measure_source
-from figures.measure import measure_figure, measure_title, summarise_measure, trend_of
+from figures.measure import build_measure_json, measure_title, summarise_measure, trend_of
 from kpis.catalogue import Measure
 from kpis.formats import NOT_AVAILABLE
 from kpis.measures import MeasureValue, source_family
@@ -271,7 +271,7 @@ def measure_card(
             chart_block(
                 graph_id=graph_id,
                 title=measure_title(charted),
-                figure=measure_figure(charted),
+                figure=build_measure_json(charted),
                 summary=summarise_measure(charted),
                 level=level + 1,
                 table=series_table(

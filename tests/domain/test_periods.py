@@ -1,6 +1,12 @@
 import pytest
 
-from domain.periods import PeriodError, financial_years, parse_financial_year, parse_term
+from domain.periods import (
+    PeriodError,
+    Term,
+    financial_years,
+    parse_financial_year,
+    parse_term,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +57,14 @@ def test_per004_a_term_falls_in_the_financial_year_of_its_months(text, financial
 def test_per005_a_term_without_a_season_is_refused():
     with pytest.raises(PeriodError):
         parse_term("Term 1 2024")
+
+
+def test_per_only_short_period_texts_are_kept_and_long_ones_read_alike():
+    # Given a term named with a great run of spaces (as a cell or an address may hold), when it
+    # is read, then it is read as it always was, and its answer is not kept (a worker would
+    # otherwise hold 4,096 such texts); a text of up to 32 characters is kept.
+    held = parse_term.cache_info().currsize
+    assert parse_term("Autumn" + " " * 10_000 + "2024") == Term(2024, "Autumn")
+    assert parse_term.cache_info().currsize == held
+    assert parse_term("sPrInG  TeRm 1907") == Term(1907, "Spring")  # read nowhere else
+    assert parse_term.cache_info().currsize == held + 1

@@ -10,8 +10,8 @@ import plotly.io
 from figures.measure import (
     SEASON_NOTE,
     build_measure_figure,
+    build_measure_json,
     describe_sparkline,
-    measure_figure,
     measure_title,
     plotted,
     shown,
@@ -314,7 +314,7 @@ def test_mfg018_pounds_reaching_a_million_are_charted_in_millions():
 
 
 def test_mfg019_the_pages_chart_is_the_figure_plotly_validates_unchanged():
-    # The pages draw measure_figure's plain data, unvalidated, for speed: Plotly must accept
+    # The pages draw build_measure_json's plain data, unvalidated, for speed: Plotly must accept
     # every property of it (a misspelt one raises) and change none of it, nor leave out the
     # theme its validated figure would carry, for each shape of chart: a stock with a target, a
     # cumulative balance with forecasts, a termly flow with a trend, pounds in millions, none.
@@ -326,7 +326,7 @@ def test_mfg019_the_pages_chart_is_the_figure_plotly_validates_unchanged():
         "no figures": [],
     }
     for name, series in shapes.items():
-        drawn = json.loads(plotly.io.to_json(measure_figure(series)))
+        drawn = json.loads(plotly.io.to_json(build_measure_json(series)))
         validated = build_measure_figure(series)
         assert drawn == json.loads(plotly.io.to_json(validated)), name
         assert drawn["layout"]["template"]["layout"]["font"]["family"].startswith("Arial"), name

@@ -1,8 +1,17 @@
 """Passwords: at least 12 characters, not easily guessed, hashed with argon2id."""
 
-import pytest
+import time
 
-from services.passwords import PasswordRefused, check_password, hash_password, verify_password
+import pytest
+from argon2 import PasswordHasher
+
+from services.passwords import (
+    REFUSED_AFTER_SECONDS,
+    PasswordRefused,
+    check_password,
+    hash_password,
+    verify_password,
+)
 
 EMAIL = "ann.lee@norfolk.gov.uk"
 STRONG_12 = "Tz8#qLm2vR9w"
@@ -83,3 +92,21 @@ def test_pwd010_verify_with_no_hash_is_false():
 
 def test_pwd011_verify_with_a_broken_hash_is_false():
     assert verify_password("not a hash", STRONG_12) is False
+
+
+def test_pwd017_a_refusal_takes_as_long_whatever_the_hash_was_made_with():
+    # Given a hash made with the earlier default parameters (64 MiB, three passes, four lanes:
+    # some five times as slow to check), a hash made now, and no account at all,
+    older = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash(STRONG_12)
+    took = {}
+    for name, stored in (("older", older), ("now", hash_password(STRONG_12)), ("none", None)):
+        started = time.monotonic()
+        # when a wrong password is checked against each,
+        assert verify_password(stored, "Tz8#qLm2vR9W") is False
+        took[name] = time.monotonic() - started
+    # then none is refused sooner than the floor (measured, the older check took about 0.11 s),
+    assert all(t >= REFUSED_AFTER_SECONDS for t in took.values()), took
+    # and the right password is not held back.
+    started = time.monotonic()
+    assert verify_password(hash_password(STRONG_12), STRONG_12) is True
+    assert time.monotonic() - started < REFUSED_AFTER_SECONDS

@@ -56,6 +56,16 @@ def test_gcp002_the_collector_stays_on_for_other_requests(app, collector_seen):
     assert collector_seen == [("/sign-in", True), ("/accessibility", True)]
 
 
+def test_gcp004_the_collector_stays_on_for_a_page_drawn_for_one_uploader(app, collector_seen):
+    # The upload page is drawn for the one person looking (never kept), and its checks read a
+    # workbook, whose reader makes cycles: the collector is left on for it.
+    client = signed_in_client(app, Role.FINANCE_OFFICER)
+    collector_seen.clear()
+    response = client.post("/_dash-update-component", json=routing_request("/upload"))
+    assert response.status_code == 200
+    assert collector_seen == [("/_dash-update-component", True)]
+
+
 def test_gcp003_the_collector_is_on_again_after_a_callback_that_fails_or_is_kept(app):
     client = signed_in_client(app, Role.VIEWER)
     # a callback body Dash cannot read: answered with an error, and the collector on after it
