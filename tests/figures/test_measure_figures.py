@@ -317,12 +317,36 @@ def test_mfg019_the_pages_chart_is_the_figure_plotly_validates_unchanged():
     # The pages draw build_measure_json's plain data, unvalidated, for speed: Plotly must accept
     # every property of it (a misspelt one raises) and change none of it, nor leave out the
     # theme its validated figure would carry, for each shape of chart: a stock with a target, a
-    # cumulative balance with forecasts, a termly flow with a trend, pounds in millions, none.
+    # cumulative balance with forecasts, a termly flow with a trend, pounds in millions, a
+    # percentage, a trend that stops at zero, none.
     shapes = {
         "caseload": CASELOAD,
         "cumulative balance": CUMULATIVE,
         "termly flow": REFERRALS,
         "pounds": [value(12, "Summer 2025", "69866667"), value(12, "Summer 2026", "67062500")],
+        "percentage": [
+            value(9, "Autumn 2024", None, plan="0.14"),
+            value(9, "Spring 2025", "0.1356", plan="0.14", status="amber"),
+        ],
+        "trend to zero": [
+            value(4, "2023-24", "900"),
+            value(4, "2024-25", "600"),
+            value(
+                4,
+                "2025-26",
+                "400",
+                projection={
+                    "period": "2027-28",
+                    "value": 0.0,
+                    "basis": "trend",
+                    "from_period": "2025-26",
+                    "from_value": 383.333333,
+                    "first_value": 883.333333,
+                    "fitted": ["2023-24", "2024-25", "2025-26"],
+                    "zero_date": "2027-10-12",
+                },
+            ),
+        ],
         "no figures": [],
     }
     for name, series in shapes.items():
