@@ -270,23 +270,26 @@ def test_mfg016_a_balance_within_half_a_thousand_pounds_of_plan_is_on_plan():
     assert measure_title(series) == "£67.620m deficit in 2025-26 (outturn), on plan"
 
 
+# A count whose line reaches zero on 12 October 2027, within 2027-28 (tests/kpis/test_timeline).
+ZERO_TREND = {
+    "period": "2027-28",
+    "value": 0.0,
+    "basis": "trend",
+    "from_period": "2025-26",
+    "from_value": 383.333333,
+    "first_value": 883.333333,
+    "fitted": ["2023-24", "2024-25", "2025-26"],
+    "zero_date": "2027-10-12",
+}
+FALLING_TO_ZERO = [
+    value(4, "2023-24", "900"),
+    value(4, "2024-25", "600"),
+    value(4, "2025-26", "400", compared_with="2024-25", projection=ZERO_TREND),
+]
+
+
 def test_mfg017_a_trend_that_reaches_zero_is_drawn_to_zero_and_no_further():
-    # a count whose line reaches zero on 12 October 2027, within 2027-28 (tests/kpis/test_timeline)
-    zero = {
-        "period": "2027-28",
-        "value": 0.0,
-        "basis": "trend",
-        "from_period": "2025-26",
-        "from_value": 383.333333,
-        "first_value": 883.333333,
-        "fitted": ["2023-24", "2024-25", "2025-26"],
-        "zero_date": "2027-10-12",
-    }
-    series = [
-        value(4, "2023-24", "900"),
-        value(4, "2024-25", "600"),
-        value(4, "2025-26", "400", compared_with="2024-25", projection=zero),
-    ]
+    series = FALLING_TO_ZERO
     trend = legend(build_measure_figure(series))[-1]
     assert list(trend.x) == ["2024-03-31", "2027-10-12"] and list(trend.y) == [883.333333, 0.0]
     assert summarise_measure(series).endswith(
@@ -328,25 +331,7 @@ def test_mfg019_the_pages_chart_is_the_figure_plotly_validates_unchanged():
             value(9, "Autumn 2024", None, plan="0.14"),
             value(9, "Spring 2025", "0.1356", plan="0.14", status="amber"),
         ],
-        "trend to zero": [
-            value(4, "2023-24", "900"),
-            value(4, "2024-25", "600"),
-            value(
-                4,
-                "2025-26",
-                "400",
-                projection={
-                    "period": "2027-28",
-                    "value": 0.0,
-                    "basis": "trend",
-                    "from_period": "2025-26",
-                    "from_value": 383.333333,
-                    "first_value": 883.333333,
-                    "fitted": ["2023-24", "2024-25", "2025-26"],
-                    "zero_date": "2027-10-12",
-                },
-            ),
-        ],
+        "trend to zero": FALLING_TO_ZERO,
         "no figures": [],
     }
     for name, series in shapes.items():
