@@ -1,8 +1,9 @@
-"""Periods read once per process. Working out a council's measures asks the same few dozen terms
-and years the same questions thousands of times (which financial year a term is in, which term
-came before it, where it sorts); for every council in the country, parsing the text again each
-time was a third of the work. Periods come from stored submissions and catalogues, so there are
-few of them; the caches are bounded all the same."""
+"""Answers about periods worked out once per process. Working out a council's measures asks the
+same few dozen terms and years the same questions thousands of times (which financial year a term
+is in, which term came before it, where it sorts); for every council in the country, working
+them out again each time was a third of the work. The texts themselves are read once in
+domain/periods.py; here each answer is kept. Periods come from stored submissions and catalogues,
+so there are few of them; the caches are bounded all the same."""
 
 from __future__ import annotations
 
@@ -21,9 +22,8 @@ from kpis.timeline import comparable_period, previous_term
 HELD = 4096  # periods kept per question
 
 
-@lru_cache(maxsize=HELD)
 def term(period: str) -> Term:
-    return parse_term(period)
+    return parse_term(period)  # read once there
 
 
 @lru_cache(maxsize=HELD)
